@@ -1,0 +1,146 @@
+package dev.tunnelhelper.protocol;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The CoderVPN handshake (PROTOCOL-FACTS §1.1): each side writes {@code codervpn <role> <versions>\n}
+ * and reads the peer's line.
+ *
+ * <p>Our line is written on its own thread while the peer's is read, because neither side may
+ * wait for the other's line before writing its own. The peer's line is read one byte at a time
+ * so not a single byte of the framed stream that follows the newline is consumed.
+ */
+public final class Handshake {
+    /** A header of this many bytes without a newline is an error. */
+    public static final int MAX_HEADER_BYTES = 256;
+    public static final String PREAMBLE = "codervpn";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Role ourRole;
+    private final VersionList ourVersions;
+    private final Duration timeout;
+
+    public Handshake(Role ourRole, VersionList ourVersions, Duration timeout) {
+        this.ourRole = ourRole;
+        this.ourVersions = ourVersions;
+        this.timeout = timeout;
+    }
+
+    public String ourHeader() {
+        return PREAMBLE + " " + ourRole.wireName() + " " + ourVersions + "\n";
+    }
+
+    /**
+     * Exchanges headers and negotiates a version.
+     *
+     * @param abort closed when the timeout expires, to unblock a read or write that cannot be
+     *              interrupted (a blocked pipe read); the streams are unusable afterwards.
+     */
+    public HandshakeResult perform(InputStream in, OutputStream out, Closeable abort) throws IOException {
+        byte[] header = ourHeader().getBytes(StandardCharsets.US_ASCII);
+        CompletableFuture<Void> write = runAsync("handshake-write", () -> {
+            out.write(header);
+            out.flush();
+            return null;
+        });
+        CompletableFuture<String> read = runAsync("handshake-read", () -> readLine(in));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String peerLine = await(read, deadline, abort, "waiting for the peer's header");
+        await(write, deadline, abort, "writing our header");
+        return negotiate(peerLine);
+    }
+
+    /** Validates the peer's line (without its newline) and negotiates. */
+    HandshakeResult negotiate(String line) throws HandshakeException {
+        String[] parts = line.split(" ", -1);
+        if (parts.length != 3) {
+            throw new HandshakeException("malformed header \"" + printable(line) + "\": expected 3 space-separated parts, got " + parts.length);
+        }
+        if (!PREAMBLE.equals(parts[0])) {
+            throw new HandshakeException("bad preamble: expected " + PREAMBLE + ", got " + printable(parts[0]));
+        }
+        Role expected = ourRole.opposite();
+        if (!expected.wireName().equals(parts[1])) {
+            throw new HandshakeException("wrong role: expected " + expected.wireName() + ", got " + printable(parts[1]));
+        }
+        VersionList theirs;
+        try {
+            theirs = VersionList.parse(parts[2]);
+        } catch (ProtocolException e) {
+            throw new HandshakeException(e.getMessage(), e);
+        }
+        ProtocolVersion version = ourVersions.negotiate(theirs)
+                .orElseThrow(() -> new HandshakeException("no common major version: ours " + ourVersions + ", theirs " + theirs));
+        return new HandshakeResult(version, expected, theirs);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        byte[] buf = new byte[MAX_HEADER_BYTES];
+        for (int n = 0; n < MAX_HEADER_BYTES; n++) {
+            int b = in.read();
+            if (b < 0) {
+                throw new HandshakeException("stream ended after " + n + " header bytes, before the newline");
+            }
+            if (b == '\n') {
+                return new String(buf, 0, n, StandardCharsets.US_ASCII);
+            }
+            buf[n] = (byte) b;
+        }
+        throw new HandshakeException("header is " + MAX_HEADER_BYTES + " bytes or more without a newline");
+    }
+
+    private <T> T await(CompletableFuture<T> future, long deadlineNanos, Closeable abort, String what) throws IOException {
+        try {
+            return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abort.close();
+            throw new HandshakeException("handshake timed out after " + timeout.toMillis() + " ms " + what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort.close();
+            throw new HandshakeException("interrupted " + what);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HandshakeException he) {
+                throw he;
+            }
+            throw new HandshakeException("I/O error " + what + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private interface IoTask<T> {
+        T run() throws IOException;
+    }
+
+    /** One short-lived daemon thread per direction: the handshake happens once per tunnel. */
+    private static <T> CompletableFuture<T> runAsync(String name, IoTask<T> task) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                future.complete(task.run());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return future;
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return sb.toString();
+    }
+}

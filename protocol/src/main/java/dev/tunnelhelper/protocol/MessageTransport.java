@@ -1,0 +1,26 @@
+package dev.tunnelhelper.protocol;
+
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Carries whole messages, optionally with file descriptors attached, in both directions.
+ * The {@link Speaker} is written against this so the same RPC logic runs over the tunnel's
+ * pipes, a Unix socket (fds as SCM_RIGHTS) or XPC.
+ *
+ * <p>{@link #receive} is called from one thread only; {@link #send} may be called from many
+ * and implementations serialise them.
+ */
+public interface MessageTransport<S, R> extends Closeable {
+
+    /** @return the next message, or {@code null} on a clean end of stream between messages. */
+    Inbound<R> receive() throws IOException;
+
+    void send(S message, List<FileDescriptor> fds) throws IOException;
+
+    default void send(S message) throws IOException {
+        send(message, List.of());
+    }
+}

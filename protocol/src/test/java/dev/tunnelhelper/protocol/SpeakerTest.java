@@ -1,0 +1,222 @@
+package dev.tunnelhelper.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tunnelhelper.protocol.vpn.Log;
+import dev.tunnelhelper.protocol.vpn.ManagerMessage;
+import dev.tunnelhelper.protocol.vpn.RPC;
+import dev.tunnelhelper.protocol.vpn.StartRequest;
+import dev.tunnelhelper.protocol.vpn.StartResponse;
+import dev.tunnelhelper.protocol.vpn.TunnelMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class SpeakerTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+    private static final ProtocolVersion V13 = new ProtocolVersion(1, 3);
+
+    private PipePair pipes;
+    /** The tunnel end, driven by hand so tests can misbehave on purpose. */
+    private StreamTransport<TunnelMessage, ManagerMessage> peer;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        pipes = PipePair.open();
+        peer = new StreamTransport<>(pipes.right.in(), pipes.right.out(), pipes.right, ManagerMessage.parser(), new FrameCodec());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        pipes.close();
+    }
+
+    private Speaker<ManagerMessage, TunnelMessage> manager(Speaker.Handler<ManagerMessage, TunnelMessage> handler) {
+        var transport = new StreamTransport<ManagerMessage, TunnelMessage>(
+                pipes.left.in(), pipes.left.out(), pipes.left, TunnelMessage.parser(), new FrameCodec());
+        return Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, handler);
+    }
+
+    private static ManagerMessage startFor(String url) {
+        return ManagerMessage.newBuilder().setStart(StartRequest.newBuilder().setCoderUrl(url)).build();
+    }
+
+    private static TunnelMessage replyTo(long id, String text) {
+        return TunnelMessage.newBuilder().setRpc(RPC.newBuilder().setResponseTo(id))
+                .setStart(StartResponse.newBuilder().setErrorMessage(text)).build();
+    }
+
+    @Test
+    void requestsAreNumberedFromOneAndRepliesAreRoutedByResponseTo() throws Exception {
+        var speaker = manager(in -> { });
+        var first = speaker.request(startFor("a"), LONG);
+        var second = speaker.request(startFor("b"), LONG);
+        ManagerMessage a = peer.receive().message();
+        ManagerMessage b = peer.receive().message();
+        assertEquals(1, a.getRpc().getMsgId());
+        assertEquals(2, b.getRpc().getMsgId());
+        peer.send(replyTo(2, "for b"));
+        peer.send(replyTo(1, "for a"));
+        assertEquals("for a", first.get().getStart().getErrorMessage());
+        assertEquals("for b", second.get().getStart().getErrorMessage());
+        assertEquals(0, speaker.pendingRequests());
+        speaker.close();
+    }
+
+    @Test
+    void athousandConcurrentCallsFromSixteenThreadsEachGetTheirOwnReply() throws Exception {
+        var speaker = manager(in -> { });
+        var tunnel = Speaker.start("manager", peer, VpnRpc.TUNNEL, V13, in ->
+                in.reply(TunnelMessage.newBuilder().setStart(StartResponse.newBuilder()
+                        .setErrorMessage("echo " + in.message().getStart().getCoderUrl())).build()));
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String url = "call-" + i;
+                calls.add(threads.submit(() -> {
+                    TunnelMessage reply = speaker.call(startFor(url), LONG);
+                    assertEquals("echo " + url, reply.getStart().getErrorMessage());
+                    return null;
+                }));
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(0, speaker.pendingRequests());
+        speaker.close();
+        tunnel.close();
+    }
+
+    @Test
+    void aReplyToAnUnknownIdIsDroppedAndTheSpeakerCarriesOn() throws Exception {
+        var speaker = manager(in -> { });
+        peer.send(replyTo(999, "nobody asked"));
+        var call = speaker.request(startFor("x"), LONG);
+        long id = peer.receive().message().getRpc().getMsgId();
+        peer.send(replyTo(id, "real"));
+        assertEquals("real", call.get().getStart().getErrorMessage());
+        assertTrue(!speaker.isClosed());
+        speaker.close();
+    }
+
+    @Test
+    void aCallWithoutReplyTimesOutCleanlyAndALateReplyIsDropped() throws Exception {
+        var speaker = manager(in -> { });
+        RpcTimeoutException e = assertThrows(RpcTimeoutException.class, () -> speaker.call(startFor("slow"), Duration.ofMillis(200)));
+        assertEquals("no reply from tunnel to request 1 within 200 ms", e.getMessage());
+        assertEquals(0, speaker.pendingRequests());
+        peer.receive();
+        peer.send(replyTo(1, "too late"));
+        var next = speaker.request(startFor("next"), LONG);
+        long id = peer.receive().message().getRpc().getMsgId();
+        peer.send(replyTo(id, "on time"));
+        assertEquals("on time", next.get().getStart().getErrorMessage());
+        speaker.close();
+    }
+
+    @Test
+    void whenThePeerHangsUpPendingCallsFailAtOnceWithAClosedError() throws Exception {
+        var speaker = manager(in -> { });
+        var call = speaker.request(startFor("doomed"), LONG);
+        peer.receive();
+        pipes.right.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(SpeakerClosedException.class, e.getCause());
+        assertNull(speaker.closeFuture().get(), "a clean end of stream closes without an error");
+        SpeakerClosedException after = assertThrows(SpeakerClosedException.class, () -> speaker.send(startFor("late")));
+        assertEquals("speaker tunnel is closed", after.getMessage());
+        assertThrows(SpeakerClosedException.class, () -> speaker.call(startFor("late"), LONG));
+    }
+
+    @Test
+    void garbageProtobufClosesTheStreamAndFailsPendingCalls() throws Exception {
+        var speaker = manager(in -> { });
+        var call = speaker.request(startFor("x"), LONG);
+        peer.receive();
+        new FrameCodec().writeFrame(pipes.right.out(), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        Throwable cause = speaker.closeFuture().get(10, TimeUnit.SECONDS);
+        assertInstanceOf(ProtocolException.class, cause);
+        assertTrue(cause.getMessage().startsWith("garbage protobuf in a frame of 3 bytes"), cause.getMessage());
+        ExecutionException e = assertThrows(ExecutionException.class, call::get);
+        assertTrue(e.getCause().getMessage().contains("garbage protobuf"), e.getCause().getMessage());
+        assertNull(peer.receive(), "the speaker closed its side: the peer reads end of stream");
+    }
+
+    @Test
+    void anOversizedFrameClosesTheStream() throws Exception {
+        var speaker = manager(in -> { });
+        pipes.right.out().write(new byte[] {0x01, 0x00, 0x00, 0x01});
+        Throwable cause = speaker.closeFuture().get(10, TimeUnit.SECONDS);
+        assertEquals("frame of 16777217 bytes exceeds the maximum of 16777216 bytes", cause.getMessage());
+    }
+
+    @Test
+    void requestsAndOneWayMessagesReachTheHandlerInOrderAndItsExceptionsAreNotFatal() throws Exception {
+        var seen = new LinkedBlockingQueue<String>();
+        var speaker = manager(in -> {
+            String text = in.message().getLog().getMessage();
+            seen.add(text + (in.isRequest() ? " (request " + in.msgId() + ")" : ""));
+            if (text.equals("boom")) {
+                throw new IllegalStateException("handler bug");
+            }
+        });
+        for (String text : List.of("one", "boom", "three")) {
+            peer.send(TunnelMessage.newBuilder().setLog(Log.newBuilder().setMessage(text)).build());
+        }
+        peer.send(TunnelMessage.newBuilder().setRpc(RPC.newBuilder().setMsgId(7))
+                .setLog(Log.newBuilder().setMessage("ask")).build());
+        assertEquals("one", seen.poll(5, TimeUnit.SECONDS));
+        assertEquals("boom", seen.poll(5, TimeUnit.SECONDS));
+        assertEquals("three", seen.poll(5, TimeUnit.SECONDS));
+        assertEquals("ask (request 7)", seen.poll(5, TimeUnit.SECONDS));
+        assertTrue(!speaker.isClosed());
+        speaker.close();
+    }
+
+    @Test
+    void aHandlerMayCallBackIntoTheSameSpeaker() throws Exception {
+        // The tunnel's network-settings request is answered while the manager's start call is in flight.
+        var tunnel = Speaker.start("manager", peer, VpnRpc.TUNNEL, V13, in -> {
+            ManagerMessage reply = in.speaker().call(TunnelMessage.newBuilder().setNetworkSettings(SampleMessages.settings()).build(), LONG);
+            in.reply(TunnelMessage.newBuilder().setStart(StartResponse.newBuilder()
+                    .setSuccess(reply.getNetworkSettings().getSuccess())).build());
+        });
+        var speaker = manager(in -> in.reply(ManagerMessage.newBuilder().setNetworkSettings(
+                dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse.newBuilder().setSuccess(true)).build()));
+        assertTrue(speaker.call(startFor("x"), LONG).getStart().getSuccess());
+        speaker.close();
+        tunnel.close();
+    }
+
+    @Test
+    void closingLocallyFailsPendingCallsAndCompletesWithoutError() throws Exception {
+        var speaker = manager(in -> { });
+        var call = speaker.request(startFor("x"), LONG);
+        speaker.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(SpeakerClosedException.class, e.getCause());
+        assertNull(speaker.closeFuture().get());
+        assertTrue(CompletableFuture.completedFuture(null).isDone());
+    }
+}
