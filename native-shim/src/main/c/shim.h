@@ -1,0 +1,106 @@
+/*
+ * tunnelshim: the few OS operations Java cannot do by itself.
+ *
+ * Error convention for every function returning int: a negative value is -errno and, when
+ * err/errlen are given, err holds a NUL-terminated human-readable message that already
+ * contains the strerror text. Non-negative values are results.
+ */
+#ifndef TUNNELSHIM_H
+#define TUNNELSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TH_EXPORT __attribute__((visibility("default")))
+
+/* Exit status kinds reported by th_wait / th_terminate. */
+#define TH_EXITED 0
+#define TH_SIGNALED 1
+
+TH_EXPORT int th_spawn(const char *path, const char *const argv[], const char *const envp[],
+                       const int *child_fds, const int *parent_fds, int nmap,
+                       int stdout_fd, int stderr_fd, char *err, size_t errlen);
+TH_EXPORT int th_wait(int pid, long timeout_ms, int *kind, int *value, char *err, size_t errlen);
+TH_EXPORT int th_terminate(int pid, long grace_ms, int *kind, int *value, char *err, size_t errlen);
+
+TH_EXPORT int th_tun_open(const char *name, char *name_out, size_t name_out_len, char *err, size_t errlen);
+TH_EXPORT int th_tun_name_of(int fd, char *name_out, size_t name_out_len, char *err, size_t errlen);
+
+TH_EXPORT int th_set_cloexec(int fd, int on, char *err, size_t errlen);
+TH_EXPORT int th_get_cloexec(int fd, char *err, size_t errlen);
+TH_EXPORT int th_dup(int fd, char *err, size_t errlen);
+TH_EXPORT int th_close(int fd, char *err, size_t errlen);
+TH_EXPORT int th_pipe(int fds[2], char *err, size_t errlen);
+TH_EXPORT long th_read(int fd, void *buf, size_t len, char *err, size_t errlen);
+TH_EXPORT long th_write(int fd, const void *buf, size_t len, char *err, size_t errlen);
+/* 1 when fd is readable (or at EOF/error), 0 on timeout; timeout_ms < 0 waits forever. */
+TH_EXPORT int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen);
+TH_EXPORT int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen);
+
+/* Internal: formats "<what>: <strerror(errnum)>" into err and returns -errnum. */
+int th_fail(char *err, size_t errlen, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#ifdef __APPLE__
+/* ---- XPC bridge (shim_xpc.c) ---- */
+typedef struct th_xpc_conn th_xpc_conn;
+typedef struct th_xpc_reply th_xpc_reply;
+
+/* A new peer arrived on a listener; return nonzero to accept it. */
+typedef int (*th_xpc_peer_cb)(void *ctx, th_xpc_conn *peer);
+/* A message arrived; fd is -1 when none was attached (otherwise the receiver owns it);
+ * reply is NULL when the sender does not wait for a reply, else must be passed to
+ * th_xpc_reply_send or th_xpc_reply_discard exactly once. */
+typedef void (*th_xpc_message_cb)(void *ctx, th_xpc_conn *conn, const uint8_t *payload,
+                                  size_t len, int fd, th_xpc_reply *reply);
+/* The connection failed or was cancelled; text is the XPC error description. */
+typedef void (*th_xpc_error_cb)(void *ctx, th_xpc_conn *conn, const char *text);
+/* Result of an asynchronous send-with-reply; payload NULL and error text set on failure. */
+typedef void (*th_xpc_reply_cb)(void *ctx, const uint8_t *payload, size_t len, int fd, const char *error);
+
+TH_EXPORT th_xpc_conn *th_xpc_listen(const char *service_name, th_xpc_peer_cb on_peer,
+                                     th_xpc_message_cb on_message, th_xpc_error_cb on_error,
+                                     void *ctx, char *err, size_t errlen);
+TH_EXPORT th_xpc_conn *th_xpc_listen_anonymous(th_xpc_peer_cb on_peer, th_xpc_message_cb on_message,
+                                               th_xpc_error_cb on_error, void *ctx,
+                                               char *err, size_t errlen);
+TH_EXPORT th_xpc_conn *th_xpc_connect(const char *service_name, int privileged,
+                                      th_xpc_message_cb on_message, th_xpc_error_cb on_error,
+                                      void *ctx, char *err, size_t errlen);
+TH_EXPORT th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener,
+                                               th_xpc_message_cb on_message, th_xpc_error_cb on_error,
+                                               void *ctx, char *err, size_t errlen);
+TH_EXPORT int th_xpc_set_peer_requirement(th_xpc_conn *conn, const char *requirement, char *err, size_t errlen);
+TH_EXPORT int th_xpc_peer_euid(th_xpc_conn *conn);
+TH_EXPORT int th_xpc_peer_pid(th_xpc_conn *conn);
+TH_EXPORT int th_xpc_send(th_xpc_conn *conn, const uint8_t *payload, size_t len, int fd, char *err, size_t errlen);
+TH_EXPORT int th_xpc_send_sync(th_xpc_conn *conn, const uint8_t *payload, size_t len, int fd,
+                               uint8_t **reply_payload, size_t *reply_len, int *reply_fd,
+                               char *err, size_t errlen);
+TH_EXPORT int th_xpc_send_async(th_xpc_conn *conn, const uint8_t *payload, size_t len, int fd,
+                                th_xpc_reply_cb on_reply, void *ctx, char *err, size_t errlen);
+TH_EXPORT int th_xpc_reply_send(th_xpc_reply *reply, const uint8_t *payload, size_t len, int fd,
+                                char *err, size_t errlen);
+TH_EXPORT void th_xpc_reply_discard(th_xpc_reply *reply);
+TH_EXPORT void th_xpc_cancel(th_xpc_conn *conn);
+TH_EXPORT void th_xpc_release(th_xpc_conn *conn);
+TH_EXPORT void th_free(void *p);
+
+/* ---- Static code signature (shim_codesign.c) ---- */
+/* Returns 1 valid, 0 invalid (err holds why), negative on a setup failure. Identifier and
+ * team id are filled whenever the signing information could be read. */
+TH_EXPORT int th_codesign_check(const char *path, const char *requirement,
+                                char *ident_out, size_t ident_len, char *team_out, size_t team_len,
+                                char *err, size_t errlen);
+
+/* ---- System sleep/wake (shim_power.c) ---- */
+#define TH_POWER_WILL_SLEEP 1
+#define TH_POWER_DID_WAKE 2
+typedef struct th_power th_power;
+typedef void (*th_power_cb)(void *ctx, int event);
+/* Delivers TH_POWER_* events on a private queue; sleep is never vetoed. */
+TH_EXPORT th_power *th_power_watch(th_power_cb callback, void *ctx, char *err, size_t errlen);
+TH_EXPORT void th_power_unwatch(th_power *watch);
+#endif
+
+#endif

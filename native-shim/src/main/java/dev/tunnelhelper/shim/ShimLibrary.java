@@ -1,0 +1,113 @@
+package dev.tunnelhelper.shim;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * The C API of libtunnelshim (see src/main/c/shim.h). {@code size_t} is mapped to {@code long}:
+ * every supported platform is LP64. macOS-only functions are resolved lazily by JNA, so
+ * declaring them here is harmless on Linux as long as they are not called.
+ */
+interface ShimLibrary extends Library {
+    int th_spawn(String path, String[] argv, String[] envp, int[] childFds, int[] parentFds, int nmap,
+                 int stdoutFd, int stderrFd, byte[] err, long errlen);
+
+    int th_wait(int pid, long timeoutMs, int[] kind, int[] value, byte[] err, long errlen);
+
+    int th_terminate(int pid, long graceMs, int[] kind, int[] value, byte[] err, long errlen);
+
+    int th_tun_open(String name, byte[] nameOut, long nameOutLen, byte[] err, long errlen);
+
+    int th_tun_name_of(int fd, byte[] nameOut, long nameOutLen, byte[] err, long errlen);
+
+    int th_set_cloexec(int fd, int on, byte[] err, long errlen);
+
+    int th_get_cloexec(int fd, byte[] err, long errlen);
+
+    int th_dup(int fd, byte[] err, long errlen);
+
+    int th_close(int fd, byte[] err, long errlen);
+
+    int th_pipe(int[] fds, byte[] err, long errlen);
+
+    long th_read(int fd, byte[] buf, long len, byte[] err, long errlen);
+
+    long th_write(int fd, byte[] buf, long len, byte[] err, long errlen);
+
+    int th_wait_readable(int fd, long timeoutMs, byte[] err, long errlen);
+
+    int th_wait_writable(int fd, long timeoutMs, byte[] err, long errlen);
+
+    // ---- macOS: XPC ----
+
+    interface PeerCallback extends Callback {
+        int invoke(Pointer ctx, Pointer peer);
+    }
+
+    interface MessageCallback extends Callback {
+        void invoke(Pointer ctx, Pointer conn, Pointer payload, long len, int fd, Pointer reply);
+    }
+
+    interface ErrorCallback extends Callback {
+        void invoke(Pointer ctx, Pointer conn, String text);
+    }
+
+    interface ReplyCallback extends Callback {
+        void invoke(Pointer ctx, Pointer payload, long len, int fd, String error);
+    }
+
+    Pointer th_xpc_listen(String serviceName, PeerCallback onPeer, MessageCallback onMessage, ErrorCallback onError,
+                          Pointer ctx, byte[] err, long errlen);
+
+    Pointer th_xpc_listen_anonymous(PeerCallback onPeer, MessageCallback onMessage, ErrorCallback onError,
+                                    Pointer ctx, byte[] err, long errlen);
+
+    Pointer th_xpc_connect(String serviceName, int privileged, MessageCallback onMessage, ErrorCallback onError,
+                           Pointer ctx, byte[] err, long errlen);
+
+    Pointer th_xpc_connect_endpoint(Pointer anonymousListener, MessageCallback onMessage, ErrorCallback onError,
+                                    Pointer ctx, byte[] err, long errlen);
+
+    int th_xpc_set_peer_requirement(Pointer conn, String requirement, byte[] err, long errlen);
+
+    int th_xpc_peer_euid(Pointer conn);
+
+    int th_xpc_peer_pid(Pointer conn);
+
+    int th_xpc_send(Pointer conn, byte[] payload, long len, int fd, byte[] err, long errlen);
+
+    int th_xpc_send_sync(Pointer conn, byte[] payload, long len, int fd, PointerByReference replyPayload,
+                         LongByReference replyLen, IntByReference replyFd, byte[] err, long errlen);
+
+    int th_xpc_send_async(Pointer conn, byte[] payload, long len, int fd, ReplyCallback onReply, Pointer ctx,
+                          byte[] err, long errlen);
+
+    int th_xpc_reply_send(Pointer reply, byte[] payload, long len, int fd, byte[] err, long errlen);
+
+    void th_xpc_reply_discard(Pointer reply);
+
+    void th_xpc_cancel(Pointer conn);
+
+    void th_xpc_release(Pointer conn);
+
+    void th_free(Pointer p);
+
+    // ---- macOS: system sleep/wake ----
+
+    interface PowerCallback extends Callback {
+        void invoke(Pointer ctx, int event);
+    }
+
+    Pointer th_power_watch(PowerCallback callback, Pointer ctx, byte[] err, long errlen);
+
+    void th_power_unwatch(Pointer watch);
+
+    // ---- macOS: code signatures ----
+
+    int th_codesign_check(String path, String requirement, byte[] identOut, long identLen, byte[] teamOut,
+                          long teamLen, byte[] err, long errlen);
+}

@@ -1,0 +1,20 @@
+package dev.tunnelhelper.shim;
+
+/**
+ * Receives events for XPC connections. Called on XPC's dispatch threads (attached to the JVM as
+ * daemon threads); an exception thrown here is logged and never reaches native code.
+ */
+public interface XpcHandler {
+
+    /** A new peer on a listener, before it is resumed: set its requirement here. False rejects it. */
+    default boolean accept(XpcConnection peer) {
+        return true;
+    }
+
+    /** {@code reply} is null unless the sender waits for an answer; then answer or discard it exactly once. */
+    void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply);
+
+    /** The connection was interrupted, invalidated or cancelled. */
+    default void onError(XpcConnection connection, String description) {
+    }
+}

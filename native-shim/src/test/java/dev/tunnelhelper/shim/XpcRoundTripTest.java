@@ -1,0 +1,83 @@
+package dev.tunnelhelper.shim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** Runs on the macOS CI runner (.github/workflows/macos.yml): XPC exists only there. */
+@EnabledOnOs(value = OS.MAC, disabledReason = "XPC is macOS-only")
+class XpcRoundTripTest {
+
+    @Test
+    void anonymousListenerEchoesPayloadAndPassesAnFd() throws Exception {
+        BlockingQueue<Integer> peerEuids = new ArrayBlockingQueue<>(4);
+        XpcHandler server = new XpcHandler() {
+            @Override
+            public boolean accept(XpcConnection peer) {
+                peerEuids.add(peer.peerEuid());
+                return true;
+            }
+
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+                byte[] answer = ("echo:" + new String(message.payload(), StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8);
+                // Send the received fd straight back so the client can prove it is the same pipe.
+                int fd = message.fd().map(OwnedFd::get).orElse(-1);
+                reply.send(answer, fd);
+                message.fd().ifPresent(OwnedFd::close);
+            }
+        };
+        XpcHandler client = (connection, message, reply) -> {
+        };
+        try (XpcListener listener = XpcListener.anonymous(server);
+             XpcConnection connection = listener.connect(client);
+             Pipe pipe = Fds.pipe()) {
+            XpcMessage reply = connection.sendWithReply("hello".getBytes(StandardCharsets.UTF_8), pipe.writeEnd().get());
+            assertEquals("echo:hello", new String(reply.payload(), StandardCharsets.UTF_8));
+            assertTrue(reply.fd().isPresent(), "the fd came back");
+            try (OwnedFd back = reply.fd().get()) {
+                Fds.write(back.get(), "via xpc".getBytes(StandardCharsets.UTF_8), 0, 7);
+            }
+            pipe.writeEnd().close();
+            assertEquals("via xpc", ChildRun.readAll(Fds.inputStream(pipe.readEnd())));
+
+            XpcMessage async = connection.sendWithReplyAsync(new byte[] {1, 2, 3}, -1).get(10, TimeUnit.SECONDS);
+            assertArrayEquals("echo:\u0001\u0002\u0003".getBytes(StandardCharsets.UTF_8), async.payload());
+            assertEquals(new com.sun.security.auth.module.UnixSystem().getUid(),
+                    (long) peerEuids.poll(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void peerFailingTheCodeSigningRequirementIsRefused() {
+        XpcHandler server = new XpcHandler() {
+            @Override
+            public boolean accept(XpcConnection peer) {
+                // No process on the runner is signed by this team, so the peer must be cut off.
+                peer.setPeerRequirement("anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"");
+                return true;
+            }
+
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+                reply.send(message.payload(), -1);
+            }
+        };
+        try (XpcListener listener = XpcListener.anonymous(server);
+             XpcConnection connection = listener.connect((c, m, r) -> { })) {
+            NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {42}, -1));
+            assertTrue(e.getMessage().length() > 0);
+        }
+    }
+}
