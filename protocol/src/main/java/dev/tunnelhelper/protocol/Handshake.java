@@ -25,18 +25,31 @@ public final class Handshake {
     public static final String PREAMBLE = "codervpn";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Role ourRole;
+    private final String preamble;
+    private final String ourRole;
+    private final String expectedPeerRole;
     private final VersionList ourVersions;
     private final Duration timeout;
 
+    /** The CoderVPN handshake for one of its two roles. */
     public Handshake(Role ourRole, VersionList ourVersions, Duration timeout) {
+        this(PREAMBLE, ourRole.wireName(), ourRole.opposite().wireName(), ourVersions, timeout);
+    }
+
+    /**
+     * The same line format with another preamble and role names: the helper's own endpoints
+     * open with {@code tunnelhelper <role> <versions>} so a mismatched client fails clearly.
+     */
+    public Handshake(String preamble, String ourRole, String expectedPeerRole, VersionList ourVersions, Duration timeout) {
+        this.preamble = preamble;
         this.ourRole = ourRole;
+        this.expectedPeerRole = expectedPeerRole;
         this.ourVersions = ourVersions;
         this.timeout = timeout;
     }
 
     public String ourHeader() {
-        return PREAMBLE + " " + ourRole.wireName() + " " + ourVersions + "\n";
+        return preamble + " " + ourRole + " " + ourVersions + "\n";
     }
 
     /**
@@ -65,12 +78,11 @@ public final class Handshake {
         if (parts.length != 3) {
             throw new HandshakeException("malformed header \"" + printable(line) + "\": expected 3 space-separated parts, got " + parts.length);
         }
-        if (!PREAMBLE.equals(parts[0])) {
-            throw new HandshakeException("bad preamble: expected " + PREAMBLE + ", got " + printable(parts[0]));
+        if (!preamble.equals(parts[0])) {
+            throw new HandshakeException("bad preamble: expected " + preamble + ", got " + printable(parts[0]));
         }
-        Role expected = ourRole.opposite();
-        if (!expected.wireName().equals(parts[1])) {
-            throw new HandshakeException("wrong role: expected " + expected.wireName() + ", got " + printable(parts[1]));
+        if (!expectedPeerRole.equals(parts[1])) {
+            throw new HandshakeException("wrong role: expected " + expectedPeerRole + ", got " + printable(parts[1]));
         }
         VersionList theirs;
         try {
@@ -80,7 +92,7 @@ public final class Handshake {
         }
         ProtocolVersion version = ourVersions.negotiate(theirs)
                 .orElseThrow(() -> new HandshakeException("no common major version: ours " + ourVersions + ", theirs " + theirs));
-        return new HandshakeResult(version, expected, theirs);
+        return new HandshakeResult(version, parts[1], theirs);
     }
 
     private static String readLine(InputStream in) throws IOException {

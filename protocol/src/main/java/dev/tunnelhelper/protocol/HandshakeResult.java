@@ -1,4 +1,4 @@
 package dev.tunnelhelper.protocol;
 
 /** What the handshake settled: the version both sides speak, and what the peer offered. */
-public record HandshakeResult(ProtocolVersion version, Role peerRole, VersionList peerVersions) {}
+public record HandshakeResult(ProtocolVersion version, String peerRole, VersionList peerVersions) {}
