@@ -2,6 +2,11 @@ package dev.tunnelhelper.testbed;
 
 import dev.tunnelhelper.testbed.deployment.BinarySource;
 import dev.tunnelhelper.testbed.deployment.DeploymentCommand;
+import dev.tunnelhelper.testbed.tunnel.ReferenceTunnelMain;
+import dev.tunnelhelper.testbed.tunnel.TunnelFault;
+import dev.tunnelhelper.testbed.tunnel.TunnelLauncher;
+import dev.tunnelhelper.testbed.tunnel.TunnelLauncherCommand;
+import dev.tunnelhelper.testbed.tunnel.TunnelSettings;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,14 +46,21 @@ public final class TestbedMain implements Runnable {
     /** The full command tree; tests run it in-process. */
     public static CommandLine commandLine() {
         return new CommandLine(new TestbedMain())
-                .addSubcommand("deployment", new DeploymentCommand(defaultBinary()));
+                .addSubcommand("deployment", new DeploymentCommand(defaultBinary()))
+                .addSubcommand("tunnel", new CommandLine(new ReferenceTunnelMain())
+                        .addSubcommand("launcher", new TunnelLauncherCommand()));
     }
 
     /**
-     * What {@code deployment} serves without {@code --binary-file}. Nothing yet: the reference
-     * tunnel's launcher becomes the default once the tunnel lives in this module.
+     * What {@code deployment} serves without {@code --binary-file}: the reference tunnel's
+     * launcher for this JVM and classpath, reporting the deployment's version.
      */
-    static Optional<BinarySource> defaultBinary() {
-        return Optional.empty();
+    static Optional<DeploymentCommand.DefaultBinary> defaultBinary() {
+        return Optional.of((version, fault, subnet) -> {
+            TunnelSettings settings = TunnelSettings.defaults().withVersion(version)
+                    .withFault(TunnelFault.parse(fault)).withSubnet(subnet);
+            return BinarySource.bytes("reference tunnel (" + settings.version() + ", fault " + settings.fault() + ")",
+                    TunnelLauncher.script(settings));
+        });
     }
 }

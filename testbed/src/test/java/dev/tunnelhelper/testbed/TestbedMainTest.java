@@ -31,16 +31,26 @@ class TestbedMainTest {
     Path tmp;
 
     @Test
-    void deploymentWithoutBinaryFileIsAClearUsageError() {
+    void withoutBinaryFileTheDeploymentServesTheReferenceTunnelAtItsOwnVersion() throws Exception {
+        byte[] script = TestbedMain.defaultBinary().orElseThrow().create("v2.30.1+x", "stall-start", "100.120").load();
+        String text = new String(script, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("#!/bin/sh\n"), text);
+        assertTrue(text.contains("'-Dtestbed.tunnel.version=v2.30.1+x'"), text);
+        assertTrue(text.contains("'-Dtestbed.tunnel.fault=stall-start'"), text);
+        assertTrue(text.contains("'-Dtestbed.tunnel.subnet=100.120'"), text);
+        assertTrue(text.contains("dev.tunnelhelper.testbed.tunnel.ReferenceTunnelMain \"$@\""), text);
+    }
+
+    @Test
+    void anUnknownTunnelFaultIsAClearUsageError() {
         StringWriter err = new StringWriter();
         CommandLine cli = TestbedMain.commandLine();
         cli.setErr(new PrintWriter(err));
 
-        int exit = cli.execute("deployment", "--listen", "127.0.0.1:0", "--dir", tmp.toString());
+        int exit = cli.execute("deployment", "--listen", "127.0.0.1:0", "--dir", tmp.toString(), "--tunnel-fault", "explode");
 
         assertEquals(2, exit);
-        assertTrue(err.toString().contains("--binary-file is required"), err.toString());
-        assertFalse(Files.exists(tmp.resolve("deployment.json")));
+        assertTrue(err.toString().contains("unknown tunnel fault \"explode\""), err.toString());
     }
 
     @Test

@@ -27,6 +27,11 @@ final class BuildInfoHandler {
     }
 
     void handle(DeploymentExchange exchange) throws IOException {
+        String raw = exchange.behaviour().buildInfoBody();
+        if (raw != null) {
+            exchange.respond(200, "application/json", raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
         String reported = exchange.behaviour().buildInfoVersion() != null
                 ? exchange.behaviour().buildInfoVersion()
                 : version;

@@ -90,10 +90,27 @@ public final class DeploymentCommand implements Callable<Integer> {
             description = "Announce BYTES more in a binary's Content-Length than are sent.")
     private long contentLengthExcess;
 
-    private final Optional<BinarySource> defaultBinary;
+    @Option(names = "--tunnel-fault", paramLabel = "FAULT", defaultValue = "none",
+            description = "Built-in reference tunnel only: bake in a fault (crash-after-start=MS, garbage-frame, "
+                    + "oversized-frame, silent-handshake, wrong-role, handshake-garbage, stall-start, refuse-start, "
+                    + "wrong-version, exit-immediately). Default: ${DEFAULT-VALUE}.")
+    private String tunnelFault;
+
+    @Option(names = "--tunnel-subnet", paramLabel = "A.B", defaultValue = "100.100",
+            description = "Built-in reference tunnel only: its addresses are A.B.0.1 and agents A.B.x.y (inside 100.64.0.0/10). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private String tunnelSubnet;
+
+    /** Builds the binary served without {@code --binary-file}, for the deployment's version. */
+    @FunctionalInterface
+    public interface DefaultBinary {
+        BinarySource create(String version, String fault, String subnet);
+    }
+
+    private final Optional<DefaultBinary> defaultBinary;
 
     /** {@code defaultBinary} is what is served when {@code --binary-file} is not given, if anything. */
-    public DeploymentCommand(Optional<BinarySource> defaultBinary) {
+    public DeploymentCommand(Optional<DefaultBinary> defaultBinary) {
         this.defaultBinary = defaultBinary;
     }
 
@@ -128,7 +145,7 @@ public final class DeploymentCommand implements Callable<Integer> {
             address = ListenAddress.parse(listen);
             header = requireHeader == null ? null : RequiredHeader.parse(requireHeader);
             behaviour = new ServingBehaviour(gzip, serveAllPlatforms, header, throttle, failingPaths,
-                    failBinary, cutAfter, tamper, buildInfoVersion, contentLengthExcess);
+                    failBinary, cutAfter, tamper, buildInfoVersion, contentLengthExcess, null);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -145,7 +162,12 @@ public final class DeploymentCommand implements Callable<Integer> {
         if (binaryFile != null) {
             return BinarySource.file(binaryFile);
         }
-        return defaultBinary.orElseThrow(() -> new ParameterException(spec.commandLine(),
+        DefaultBinary factory = defaultBinary.orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--binary-file is required: this testbed build has no built-in binary to serve"));
+        try {
+            return factory.create(version, tunnelFault, tunnelSubnet);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param tamperBody           flip bytes of the served binary while keeping the original ETag and signature
  * @param buildInfoVersion     version build info reports instead of the real one, or null
  * @param contentLengthExcess  bytes announced in Content-Length beyond those sent for a binary; 0 means honest
+ * @param buildInfoBody        raw body build info answers with (status 200) instead of its JSON, or null;
+ *                             lets tests serve malformed build info
  */
 public record ServingBehaviour(
         boolean gzip,
@@ -31,11 +33,12 @@ public record ServingBehaviour(
         long cutAfterBytes,
         boolean tamperBody,
         String buildInfoVersion,
-        long contentLengthExcess) {
+        long contentLengthExcess,
+        String buildInfoBody) {
 
     /** Honest, uncompressed, unthrottled. */
     public static final ServingBehaviour DEFAULT =
-            new ServingBehaviour(false, false, null, 0, Map.of(), 0, -1, false, null, 0);
+            new ServingBehaviour(false, false, null, 0, Map.of(), 0, -1, false, null, 0, null);
 
     public ServingBehaviour {
         failingPaths = Map.copyOf(Objects.requireNonNull(failingPaths, "failingPaths"));
@@ -66,24 +69,24 @@ public record ServingBehaviour(
 
     public ServingBehaviour withGzip(boolean on) {
         return new ServingBehaviour(on, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     public ServingBehaviour withServeAllPlatforms(boolean on) {
         return new ServingBehaviour(gzip, on, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     /** {@code null} removes the requirement. */
     public ServingBehaviour withRequiredHeader(RequiredHeader header) {
         return new ServingBehaviour(gzip, serveAllPlatforms, header, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     /** 0 removes the cap. */
     public ServingBehaviour withThrottle(long bytesPerSecond) {
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, bytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     /** Makes {@code path} (exact request path, no query) answer {@code status}. */
@@ -91,40 +94,47 @@ public record ServingBehaviour(
         Map<String, Integer> paths = new HashMap<>(failingPaths);
         paths.put(path, status);
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                paths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                paths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     public ServingBehaviour withoutFailingPaths() {
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                Map.of(), binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                Map.of(), binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     /** 0 stops failing binary requests. */
     public ServingBehaviour withBinaryFailure(int status) {
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, status, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                failingPaths, status, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     /** -1 stops cutting. */
     public ServingBehaviour withCutAfter(long bytes) {
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, bytes, tamperBody, buildInfoVersion, contentLengthExcess);
+                failingPaths, binaryFailureStatus, bytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     public ServingBehaviour withTamperedBody(boolean on) {
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, on, buildInfoVersion, contentLengthExcess);
+                failingPaths, binaryFailureStatus, cutAfterBytes, on, buildInfoVersion, contentLengthExcess, buildInfoBody);
     }
 
     /** {@code null} reports the real version again. */
     public ServingBehaviour withBuildInfoVersion(String version) {
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, version, contentLengthExcess);
+                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, version, contentLengthExcess, buildInfoBody);
     }
 
     /** 0 makes Content-Length honest again. */
     public ServingBehaviour withContentLengthExcess(long bytes) {
         return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, bytes);
+                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, bytes, buildInfoBody);
+    }
+
+    /** {@code null} serves the real build info again; any other text is sent verbatim with status 200. */
+    public ServingBehaviour withBuildInfoBody(String body) {
+        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
+                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess,
+                body);
     }
 }
