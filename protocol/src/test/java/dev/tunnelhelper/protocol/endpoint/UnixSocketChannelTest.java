@@ -1,0 +1,169 @@
+package dev.tunnelhelper.protocol.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tunnelhelper.protocol.FrameCodec;
+import dev.tunnelhelper.protocol.HandshakeException;
+import dev.tunnelhelper.protocol.Inbound;
+import dev.tunnelhelper.protocol.ProtocolException;
+import dev.tunnelhelper.protocol.helper.ExtensionMessage;
+import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
+import dev.tunnelhelper.protocol.helper.Ping;
+import dev.tunnelhelper.protocol.helper.AppMessage;
+import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.helper.StartDaemon;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+@Timeout(30)
+class UnixSocketChannelTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+    private AFUNIXServerSocket server;
+    private Path path;
+
+    @BeforeEach
+    void listen() throws Exception {
+        path = dir.resolve("ne.sock");
+        server = AFUNIXServerSocket.newInstance();
+        server.bind(AFUNIXSocketAddress.of(path));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private CompletableFuture<UnixSocketChannel<HelperExtensionMessage, ExtensionMessage>> acceptExtension() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                AFUNIXSocket s = server.accept();
+                return UnixSocketChannel.<HelperExtensionMessage, ExtensionMessage>wrap(s, ExtensionMessage.parser(), new FrameCodec(), path.toString());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
+    @Test
+    void aFileDescriptorTravelsWithItsMessageAndStillWorksOnTheOtherSide() throws Exception {
+        var accepted = acceptExtension();
+        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
+        var helperSide = accepted.get();
+
+        Path file = dir.resolve("shared.txt");
+        Files.writeString(file, "");
+        try (FileOutputStream writer = new FileOutputStream(file.toFile())) {
+            ExtensionMessage start = ExtensionMessage.newBuilder().setStartDaemon(StartDaemon.newBuilder().setAccessUrl("https://x")).build();
+            client.send(start, List.of(writer.getFD()));
+
+            Inbound<ExtensionMessage> in = helperSide.receive();
+            assertEquals("https://x", in.message().getStartDaemon().getAccessUrl());
+            assertEquals(1, in.fds().size());
+            int number = UnixSocketChannel.fdNumber(in.fds().get(0));
+            assertTrue(number > 2);
+            try (FileOutputStream received = new FileOutputStream(in.fds().get(0))) {
+                received.write("written through the passed fd".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals("written through the passed fd", Files.readString(file));
+        client.close();
+        helperSide.close();
+    }
+
+    @Test
+    void messagesWithoutDescriptorsCarryNone() throws Exception {
+        var accepted = acceptExtension();
+        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
+        var helperSide = accepted.get();
+        client.send(ExtensionMessage.getDefaultInstance());
+        assertEquals(List.of(), helperSide.receive().fds());
+        client.close();
+        assertEquals(null, helperSide.receive(), "a clean close reads as end of stream");
+        helperSide.close();
+    }
+
+    @Test
+    void thePeersKernelCredentialsAreKnownOnBothSides() throws Exception {
+        var accepted = acceptExtension();
+        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
+        var helperSide = accepted.get();
+        long myPid = ProcessHandle.current().pid();
+        assertEquals(myPid, helperSide.peer().pid());
+        assertEquals(myPid, client.peer().pid());
+        assertEquals(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""), helperSide.peer().uid());
+        assertTrue(helperSide.describe().startsWith("unix:" + path + " uid="), helperSide.describe());
+        client.close();
+        helperSide.close();
+    }
+
+    @Test
+    void theHelloLineNamesTheRoleAndAMismatchIsRefused() throws Exception {
+        var accepted = acceptExtension();
+        var client = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(path, TIMEOUT, HelperAppMessage.parser(), new FrameCodec());
+        var helperSide = accepted.get();
+        var clientHello = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Endpoints.clientHandshake(Endpoints.Kind.APP, TIMEOUT).perform(client.rawInput(), client.rawOutput(), client);
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        HandshakeException e = assertThrows(HandshakeException.class, () ->
+                Endpoints.helperHandshake(Endpoints.Kind.EXTENSION).perform(helperSide.rawInput(), helperSide.rawOutput(), helperSide));
+        assertEquals("wrong role: expected extension, got app", e.getMessage());
+        assertEquals("1.0", clientHello.get().version().toString(), "the client saw a valid helper line");
+        client.close();
+        helperSide.close();
+    }
+
+    @Test
+    void garbageInAFrameIsAProtocolError() throws Exception {
+        var accepted = acceptExtension();
+        AFUNIXSocket raw = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path));
+        var helperSide = accepted.get();
+        raw.getOutputStream().write(new byte[] {0, 0, 0, 2, (byte) 0xff, (byte) 0xff});
+        ProtocolException e = assertThrows(ProtocolException.class, helperSide::receive);
+        assertTrue(e.getMessage().startsWith("garbage protobuf in a frame of 2 bytes"), e.getMessage());
+        raw.close();
+        helperSide.close();
+    }
+
+    @Test
+    void theAppMessageSetRoundTrips() throws Exception {
+        var accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(server.accept(), AppMessage.parser(), new FrameCodec(), "app");
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        var client = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(path, TIMEOUT, HelperAppMessage.parser(), new FrameCodec());
+        var helperSide = accepted.get();
+        AppMessage ping = AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build();
+        client.send(ping);
+        assertEquals(ping, helperSide.receive().message());
+        client.close();
+        helperSide.close();
+    }
+
+}
