@@ -1,0 +1,83 @@
+package dev.tunnelhelper.helper.binary;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the deployment's version and holds it against the minimum the helper supports. */
+final class BuildInfoClient {
+
+    static final String PATH = "/api/v2/buildinfo";
+    /** Real build info is a few hundred bytes; anything huge is not build info. */
+    private static final int MAX_BYTES = 256 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+
+    private final DeploymentHttp http;
+    private final SemanticVersion minimum;
+
+    BuildInfoClient(DeploymentHttp http, SemanticVersion minimum) {
+        this.http = http;
+        this.minimum = minimum;
+    }
+
+    /** The server's version, parsed, once it is known to be at least the minimum. */
+    SemanticVersion fetchSupportedVersion(DeploymentUrl deployment, List<OperatorHeader> headers)
+            throws AcquisitionException {
+        BuildInfo info = fetch(deployment, headers);
+        SemanticVersion server;
+        try {
+            server = SemanticVersion.parse(info.version());
+        } catch (IllegalArgumentException e) {
+            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + deployment.resolve(PATH)
+                    + " reports version '" + info.version() + "', which is not a semantic version");
+        }
+        if (server.isBelow(minimum)) {
+            throw new AcquisitionException(Step.MINIMUM_VERSION, "the deployment runs " + server.original()
+                    + ", below the minimum supported version " + minimum.original());
+        }
+        return server;
+    }
+
+    BuildInfo fetch(DeploymentUrl deployment, List<OperatorHeader> headers) throws AcquisitionException {
+        URI uri = deployment.resolve(PATH);
+        byte[] body;
+        try (OpenResponse response = http.get(uri, headers, Map.of("Accept", "application/json"))) {
+            if (response.status() != 200) {
+                throw new AcquisitionException(Step.FETCH_INFO, "build info request to " + uri + " answered HTTP "
+                        + response.status() + response.errorSnippet());
+            }
+            body = response.body().readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new AcquisitionException(Step.FETCH_INFO, "cannot fetch build info from " + uri + ": "
+                    + e.getMessage(), e);
+        }
+        if (body.length > MAX_BYTES) {
+            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is larger than "
+                    + MAX_BYTES + " bytes");
+        }
+        BuildInfo info;
+        try {
+            info = JSON.readValue(body, BuildInfo.class);
+        } catch (JsonProcessingException e) {
+            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new AcquisitionException(Step.FETCH_INFO, "cannot read build info from " + uri, e);
+        }
+        if (info == null) {
+            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not a JSON object");
+        }
+        if (info.version() == null || info.version().isBlank()) {
+            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " has no version");
+        }
+        return info;
+    }
+}
