@@ -59,6 +59,7 @@ public final class BinaryAcquirer {
                 .addKeyValue("headerNames", request.headers().stream().map(OperatorHeader::name).toList())
                 .addKeyValue("platform", platform).log();
 
+        request.progress().onStage(ProgressListener.Stage.FETCHING_INFO);
         BinaryDirectory directory = BinaryDirectory.open(config.binaryDirectory(), ownerUid);
         DeploymentHttp client = http();
         SemanticVersion server = new BuildInfoClient(client, minimum)
@@ -69,11 +70,13 @@ public final class BinaryAcquirer {
         Path destination = directory.binaryPath(name);
         Optional<FileHashes> installed = installedHashes(directory, name);
 
+        request.progress().onStage(ProgressListener.Stage.DOWNLOADING);
         BinaryDownloader downloader = new BinaryDownloader(client, config.maxBinaryBytes());
         DownloadOutcome outcome = downloader.download(binaryUrl, request.headers(),
                 installed.map(FileHashes::sha1), directory, name, request.progress());
 
         CandidateBinary.DetachedSignature signature = () -> fetchSignature(downloader, binaryUrl, request.headers());
+        request.progress().onStage(ProgressListener.Stage.VALIDATING);
         AcquiredBinary result;
         if (outcome instanceof DownloadOutcome.Downloaded downloaded) {
             Path temp = downloaded.tempFile();

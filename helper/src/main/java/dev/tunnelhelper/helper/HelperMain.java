@@ -1,0 +1,31 @@
+package dev.tunnelhelper.helper;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tunnel-helper}: the daemon and the commands that operate it. */
+@Command(name = "tunnel-helper", mixinStandardHelpOptions = true, versionProvider = HelperMain.Version.class,
+        description = "Privileged helper that owns a CoderVPN tunnel for an app and its network extension.",
+        subcommands = {RunCommand.class, StatusCommand.class, VersionCommand.class})
+public final class HelperMain implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new HelperMain());
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.err);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"tunnel-helper " + HelperVersion.get()};
+        }
+    }
+}

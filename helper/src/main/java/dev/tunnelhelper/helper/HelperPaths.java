@@ -1,0 +1,32 @@
+package dev.tunnelhelper.helper;
+
+import dev.tunnelhelper.helper.config.HelperConfig;
+import java.nio.file.Path;
+
+/**
+ * Where things live. With {@code --state-dir D} everything is under D (ARCHITECTURE §8):
+ * config {@code D/helper.json}, sockets {@code D/run/}, binaries {@code D/bin/}, logs {@code D/log/}.
+ */
+public record HelperPaths(Path config, Path socketDirectory, Path binaryDirectory, Path logDirectory) {
+    public static final Path DEFAULT_CONFIG = Path.of("/etc/tunnel-helper/helper.json");
+    public static final String APP_SOCKET = "app.sock";
+    public static final String EXTENSION_SOCKET = "ne.sock";
+
+    public static HelperPaths underStateDir(Path stateDir) {
+        Path d = stateDir.toAbsolutePath().normalize();
+        return new HelperPaths(d.resolve("helper.json"), d.resolve("run"), d.resolve("bin"), d.resolve("log"));
+    }
+
+    public static HelperPaths fromConfig(Path configFile, HelperConfig config) {
+        return new HelperPaths(configFile, Path.of(config.socketDirectory()), Path.of(config.binaryDirectory()),
+                Path.of(config.logDirectory()));
+    }
+
+    public Path appSocket() {
+        return socketDirectory.resolve(APP_SOCKET);
+    }
+
+    public Path extensionSocket() {
+        return socketDirectory.resolve(EXTENSION_SOCKET);
+    }
+}

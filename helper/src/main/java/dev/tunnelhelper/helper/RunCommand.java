@@ -1,0 +1,117 @@
+package dev.tunnelhelper.helper;
+
+import dev.tunnelhelper.helper.config.ConfigException;
+import dev.tunnelhelper.helper.config.ConfigLoader;
+import dev.tunnelhelper.helper.config.HelperConfig;
+import dev.tunnelhelper.helper.endpoint.AlreadyRunningException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code tunnel-helper run}: the daemon in the foreground. Flags override the config file. */
+@Command(name = "run", description = "Run the daemon in the foreground.")
+final class RunCommand implements Callable<Integer> {
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_ALREADY_RUNNING = 5;
+    static final int EXIT_FAILED = 1;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON config (default /etc/tunnel-helper/helper.json, or D/helper.json with --state-dir).")
+    Path configFile;
+
+    @Option(names = "--state-dir", paramLabel = "D", description = "Keep everything under D: D/helper.json, D/run/{app,ne}.sock, D/bin/, D/log/.")
+    Path stateDir;
+
+    @Option(names = "--ed25519-key", paramLabel = "PATH", description = "Pinned Ed25519 public key (PEM) for binary signatures; repeatable; adds to the config's keys.")
+    List<Path> ed25519Keys = new ArrayList<>();
+
+    @Option(names = "--min-version", paramLabel = "V", description = "Minimum deployment version (default 2.24.3).")
+    String minimumVersion;
+
+    @Option(names = "--extra-ca", paramLabel = "PATH", description = "Extra trusted CA certificate (PEM) for the deployment's TLS.")
+    Path extraCa;
+
+    @Option(names = "--allow-disabling-signature-validation",
+            description = "Let a network extension ask to skip binary signature checks (dangerous; logged loudly).")
+    boolean allowDisabling;
+
+    @Override
+    public Integer call() throws Exception {
+        HelperPaths paths;
+        HelperConfig config;
+        try {
+            if (stateDir != null) {
+                HelperPaths under = HelperPaths.underStateDir(stateDir);
+                Path file = configFile != null ? configFile : under.config();
+                config = ConfigLoader.load(file, configFile == null)
+                        .withDirectories(under.socketDirectory().toString(), under.binaryDirectory().toString(), under.logDirectory().toString());
+                paths = new HelperPaths(file, under.socketDirectory(), under.binaryDirectory(), under.logDirectory());
+            } else {
+                Path file = configFile != null ? configFile : HelperPaths.DEFAULT_CONFIG;
+                config = ConfigLoader.load(file, configFile == null);
+                paths = HelperPaths.fromConfig(file, config);
+            }
+            config = applyFlags(config);
+            ConfigLoader.validate(config, "command line");
+        } catch (ConfigException e) {
+            System.err.println("tunnel-helper: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+
+        Files.createDirectories(paths.logDirectory());
+        System.setProperty("tunnelhelper.logFile", paths.logDirectory().resolve("helper.log").toString());
+        Logger log = LoggerFactory.getLogger(RunCommand.class);
+        if (config.verification().allowDisablingSignatureValidation()) {
+            log.warn("network extensions may ask to DISABLE binary signature validation (allowDisablingSignatureValidation)");
+        }
+
+        HelperDaemon daemon;
+        try {
+            daemon = new HelperDaemon(config, paths);
+            daemon.start();
+        } catch (ConfigException e) {
+            System.err.println("tunnel-helper: " + e.getMessage());
+            return EXIT_CONFIG;
+        } catch (AlreadyRunningException e) {
+            System.err.println("tunnel-helper: " + e.getMessage());
+            return EXIT_ALREADY_RUNNING;
+        } catch (java.io.IOException e) {
+            System.err.println("tunnel-helper: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handled here, not in a shutdown hook: a hook would leave the JVM's exit status at 128+signal.
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        stop.await();
+        daemon.close();
+        return 0;
+    }
+
+    private HelperConfig applyFlags(HelperConfig config) {
+        HelperConfig c = config;
+        if (!ed25519Keys.isEmpty()) {
+            List<String> keys = new ArrayList<>(c.verification().ed25519PublicKeys());
+            ed25519Keys.forEach(k -> keys.add(k.toAbsolutePath().toString()));
+            c = c.withVerification(c.verification().withEd25519Keys(keys));
+        }
+        if (minimumVersion != null) {
+            c = c.withMinimumVersion(minimumVersion);
+        }
+        if (extraCa != null) {
+            c = c.withDownload(c.download().withExtraCaCertificate(extraCa.toAbsolutePath().toString()));
+        }
+        if (allowDisabling) {
+            c = c.withVerification(c.verification().withAllowDisabling(true));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tunnelhelper.helper.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Reads and validates {@link HelperConfig}: unknown keys and bad values are errors naming the key. */
+public final class ConfigLoader {
+    private static final Pattern VERSION = Pattern.compile("v?\\d+\\.\\d+\\.\\d+([-+].*)?");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private ConfigLoader() {}
+
+    /** Reads {@code file}; a missing file gives the defaults only when {@code optional}. */
+    public static HelperConfig load(Path file, boolean optional) throws ConfigException {
+        String json;
+        try {
+            json = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            if (optional) {
+                return HelperConfig.defaults();
+            }
+            throw new ConfigException("config file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(json, file.toString());
+    }
+
+    public static HelperConfig parse(String json, String source) throws ConfigException {
+        HelperConfig config;
+        try {
+            config = MAPPER.readValue(json, HelperConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source + ": unknown key \"" + path(e) + "\"; known keys here: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+        } catch (JsonMappingException e) {
+            throw new ConfigException(source + ": bad value at \"" + path(e) + "\": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        validate(config, source);
+        return config;
+    }
+
+    public static void validate(HelperConfig c, String source) throws ConfigException {
+        require(VERSION.matcher(c.minimumVersion()).matches(), source, "minimumVersion",
+                "\"" + c.minimumVersion() + "\" is not a version like 2.24.3");
+        require(c.subscriberQueueDepth() >= 1 && c.subscriberQueueDepth() <= 1_000_000, source, "subscriberQueueDepth",
+                "must be between 1 and 1000000, got " + c.subscriberQueueDepth());
+        for (String dir : new String[] {c.socketDirectory(), c.binaryDirectory(), c.logDirectory()}) {
+            require(Path.of(dir).isAbsolute(), source, "directories", "\"" + dir + "\" is not an absolute path");
+        }
+        for (String key : c.verification().ed25519PublicKeys()) {
+            require(Path.of(key).isAbsolute(), source, "verification.ed25519PublicKeys", "\"" + key + "\" is not an absolute path");
+        }
+        for (String hash : c.verification().pinnedSha256()) {
+            require(SHA256.matcher(hash).matches(), source, "verification.pinnedSha256",
+                    "\"" + hash + "\" is not 64 lowercase hex digits");
+        }
+        HelperConfig.Download d = c.download();
+        require(d.connectTimeoutSeconds() > 0, source, "download.connectTimeoutSeconds", "must be positive");
+        require(d.idleTimeoutSeconds() > 0, source, "download.idleTimeoutSeconds", "must be positive");
+        require(d.totalTimeoutSeconds() > 0, source, "download.totalTimeoutSeconds", "must be positive");
+        require(d.maxBinaryBytes() > 0, source, "download.maxBinaryBytes", "must be positive");
+        if (d.extraCaCertificate() != null) {
+            require(Path.of(d.extraCaCertificate()).isAbsolute(), source, "download.extraCaCertificate", "must be an absolute path");
+        }
+        HelperConfig.Tunnel t = c.tunnel();
+        require(t.handshakeTimeoutMillis() > 0 && t.startTimeoutMillis() > 0 && t.stopTimeoutMillis() > 0
+                && t.killGraceMillis() > 0 && t.rpcTimeoutMillis() > 0 && t.networkSettingsTimeoutMillis() > 0,
+                source, "tunnel", "every timeout must be positive");
+        for (Long uid : c.appAccess().allowedUids()) {
+            require(uid != null && uid >= 0, source, "appAccess.allowedUids", "uids are non-negative numbers");
+        }
+    }
+
+    private static void require(boolean ok, String source, String key, String problem) throws ConfigException {
+        if (!ok) {
+            throw new ConfigException(source + ": \"" + key + "\" " + problem);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.tunnelhelper.helper.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The helper's JSON configuration (ARCHITECTURE §6). Every field is optional with a safe
+ * default; {@link ConfigLoader} rejects unknown keys and validates values at startup.
+ */
+public record HelperConfig(
+        String socketDirectory,
+        String binaryDirectory,
+        String logDirectory,
+        AppAccess appAccess,
+        String minimumVersion,
+        Verification verification,
+        Download download,
+        Tunnel tunnel,
+        int subscriberQueueDepth,
+        String deviceId) {
+
+    public static final String LINUX_SOCKET_DIRECTORY = "/run/tunnel-helper";
+    public static final String LINUX_BINARY_DIRECTORY = "/var/lib/tunnel-helper";
+    public static final String LINUX_LOG_DIRECTORY = "/var/log/tunnel-helper";
+
+    @JsonCreator
+    public HelperConfig(
+            @JsonProperty("socketDirectory") String socketDirectory,
+            @JsonProperty("binaryDirectory") String binaryDirectory,
+            @JsonProperty("logDirectory") String logDirectory,
+            @JsonProperty("appAccess") AppAccess appAccess,
+            @JsonProperty("minimumVersion") String minimumVersion,
+            @JsonProperty("verification") Verification verification,
+            @JsonProperty("download") Download download,
+            @JsonProperty("tunnel") Tunnel tunnel,
+            @JsonProperty("subscriberQueueDepth") Integer subscriberQueueDepth,
+            @JsonProperty("deviceId") String deviceId) {
+        this(socketDirectory == null ? LINUX_SOCKET_DIRECTORY : socketDirectory,
+                binaryDirectory == null ? LINUX_BINARY_DIRECTORY : binaryDirectory,
+                logDirectory == null ? LINUX_LOG_DIRECTORY : logDirectory,
+                appAccess == null ? AppAccess.DEFAULT : appAccess,
+                minimumVersion == null ? "2.24.3" : minimumVersion,
+                verification == null ? Verification.DEFAULT : verification,
+                download == null ? Download.DEFAULT : download,
+                tunnel == null ? Tunnel.DEFAULT : tunnel,
+                subscriberQueueDepth == null ? 1024 : subscriberQueueDepth.intValue(),
+                deviceId);
+    }
+
+    public static HelperConfig defaults() {
+        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null);
+    }
+
+    public HelperConfig withDirectories(String sockets, String binaries, String logs) {
+        return new HelperConfig(sockets, binaries, logs, appAccess, minimumVersion, verification, download, tunnel,
+                subscriberQueueDepth, deviceId);
+    }
+
+    public HelperConfig withMinimumVersion(String v) {
+        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, v, verification, download, tunnel,
+                subscriberQueueDepth, deviceId);
+    }
+
+    public HelperConfig withVerification(Verification v) {
+        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, v, download, tunnel,
+                subscriberQueueDepth, deviceId);
+    }
+
+    public HelperConfig withDownload(Download d) {
+        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, d, tunnel,
+                subscriberQueueDepth, deviceId);
+    }
+
+    public HelperConfig withTunnel(Tunnel t) {
+        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, t,
+                subscriberQueueDepth, deviceId);
+    }
+
+    public HelperConfig withAppAccess(AppAccess a) {
+        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, a, minimumVersion, verification, download, tunnel,
+                subscriberQueueDepth, deviceId);
+    }
+
+    public HelperConfig withSubscriberQueueDepth(int depth) {
+        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, tunnel,
+                depth, deviceId);
+    }
+
+    /**
+     * Who may use the app endpoint. Root and the helper's own user always may. {@code socketGroup}
+     * only decides the socket file's group (mode 0660); being in it grants nothing by itself.
+     */
+    public record AppAccess(String socketGroup, List<Long> allowedUids, List<String> allowedGroups) {
+        static final AppAccess DEFAULT = new AppAccess(null, List.of(), List.of());
+
+        @JsonCreator
+        public AppAccess(@JsonProperty("socketGroup") String socketGroup,
+                         @JsonProperty("allowedUids") List<Long> allowedUids,
+                         @JsonProperty("allowedGroups") List<String> allowedGroups) {
+            this.socketGroup = socketGroup;
+            this.allowedUids = allowedUids == null ? List.of() : List.copyOf(allowedUids);
+            this.allowedGroups = allowedGroups == null ? List.of() : List.copyOf(allowedGroups);
+        }
+    }
+
+    /** How downloaded binaries are trusted (docs/security.md, "Binary trust"). */
+    public record Verification(List<String> ed25519PublicKeys, List<String> pinnedSha256, boolean macCodeSignature,
+                               String macSigningIdentifier, String macTeamIdentifier, boolean allowDisablingSignatureValidation) {
+        static final Verification DEFAULT = new Verification(List.of(), List.of(), null, null, null, null);
+
+        @JsonCreator
+        public Verification(@JsonProperty("ed25519PublicKeys") List<String> ed25519PublicKeys,
+                            @JsonProperty("pinnedSha256") List<String> pinnedSha256,
+                            @JsonProperty("macCodeSignature") Boolean macCodeSignature,
+                            @JsonProperty("macSigningIdentifier") String macSigningIdentifier,
+                            @JsonProperty("macTeamIdentifier") String macTeamIdentifier,
+                            @JsonProperty("allowDisablingSignatureValidation") Boolean allowDisablingSignatureValidation) {
+            this(ed25519PublicKeys == null ? List.of() : List.copyOf(ed25519PublicKeys),
+                    pinnedSha256 == null ? List.of() : List.copyOf(pinnedSha256),
+                    macCodeSignature != null && macCodeSignature,
+                    macSigningIdentifier == null ? "com.coder.cli" : macSigningIdentifier,
+                    macTeamIdentifier,
+                    allowDisablingSignatureValidation != null && allowDisablingSignatureValidation);
+        }
+
+        public Verification withEd25519Keys(List<String> keys) {
+            return new Verification(keys, pinnedSha256, macCodeSignature, macSigningIdentifier, macTeamIdentifier,
+                    allowDisablingSignatureValidation);
+        }
+
+        public Verification withAllowDisabling(boolean allow) {
+            return new Verification(ed25519PublicKeys, pinnedSha256, macCodeSignature, macSigningIdentifier, macTeamIdentifier, allow);
+        }
+    }
+
+    public record Download(long connectTimeoutSeconds, long idleTimeoutSeconds, long totalTimeoutSeconds,
+                           long maxBinaryBytes, String extraCaCertificate) {
+        static final Download DEFAULT = new Download((Long) null, null, null, null, null);
+
+        @JsonCreator
+        public Download(@JsonProperty("connectTimeoutSeconds") Long connectTimeoutSeconds,
+                        @JsonProperty("idleTimeoutSeconds") Long idleTimeoutSeconds,
+                        @JsonProperty("totalTimeoutSeconds") Long totalTimeoutSeconds,
+                        @JsonProperty("maxBinaryBytes") Long maxBinaryBytes,
+                        @JsonProperty("extraCaCertificate") String extraCaCertificate) {
+            this(connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds,
+                    idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds,
+                    totalTimeoutSeconds == null ? 300 : totalTimeoutSeconds,
+                    maxBinaryBytes == null ? 512L * 1024 * 1024 : maxBinaryBytes,
+                    extraCaCertificate);
+        }
+
+        public Download withExtraCaCertificate(String path) {
+            return new Download(connectTimeoutSeconds, idleTimeoutSeconds, totalTimeoutSeconds, maxBinaryBytes, path);
+        }
+    }
+
+    /** Timeouts for the tunnel child and its protocol. */
+    public record Tunnel(long handshakeTimeoutMillis, long startTimeoutMillis, long stopTimeoutMillis,
+                        long killGraceMillis, long rpcTimeoutMillis, long networkSettingsTimeoutMillis) {
+        static final Tunnel DEFAULT = new Tunnel((Long) null, null, null, null, null, null);
+
+        @JsonCreator
+        public Tunnel(@JsonProperty("handshakeTimeoutMillis") Long handshakeTimeoutMillis,
+                      @JsonProperty("startTimeoutMillis") Long startTimeoutMillis,
+                      @JsonProperty("stopTimeoutMillis") Long stopTimeoutMillis,
+                      @JsonProperty("killGraceMillis") Long killGraceMillis,
+                      @JsonProperty("rpcTimeoutMillis") Long rpcTimeoutMillis,
+                      @JsonProperty("networkSettingsTimeoutMillis") Long networkSettingsTimeoutMillis) {
+            this(handshakeTimeoutMillis == null ? 10_000 : handshakeTimeoutMillis,
+                    startTimeoutMillis == null ? 60_000 : startTimeoutMillis,
+                    stopTimeoutMillis == null ? 10_000 : stopTimeoutMillis,
+                    killGraceMillis == null ? 5_000 : killGraceMillis,
+                    rpcTimeoutMillis == null ? 10_000 : rpcTimeoutMillis,
+                    networkSettingsTimeoutMillis == null ? 30_000 : networkSettingsTimeoutMillis);
+        }
+    }
+}
