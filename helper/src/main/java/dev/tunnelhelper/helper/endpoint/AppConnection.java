@@ -37,6 +37,8 @@ final class AppConnection implements EndpointServer.Connection<HelperAppMessage,
 
     @Override
     public void onMessage(Incoming<HelperAppMessage, AppMessage> in) throws IOException {
+        // The first request can be dispatched before attached() ran.
+        speaker = in.speaker();
         if (!in.isRequest()) {
             return; // apps send only requests; anything else has nothing to answer
         }

@@ -43,6 +43,8 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
 
     @Override
     public void onMessage(Incoming<HelperExtensionMessage, ExtensionMessage> in) throws IOException {
+        // The first request can be dispatched before attached() ran.
+        speaker = in.speaker();
         ExtensionMessage message = in.message();
         if (!in.isRequest()) {
             closeAll(in.fds());

@@ -273,7 +273,8 @@ public final class SessionManager {
                 step(SessionState.SESSION_STATE_RUNNING);
                 started.complete(Result.newBuilder().setSuccess(true).build());
             } catch (SessionFailure e) {
-                fail(e.getMessage());
+                // A stop during the start kills the child; that is the cause worth reporting.
+                fail(stopping.get() ? "stopped before the tunnel was running" : e.getMessage());
             } catch (RuntimeException e) {
                 log.error("session {} failed unexpectedly", id, e);
                 fail("internal error: " + e);

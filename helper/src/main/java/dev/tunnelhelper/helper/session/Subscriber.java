@@ -97,6 +97,9 @@ public final class Subscriber {
         } catch (IOException e) {
             log.debug("subscriber {} gone: {}", who, e.toString());
             closed = true;
+        } catch (RuntimeException e) {
+            log.error("subscriber {} writer failed", who, e);
+            closed = true;
         }
     }
 }
