@@ -1,0 +1,62 @@
+package dev.tunnelhelper.helper.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anEmptyObjectGivesSafeDefaults() throws Exception {
+        HelperConfig c = ConfigLoader.parse("{}", "test.json");
+        assertEquals("/run/tunnel-helper", c.socketDirectory());
+        assertEquals("/var/lib/tunnel-helper", c.binaryDirectory());
+        assertEquals("2.24.3", c.minimumVersion());
+        assertEquals(List.of(), c.verification().ed25519PublicKeys());
+        assertEquals(false, c.verification().allowDisablingSignatureValidation(), "never on by default");
+        assertEquals(512L * 1024 * 1024, c.download().maxBinaryBytes());
+        assertEquals(60, c.download().idleTimeoutSeconds());
+        assertEquals(300, c.download().totalTimeoutSeconds());
+        assertEquals(1024, c.subscriberQueueDepth());
+    }
+
+    @Test
+    void aMissingOptionalFileGivesTheDefaultsAndAMissingRequiredOneIsAnError() throws Exception {
+        assertEquals("2.24.3", ConfigLoader.load(dir.resolve("absent.json"), true).minimumVersion());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("absent.json"), false));
+        assertEquals("config file " + dir.resolve("absent.json") + " does not exist", e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyIsAnErrorThatNamesItWhereverItIs() {
+        ConfigException top = assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"minimumVerison\": \"2.25.0\"}", "h.json"));
+        assertTrue(top.getMessage().startsWith("h.json: unknown key \"minimumVerison\"; known keys here: "), top.getMessage());
+        assertTrue(top.getMessage().contains("minimumVersion"), top.getMessage());
+        ConfigException nested = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("{\"download\": {\"idleTimeout\": 5}}", "h.json"));
+        assertTrue(nested.getMessage().startsWith("h.json: unknown key \"download.idleTimeout\""), nested.getMessage());
+    }
+
+    @Test
+    void badValuesAreRejectedWithTheKeyAndTheReason() {
+        assertEquals("h.json: \"minimumVersion\" \"latest\" is not a version like 2.24.3",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"minimumVersion\": \"latest\"}", "h.json")).getMessage());
+        assertEquals("h.json: \"verification.pinnedSha256\" \"ABC\" is not 64 lowercase hex digits",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"verification\": {\"pinnedSha256\": [\"ABC\"]}}", "h.json")).getMessage());
+        assertEquals("h.json: \"download.maxBinaryBytes\" must be positive",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"download\": {\"maxBinaryBytes\": 0}}", "h.json")).getMessage());
+        assertEquals("h.json: \"directories\" \"relative/dir\" is not an absolute path",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"binaryDirectory\": \"relative/dir\"}", "h.json")).getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"subscriberQueueDepth\": \"many\"}", "h.json"))
+                .getMessage().startsWith("h.json: bad value at \"subscriberQueueDepth\""));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"tunnel\": ", "h.json"))
+                .getMessage().startsWith("h.json: not valid JSON"));
+    }
+}
