@@ -1,0 +1,75 @@
+package dev.tunnelhelper.launchd.cli;
+
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
+import dev.tunnelhelper.launchd.LaunchdSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** {@code --config} plus flags that override its {@code macos} object, shared by every command. */
+public final class SettingsOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The helper's JSON config; its \"macos\" object supplies teamId, bundleId, label, log paths.")
+    Path config;
+
+    @Option(names = "--team-id", paramLabel = "TEAMID", description = "Signing team identifier (10 characters).")
+    String teamId;
+
+    @Option(names = "--bundle-id", paramLabel = "ID", description = "The app's bundle identifier, e.g. com.example.App.")
+    String bundleId;
+
+    @Option(names = "--label", paramLabel = "LABEL", description = "launchd label (default: <bundle-id>.helper).")
+    String label;
+
+    public Optional<Path> configFile() {
+        return Optional.ofNullable(config);
+    }
+
+    /** Config first, flags on top, then one validation pass through the record's constructor. */
+    public LaunchdSettings resolve() throws IOException {
+        SettingsReader reader = new SettingsReader();
+        ObjectNode macos = config == null ? reader.mapper().createObjectNode() : reader.readMacos(config);
+        if (teamId != null) {
+            macos.put("teamId", teamId);
+        }
+        if (bundleId != null) {
+            macos.put("bundleId", bundleId);
+        }
+        if (label != null) {
+            macos.put("label", label);
+        }
+        String source = config == null ? "flags" : "config " + config + " (\"macos\") and flags";
+        try {
+            return reader.mapper().treeToValue(macos, LaunchdSettings.class);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new InvalidServiceDefinitionException(cause.getMessage() + " (from " + source
+                    + "; set --team-id/--bundle-id or macos.teamId/macos.bundleId)");
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidServiceDefinitionException("unknown key \"macos." + e.getPropertyName() + "\" in " + source
+                    + "; known: teamId, bundleId, label, standardOutPath, standardErrorPath");
+        } catch (IOException e) {
+            throw new InvalidServiceDefinitionException("cannot read the macOS settings from " + source + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The config path the daemon is started with: explicit, else {@code --config} made absolute,
+     * else the platform default.
+     */
+    String daemonConfigPath(Path explicit, String platformDefault) {
+        if (explicit != null) {
+            return explicit.toAbsolutePath().normalize().toString();
+        }
+        if (config != null) {
+            return config.toAbsolutePath().normalize().toString();
+        }
+        return platformDefault;
+    }
+}
