@@ -1,12 +1,17 @@
 package dev.tunnelhelper.helper;
 
+import dev.tunnelhelper.launchd.cli.BundleCommand;
+import dev.tunnelhelper.launchd.cli.InstallCommand;
+import dev.tunnelhelper.launchd.cli.PlistCommand;
+import dev.tunnelhelper.launchd.cli.UninstallCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code tunnel-helper}: the daemon and the commands that operate it. */
 @Command(name = "tunnel-helper", mixinStandardHelpOptions = true, versionProvider = HelperMain.Version.class,
         description = "Privileged helper that owns a CoderVPN tunnel for an app and its network extension.",
-        subcommands = {RunCommand.class, StatusCommand.class, VersionCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, VersionCommand.class,
+                PlistCommand.class, InstallCommand.class, UninstallCommand.class, BundleCommand.class})
 public final class HelperMain implements Runnable {
 
     public static void main(String[] args) {

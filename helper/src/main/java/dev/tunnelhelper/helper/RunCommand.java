@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import dev.tunnelhelper.launchd.systemd.SystemdNotify;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -87,11 +89,19 @@ final class RunCommand implements Callable<Integer> {
             return EXIT_FAILED;
         }
 
+        // Under systemd (Type=notify) the unit is "started" only once both endpoints listen.
+        Optional<SystemdNotify> systemd = SystemdNotify.fromEnvironment();
+        for (SystemdNotify n : systemd.stream().toList()) {
+            n.ready();
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // Handled here, not in a shutdown hook: a hook would leave the JVM's exit status at 128+signal.
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         stop.await();
+        for (SystemdNotify n : systemd.stream().toList()) {
+            n.stopping();
+        }
         daemon.close();
         return 0;
     }

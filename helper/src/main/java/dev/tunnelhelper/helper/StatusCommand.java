@@ -8,6 +8,10 @@ import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.GetStatus;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
+import dev.tunnelhelper.launchd.exec.CommandException;
+import dev.tunnelhelper.launchd.install.ServiceHost;
+import dev.tunnelhelper.launchd.install.ServiceStatus;
+import dev.tunnelhelper.launchd.install.ServiceStatusProbe;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -31,6 +35,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--socket", paramLabel = "PATH", description = "The app endpoint socket (default /run/tunnel-helper/app.sock).")
     Path socket;
+
+    @Option(names = "--label", paramLabel = "LABEL", description = "macOS: the LaunchDaemon label to ask launchd about.")
+    String label;
 
     @Override
     public Integer call() throws Exception {
@@ -66,6 +73,19 @@ final class StatusCommand implements Callable<Integer> {
                 out.put("error", e.getMessage());
                 exit = EXIT_NOT_RUNNING;
             }
+        }
+        try {
+            ServiceStatus service = new ServiceStatusProbe(ServiceHost.current()).probe(label == null ? "" : label);
+            Map<String, Object> svc = new LinkedHashMap<>();
+            svc.put("manager", service.manager());
+            svc.put("name", service.service());
+            svc.put("manager_available", service.managerAvailable());
+            svc.put("loaded", service.loaded());
+            svc.put("state", service.state());
+            svc.put("detail", service.detail());
+            out.put("service", json ? svc : service.toText());
+        } catch (CommandException e) {
+            out.put("service", "unknown: " + e.getMessage());
         }
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
