@@ -6,7 +6,12 @@ import dev.tunnelhelper.helper.binary.VerificationSettings;
 import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AccessPolicy;
-import dev.tunnelhelper.helper.endpoint.EndpointServer;
+import dev.tunnelhelper.helper.endpoint.EndpointCarrier;
+import dev.tunnelhelper.helper.endpoint.EndpointListener;
+import dev.tunnelhelper.helper.endpoint.EndpointSpec;
+import dev.tunnelhelper.helper.endpoint.UnixSocketCarrier;
+import dev.tunnelhelper.helper.xpc.XpcCarrier;
+import dev.tunnelhelper.shim.NativePlatform;
 import dev.tunnelhelper.helper.endpoint.EndpointConnections;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -37,8 +42,8 @@ public final class HelperDaemon implements AutoCloseable {
     private final HelperPaths paths;
     private final SessionManager sessions;
     private final AppBroadcast broadcast = new AppBroadcast();
-    private EndpointServer<?, ?> extensionEndpoint;
-    private EndpointServer<?, ?> appEndpoint;
+    private EndpointListener extensionEndpoint;
+    private EndpointListener appEndpoint;
 
     public HelperDaemon(HelperConfig config, HelperPaths paths) throws ConfigException {
         this.config = config;
@@ -52,31 +57,45 @@ public final class HelperDaemon implements AutoCloseable {
         this.sessions = new SessionManager(settings, new BinaryAcquirer(acquisitionConfig()), broadcast);
     }
 
-    /** Creates the directories and starts listening on both endpoints. */
+    /**
+     * Creates the directories and starts listening on both endpoints, over XPC when this is macOS
+     * and the config names the Mach services, else over Unix sockets.
+     */
     public void start() throws IOException, ConfigException {
-        prepareDirectory(paths.socketDirectory());
+        boolean xpc = XpcCarrier.selected(NativePlatform.current(), config);
+        if (!xpc && config.xpc() != null) {
+            log.warn("the \"xpc\" config section is ignored: XPC exists only on macOS; using Unix sockets");
+        }
         prepareDirectory(paths.binaryDirectory());
-        long helperUid = (Integer) Files.getAttribute(paths.socketDirectory(), "unix:uid");
+        Path ownedDirectory = paths.binaryDirectory();
+        if (!xpc) {
+            prepareDirectory(paths.socketDirectory());
+            ownedDirectory = paths.socketDirectory();
+        }
+        long helperUid = (Integer) Files.getAttribute(ownedDirectory, "unix:uid");
+        EndpointCarrier carrier = xpc ? new XpcCarrier(config.xpc())
+                : new UnixSocketCarrier(paths.appSocket(), paths.extensionSocket(), socketGroup());
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
-        var extension = new EndpointServer<>("network-extension", paths.extensionSocket(), Endpoints.Kind.EXTENSION,
+        AccessPolicy extensionPolicy = AccessPolicy.extension(helperUid);
+        AccessPolicy appPolicy = appPolicy(helperUid);
+        var extension = new EndpointSpec<>("network-extension", Endpoints.Kind.EXTENSION,
                 ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION,
                 e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                AccessPolicy.extension(helperUid), EndpointConnections.extensionConnections(sessions, settingsTimeout));
-        var app = new EndpointServer<>("app", paths.appSocket(), Endpoints.Kind.APP,
+                extensionPolicy::refusal, EndpointConnections.extensionConnections(sessions, settingsTimeout));
+        var app = new EndpointSpec<>("app", Endpoints.Kind.APP,
                 AppMessage.parser(), Endpoints.HELPER_APP,
                 e -> HelperAppMessage.newBuilder().setError(e).build(),
-                appPolicy(helperUid), EndpointConnections.appConnections(sessions, broadcast, config.subscriberQueueDepth(), HelperVersion.get()));
-        extension.start("rw-------", null);
-        extensionEndpoint = extension;
+                appPolicy::refusal, EndpointConnections.appConnections(sessions, broadcast, config.subscriberQueueDepth(), HelperVersion.get()));
+        extensionEndpoint = carrier.listen(extension);
         try {
-            app.start("rw-rw----", socketGroup());
-        } catch (IOException e) {
-            extension.close();
+            appEndpoint = carrier.listen(app);
+        } catch (IOException | RuntimeException e) {
+            extensionEndpoint.close();
             throw e;
         }
-        appEndpoint = app;
         log.atInfo().setMessage("tunnel-helper ready").addKeyValue("version", HelperVersion.get())
-                .addKeyValue("app", paths.appSocket()).addKeyValue("extension", paths.extensionSocket())
+                .addKeyValue("carrier", carrier.describe())
+                .addKeyValue("app", appEndpoint.address()).addKeyValue("extension", extensionEndpoint.address())
                 .addKeyValue("binaries", paths.binaryDirectory()).log();
     }
 
@@ -92,7 +111,7 @@ public final class HelperDaemon implements AutoCloseable {
         return paths;
     }
 
-    /** Stops a running session, closes the listeners and removes the socket files. */
+    /** Stops a running session, closes the listeners and removes the socket files (if any). */
     @Override
     public void close() {
         log.info("shutting down");

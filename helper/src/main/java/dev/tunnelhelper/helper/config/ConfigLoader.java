@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
     private static final Pattern VERSION = Pattern.compile("v?\\d+\\.\\d+\\.\\d+([-+].*)?");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** A system extension may only reach a daemon's Mach service under its team-id prefix: {@code <TEAMID>.<rest>}. */
+    private static final Pattern TEAM_PREFIXED_SERVICE = Pattern.compile("[A-Z0-9]{10}\\.[A-Za-z0-9][A-Za-z0-9.-]*");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -86,6 +88,25 @@ public final class ConfigLoader {
         for (Long uid : c.appAccess().allowedUids()) {
             require(uid != null && uid >= 0, source, "appAccess.allowedUids", "uids are non-negative numbers");
         }
+        if (c.xpc() != null) {
+            validateXpc(c.xpc(), source);
+        }
+    }
+
+    private static void validateXpc(HelperConfig.Xpc x, String source) throws ConfigException {
+        requireServiceName(x.appServiceName(), source, "xpc.appServiceName");
+        requireServiceName(x.extensionServiceName(), source, "xpc.extensionServiceName");
+        require(!x.appServiceName().equals(x.extensionServiceName()), source, "xpc.extensionServiceName",
+                "must differ from xpc.appServiceName");
+        require(x.appRequirement() != null && !x.appRequirement().isBlank(), source, "xpc.appRequirement",
+                "must be a non-empty code-signing requirement");
+        require(x.extensionRequirement() != null && !x.extensionRequirement().isBlank(), source, "xpc.extensionRequirement",
+                "must be a non-empty code-signing requirement");
+    }
+
+    private static void requireServiceName(String name, String source, String key) throws ConfigException {
+        require(name != null && TEAM_PREFIXED_SERVICE.matcher(name).matches(), source, key,
+                (name == null ? "is required:" : "\"" + name + "\" is not") + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
     }
 
     private static void require(boolean ok, String source, String key, String problem) throws ConfigException {

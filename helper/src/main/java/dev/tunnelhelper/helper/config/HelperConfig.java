@@ -18,7 +18,8 @@ public record HelperConfig(
         Download download,
         Tunnel tunnel,
         int subscriberQueueDepth,
-        String deviceId) {
+        String deviceId,
+        Xpc xpc) {
 
     public static final String LINUX_SOCKET_DIRECTORY = "/run/tunnel-helper";
     public static final String LINUX_BINARY_DIRECTORY = "/var/lib/tunnel-helper";
@@ -35,7 +36,8 @@ public record HelperConfig(
             @JsonProperty("download") Download download,
             @JsonProperty("tunnel") Tunnel tunnel,
             @JsonProperty("subscriberQueueDepth") Integer subscriberQueueDepth,
-            @JsonProperty("deviceId") String deviceId) {
+            @JsonProperty("deviceId") String deviceId,
+            @JsonProperty("xpc") Xpc xpc) {
         this(socketDirectory == null ? LINUX_SOCKET_DIRECTORY : socketDirectory,
                 binaryDirectory == null ? LINUX_BINARY_DIRECTORY : binaryDirectory,
                 logDirectory == null ? LINUX_LOG_DIRECTORY : logDirectory,
@@ -45,46 +47,52 @@ public record HelperConfig(
                 download == null ? Download.DEFAULT : download,
                 tunnel == null ? Tunnel.DEFAULT : tunnel,
                 subscriberQueueDepth == null ? 1024 : subscriberQueueDepth.intValue(),
-                deviceId);
+                deviceId,
+                xpc);
     }
 
     public static HelperConfig defaults() {
-        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null);
+        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null, null);
     }
 
     public HelperConfig withDirectories(String sockets, String binaries, String logs) {
         return new HelperConfig(sockets, binaries, logs, appAccess, minimumVersion, verification, download, tunnel,
-                subscriberQueueDepth, deviceId);
+                subscriberQueueDepth, deviceId, xpc);
     }
 
     public HelperConfig withMinimumVersion(String v) {
         return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, v, verification, download, tunnel,
-                subscriberQueueDepth, deviceId);
+                subscriberQueueDepth, deviceId, xpc);
     }
 
     public HelperConfig withVerification(Verification v) {
         return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, v, download, tunnel,
-                subscriberQueueDepth, deviceId);
+                subscriberQueueDepth, deviceId, xpc);
     }
 
     public HelperConfig withDownload(Download d) {
         return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, d, tunnel,
-                subscriberQueueDepth, deviceId);
+                subscriberQueueDepth, deviceId, xpc);
     }
 
     public HelperConfig withTunnel(Tunnel t) {
         return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, t,
-                subscriberQueueDepth, deviceId);
+                subscriberQueueDepth, deviceId, xpc);
     }
 
     public HelperConfig withAppAccess(AppAccess a) {
         return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, a, minimumVersion, verification, download, tunnel,
-                subscriberQueueDepth, deviceId);
+                subscriberQueueDepth, deviceId, xpc);
     }
 
     public HelperConfig withSubscriberQueueDepth(int depth) {
         return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, tunnel,
-                depth, deviceId);
+                depth, deviceId, xpc);
+    }
+
+    public HelperConfig withXpc(Xpc x) {
+        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, tunnel,
+                subscriberQueueDepth, deviceId, x);
     }
 
     /**
@@ -174,6 +182,25 @@ public record HelperConfig(
                     killGraceMillis == null ? 5_000 : killGraceMillis,
                     rpcTimeoutMillis == null ? 10_000 : rpcTimeoutMillis,
                     networkSettingsTimeoutMillis == null ? 30_000 : networkSettingsTimeoutMillis);
+        }
+    }
+
+    /**
+     * The XPC carrier (macOS): the two team-prefixed Mach services the daemon's launchd plist
+     * declares, and the code-signing requirement each accepted peer must satisfy. Absent (null,
+     * the default) means Unix sockets; it is only used on macOS (docs/protocol.md §3).
+     */
+    public record Xpc(String appServiceName, String extensionServiceName, String appRequirement, String extensionRequirement) {
+
+        @JsonCreator
+        public Xpc(@JsonProperty("appServiceName") String appServiceName,
+                   @JsonProperty("extensionServiceName") String extensionServiceName,
+                   @JsonProperty("appRequirement") String appRequirement,
+                   @JsonProperty("extensionRequirement") String extensionRequirement) {
+            this.appServiceName = appServiceName;
+            this.extensionServiceName = extensionServiceName;
+            this.appRequirement = appRequirement;
+            this.extensionRequirement = extensionRequirement;
         }
     }
 }

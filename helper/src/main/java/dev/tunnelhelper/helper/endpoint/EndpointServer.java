@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -24,15 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One endpoint on a Unix socket: accepts connections, exchanges the hello line, checks the
  * peer's kernel credentials (a refused peer gets an error frame, then the connection closes),
- * and hands each accepted peer to a {@link ConnectionFactory}. Carrier-specific code stops here:
- * handlers only see a {@link Speaker} over a {@link dev.tunnelhelper.protocol.Channel}.
+ * and hands each accepted peer to a {@link ConnectionFactory} through {@link PeerAdmission}, which the
+ * XPC carrier shares. Carrier-specific code stops here: handlers only see a {@link Speaker} over a {@link dev.tunnelhelper.protocol.Channel}.
  */
-public final class EndpointServer<S extends MessageLite, R> implements AutoCloseable {
+public final class EndpointServer<S extends MessageLite, R> implements EndpointListener {
     private static final Logger log = LoggerFactory.getLogger(EndpointServer.class);
-    /** Connections beyond this are refused: each costs two threads. */
-    static final int MAX_CONNECTIONS = 256;
 
-    /** Creates the per-connection handler; {@code onClose} runs when the peer goes away. */
+    /** Creates the per-connection handler; {@code onClose} runs when the peer goes away. Shared by both carriers. */
     public interface ConnectionFactory<S, R> {
         Connection<S, R> open(String who);
     }
@@ -48,24 +44,21 @@ public final class EndpointServer<S extends MessageLite, R> implements AutoClose
     private final Path path;
     private final Endpoints.Kind kind;
     private final Parser<R> parser;
-    private final RpcAccess<S, R> rpc;
-    private final Function<Error, S> errorFrame;
-    private final AccessPolicy policy;
-    private final ConnectionFactory<S, R> factory;
-    private final AtomicInteger open = new AtomicInteger();
+    private final PeerAdmission<S, R> admission;
     private AFUNIXServerSocket server;
     private volatile boolean closing;
 
     public EndpointServer(String name, Path path, Endpoints.Kind kind, Parser<R> parser, RpcAccess<S, R> rpc,
                           Function<Error, S> errorFrame, AccessPolicy policy, ConnectionFactory<S, R> factory) {
-        this.name = name;
+        this(new EndpointSpec<>(name, kind, parser, rpc, errorFrame, policy::refusal, factory), path);
+    }
+
+    public EndpointServer(EndpointSpec<S, R> spec, Path path) {
+        this.name = spec.name();
         this.path = path;
-        this.kind = kind;
-        this.parser = parser;
-        this.rpc = rpc;
-        this.errorFrame = errorFrame;
-        this.policy = policy;
-        this.factory = factory;
+        this.kind = spec.kind();
+        this.parser = spec.parser();
+        this.admission = new PeerAdmission<>(spec);
     }
 
     /** Binds the socket with {@code mode} (e.g. rw-------) and optional group, then accepts in the background. */
@@ -115,42 +108,29 @@ public final class EndpointServer<S extends MessageLite, R> implements AutoClose
         try {
             Endpoints.helperHandshake(kind).perform(channel.rawInput(), channel.rawOutput(), channel);
         } catch (IOException e) {
-            log.atWarn().setMessage("hello failed").addKeyValue("endpoint", name).addKeyValue("peer", who)
-                    .addKeyValue("reason", e.getMessage()).log();
+            // A peer that leaves without a byte is a liveness probe (a second instance, a monitor), not an attack.
+            boolean silent = !(e instanceof dev.tunnelhelper.protocol.HandshakeException)
+                    || e.getMessage().startsWith("stream ended after 0 header bytes") || e.getMessage().startsWith("I/O error");
+            log.atLevel(silent ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN)
+                    .setMessage(silent ? "peer left before its hello" : "hello failed").addKeyValue("endpoint", name)
+                    .addKeyValue("peer", who).addKeyValue("reason", e.getMessage()).log();
             closeQuietly(channel);
             return;
         }
-        Optional<String> refusal = policy.refusal(channel.peer());
-        if (refusal.isEmpty() && open.get() >= MAX_CONNECTIONS) {
-            refusal = Optional.of("too many connections to the " + name + " endpoint (" + MAX_CONNECTIONS + ")");
-        }
-        if (refusal.isPresent()) {
-            log.atWarn().setMessage("refused peer").addKeyValue("endpoint", name).addKeyValue("uid", channel.peer().uid())
-                    .addKeyValue("gid", channel.peer().gid()).addKeyValue("pid", channel.peer().pid())
-                    .addKeyValue("reason", refusal.get()).log();
-            try {
-                channel.send(errorFrame.apply(Error.newBuilder().setCode("UNAUTHORIZED").setMessage(refusal.get()).build()));
-            } catch (IOException e) {
-                log.debug("could not tell the refused peer why: {}", e.toString());
-            }
+        if (admission.admit(channel).isPresent()) {
+            // The error frame is in the socket buffer: closing now still delivers it.
             closeQuietly(channel);
-            return;
         }
-        open.incrementAndGet();
-        log.atInfo().setMessage("peer connected").addKeyValue("endpoint", name).addKeyValue("peer", who).log();
-        Connection<S, R> connection = factory.open(who);
-        Speaker<S, R> speaker = Speaker.start(name + "-client", channel, rpc, Endpoints.VERSIONS.versions().get(0), connection);
-        connection.attached(speaker);
-        speaker.closeFuture().thenAccept(cause -> {
-            open.decrementAndGet();
-            log.atInfo().setMessage("peer disconnected").addKeyValue("endpoint", name).addKeyValue("peer", who)
-                    .addKeyValue("reason", cause == null ? "closed" : cause.getMessage()).log();
-            connection.closed(cause);
-        });
     }
 
+    @Override
+    public String address() {
+        return path.toString();
+    }
+
+    @Override
     public int openConnections() {
-        return open.get();
+        return admission.openConnections();
     }
 
     @Override

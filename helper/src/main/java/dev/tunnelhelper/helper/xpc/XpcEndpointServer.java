@@ -1,0 +1,158 @@
+package dev.tunnelhelper.helper.xpc;
+
+import com.google.protobuf.MessageLite;
+import dev.tunnelhelper.helper.endpoint.EndpointListener;
+import dev.tunnelhelper.helper.endpoint.EndpointSpec;
+import dev.tunnelhelper.helper.endpoint.PeerAdmission;
+import dev.tunnelhelper.shim.XpcConnection;
+import dev.tunnelhelper.shim.XpcHandler;
+import dev.tunnelhelper.shim.XpcListener;
+import dev.tunnelhelper.shim.XpcMessage;
+import dev.tunnelhelper.shim.XpcReply;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One endpoint on an XPC Mach service, in the role {@link dev.tunnelhelper.helper.endpoint.EndpointServer}
+ * plays for a Unix socket. For each new peer, still inside XPC's peer callback and so before
+ * the connection is resumed: the code-signing requirement is set (a peer that fails it never
+ * delivers a message), the identity is taken from the audit token, and an {@link XpcChannel} is
+ * registered to receive its messages. The access policy and the hand-off to the endpoint's
+ * connection handler then run on a thread of their own ({@link PeerAdmission}, shared with the
+ * Unix carrier), so the callback returns at once.
+ *
+ * <p>macOS only. Never selected elsewhere; constructing the listener off macOS fails in the shim.
+ */
+public final class XpcEndpointServer<S extends MessageLite, R> implements EndpointListener {
+    private static final Logger log = LoggerFactory.getLogger(XpcEndpointServer.class);
+    /**
+     * How long a refused peer keeps its connection after the UNAUTHORIZED frame. Cancelling right
+     * after a send may drop the message, unlike closing a socket whose buffer still drains.
+     */
+    static final Duration REFUSAL_GRACE = Duration.ofSeconds(2);
+    private static final ScheduledExecutorService REFUSALS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "xpc-refused-peers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final EndpointSpec<S, R> spec;
+    private final String serviceName;
+    private final String requirement;
+    private final int capacity;
+    private final PeerAdmission<S, R> admission;
+    private final Map<XpcConnection, XpcChannel<S, R>> channels = new ConcurrentHashMap<>();
+    private XpcListener listener;
+
+    /**
+     * @param serviceName the team-prefixed Mach service (launchd plist {@code MachServices}), or a
+     *                    label when used with {@link #startAnonymous}
+     * @param requirement the code-signing requirement every peer must satisfy
+     */
+    public XpcEndpointServer(EndpointSpec<S, R> spec, String serviceName, String requirement) {
+        this(spec, serviceName, requirement, XpcChannel.DEFAULT_CAPACITY);
+    }
+
+    XpcEndpointServer(EndpointSpec<S, R> spec, String serviceName, String requirement, int capacity) {
+        this.spec = spec;
+        this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+        this.requirement = Objects.requireNonNull(requirement, "requirement");
+        this.capacity = capacity;
+        this.admission = new PeerAdmission<>(spec);
+    }
+
+    /** Listens on the Mach service launchd registered for this daemon. */
+    public void start() {
+        listener = XpcListener.listen(serviceName, new Handler());
+        log.atInfo().setMessage("listening").addKeyValue("endpoint", spec.name()).addKeyValue("xpcService", serviceName)
+                .addKeyValue("requirement", requirement).log();
+    }
+
+    /** Listens without a name (no launchd needed): clients reach it through {@link #listener()}. For tests. */
+    public void startAnonymous() {
+        listener = XpcListener.anonymous(new Handler());
+    }
+
+    /** The listener, e.g. for {@link XpcChannel#connect(XpcListener, com.google.protobuf.Parser)} to an anonymous one. */
+    public XpcListener listener() {
+        if (listener == null) {
+            throw new IllegalStateException("not started");
+        }
+        return listener;
+    }
+
+    @Override
+    public String address() {
+        return "xpc:" + serviceName;
+    }
+
+    @Override
+    public int openConnections() {
+        return admission.openConnections();
+    }
+
+    /** Stops accepting; peers already handed out keep their connections until either side closes. */
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    /** Carrier code only: runs on XPC's threads and must return quickly. */
+    private final class Handler implements XpcHandler {
+        @Override
+        public boolean accept(XpcConnection peer) {
+            try {
+                peer.setPeerRequirement(requirement);
+            } catch (RuntimeException e) {
+                // Without the requirement the peer would be unchecked: refuse it instead.
+                log.error("{} endpoint: cannot set the peer code-signing requirement; refusing the peer: {}", spec.name(), e.toString());
+                return false;
+            }
+            XpcChannel<S, R> channel = XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
+            channels.put(peer, channel);
+            Thread t = new Thread(() -> admit(channel), "endpoint-" + spec.name() + "-admit");
+            t.setDaemon(true);
+            t.start();
+            return true;
+        }
+
+        @Override
+        public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+            XpcChannel<S, R> channel = channels.get(connection);
+            if (channel == null) {
+                // Closed on our side while this message was in flight.
+                message.fd().ifPresent(fd -> fd.close());
+                if (reply != null) {
+                    reply.discard();
+                }
+                return;
+            }
+            channel.deliver(message, reply);
+        }
+
+        @Override
+        public void onError(XpcConnection connection, String description) {
+            XpcChannel<S, R> channel = channels.get(connection);
+            if (channel != null) {
+                channel.ended(description);
+            } else {
+                log.debug("{} endpoint: XPC listener event: {}", spec.name(), description);
+            }
+        }
+    }
+
+    private void admit(XpcChannel<S, R> channel) {
+        if (admission.admit(channel).isPresent()) {
+            REFUSALS.schedule(channel::close, REFUSAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tunnelhelper.helper.xpc;
+
+import dev.tunnelhelper.helper.contract.CarrierContract;
+import dev.tunnelhelper.helper.endpoint.EndpointListener;
+import dev.tunnelhelper.helper.endpoint.EndpointSpec;
+import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.helper.ExtensionMessage;
+import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
+import dev.tunnelhelper.shim.CodeSignature;
+import dev.tunnelhelper.shim.CodeSignatureResult;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The carrier contract over XPC: an anonymous listener and a client through its endpoint, both
+ * in this process, since a test cannot register a Mach service without launchd. Runs on the
+ * macOS runners (.github/workflows/macos.yml).
+ */
+@EnabledOnOs(value = OS.MAC, disabledReason = "XPC is macOS-only")
+class XpcCarrierContractTest extends CarrierContract {
+    /** A requirement this JVM's own code satisfies, so the server still sets one on every peer. */
+    private static String requirement;
+
+    @BeforeAll
+    static void requirementForThisProcess() {
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        CodeSignatureResult own = CodeSignature.check(java, "anchor apple generic");
+        String identifier = own.signingIdentifier()
+                .orElseThrow(() -> new IllegalStateException(java + " has no signing identifier: " + own.message()));
+        requirement = "identifier \"" + identifier + "\"";
+    }
+
+    @Override
+    protected EndpointListener start(EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec) {
+        XpcEndpointServer<HelperExtensionMessage, ExtensionMessage> server = new XpcEndpointServer<>(spec, "anonymous", requirement);
+        server.startAnonymous();
+        return server;
+    }
+
+    @Override
+    protected Channel<ExtensionMessage, HelperExtensionMessage> connect(EndpointListener listener) {
+        return XpcChannel.connect(((XpcEndpointServer<?, ?>) listener).listener(), HelperExtensionMessage.parser());
+    }
+
+    @Override
+    protected long ownUid() {
+        return new com.sun.security.auth.module.UnixSystem().getUid();
+    }
+}
