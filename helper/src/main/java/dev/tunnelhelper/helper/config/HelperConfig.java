@@ -2,6 +2,7 @@ package dev.tunnelhelper.helper.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tunnelhelper.launchd.LaunchdSettings;
 import java.util.List;
 
 /**
@@ -19,7 +20,8 @@ public record HelperConfig(
         Tunnel tunnel,
         int subscriberQueueDepth,
         String deviceId,
-        Xpc xpc) {
+        Xpc xpc,
+        LaunchdSettings macos) {
 
     public static final String LINUX_SOCKET_DIRECTORY = "/run/tunnel-helper";
     public static final String LINUX_BINARY_DIRECTORY = "/var/lib/tunnel-helper";
@@ -37,7 +39,8 @@ public record HelperConfig(
             @JsonProperty("tunnel") Tunnel tunnel,
             @JsonProperty("subscriberQueueDepth") Integer subscriberQueueDepth,
             @JsonProperty("deviceId") String deviceId,
-            @JsonProperty("xpc") Xpc xpc) {
+            @JsonProperty("xpc") Xpc xpc,
+            @JsonProperty("macos") LaunchdSettings macos) {
         this(socketDirectory == null ? LINUX_SOCKET_DIRECTORY : socketDirectory,
                 binaryDirectory == null ? LINUX_BINARY_DIRECTORY : binaryDirectory,
                 logDirectory == null ? LINUX_LOG_DIRECTORY : logDirectory,
@@ -48,51 +51,89 @@ public record HelperConfig(
                 tunnel == null ? Tunnel.DEFAULT : tunnel,
                 subscriberQueueDepth == null ? 1024 : subscriberQueueDepth.intValue(),
                 deviceId,
-                xpc);
+                xpc,
+                macos);
     }
 
     public static HelperConfig defaults() {
-        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null, null);
+        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null, null, null);
     }
 
     public HelperConfig withDirectories(String sockets, String binaries, String logs) {
-        return new HelperConfig(sockets, binaries, logs, appAccess, minimumVersion, verification, download, tunnel,
-                subscriberQueueDepth, deviceId, xpc);
+        return toBuilder().set(b -> {
+            b.socketDirectory = sockets;
+            b.binaryDirectory = binaries;
+            b.logDirectory = logs;
+        });
     }
 
     public HelperConfig withMinimumVersion(String v) {
-        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, v, verification, download, tunnel,
-                subscriberQueueDepth, deviceId, xpc);
+        return toBuilder().set(b -> b.minimumVersion = v);
     }
 
     public HelperConfig withVerification(Verification v) {
-        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, v, download, tunnel,
-                subscriberQueueDepth, deviceId, xpc);
+        return toBuilder().set(b -> b.verification = v);
     }
 
     public HelperConfig withDownload(Download d) {
-        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, d, tunnel,
-                subscriberQueueDepth, deviceId, xpc);
+        return toBuilder().set(b -> b.download = d);
     }
 
     public HelperConfig withTunnel(Tunnel t) {
-        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, t,
-                subscriberQueueDepth, deviceId, xpc);
+        return toBuilder().set(b -> b.tunnel = t);
     }
 
     public HelperConfig withAppAccess(AppAccess a) {
-        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, a, minimumVersion, verification, download, tunnel,
-                subscriberQueueDepth, deviceId, xpc);
+        return toBuilder().set(b -> b.appAccess = a);
     }
 
     public HelperConfig withSubscriberQueueDepth(int depth) {
-        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, tunnel,
-                depth, deviceId, xpc);
+        return toBuilder().set(b -> b.subscriberQueueDepth = depth);
     }
 
     public HelperConfig withXpc(Xpc x) {
-        return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification, download, tunnel,
-                subscriberQueueDepth, deviceId, x);
+        return toBuilder().set(b -> b.xpc = x);
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The one place that copies every field, so each {@code with…} names only what it changes. */
+    private static final class Builder {
+        String socketDirectory;
+        String binaryDirectory;
+        String logDirectory;
+        AppAccess appAccess;
+        String minimumVersion;
+        Verification verification;
+        Download download;
+        Tunnel tunnel;
+        int subscriberQueueDepth;
+        String deviceId;
+        Xpc xpc;
+        LaunchdSettings macos;
+
+        Builder(HelperConfig c) {
+            socketDirectory = c.socketDirectory;
+            binaryDirectory = c.binaryDirectory;
+            logDirectory = c.logDirectory;
+            appAccess = c.appAccess;
+            minimumVersion = c.minimumVersion;
+            verification = c.verification;
+            download = c.download;
+            tunnel = c.tunnel;
+            subscriberQueueDepth = c.subscriberQueueDepth;
+            deviceId = c.deviceId;
+            xpc = c.xpc;
+            macos = c.macos;
+        }
+
+        HelperConfig set(java.util.function.Consumer<Builder> change) {
+            change.accept(this);
+            return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification,
+                    download, tunnel, subscriberQueueDepth, deviceId, xpc, macos);
+        }
     }
 
     /**

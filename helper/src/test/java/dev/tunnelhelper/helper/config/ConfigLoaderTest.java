@@ -59,4 +59,17 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"tunnel\": ", "h.json"))
                 .getMessage().startsWith("h.json: not valid JSON"));
     }
+
+    @Test
+    void theMacosSectionWrittenByInstallIsAcceptedAndCheckedStrictly() throws Exception {
+        HelperConfig c = ConfigLoader.parse("{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"}}", "h.json");
+        assertEquals("com.example.App.helper", c.macos().label());
+        assertEquals("ABCDE12345.com.example.App.HelperNE", c.macos().extensionServiceName());
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\", \"colour\": 1}}", "h.json"));
+        assertTrue(unknown.getMessage().startsWith("h.json: unknown key \"macos.colour\""), unknown.getMessage());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("{\"macos\": {\"teamId\": \"abc\", \"bundleId\": \"com.example.App\"}}", "h.json"));
+        assertTrue(bad.getMessage().startsWith("h.json: bad value at \"macos\""), bad.getMessage());
+    }
 }

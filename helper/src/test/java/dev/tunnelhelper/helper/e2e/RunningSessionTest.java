@@ -91,6 +91,13 @@ class RunningSessionTest {
             String reason = ne.cancels.poll(30, TimeUnit.SECONDS);
             assertEquals("tunnel exited: exit code 3", reason);
             awaitState(f, SessionState.SESSION_STATE_IDLE);
+            // The helper is idle before the pushes have necessarily reached this app.
+            long pushed = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!states.contains(SessionState.SESSION_STATE_IDLE) || states.lastIndexOf(SessionState.SESSION_STATE_IDLE)
+                    < states.lastIndexOf(SessionState.SESSION_STATE_FAILED)) {
+                assertTrue(System.nanoTime() < pushed, "pushed states: " + states);
+                Thread.sleep(20);
+            }
             assertTrue(states.contains(SessionState.SESSION_STATE_FAILED), states.toString());
             assertTrue(errors.contains("tunnel exited: exit code 3"), errors.toString());
 
