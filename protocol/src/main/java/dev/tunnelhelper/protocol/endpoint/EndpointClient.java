@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Opens a client conversation with the helper over its Unix socket: connect, hello line, speaker. */
+/**
+ * Opens a client conversation with the helper over its Unix socket: connect, hello line, speaker.
+ * A helper that is not there is a {@link HelperUnavailableException} naming the socket.
+ */
 public final class EndpointClient {
     private EndpointClient() {}
 
@@ -30,7 +33,18 @@ public final class EndpointClient {
 
     private static <S extends MessageLite, R> Speaker<S, R> connect(Path socket, Duration timeout, Endpoints.Kind kind,
             Parser<R> parser, RpcAccess<S, R> rpc, Speaker.Handler<S, R> handler) throws IOException {
-        UnixSocketChannel<S, R> channel = UnixSocketChannel.connect(socket, timeout, parser, new FrameCodec());
+        String endpoint = kind == Endpoints.Kind.APP ? "app" : "extension";
+        if (!java.nio.file.Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new HelperUnavailableException(socket, "no socket at the helper's " + endpoint + " endpoint", null);
+        }
+        UnixSocketChannel<S, R> channel;
+        try {
+            channel = UnixSocketChannel.connect(socket, timeout, parser, new FrameCodec());
+        } catch (java.net.SocketException e) {
+            // Refused (a stale socket file with nobody listening) or permission denied: both mean
+            // "there is no helper for you here", which is what the user must hear.
+            throw new HelperUnavailableException(socket, "cannot connect to the helper's " + endpoint + " endpoint: " + e.getMessage(), e);
+        }
         try {
             HandshakeResult hello = Endpoints.clientHandshake(kind, timeout)
                     .perform(channel.rawInput(), channel.rawOutput(), channel);

@@ -1,0 +1,114 @@
+package dev.tunnelhelper.app;
+
+import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
+import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
+import dev.tunnelhelper.protocol.Incoming;
+import dev.tunnelhelper.protocol.SpeakerClosedException;
+import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.helper.AppMessage;
+import dev.tunnelhelper.protocol.helper.Error;
+import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One conversation on the app endpoint: connects (turning "nobody there" into
+ * {@link HelperUnavailableException}), makes calls (turning {@code error} replies into
+ * {@link HelperErrorException}) and hands one-way pushes to a consumer.
+ */
+final class HelperConnection implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HelperConnection.class);
+    /**
+     * The helper sends a one-way {@code error} just before it closes a connection it rejects. The
+     * close fails our pending call on the reader thread, possibly before the dispatcher thread has
+     * handed us that error; this is how long we give it to arrive so the caller sees the reason.
+     */
+    private static final long CLOSING_ERROR_GRACE_MS = 300;
+
+    private final Path socket;
+    private final Duration timeout;
+    private final Speaker<AppMessage, HelperAppMessage> speaker;
+    private final CompletableFuture<Error> closingError = new CompletableFuture<>();
+
+    private HelperConnection(Path socket, Duration timeout, Consumer<HelperAppMessage> pushes) throws IOException {
+        this.socket = socket;
+        this.timeout = timeout;
+        this.speaker = connect(socket, timeout, incoming -> onIncoming(incoming, pushes));
+    }
+
+    static HelperConnection open(Path socket, Duration timeout, Consumer<HelperAppMessage> pushes) throws IOException {
+        return new HelperConnection(socket, timeout, pushes);
+    }
+
+    private static Speaker<AppMessage, HelperAppMessage> connect(Path socket, Duration timeout,
+            Speaker.Handler<AppMessage, HelperAppMessage> handler) throws IOException {
+        return EndpointClient.connectApp(socket, timeout, handler);
+    }
+
+    private void onIncoming(Incoming<AppMessage, HelperAppMessage> incoming, Consumer<HelperAppMessage> pushes) {
+        if (incoming.isRequest()) {
+            log.warn("helper sent a request on the app endpoint, which defines none; ignoring it");
+            return;
+        }
+        HelperAppMessage message = incoming.message();
+        if (message.hasError()) {
+            closingError.complete(message.getError());
+        }
+        pushes.accept(message);
+    }
+
+    /** Sends a request and returns the reply, or throws {@link HelperErrorException} for an {@code error} reply. */
+    HelperAppMessage call(AppMessage request) throws IOException {
+        HelperAppMessage reply;
+        try {
+            reply = speaker.call(request, timeout);
+        } catch (SpeakerClosedException e) {
+            Error why = closingErrorIfAny();
+            if (why != null) {
+                throw new HelperErrorException(why.getCode(), why.getMessage());
+            }
+            throw new IOException("the helper closed the connection (" + socket + ")", e);
+        }
+        if (reply.hasError()) {
+            throw new HelperErrorException(reply.getError().getCode(), reply.getError().getMessage());
+        }
+        return reply;
+    }
+
+    /** The one-way error the helper sent before closing, waiting briefly for it to be dispatched. */
+    Error closingErrorIfAny() {
+        try {
+            return closingError.get(CLOSING_ERROR_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Completes when the connection ends: {@code null} for a clean close, the failure otherwise. */
+    CompletableFuture<Throwable> closeFuture() {
+        return speaker.closeFuture();
+    }
+
+    Path socket() {
+        return socket;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public void close() {
+        speaker.close();
+    }
+}

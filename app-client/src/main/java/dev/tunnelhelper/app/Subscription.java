@@ -1,0 +1,188 @@
+package dev.tunnelhelper.app;
+
+import dev.tunnelhelper.protocol.helper.AppMessage;
+import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.helper.HelperStatus;
+import dev.tunnelhelper.protocol.helper.Subscribe;
+import dev.tunnelhelper.protocol.helper.Subscribed;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live subscription to the helper: status changes, start progress and peer deltas, merged into
+ * a {@link PeerView}. With a reconnecting policy it survives helper restarts: each new connection
+ * re-subscribes and the listener gets a fresh {@link SubscriptionListener#onSnapshot}.
+ */
+public final class Subscription implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+
+    private final Path socket;
+    private final Duration timeout;
+    private final SubscriptionListener listener;
+    private final ReconnectPolicy policy;
+    private final PeerView view = new PeerView();
+    private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "app-subscription-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final CompletableFuture<String> ended = new CompletableFuture<>();
+    private final Object lock = new Object();
+    // Guarded by lock: pushes can reach the dispatcher before the caller has the subscribed reply;
+    // they wait here until the full state is installed, so they are merged on top of it.
+    private boolean snapshotInstalled;
+    private final List<HelperAppMessage> early = new ArrayList<>();
+    private volatile HelperConnection connection;
+    private volatile HelperStatus lastStatus = HelperStatus.getDefaultInstance();
+    private volatile boolean closed;
+
+    private Subscription(Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy) {
+        this.socket = socket;
+        this.timeout = timeout;
+        this.listener = listener;
+        this.policy = policy;
+    }
+
+    /** Connects and subscribes; the first connection's failure is thrown (no retry before the first success). */
+    public static Subscription open(Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy)
+            throws IOException {
+        Subscription s = new Subscription(socket, timeout, listener, policy);
+        s.connectAndSubscribe();
+        return s;
+    }
+
+    private void connectAndSubscribe() throws IOException {
+        synchronized (lock) {
+            snapshotInstalled = false;
+            early.clear();
+        }
+        HelperConnection c = HelperConnection.open(socket, timeout, this::onPush);
+        try {
+            Subscribed subscribed = HelperClient.expect(
+                    c.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build()),
+                    HelperAppMessage.MsgCase.SUBSCRIBED).getSubscribed();
+            if (closed) {
+                // close() ran while we were reconnecting: this connection must not outlive it.
+                c.close();
+                return;
+            }
+            connection = c;
+            synchronized (lock) {
+                lastStatus = subscribed.getStatus();
+                listener.onSnapshot(subscribed.getStatus(), view.reset(subscribed.getPeers()));
+                snapshotInstalled = true;
+                for (HelperAppMessage m : early) {
+                    deliver(m);
+                }
+                early.clear();
+            }
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        c.closeFuture().whenComplete((cause, ignored) -> onConnectionClosed(c, cause));
+    }
+
+    private void onPush(HelperAppMessage message) {
+        synchronized (lock) {
+            if (!snapshotInstalled) {
+                early.add(message);
+                return;
+            }
+            deliver(message);
+        }
+    }
+
+    private void deliver(HelperAppMessage message) {
+        switch (message.getMsgCase()) {
+            case STATUS -> {
+                lastStatus = message.getStatus();
+                listener.onStatus(message.getStatus());
+            }
+            case PROGRESS -> listener.onProgress(message.getProgress());
+            case PEER_UPDATE -> listener.onPeerUpdate(message.getPeerUpdate(), view.apply(message.getPeerUpdate()));
+            case ERROR -> log.debug("helper is closing the subscription: {} {}",
+                    message.getError().getCode(), message.getError().getMessage());
+            default -> log.debug("ignoring {} push", message.getMsgCase());
+        }
+    }
+
+    private void onConnectionClosed(HelperConnection c, Throwable cause) {
+        if (closed) {
+            return;
+        }
+        String reason = describeLoss(c, cause);
+        boolean retry = policy.enabled();
+        listener.onDisconnected(reason, retry);
+        if (retry) {
+            scheduleReconnect(0);
+        } else {
+            ended.complete(reason);
+        }
+    }
+
+    private String describeLoss(HelperConnection c, Throwable cause) {
+        var error = c.closingErrorIfAny();
+        if (error != null) {
+            return error.getCode() + ": " + error.getMessage();
+        }
+        return cause == null ? "the helper closed the connection" : cause.getMessage();
+    }
+
+    private void scheduleReconnect(int attempt) {
+        if (closed) {
+            return;
+        }
+        Duration delay = policy.delay(attempt);
+        reconnects.schedule(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                connectAndSubscribe();
+                log.info("re-subscribed to the helper at {}", socket);
+            } catch (IOException e) {
+                log.debug("reconnect attempt {} failed: {}", attempt + 1, e.getMessage());
+                scheduleReconnect(attempt + 1);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The merged peer view: always a full picture. */
+    public PeerView.Snapshot currentPeers() {
+        return view.snapshot();
+    }
+
+    /** The last status the helper told us about. */
+    public HelperStatus currentStatus() {
+        return lastStatus;
+    }
+
+    /**
+     * Completes with the reason when the subscription has ended for good: the connection was lost
+     * and the policy does not reconnect. Never completes for a reconnecting subscription until closed.
+     */
+    public CompletableFuture<String> ended() {
+        return ended;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reconnects.shutdownNow();
+        HelperConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+        ended.complete("closed");
+    }
+}

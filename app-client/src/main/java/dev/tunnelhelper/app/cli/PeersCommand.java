@@ -1,0 +1,42 @@
+package dev.tunnelhelper.app.cli;
+
+import dev.tunnelhelper.app.HelperClient;
+import dev.tunnelhelper.app.JsonDocuments;
+import dev.tunnelhelper.app.Names;
+import dev.tunnelhelper.app.PeerView;
+import dev.tunnelhelper.app.PeersTable;
+import dev.tunnelhelper.protocol.helper.PeerState;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "peers", description = "Show the tunnel's workspaces and agents.")
+final class PeersCommand implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--json", description = "One JSON object (schema in docs/operations.md).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (HelperClient client = connection.connect()) {
+            PeerState state = client.peerState();
+            PeerView.Snapshot peers = new PeerView().reset(state.getPeers());
+            Instant now = Instant.now();
+            if (json) {
+                System.out.println(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.peers(state.getStatus(), peers, now)));
+            } else {
+                System.out.println("helper: " + StatusText.oneLine(state.getStatus()));
+                if (peers.agents().isEmpty() && peers.workspaces().isEmpty()) {
+                    System.out.println("no peers (" + Names.state(state.getStatus().getState()) + ")");
+                } else {
+                    System.out.print(PeersTable.render(peers, now));
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tunnelhelper.app.cli;
+
+import dev.tunnelhelper.app.ReconnectPolicy;
+import dev.tunnelhelper.app.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "watch", description = {
+    "Stream status changes, start progress and peer updates until Ctrl-C.",
+    "Reconnects (with a fresh full state) when the helper restarts."})
+final class WatchCommand implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--json", description = "JSON Lines, one event per line (schema in docs/operations.md).")
+    boolean json;
+
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop by itself after this long (exit 0), e.g. 10s.")
+    Duration duration;
+
+    @Option(names = "--no-reconnect", description = "Exit (status 3) when the connection is lost instead of reconnecting.")
+    boolean noReconnect;
+
+    @Override
+    public Integer call() throws Exception {
+        WatchPrinter printer = new WatchPrinter(System.out, json, !json && System.console() != null, Clock.systemUTC());
+        Subscription subscription = Subscription.open(connection.appSocket(), connection.timeout(), printer,
+                noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT);
+        CompletableFuture<Void> interrupted = new CompletableFuture<>();
+        // Ctrl-C: close the subscription and end the output cleanly; the JVM then exits (130, as
+        // for any program ended by SIGINT) without a stack trace or a half-drawn bar.
+        Thread hook = new Thread(() -> {
+            interrupted.complete(null);
+            subscription.close();
+            printer.finish();
+        }, "app-client-watch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            String endReason = duration == null ? subscription.ended().get()
+                    : subscription.ended().get(duration.toMillis(), TimeUnit.MILLISECONDS);
+            if (interrupted.isDone()) {
+                return ExitCodes.OK;
+            }
+            printer.finish();
+            System.err.println("app-client: subscription ended: " + endReason);
+            return ExitCodes.HELPER_UNAVAILABLE;
+        } catch (TimeoutException e) {
+            subscription.close();
+            printer.finish();
+            return ExitCodes.OK;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running already; it does the cleanup
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.tunnelhelper.netext;
+
+import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
+import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
+import dev.tunnelhelper.protocol.Incoming;
+import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.SpeakerClosedException;
+import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
+import dev.tunnelhelper.protocol.helper.Error;
+import dev.tunnelhelper.protocol.helper.ExtensionMessage;
+import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
+import dev.tunnelhelper.protocol.helper.Result;
+import dev.tunnelhelper.protocol.helper.StartDaemon;
+import dev.tunnelhelper.protocol.helper.StopDaemon;
+import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
+import dev.tunnelhelper.protocol.vpn.StartRequest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network extension's side of the helper's extension endpoint: start a session with a TUN
+ * fd, stop it, and answer the helper's requests while it runs — {@code ApplyNetworkSettings}
+ * (merged, handed to a {@link NetworkSettingsApplier}, answered with the real outcome) and
+ * {@code CancelProvider} (acknowledged, then handed to a {@link CancelListener}).
+ */
+public final class ExtensionClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ExtensionClient.class);
+    /** How long a start may take: download, verification and the tunnel's own start. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
+    /** See the app client: the one-way error before a close may be dispatched after the close fails our call. */
+    private static final long CLOSING_ERROR_GRACE_MS = 300;
+
+    private final Path socket;
+    private final NetworkSettingsApplier applier;
+    private final CancelListener cancelListener;
+    private final SettingsMerger merger = new SettingsMerger();
+    private final CompletableFuture<Error> closingError = new CompletableFuture<>();
+    private final Speaker<ExtensionMessage, HelperExtensionMessage> speaker;
+
+    private ExtensionClient(Path socket, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
+            throws IOException {
+        this.socket = socket;
+        this.applier = applier;
+        this.cancelListener = cancelListener;
+        this.speaker = open(socket, timeout);
+    }
+
+    /** Connects within {@code timeout}; {@link HelperUnavailableException} when nobody is there. */
+    public static ExtensionClient connect(Path socket, Duration timeout, NetworkSettingsApplier applier,
+            CancelListener cancelListener) throws IOException {
+        return new ExtensionClient(socket, timeout, applier, cancelListener);
+    }
+
+    private Speaker<ExtensionMessage, HelperExtensionMessage> open(Path socket, Duration timeout) throws IOException {
+        return EndpointClient.connectExtension(socket, timeout, this::onIncoming);
+    }
+
+    /**
+     * Starts a session: sends {@code StartDaemon} with {@code tunFd} attached and waits for the
+     * outcome, answering settings requests meanwhile. The caller keeps its own copy of the fd.
+     *
+     * @throws StartFailedException the helper tried and failed (the reason is the message)
+     * @throws HelperErrorException the helper refused, e.g. {@code ALREADY_RUNNING}
+     */
+    public void start(String accessUrl, String token, List<StartRequest.Header> headers, int tunFd, StartFlags flags,
+            Duration timeout) throws IOException {
+        StartDaemon.Builder start = StartDaemon.newBuilder().setAccessUrl(accessUrl).setToken(token)
+                .addAllHeaders(headers)
+                .setDangerousDisableSignatureValidation(flags.dangerouslyDisableSignatureValidation())
+                .setDeviceId(flags.deviceId()).setDeviceOs(flags.deviceOs());
+        HelperExtensionMessage reply = call(ExtensionMessage.newBuilder().setStartDaemon(start).build(),
+                List.of(UnixSocketChannel.fileDescriptor(tunFd)), timeout, HelperExtensionMessage.MsgCase.START_DAEMON_RESULT);
+        Result result = reply.getStartDaemonResult();
+        if (!result.getSuccess()) {
+            throw new StartFailedException(result.getErrorMessage());
+        }
+    }
+
+    /** Asks the helper to stop the session (any session: the helper runs one at a time). */
+    public Result stop(Duration timeout) throws IOException {
+        return call(ExtensionMessage.newBuilder().setStopDaemon(StopDaemon.getDefaultInstance()).build(), List.of(),
+                timeout, HelperExtensionMessage.MsgCase.STOP_DAEMON_RESULT).getStopDaemonResult();
+    }
+
+    private HelperExtensionMessage call(ExtensionMessage request, List<java.io.FileDescriptor> fds, Duration timeout,
+            HelperExtensionMessage.MsgCase expected) throws IOException {
+        HelperExtensionMessage reply;
+        try {
+            reply = speaker.call(request, fds, timeout);
+        } catch (SpeakerClosedException e) {
+            Error why = closingError();
+            if (why != null) {
+                throw new HelperErrorException(why.getCode(), why.getMessage());
+            }
+            throw new IOException("the helper closed the connection (" + socket + ")", e);
+        }
+        if (reply.hasError()) {
+            throw new HelperErrorException(reply.getError().getCode(), reply.getError().getMessage());
+        }
+        if (reply.getMsgCase() != expected) {
+            throw new IOException("helper answered " + reply.getMsgCase() + " where " + expected + " was expected");
+        }
+        return reply;
+    }
+
+    private Error closingError() {
+        try {
+            return closingError.get(CLOSING_ERROR_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void onIncoming(Incoming<ExtensionMessage, HelperExtensionMessage> in) throws IOException {
+        HelperExtensionMessage m = in.message();
+        switch (m.getMsgCase()) {
+            case APPLY_NETWORK_SETTINGS -> answerSettings(in, m.getApplyNetworkSettings().getSettings());
+            case CANCEL_PROVIDER -> {
+                if (in.isRequest()) {
+                    in.reply(ExtensionMessage.newBuilder().setCancelProviderResult(Result.newBuilder().setSuccess(true)).build());
+                }
+                String error = m.getCancelProvider().getError();
+                log.info("helper cancelled the provider{}", error.isEmpty() ? " (clean stop)" : ": " + error);
+                cancelListener.onCancel(error);
+            }
+            case ERROR -> {
+                closingError.complete(m.getError());
+                log.warn("helper: {}: {}", m.getError().getCode(), m.getError().getMessage());
+            }
+            default -> log.warn("ignoring unexpected {} from the helper", m.getMsgCase());
+        }
+    }
+
+    private void answerSettings(Incoming<ExtensionMessage, HelperExtensionMessage> in, NetworkSettingsRequest diff)
+            throws IOException {
+        NetworkSettingsRequest merged = merger.preview(diff);
+        Result.Builder result = Result.newBuilder();
+        try {
+            applier.apply(merged);
+            merger.commit(merged);
+            result.setSuccess(true);
+            log.info("applied network settings");
+        } catch (SettingsApplyException | RuntimeException e) {
+            log.warn("could not apply network settings: {}", e.getMessage());
+            result.setSuccess(false).setErrorMessage(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        if (in.isRequest()) {
+            in.reply(ExtensionMessage.newBuilder().setApplyNetworkSettingsResult(result).build());
+        }
+    }
+
+    /** The merged settings last applied successfully. */
+    public NetworkSettingsRequest currentSettings() {
+        return merger.current();
+    }
+
+    /** Completes when the connection ends: {@code null} for a clean close, the failure otherwise. */
+    public CompletableFuture<Throwable> closeFuture() {
+        return speaker.closeFuture();
+    }
+
+    @Override
+    public void close() {
+        speaker.close();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.tunnelhelper.netext.net;
+
+import dev.tunnelhelper.netext.NetworkSettingsApplier;
+import dev.tunnelhelper.netext.SettingsApplyException;
+import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies settings to one interface with system tools, remembering exactly which addresses and
+ * routes it added, so a re-apply removes only its own leftovers and {@link #remove} leaves the
+ * interface as it found it.
+ *
+ * <p>Order matters to the kernel: stale routes and addresses go first, then addresses, MTU, link
+ * up, and routes last (a route to a down link is refused).
+ *
+ * <p>Excluded routes are not installed: included routes are added as specific routes next to
+ * the existing ones, so everything outside them already bypasses the tunnel; carving an excluded
+ * range out of an included one would need policy routing (a {@code throw} route alone sends the
+ * lookup to an empty table, which makes the range unreachable instead of untunnelled). Each is
+ * reported with a WARN line.
+ */
+public class CommandNetworkApplier implements NetworkSettingsApplier {
+    private static final Logger log = LoggerFactory.getLogger(CommandNetworkApplier.class);
+
+    private final String ifname;
+    private final NetworkDialect dialect;
+    private final CommandRunner runner;
+    private final DnsConfigurator dns;
+    private final Set<Cidr> addedAddresses = new LinkedHashSet<>();
+    private final Set<Cidr> addedRoutes = new LinkedHashSet<>();
+    private final List<String> warnings = new ArrayList<>();
+    private int mtu;
+
+    protected CommandNetworkApplier(String ifname, NetworkDialect dialect, CommandRunner runner, DnsConfigurator dns) {
+        this.ifname = ifname;
+        this.dialect = dialect;
+        this.runner = runner;
+        this.dns = dns;
+    }
+
+    @Override
+    public synchronized void apply(NetworkSettingsRequest merged) throws SettingsApplyException {
+        DesiredState want = DesiredState.of(merged);
+        warnings.clear();
+        for (Cidr stale : List.copyOf(addedRoutes)) {
+            if (!want.routes().contains(stale)) {
+                run(dialect.deleteRoute(ifname, stale));
+                addedRoutes.remove(stale);
+            }
+        }
+        for (Cidr stale : List.copyOf(addedAddresses)) {
+            if (!want.addresses().contains(stale)) {
+                run(dialect.deleteAddress(ifname, stale));
+                addedAddresses.remove(stale);
+            }
+        }
+        for (Cidr a : want.addresses()) {
+            if (!addedAddresses.contains(a)) {
+                run(dialect.addAddress(ifname, a));
+                addedAddresses.add(a);
+            }
+        }
+        if (want.mtu() != 0) {
+            run(dialect.setMtu(ifname, want.mtu()));
+            mtu = want.mtu();
+        }
+        run(dialect.linkUp(ifname));
+        for (Cidr r : want.routes()) {
+            if (!addedRoutes.contains(r)) {
+                run(dialect.addRoute(ifname, r));
+                addedRoutes.add(r);
+            }
+        }
+        for (Cidr x : want.excludedRoutes()) {
+            warn("excluded route " + x + " not installed: traffic outside the included routes already bypasses " + ifname);
+        }
+        dns.apply(ifname, want.dns()).ifPresent(this::warn);
+    }
+
+    private void warn(String warning) {
+        warnings.add(warning);
+        log.warn("{}: {}", ifname, warning);
+    }
+
+    private void run(List<String> argv) throws SettingsApplyException {
+        CommandResult r = runner.run(argv);
+        if (!r.ok()) {
+            throw new SettingsApplyException(r.describeFailure());
+        }
+    }
+
+    @Override
+    public synchronized void remove() {
+        dns.remove(ifname);
+        for (Cidr r : List.copyOf(addedRoutes)) {
+            bestEffort(dialect.deleteRoute(ifname, r));
+            addedRoutes.remove(r);
+        }
+        for (Cidr a : List.copyOf(addedAddresses)) {
+            bestEffort(dialect.deleteAddress(ifname, a));
+            addedAddresses.remove(a);
+        }
+    }
+
+    private void bestEffort(List<String> argv) {
+        CommandResult r = runner.run(argv);
+        if (!r.ok()) {
+            // Usually because the interface is already gone, which removed everything with it.
+            log.warn("cleanup: {}", r.describeFailure());
+        }
+    }
+
+    public String interfaceName() {
+        return ifname;
+    }
+
+    /** Addresses this applier has added and not removed. */
+    public synchronized List<Cidr> addresses() {
+        return List.copyOf(addedAddresses);
+    }
+
+    public synchronized List<Cidr> routes() {
+        return List.copyOf(addedRoutes);
+    }
+
+    public synchronized int mtu() {
+        return mtu;
+    }
+
+    /** Warnings from the last apply (DNS not applied, excluded routes ignored). */
+    public synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public String dnsDescription() {
+        return dns.describe();
+    }
+}
