@@ -70,6 +70,11 @@ final class RunCommand implements Callable<Integer> {
         Files.createDirectories(paths.logDirectory());
         System.setProperty("tunnelhelper.logFile", paths.logDirectory().resolve("helper.log").toString());
         Logger log = LoggerFactory.getLogger(RunCommand.class);
+        HelperConfig.Verification v = config.verification();
+        if (v.ed25519PublicKeys().isEmpty() && v.pinnedSha256().isEmpty() && !v.macCodeSignature()) {
+            log.warn("no binary verification is configured (verification.ed25519PublicKeys, pinnedSha256 or "
+                    + "macCodeSignature, or --ed25519-key): every start will fail at the signature step");
+        }
         if (config.verification().allowDisablingSignatureValidation()) {
             log.warn("network extensions may ask to DISABLE binary signature validation (allowDisablingSignatureValidation)");
         }
