@@ -12,6 +12,8 @@ import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.helper.endpoint.UnixSocketCarrier;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
 import dev.tunnelhelper.shim.NativePlatform;
+import dev.tunnelhelper.shim.PowerEvent;
+import dev.tunnelhelper.shim.SystemPowerWatch;
 import dev.tunnelhelper.helper.endpoint.EndpointConnections;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -44,6 +46,7 @@ public final class HelperDaemon implements AutoCloseable {
     private final AppBroadcast broadcast = new AppBroadcast();
     private EndpointListener extensionEndpoint;
     private EndpointListener appEndpoint;
+    private SystemPowerWatch powerWatch;
 
     public HelperDaemon(HelperConfig config, HelperPaths paths) throws ConfigException {
         this.config = config;
@@ -93,6 +96,15 @@ public final class HelperDaemon implements AutoCloseable {
             extensionEndpoint.close();
             throw e;
         }
+        if (NativePlatform.current().isMac()) {
+            // On macOS the helper hears system wake itself and forwards it like an app's NotifyWake.
+            powerWatch = SystemPowerWatch.start(event -> {
+                if (event == PowerEvent.DID_WAKE) {
+                    log.atInfo().setMessage("system woke; notifying the tunnel").addKeyValue("result",
+                            sessions.wake().getErrorMessage()).log();
+                }
+            });
+        }
         log.atInfo().setMessage("tunnel-helper ready").addKeyValue("version", HelperVersion.get())
                 .addKeyValue("carrier", carrier.describe())
                 .addKeyValue("app", appEndpoint.address()).addKeyValue("extension", extensionEndpoint.address())
@@ -115,6 +127,9 @@ public final class HelperDaemon implements AutoCloseable {
     @Override
     public void close() {
         log.info("shutting down");
+        if (powerWatch != null) {
+            powerWatch.close();
+        }
         sessions.stop(null);
         if (appEndpoint != null) {
             appEndpoint.close();
