@@ -52,6 +52,8 @@ public final class Speaker<S, R> implements AutoCloseable {
     private final Map<Long, CompletableFuture<R>> pending = new ConcurrentHashMap<>();
     private final BlockingQueue<Runnable> dispatchQueue = new ArrayBlockingQueue<>(DISPATCH_QUEUE_CAPACITY);
     private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Throwable closeCause;
     private volatile boolean closing;
 
     private Speaker(String name, MessageTransport<S, R> transport, RpcAccess<S, R> rpc, ProtocolVersion version, Handler<S, R> handler) {
@@ -93,7 +95,8 @@ public final class Speaker<S, R> implements AutoCloseable {
         CompletableFuture<R> reply = new CompletableFuture<>();
         // Registered before sending: the reply may arrive before send() returns.
         pending.put(id, reply);
-        if (closed.isDone()) {
+        // Checked after registering: either shutDown sees this entry or we see its flag.
+        if (shuttingDown.get()) {
             pending.remove(id);
             reply.completeExceptionally(closedException());
             return reply;
@@ -102,7 +105,7 @@ public final class Speaker<S, R> implements AutoCloseable {
             transport.send(rpc.withRpc(message, RPC.newBuilder().setMsgId(id).build()), fds);
         } catch (IOException | RuntimeException e) {
             pending.remove(id);
-            reply.completeExceptionally(closed.isDone() ? closedException() : e);
+            reply.completeExceptionally(shuttingDown.get() ? closedException() : e);
             return reply;
         }
         var timer = TIMEOUTS.schedule(() -> {
@@ -166,7 +169,7 @@ public final class Speaker<S, R> implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed.isDone();
+        return shuttingDown.get();
     }
 
     @Override
@@ -253,12 +256,15 @@ public final class Speaker<S, R> implements AutoCloseable {
     private static final Runnable STOP_DISPATCH = () -> { };
 
     private void shutDown(Throwable cause) {
-        if (!closed.complete(cause)) {
+        if (!shuttingDown.compareAndSet(false, true)) {
             return;
         }
+        closeCause = cause;
+        // Pending calls fail before closeFuture completes, so whoever waits on it sees them failed.
         SpeakerClosedException failure = closedException();
         pending.values().forEach(f -> f.completeExceptionally(failure));
         pending.clear();
+        closed.complete(cause);
         // Messages already queued are still delivered; the stop marker goes behind them.
         Thread stopper = new Thread(() -> {
             try {
@@ -272,13 +278,13 @@ public final class Speaker<S, R> implements AutoCloseable {
     }
 
     private SpeakerClosedException closedException() {
-        Throwable cause = closed.getNow(null);
+        Throwable cause = closeCause;
         String why = cause == null ? "closed" : "closed after " + cause.getMessage();
         return new SpeakerClosedException("speaker " + name + " is " + why, cause);
     }
 
     private void checkOpen() throws SpeakerClosedException {
-        if (closed.isDone()) {
+        if (shuttingDown.get()) {
             throw closedException();
         }
     }

@@ -219,4 +219,24 @@ class SpeakerTest {
         assertNull(speaker.closeFuture().get());
         assertTrue(CompletableFuture.completedFuture(null).isDone());
     }
+
+    @Test
+    void byTheTimeCloseFutureCompletesEveryPendingCallHasFailed() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            try (PipePair local = PipePair.open()) {
+                var transport = new StreamTransport<ManagerMessage, TunnelMessage>(
+                        local.left.in(), local.left.out(), local.left, TunnelMessage.parser(), new FrameCodec());
+                var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> { });
+                var calls = new ArrayList<CompletableFuture<TunnelMessage>>();
+                for (int i = 0; i < 5; i++) {
+                    calls.add(speaker.request(startFor("x" + i), LONG));
+                }
+                local.right.close();
+                speaker.closeFuture().get(10, TimeUnit.SECONDS);
+                for (CompletableFuture<TunnelMessage> call : calls) {
+                    assertTrue(call.isCompletedExceptionally(), "round " + round + ": a call was still pending after close");
+                }
+            }
+        }
+    }
 }
