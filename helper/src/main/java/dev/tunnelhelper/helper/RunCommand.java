@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         Files.createDirectories(paths.logDirectory());
-        System.setProperty("tunnelhelper.logFile", paths.logDirectory().resolve("helper.log").toString());
+        LogFile.use(paths.logDirectory().resolve("helper.log"));
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         HelperConfig.Verification v = config.verification();
         if (v.ed25519PublicKeys().isEmpty() && v.pinnedSha256().isEmpty() && !v.macCodeSignature()) {
@@ -78,6 +78,12 @@ final class RunCommand implements Callable<Integer> {
         if (config.verification().allowDisablingSignatureValidation()) {
             log.warn("network extensions may ask to DISABLE binary signature validation (allowDisablingSignatureValidation)");
         }
+
+        // Handled here, not in a shutdown hook: a hook would leave the JVM's exit status at 128+signal.
+        // Installed before anything listens, so a signal that arrives as we become ready is never lost.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
 
         HelperDaemon daemon;
         try {
@@ -99,10 +105,6 @@ final class RunCommand implements Callable<Integer> {
         for (SystemdNotify n : systemd.stream().toList()) {
             n.ready();
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        // Handled here, not in a shutdown hook: a hook would leave the JVM's exit status at 128+signal.
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
         stop.await();
         for (SystemdNotify n : systemd.stream().toList()) {
             n.stopping();

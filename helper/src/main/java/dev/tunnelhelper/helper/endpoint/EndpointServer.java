@@ -118,8 +118,7 @@ public final class EndpointServer<S extends MessageLite, R> implements EndpointL
             return;
         }
         if (admission.admit(channel).isPresent()) {
-            // The error frame is in the socket buffer: closing now still delivers it.
-            closeQuietly(channel);
+            channel.closeGracefully(java.time.Duration.ofSeconds(1));
         }
     }
 

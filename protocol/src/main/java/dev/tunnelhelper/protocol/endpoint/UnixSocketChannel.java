@@ -148,6 +148,37 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
         socket.close();
     }
 
+    /**
+     * Ends a conversation we refuse after having told the peer why. A plain close with the
+     * peer's unread bytes still queued makes the kernel reset the connection (ECONNRESET), and
+     * the peer may lose our last frame; so: half-close (the peer reads our frame, then end of
+     * stream), discard what the peer already sent for at most {@code linger} or 64 KiB, close.
+     */
+    public void closeGracefully(Duration linger) {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout((int) Math.max(1, linger.toMillis()));
+            byte[] sink = new byte[4096];
+            long deadline = System.nanoTime() + linger.toNanos();
+            int discarded = 0;
+            while (discarded < 64 * 1024 && System.nanoTime() < deadline) {
+                int n = in.read(sink);
+                if (n < 0) {
+                    break;
+                }
+                discarded += n;
+            }
+        } catch (IOException e) {
+            // timed out or the peer is gone: either way, nothing more to wait for
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+
     /** The number behind a received descriptor, e.g. to hand it to a child process. */
     public static int fdNumber(FileDescriptor fd) throws IOException {
         return FileDescriptorCast.using(fd).as(Integer.class);
