@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,17 @@ class DaemonProcessTest {
     @TempDir
     Path dir;
 
+    /** Every process a test starts, so a failing assertion never leaves a daemon behind. */
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void reapEverything() throws InterruptedException {
+        for (Process p : started) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private Process helper(Path stateDir, Path publicKey) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
@@ -46,7 +58,9 @@ class DaemonProcessTest {
         if (publicKey != null) {
             cmd.addAll(List.of("--ed25519-key", publicKey.toString()));
         }
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("helper-" + System.nanoTime() + ".out").toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("helper-" + System.nanoTime() + ".out").toFile()).start();
+        started.add(p);
+        return p;
     }
 
     private static void awaitSocket(Path socket, Process p) throws Exception {
@@ -75,6 +89,7 @@ class DaemonProcessTest {
         Process second = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "dev.tunnelhelper.helper.HelperMain", "run", "--state-dir", state.toString())
                 .redirectErrorStream(true).start();
+        started.add(second);
         String said = new String(second.getInputStream().readAllBytes());
         assertTrue(second.waitFor(60, TimeUnit.SECONDS));
         assertEquals(5, second.exitValue(), said);
