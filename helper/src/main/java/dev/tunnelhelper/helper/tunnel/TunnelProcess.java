@@ -130,7 +130,11 @@ public final class TunnelProcess implements AutoCloseable {
         Thread reaper = new Thread(() -> {
             try {
                 while (!exit.isDone()) {
-                    child.waitFor(Duration.ofMillis(20)).ifPresent(exit::complete);
+                    child.waitFor(Duration.ofMillis(20)).ifPresent(status -> {
+                        log.atInfo().setMessage("tunnel process exited").addKeyValue("pid", child.pid())
+                                .addKeyValue("status", status).log();
+                        exit.complete(status);
+                    });
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
