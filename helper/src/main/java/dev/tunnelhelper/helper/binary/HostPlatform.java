@@ -1,6 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
-import java.util.Locale;
+import dev.tunnelhelper.shim.NativePlatform;
 
 /** The {@code <os>-<arch>} a deployment publishes tunnel binaries for. */
 public record HostPlatform(String os, String arch) {
@@ -9,24 +9,23 @@ public record HostPlatform(String os, String arch) {
         return of(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
     }
 
-    /** Maps JVM {@code os.name}/{@code os.arch} values; an unsupported host is an IllegalStateException. */
+    /**
+     * Maps JVM {@code os.name}/{@code os.arch} values; an unsupported host is an IllegalStateException.
+     * Detection is the shim's ({@link NativePlatform}); only the deployment's naming differs
+     * ({@code amd64}/{@code arm64} where the shim says {@code x86_64}/{@code aarch64}).
+     */
     public static HostPlatform of(String osName, String osArch) {
-        String name = osName.toLowerCase(Locale.ROOT);
-        String os;
-        if (name.startsWith("linux")) {
-            os = "linux";
-        } else if (name.startsWith("mac os x") || name.startsWith("darwin")) {
-            os = "darwin";
-        } else {
+        NativePlatform host = NativePlatform.of(osName, osArch);
+        if (!host.isLinux() && !host.isMac()) {
             throw new IllegalStateException("no tunnel binaries are published for operating system '" + osName + "'");
         }
-        String arch = switch (osArch.toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64" -> "amd64";
-            case "aarch64", "arm64" -> "arm64";
+        String arch = switch (host.arch()) {
+            case "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
             default -> throw new IllegalStateException("no tunnel binaries are published for architecture '"
                     + osArch + "'");
         };
-        return new HostPlatform(os, arch);
+        return new HostPlatform(host.os(), arch);
     }
 
     public boolean isMac() {
