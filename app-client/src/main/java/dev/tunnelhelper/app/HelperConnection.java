@@ -40,16 +40,11 @@ final class HelperConnection implements AutoCloseable {
     private HelperConnection(Path socket, Duration timeout, Consumer<HelperAppMessage> pushes) throws IOException {
         this.socket = socket;
         this.timeout = timeout;
-        this.speaker = connect(socket, timeout, incoming -> onIncoming(incoming, pushes));
+        this.speaker = EndpointClient.connectApp(socket, timeout, incoming -> onIncoming(incoming, pushes));
     }
 
     static HelperConnection open(Path socket, Duration timeout, Consumer<HelperAppMessage> pushes) throws IOException {
         return new HelperConnection(socket, timeout, pushes);
-    }
-
-    private static Speaker<AppMessage, HelperAppMessage> connect(Path socket, Duration timeout,
-            Speaker.Handler<AppMessage, HelperAppMessage> handler) throws IOException {
-        return EndpointClient.connectApp(socket, timeout, handler);
     }
 
     private void onIncoming(Incoming<AppMessage, HelperAppMessage> incoming, Consumer<HelperAppMessage> pushes) {

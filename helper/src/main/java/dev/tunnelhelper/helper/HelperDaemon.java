@@ -186,7 +186,6 @@ public final class HelperDaemon implements AutoCloseable {
     }
 
     static String deviceOs() {
-        String os = System.getProperty("os.name").toLowerCase();
-        return os.contains("mac") ? "darwin" : os.contains("linux") ? "linux" : os;
+        return NativePlatform.current().os();
     }
 }

@@ -1,6 +1,7 @@
 package dev.tunnelhelper.helper;
 
 import dev.tunnelhelper.helper.config.HelperConfig;
+import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import java.nio.file.Path;
 
 /**
@@ -9,12 +10,10 @@ import java.nio.file.Path;
  */
 public record HelperPaths(Path config, Path socketDirectory, Path binaryDirectory, Path logDirectory) {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/tunnel-helper/helper.json");
-    public static final String APP_SOCKET = "app.sock";
-    public static final String EXTENSION_SOCKET = "ne.sock";
 
     public static HelperPaths underStateDir(Path stateDir) {
         Path d = stateDir.toAbsolutePath().normalize();
-        return new HelperPaths(d.resolve("helper.json"), d.resolve("run"), d.resolve("bin"), d.resolve("log"));
+        return new HelperPaths(d.resolve("helper.json"), EndpointSockets.directory(d), d.resolve("bin"), d.resolve("log"));
     }
 
     public static HelperPaths fromConfig(Path configFile, HelperConfig config) {
@@ -23,10 +22,10 @@ public record HelperPaths(Path config, Path socketDirectory, Path binaryDirector
     }
 
     public Path appSocket() {
-        return socketDirectory.resolve(APP_SOCKET);
+        return socketDirectory.resolve(EndpointSockets.APP);
     }
 
     public Path extensionSocket() {
-        return socketDirectory.resolve(EXTENSION_SOCKET);
+        return socketDirectory.resolve(EndpointSockets.EXTENSION);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.GetStatus;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -41,9 +42,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path appSocket = socket != null ? socket
-                : stateDir != null ? HelperPaths.underStateDir(stateDir).appSocket()
-                : Path.of(dev.tunnelhelper.helper.config.HelperConfig.LINUX_SOCKET_DIRECTORY, HelperPaths.APP_SOCKET);
+        Path appSocket = EndpointSockets.appSocket(stateDir, socket);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("socket", appSocket.toString());
         int exit;

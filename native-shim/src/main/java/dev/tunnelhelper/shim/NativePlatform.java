@@ -27,11 +27,23 @@ public record NativePlatform(String os, String arch) {
             os = name.replaceAll("[^a-z0-9]", "");
         }
         String arch = switch (osArch.toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64", "x86-64" -> "x86_64";
+            case "amd64", "x86_64", "x86-64", "x64" -> "x86_64";
             case "arm64", "aarch64" -> "aarch64";
             default -> osArch.toLowerCase(Locale.ROOT);
         };
         return new NativePlatform(os, arch);
+    }
+
+    /**
+     * The architecture as Go names it ({@code amd64}, {@code arm64}): Coder deployments publish
+     * {@code coder-<os>-<goarch>}. Other architectures keep the shim's name.
+     */
+    public String goArch() {
+        return switch (arch) {
+            case "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> arch;
+        };
     }
 
     public boolean isMac() {

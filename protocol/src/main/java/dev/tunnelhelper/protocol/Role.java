@@ -18,13 +18,4 @@ public enum Role {
     public Role opposite() {
         return this == MANAGER ? TUNNEL : MANAGER;
     }
-
-    public static Role fromWire(String name) {
-        for (Role role : values()) {
-            if (role.wireName.equals(name)) {
-                return role;
-            }
-        }
-        return null;
-    }
 }

@@ -1,7 +1,7 @@
 package dev.tunnelhelper.app.cli;
 
 import dev.tunnelhelper.app.HelperClient;
-import dev.tunnelhelper.app.HelperSockets;
+import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,7 @@ public final class ConnectionOptions {
     Duration timeout;
 
     public Path appSocket() {
-        return HelperSockets.appSocket(stateDir, socket);
+        return EndpointSockets.appSocket(stateDir, socket);
     }
 
     public Duration timeout() {

@@ -11,21 +11,18 @@ public record HostPlatform(String os, String arch) {
 
     /**
      * Maps JVM {@code os.name}/{@code os.arch} values; an unsupported host is an IllegalStateException.
-     * Detection is the shim's ({@link NativePlatform}); only the deployment's naming differs
-     * ({@code amd64}/{@code arm64} where the shim says {@code x86_64}/{@code aarch64}).
+     * Detection and naming are the shim's ({@link NativePlatform#goArch()}); this adds only which
+     * platforms deployments publish.
      */
     public static HostPlatform of(String osName, String osArch) {
         NativePlatform host = NativePlatform.of(osName, osArch);
         if (!host.isLinux() && !host.isMac()) {
             throw new IllegalStateException("no tunnel binaries are published for operating system '" + osName + "'");
         }
-        String arch = switch (host.arch()) {
-            case "x86_64" -> "amd64";
-            case "aarch64" -> "arm64";
-            default -> throw new IllegalStateException("no tunnel binaries are published for architecture '"
-                    + osArch + "'");
-        };
-        return new HostPlatform(host.os(), arch);
+        if (!host.arch().equals("x86_64") && !host.arch().equals("aarch64")) {
+            throw new IllegalStateException("no tunnel binaries are published for architecture '" + osArch + "'");
+        }
+        return new HostPlatform(host.os(), host.goArch());
     }
 
     public boolean isMac() {

@@ -3,6 +3,7 @@ package dev.tunnelhelper.helper.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tunnelhelper.launchd.LaunchdSettings;
+import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record HelperConfig(
         Xpc xpc,
         LaunchdSettings macos) {
 
-    public static final String LINUX_SOCKET_DIRECTORY = "/run/tunnel-helper";
+    public static final String LINUX_SOCKET_DIRECTORY = EndpointSockets.DEFAULT_DIRECTORY.toString();
     public static final String LINUX_BINARY_DIRECTORY = "/var/lib/tunnel-helper";
     public static final String LINUX_LOG_DIRECTORY = "/var/log/tunnel-helper";
 
@@ -81,10 +82,6 @@ public record HelperConfig(
 
     public HelperConfig withTunnel(Tunnel t) {
         return toBuilder().set(b -> b.tunnel = t);
-    }
-
-    public HelperConfig withAppAccess(AppAccess a) {
-        return toBuilder().set(b -> b.appAccess = a);
     }
 
     public HelperConfig withSubscriberQueueDepth(int depth) {

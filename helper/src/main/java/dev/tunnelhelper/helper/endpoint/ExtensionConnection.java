@@ -2,6 +2,7 @@ package dev.tunnelhelper.helper.endpoint;
 
 import dev.tunnelhelper.helper.session.ExtensionLink;
 import dev.tunnelhelper.helper.session.SessionManager;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
@@ -17,7 +18,6 @@ import dev.tunnelhelper.shim.OwnedFd;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +47,14 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
         speaker = in.speaker();
         ExtensionMessage message = in.message();
         if (!in.isRequest()) {
-            closeAll(in.fds());
+            FileDescriptors.closeQuietly(in.fds());
             log.warn("ignoring one-way {} from the network extension {}", message.getMsgCase(), who);
             return;
         }
         switch (message.getMsgCase()) {
             case START_DAEMON -> {
                 if (in.fds().size() != 1) {
-                    closeAll(in.fds());
+                    FileDescriptors.closeQuietly(in.fds());
                     in.reply(error("BAD_REQUEST", "StartDaemon needs exactly one file descriptor attached (the TUN device), got "
                             + in.fds().size()));
                     return;
@@ -68,7 +68,7 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
                         HelperExtensionMessage.newBuilder().setStartDaemonResult(result).build()));
             }
             case STOP_DAEMON -> {
-                closeAll(in.fds());
+                FileDescriptors.closeQuietly(in.fds());
                 // Stopping blocks until the child is reaped; keep this connection's dispatcher free meanwhile.
                 Thread t = new Thread(() -> reply(in, HelperExtensionMessage.newBuilder().setStopDaemonResult(sessions.stop(this)).build()),
                         "stop-daemon");
@@ -76,7 +76,7 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
                 t.start();
             }
             default -> {
-                closeAll(in.fds());
+                FileDescriptors.closeQuietly(in.fds());
                 in.reply(error("BAD_REQUEST", "unexpected " + message.getMsgCase() + " request on the network-extension endpoint"));
             }
         }
@@ -126,15 +126,5 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
 
     private static HelperExtensionMessage error(String code, String message) {
         return HelperExtensionMessage.newBuilder().setError(Error.newBuilder().setCode(code).setMessage(message)).build();
-    }
-
-    private static void closeAll(List<FileDescriptor> fds) {
-        for (FileDescriptor fd : fds) {
-            try {
-                OwnedFd.adopt(UnixSocketChannel.fdNumber(fd)).close();
-            } catch (IOException | RuntimeException e) {
-                log.debug("closing an unwanted fd: {}", e.toString());
-            }
-        }
     }
 }

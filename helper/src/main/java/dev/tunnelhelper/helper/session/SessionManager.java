@@ -93,10 +93,9 @@ public final class SessionManager {
         synchronized (lock) {
             session = current;
         }
-        if (session == null) {
-            return Result.newBuilder().setSuccess(true).setErrorMessage("").build();
+        if (session != null) {
+            session.stop(requester, "stop requested by " + (requester == null ? "the helper" : requester.describe()));
         }
-        session.stop(requester, "stop requested by " + (requester == null ? "the helper" : requester.describe()));
         return Result.newBuilder().setSuccess(true).build();
     }
 
@@ -382,11 +381,11 @@ public final class SessionManager {
         }
 
         private String goneReason(Throwable error) {
+            if (error instanceof dev.tunnelhelper.protocol.SpeakerClosedException closed && closed.getCause() != null) {
+                return "tunnel protocol error: " + closed.getCause().getMessage();
+            }
             if (error != null && !(error instanceof dev.tunnelhelper.protocol.SpeakerClosedException)) {
                 return "tunnel protocol error: " + error.getMessage();
-            }
-            if (error != null && error.getCause() != null) {
-                return "tunnel protocol error: " + error.getCause().getMessage();
             }
             TunnelProcess p = process;
             if (p == null) {
@@ -438,7 +437,6 @@ public final class SessionManager {
             if (!running) {
                 // A start still in flight (acquisition cannot be interrupted) fails with "stopped";
                 // wait for it so the helper is idle when stop returns.
-                started.completeOnTimeout(failure("stopped before the tunnel was running"), settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
                     ended.get(settings.startTimeout().toMillis() + settings.killGrace().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (Exception e) {

@@ -1,6 +1,6 @@
 package dev.tunnelhelper.netext.cli;
 
-import dev.tunnelhelper.netext.ExtensionSockets;
+import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -19,6 +19,6 @@ final class ConnectionOptions {
     Duration timeout;
 
     Path neSocket() {
-        return ExtensionSockets.neSocket(stateDir, socket);
+        return EndpointSockets.extensionSocket(stateDir, socket);
     }
 }

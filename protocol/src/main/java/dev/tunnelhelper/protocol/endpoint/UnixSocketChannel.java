@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Inbound;
 import dev.tunnelhelper.protocol.PeerIdentity;
@@ -87,22 +88,18 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
         return out;
     }
 
-    public void setReadTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) timeout.toMillis());
-    }
-
     @Override
     public Inbound<R> receive() throws IOException {
         byte[] payload = codec.readFrame(in);
         List<FileDescriptor> fds = takeReceivedFds();
         if (payload == null) {
-            closeAll(fds);
+            FileDescriptors.closeQuietly(fds);
             return null;
         }
         try {
             return new Inbound<>(parser.parseFrom(payload), fds);
         } catch (InvalidProtocolBufferException e) {
-            closeAll(fds);
+            FileDescriptors.closeQuietly(fds);
             throw new ProtocolException("garbage protobuf in a frame of " + payload.length + " bytes: " + e.getMessage(), e);
         }
     }
@@ -114,7 +111,7 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
         }
         List<FileDescriptor> fds = Arrays.asList(received);
         if (fds.size() > MAX_FDS_PER_MESSAGE) {
-            closeAll(fds);
+            FileDescriptors.closeQuietly(fds);
             throw new ProtocolException(fds.size() + " file descriptors attached to one message; at most " + MAX_FDS_PER_MESSAGE);
         }
         return fds;
@@ -187,15 +184,5 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     /** A {@link FileDescriptor} for a raw number, to attach it to a message. */
     public static FileDescriptor fileDescriptor(int fd) throws IOException {
         return FileDescriptorCast.unsafeUsing(fd).getFileDescriptor();
-    }
-
-    private static void closeAll(List<FileDescriptor> fds) {
-        for (FileDescriptor fd : fds) {
-            try {
-                new java.io.FileInputStream(fd).close();
-            } catch (IOException ignored) {
-                // best effort: an fd we refuse must not leak
-            }
-        }
     }
 }

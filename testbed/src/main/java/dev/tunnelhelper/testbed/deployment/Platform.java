@@ -1,7 +1,7 @@
 package dev.tunnelhelper.testbed.deployment;
 
+import dev.tunnelhelper.shim.NativePlatform;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,21 +28,8 @@ public record Platform(String os, String arch) {
     }
 
     static Platform fromJvm(String osName, String osArch) {
-        String name = osName.toLowerCase(Locale.ROOT);
-        String os;
-        if (name.startsWith("mac") || name.startsWith("darwin")) {
-            os = "darwin";
-        } else if (name.startsWith("linux")) {
-            os = "linux";
-        } else {
-            os = name.replaceAll("[^a-z0-9]", "");
-        }
-        String arch = switch (osArch.toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64", "x64" -> "amd64";
-            case "aarch64", "arm64" -> "arm64";
-            default -> osArch.toLowerCase(Locale.ROOT);
-        };
-        return new Platform(os, arch);
+        NativePlatform jvm = NativePlatform.of(osName, osArch);
+        return new Platform(jvm.os(), jvm.goArch());
     }
 
     /** Parses {@code coder-<os>-<arch>}; empty when the name does not have that shape. */
