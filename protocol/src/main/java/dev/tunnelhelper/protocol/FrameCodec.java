@@ -100,20 +100,24 @@ public final class FrameCodec {
         frame[3] = (byte) length;
     }
 
-    /** @return the unsigned length, or -1 on clean EOF before the first prefix byte. */
+    /**
+     * @return the unsigned length, or -1 on clean EOF before the first prefix byte. Read as a
+     * block, not byte by byte: on the helper's fd streams every read is a poll and a syscall.
+     */
     private static long readLength(InputStream in) throws IOException {
-        long length = 0;
-        for (int i = 0; i < 4; i++) {
-            int b = in.read();
-            if (b < 0) {
-                if (i == 0) {
+        byte[] prefix = new byte[4];
+        int filled = 0;
+        while (filled < 4) {
+            int n = in.read(prefix, filled, 4 - filled);
+            if (n < 0) {
+                if (filled == 0) {
                     return -1;
                 }
-                throw new TruncatedFrameException("stream ended after " + i + " of 4 length-prefix bytes");
+                throw new TruncatedFrameException("stream ended after " + filled + " of 4 length-prefix bytes");
             }
-            length = (length << 8) | b;
+            filled += n;
         }
-        return length;
+        return ((prefix[0] & 0xffL) << 24) | ((prefix[1] & 0xff) << 16) | ((prefix[2] & 0xff) << 8) | (prefix[3] & 0xff);
     }
 
     /**
