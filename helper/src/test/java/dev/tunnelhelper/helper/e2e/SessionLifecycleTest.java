@@ -68,11 +68,13 @@ class SessionLifecycleTest {
             List<SessionState> states = new ArrayList<>();
             PeerUpdate firstPeers = null;
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (firstPeers == null && System.nanoTime() < deadline) {
+            // The tunnel publishes its first peers before it answers the start, so that update may
+            // arrive before or after the RUNNING status: collect until both are in.
+            while ((firstPeers == null || !states.contains(SessionState.SESSION_STATE_RUNNING)) && System.nanoTime() < deadline) {
                 HelperAppMessage m = pushed.poll(1, TimeUnit.SECONDS);
                 if (m != null && m.hasStatus()) {
                     states.add(m.getStatus().getState());
-                } else if (m != null && m.hasPeerUpdate()) {
+                } else if (m != null && m.hasPeerUpdate() && firstPeers == null) {
                     firstPeers = m.getPeerUpdate();
                 }
             }
