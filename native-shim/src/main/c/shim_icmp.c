@@ -205,6 +205,7 @@ int th_icmp_receive(int fd, int ipv6, int kind, const uint8_t *addr, int id, lon
         size_t icmp_len = (size_t)n;
         int ttl = ttl_from_cmsg(&msg, ipv6);
 #ifdef __APPLE__
+        (void)kind;
         int ip_header_included = !ipv6; /* macOS hands IPv4 ICMP sockets of both kinds the IP header */
 #else
         int ip_header_included = !ipv6 && kind == TH_ICMP_RAW;

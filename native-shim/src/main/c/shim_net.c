@@ -74,6 +74,15 @@ static const char *ack_text(const struct nlmsghdr *h) {
     return "";
 }
 
+/* The next complete message at offset `at` of a `received`-byte reply, or NULL (NLMSG_OK compares
+ * signed with unsigned, which clang refuses under -Werror). */
+static struct nlmsghdr *message_at(char *reply, size_t received, size_t at) {
+    if (at + sizeof(struct nlmsghdr) > received) return NULL;
+    struct nlmsghdr *h = (struct nlmsghdr *)(reply + at);
+    if (h->nlmsg_len < sizeof *h || h->nlmsg_len > received - at) return NULL;
+    return h;
+}
+
 /* Sends one request and waits for its acknowledgement; `what` names it in the error message. */
 static int transact(struct request *r, const char *what, char *err, size_t errlen) {
     int fd = open_netlink(err, errlen);
@@ -94,8 +103,8 @@ static int transact(struct request *r, const char *what, char *err, size_t errle
             close(fd);
             return th_fail(err, errlen, e, "%s: netlink receive", what);
         }
-        int len = (int)n;
-        for (struct nlmsghdr *h = (struct nlmsghdr *)reply; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+        struct nlmsghdr *h;
+        for (size_t at = 0; (h = message_at(reply, (size_t)n, at)) != NULL; at += NLMSG_ALIGN(h->nlmsg_len)) {
             if (h->nlmsg_type != NLMSG_ERROR) continue;
             int code = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
             close(fd);
@@ -280,8 +289,8 @@ long th_net_list(int routes, const char *ifname, char *out, size_t outlen, char 
             close(fd);
             return th_fail(err, errlen, e, "%s: netlink receive", what);
         }
-        int len = (int)n;
-        for (struct nlmsghdr *h = (struct nlmsghdr *)reply; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+        struct nlmsghdr *h;
+        for (size_t at = 0; (h = message_at(reply, (size_t)n, at)) != NULL; at += NLMSG_ALIGN(h->nlmsg_len)) {
             if (h->nlmsg_type == NLMSG_DONE) {
                 close(fd);
                 if (l.overflow) return th_fail(err, errlen, ENOSPC, "%s: more than %zu bytes", what, outlen);

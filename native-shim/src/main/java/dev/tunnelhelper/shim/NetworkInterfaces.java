@@ -3,7 +3,6 @@ package dev.tunnelhelper.shim;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +21,19 @@ public final class NetworkInterfaces {
     private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
     private static final int IFF_UP = 0x1;
 
-    /** An address or route destination with its prefix length, on an interface. */
-    public record Entry(String ifname, InetAddress address, int prefix) {
+    /**
+     * An address or route destination with its prefix length, on an interface.
+     *
+     * @param address as the kernel's {@code inet_ntop} writes it (IPv6 compressed, as {@code ip} shows it)
+     */
+    public record Entry(String ifname, String address, int prefix) {
+        public boolean ipv6() {
+            return address.contains(":");
+        }
+
         @Override
         public String toString() {
-            return address.getHostAddress() + "/" + prefix;
+            return address + "/" + prefix;
         }
     }
 
@@ -122,12 +129,7 @@ public final class NetworkInterfaces {
             }
             String[] parts = line.split(" ");
             int slash = parts[2].indexOf('/');
-            try {
-                entries.add(new Entry(parts[0], InetAddress.getByName(parts[2].substring(0, slash)),
-                        Integer.parseInt(parts[2].substring(slash + 1))));
-            } catch (UnknownHostException e) {
-                throw new NativeException(0, "the shim listed an address Java cannot parse: " + line);
-            }
+            entries.add(new Entry(parts[0], parts[2].substring(0, slash), Integer.parseInt(parts[2].substring(slash + 1))));
         }
         return entries;
     }

@@ -77,12 +77,12 @@ class NetworkInterfacesTest {
         NetworkInterfaces.setUp(tun.name(), true);
         NetworkInterfaces.replaceAddress(tun.name(), ip("fd7a:115c:a1e0::71"), 128);
         NetworkInterfaces.replaceRoute(tun.name(), ip("fd7a:115c:a1e0::"), 48);
-        assertTrue(addresses().contains("fd7a:115c:a1e0:0:0:0:0:71/128"), addresses().toString());
-        assertTrue(routes().contains("fd7a:115c:a1e0:0:0:0:0:0/48"), routes().toString());
+        assertTrue(addresses().contains("fd7a:115c:a1e0::71/128"), addresses().toString());
+        assertTrue(routes().contains("fd7a:115c:a1e0::/48"), routes().toString());
         NetworkInterfaces.deleteRoute(tun.name(), ip("fd7a:115c:a1e0::"), 48);
         NetworkInterfaces.deleteAddress(tun.name(), ip("fd7a:115c:a1e0::71"), 128);
-        assertFalse(addresses().contains("fd7a:115c:a1e0:0:0:0:0:71/128"), addresses().toString());
-        assertFalse(routes().contains("fd7a:115c:a1e0:0:0:0:0:0/48"), routes().toString());
+        assertFalse(addresses().contains("fd7a:115c:a1e0::71/128"), addresses().toString());
+        assertFalse(routes().contains("fd7a:115c:a1e0::/48"), routes().toString());
     }
 
     @Test

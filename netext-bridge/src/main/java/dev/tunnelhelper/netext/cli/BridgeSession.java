@@ -4,7 +4,7 @@ import dev.tunnelhelper.netext.ExtensionClient;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.netext.StartFailedException;
 import dev.tunnelhelper.netext.StartFlags;
-import dev.tunnelhelper.netext.net.CommandNetworkApplier;
+import dev.tunnelhelper.netext.net.InterfaceApplier;
 import dev.tunnelhelper.netext.net.PlatformAppliers;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
@@ -38,7 +38,7 @@ final class BridgeSession {
     private final CompletableFuture<Ending> ending = new CompletableFuture<>();
     private volatile boolean signalled;
     private TunDevice tun;
-    private CommandNetworkApplier applier;
+    private InterfaceApplier applier;
     private ExtensionClient client;
     private boolean cleanedUp;
 

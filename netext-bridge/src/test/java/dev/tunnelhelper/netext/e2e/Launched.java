@@ -80,7 +80,8 @@ final class Launched implements AutoCloseable {
     }
 
     void signal(String signal) throws IOException, InterruptedException {
-        int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        // The shell's built-in kill: Java itself can send only SIGTERM and SIGKILL, and a kill binary may not be installed.
+        int rc = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + process.pid()).inheritIO().start().waitFor();
         if (rc != 0) {
             throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
         }

@@ -36,7 +36,7 @@ final class Programs {
     static void requireBuilt(String module) {
         if (!Files.exists(ROOT.resolve(module).resolve("target/classpath.txt"))) {
             throw new AssertionError(module + " is not built (no " + module + "/target/classpath.txt): run "
-                    + "./mvnw -B -DskipTests -pl " + module + " -am install first");
+                    + "./mvnw -B -DskipTests -pl " + module + " -am package first");
         }
     }
 

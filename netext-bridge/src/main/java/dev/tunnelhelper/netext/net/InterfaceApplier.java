@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies settings to one interface with system tools, remembering exactly which addresses and
- * routes it added, so a re-apply removes only its own leftovers and {@link #remove} leaves the
- * interface as it found it.
+ * Applies settings to one interface through its platform's {@link InterfaceChanges}, remembering
+ * exactly which addresses and routes it added, so a re-apply removes only its own leftovers and
+ * {@link #remove} leaves the interface as it found it.
  *
  * <p>Order matters to the kernel: stale routes and addresses go first, then addresses, MTU, link
  * up, and routes last (a route to a down link is refused).
@@ -24,22 +24,20 @@ import org.slf4j.LoggerFactory;
  * lookup to an empty table, which makes the range unreachable instead of untunnelled). Each is
  * reported with a WARN line.
  */
-public class CommandNetworkApplier implements NetworkSettingsApplier {
-    private static final Logger log = LoggerFactory.getLogger(CommandNetworkApplier.class);
+public class InterfaceApplier implements NetworkSettingsApplier {
+    private static final Logger log = LoggerFactory.getLogger(InterfaceApplier.class);
 
     private final String ifname;
-    private final NetworkDialect dialect;
-    private final CommandRunner runner;
+    private final InterfaceChanges changes;
     private final DnsConfigurator dns;
     private final Set<Cidr> addedAddresses = new LinkedHashSet<>();
     private final Set<Cidr> addedRoutes = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
     private int mtu;
 
-    protected CommandNetworkApplier(String ifname, NetworkDialect dialect, CommandRunner runner, DnsConfigurator dns) {
+    protected InterfaceApplier(String ifname, InterfaceChanges changes, DnsConfigurator dns) {
         this.ifname = ifname;
-        this.dialect = dialect;
-        this.runner = runner;
+        this.changes = changes;
         this.dns = dns;
     }
 
@@ -49,30 +47,30 @@ public class CommandNetworkApplier implements NetworkSettingsApplier {
         warnings.clear();
         for (Cidr stale : List.copyOf(addedRoutes)) {
             if (!want.routes().contains(stale)) {
-                run(dialect.deleteRoute(ifname, stale));
+                changes.deleteRoute(stale);
                 addedRoutes.remove(stale);
             }
         }
         for (Cidr stale : List.copyOf(addedAddresses)) {
             if (!want.addresses().contains(stale)) {
-                run(dialect.deleteAddress(ifname, stale));
+                changes.deleteAddress(stale);
                 addedAddresses.remove(stale);
             }
         }
         for (Cidr a : want.addresses()) {
             if (!addedAddresses.contains(a)) {
-                run(dialect.addAddress(ifname, a));
+                changes.addAddress(a);
                 addedAddresses.add(a);
             }
         }
         if (want.mtu() != 0) {
-            run(dialect.setMtu(ifname, want.mtu()));
+            changes.setMtu(want.mtu());
             mtu = want.mtu();
         }
-        run(dialect.linkUp(ifname));
+        changes.linkUp();
         for (Cidr r : want.routes()) {
             if (!addedRoutes.contains(r)) {
-                run(dialect.addRoute(ifname, r));
+                changes.addRoute(r);
                 addedRoutes.add(r);
             }
         }
@@ -87,31 +85,29 @@ public class CommandNetworkApplier implements NetworkSettingsApplier {
         log.warn("{}: {}", ifname, warning);
     }
 
-    private void run(List<String> argv) throws SettingsApplyException {
-        CommandResult r = runner.run(argv);
-        if (!r.ok()) {
-            throw new SettingsApplyException(r.describeFailure());
-        }
-    }
-
     @Override
     public synchronized void remove() {
         dns.remove(ifname);
         for (Cidr r : List.copyOf(addedRoutes)) {
-            bestEffort(dialect.deleteRoute(ifname, r));
+            bestEffort(() -> changes.deleteRoute(r));
             addedRoutes.remove(r);
         }
         for (Cidr a : List.copyOf(addedAddresses)) {
-            bestEffort(dialect.deleteAddress(ifname, a));
+            bestEffort(() -> changes.deleteAddress(a));
             addedAddresses.remove(a);
         }
     }
 
-    private void bestEffort(List<String> argv) {
-        CommandResult r = runner.run(argv);
-        if (!r.ok()) {
+    private interface Change {
+        void run() throws SettingsApplyException;
+    }
+
+    private static void bestEffort(Change change) {
+        try {
+            change.run();
+        } catch (SettingsApplyException e) {
             // Usually because the interface is already gone, which removed everything with it.
-            log.warn("cleanup: {}", r.describeFailure());
+            log.warn("cleanup: {}", e.getMessage());
         }
     }
 
