@@ -13,6 +13,7 @@ import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.helper.StartDaemon;
 import dev.tunnelhelper.shim.TunDevice;
 import dev.tunnelhelper.shim.testing.RequiresRootAndTun;
+import dev.tunnelhelper.shim.testing.RequiresTool;
 import dev.tunnelhelper.testbed.deployment.BinarySource;
 import dev.tunnelhelper.testbed.deployment.DeploymentOptions;
 import dev.tunnelhelper.testbed.deployment.DeploymentServer;
@@ -152,6 +153,7 @@ class DaemonProcessTest {
 
     @Test
     @RequiresRootAndTun
+    @RequiresTool({"setpriv", PYTHON})
     void aPeerWhoseCredentialsAreNotAllowedGetsAnErrorFrameAndIsDisconnected() throws Exception {
         Path state = Files.createDirectories(dir.resolve("state"));
         for (Path p = state; p.startsWith(dir.getParent()) && !p.equals(dir.getParent()); p = p.getParent()) {

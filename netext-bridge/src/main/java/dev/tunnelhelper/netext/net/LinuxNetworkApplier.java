@@ -1,5 +1,7 @@
 package dev.tunnelhelper.netext.net;
 
+import dev.tunnelhelper.shim.Executables;
+
 /**
  * Linux: rtnetlink through the shim for addresses, MTU, link and routes (no iproute2 needed);
  * systemd-resolved ({@code resolvectl}) for DNS when it is installed, otherwise DNS is reported as

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.netext.net;
+package dev.tunnelhelper.shim;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -6,14 +6,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Finds a tool on PATH and in the sbin directories a root shell has but a service may not. */
-final class Executables {
+/**
+ * Finds an installed program on PATH and in the sbin directories a root shell has but a service
+ * may not: the one lookup for optional tools (resolvectl, systemd-analyze...) and for the tests'
+ * {@code @RequiresTool}, so "installed" means the same everywhere.
+ */
+public final class Executables {
     private static final List<String> SYSTEM_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
     private Executables() {
     }
 
-    static Optional<Path> find(String name) {
+    /** {@code name} on PATH or in a system directory; an absolute path is taken as it is. */
+    public static Optional<Path> find(String name) {
+        if (name.startsWith("/")) {
+            Path path = Path.of(name);
+            return Files.isRegularFile(path) && Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+        }
         String path = System.getenv("PATH");
         List<String> dirs = new java.util.ArrayList<>();
         if (path != null) {
