@@ -9,24 +9,29 @@ import dev.tunnelhelper.protocol.helper.PeerState;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.JsonOption;
+import dev.tunnelhelper.cli.SocketOptions;
+import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "peers", description = "Show the tunnel's workspaces and agents.")
 final class PeersCommand implements Callable<Integer> {
     @Mixin
-    ConnectionOptions connection;
+    StateDirOption stateDir;
+    @Mixin
+    SocketOptions socket;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--json", description = "One JSON object (schema in docs/operations.md).")
-    boolean json;
 
     @Override
     public Integer call() throws Exception {
-        try (HelperClient client = connection.connect()) {
+        try (HelperClient client = HelperClient.connect(socket.appSocket(stateDir), socket.timeout())) {
             PeerState state = client.peerState();
             PeerView.Snapshot peers = new PeerView().reset(state.getPeers());
             Instant now = Instant.now();
-            if (json) {
+            if (json.json()) {
                 System.out.println(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.peers(state.getStatus(), peers, now)));
             } else {
                 System.out.println("helper: " + StatusText.oneLine(state.getStatus()));

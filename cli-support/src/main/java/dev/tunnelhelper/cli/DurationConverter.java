@@ -1,14 +1,15 @@
-package dev.tunnelhelper.netext.cli;
+package dev.tunnelhelper.cli;
 
 import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code 5} (seconds), {@code 500ms}, {@code 10s}, {@code 2m}. */
+/** {@code 5} (seconds), {@code 500ms}, {@code 10s}, {@code 2m}; always longer than zero. */
 public final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (v.endsWith("ms")) {
                 return positive(Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2))), value);

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.app.cli;
+package dev.tunnelhelper.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
