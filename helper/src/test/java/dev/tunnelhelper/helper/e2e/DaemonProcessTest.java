@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.helper.HelperPaths;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
@@ -93,7 +94,7 @@ class DaemonProcessTest {
         started.add(second);
         String said = new String(second.getInputStream().readAllBytes());
         assertTrue(second.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(5, second.exitValue(), said);
+        assertEquals(ExitCodes.ALREADY_RUNNING, second.exitValue(), said);
         assertTrue(said.contains("another tunnel-helper is already listening on " + paths.extensionSocket()), said);
         assertTrue(first.isAlive(), "the first instance is unaffected");
 
