@@ -1,4 +1,4 @@
-package dev.tunnelhelper.netext.e2e;
+package dev.tunnelhelper.helper.system;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +14,7 @@ class WatchReconnectE2eTest {
     Path dir;
 
     private Launched helper(String name) throws Exception {
-        Programs.requireBuilt("helper");
-        Launched h = Launched.start(name, dir.resolve("logs"), Programs.bin("tunnel-helper", "run", "--state-dir",
+        Launched h = Launched.start(name, dir.resolve("logs"), Programs.tunnelHelper("run", "--state-dir",
                 dir.resolve("state").toString()), null);
         Path socket = dir.resolve("state/run/app.sock");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.netext.e2e;
+package dev.tunnelhelper.helper.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Command lines for the real programs. The helper and the testbed run through their {@code bin/}
- * launchers (built before this module); our own two CLIs run from this test's classpath, because
+ * Command lines for the real programs. The testbed runs through its {@code bin/} launcher (built
+ * before this module); the helper and the two client CLIs run from this test's classpath, because
  * this module's launch classpath is only written at {@code package}, after the tests.
  */
 final class Programs {
@@ -47,9 +47,10 @@ final class Programs {
         return argv;
     }
 
-    private static List<String> java(String mainClass, String... args) {
+    private static List<String> java(List<String> jvmOptions, String mainClass, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.addAll(jvmOptions);
         argv.add("-cp");
         argv.add(System.getProperty("java.class.path"));
         argv.add(mainClass);
@@ -57,8 +58,13 @@ final class Programs {
         return argv;
     }
 
+    /** The daemon, with its own logging configuration (the test classpath holds several). */
+    static List<String> tunnelHelper(String... args) {
+        return java(List.of("-Dlogback.configurationFile=logback.xml"), "dev.tunnelhelper.helper.HelperMain", args);
+    }
+
     static List<String> appClient(String... args) {
-        return java("dev.tunnelhelper.app.cli.AppClientMain", args);
+        return java(List.of(), "dev.tunnelhelper.app.cli.AppClientMain", args);
     }
 
     /**
@@ -67,7 +73,7 @@ final class Programs {
      */
     static List<String> netextBridge(String... args) {
         List<String> argv = new ArrayList<>(List.of("env", "--default-signal=INT"));
-        argv.addAll(java("dev.tunnelhelper.netext.cli.NetextBridgeMain", args));
+        argv.addAll(java(List.of(), "dev.tunnelhelper.netext.cli.NetextBridgeMain", args));
         return argv;
     }
 

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.netext.e2e;
+package dev.tunnelhelper.helper.system;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.netext.e2e;
+package dev.tunnelhelper.helper.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -96,6 +96,9 @@ class TunnelSessionE2eTest {
                 assertTrue(ping.out().contains("3 packets transmitted, 3 received, 0% packet loss"), ping.out());
 
                 assertPeersMatchTheScenario(stack.appClient("peers", "--json"));
+                // The same with the shared options before the subcommand.
+                assertPeersMatchTheScenario(Programs.run(stack.logs, "peers-options-first",
+                        Programs.appClient("--json", "--state-dir", stack.stateDir.toString(), "peers"), Duration.ofSeconds(60)));
 
                 Programs.Result second = Programs.run(stack.logs, "bridge2", Programs.netextBridge("start", "--url", stack.url,
                         "--token-file", stack.tokenFile().toString(), "--tun", "the2e9", "--state-dir", stack.stateDir.toString()),

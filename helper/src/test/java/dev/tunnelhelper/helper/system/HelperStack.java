@@ -1,4 +1,4 @@
-package dev.tunnelhelper.netext.e2e;
+package dev.tunnelhelper.helper.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -31,7 +31,6 @@ final class HelperStack implements AutoCloseable {
 
     static HelperStack start(Path dir, String subnet) throws IOException, InterruptedException {
         Programs.requireBuilt("testbed");
-        Programs.requireBuilt("helper");
         Path logs = dir.resolve("logs");
         Path deployment = dir.resolve("deployment");
         Launched testbed = Launched.start("testbed", logs, Programs.bin("testbed", "deployment", "--listen", "127.0.0.1:0",
@@ -42,7 +41,7 @@ final class HelperStack implements AutoCloseable {
             awaitFile(manifest, testbed, Duration.ofSeconds(60));
             JsonNode d = Programs.readJson(manifest);
             Path stateDir = dir.resolve("helper");
-            helper = Launched.start("helper", logs, Programs.bin("tunnel-helper", "run", "--state-dir", stateDir.toString(),
+            helper = Launched.start("helper", logs, Programs.tunnelHelper("run", "--state-dir", stateDir.toString(),
                     "--ed25519-key", d.get("public_key").asText()), null);
             awaitFile(stateDir.resolve("run/app.sock"), helper, Duration.ofSeconds(60));
             awaitFile(stateDir.resolve("run/ne.sock"), helper, Duration.ofSeconds(10));
@@ -112,7 +111,8 @@ final class HelperStack implements AutoCloseable {
     }
 
     Programs.Result stopBridge() throws IOException, InterruptedException {
-        return Programs.run(logs, "netext-bridge-stop", Programs.netextBridge("stop", "--state-dir", stateDir.toString()),
+        // Options before the subcommand here; startBridge gives them after it.
+        return Programs.run(logs, "netext-bridge-stop", Programs.netextBridge("--state-dir", stateDir.toString(), "stop"),
                 Duration.ofSeconds(60));
     }
 
