@@ -7,27 +7,15 @@ import dev.tunnelhelper.app.PeerView;
 import dev.tunnelhelper.app.PeersTable;
 import dev.tunnelhelper.protocol.helper.PeerState;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import dev.tunnelhelper.cli.ExitCodes;
-import dev.tunnelhelper.cli.JsonOption;
-import dev.tunnelhelper.cli.SocketOptions;
-import dev.tunnelhelper.cli.StateDirOption;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "peers", description = "Show the tunnel's workspaces and agents.")
-final class PeersCommand implements Callable<Integer> {
-    @Mixin
-    StateDirOption stateDir;
-    @Mixin
-    SocketOptions socket;
-    @Mixin
-    JsonOption json;
-
+final class PeersCommand extends HelperCommand {
 
     @Override
     public Integer call() throws Exception {
-        try (HelperClient client = HelperClient.connect(socket.appSocket(stateDir), socket.timeout())) {
+        try (HelperClient client = connect()) {
             PeerState state = client.peerState();
             PeerView.Snapshot peers = new PeerView().reset(state.getPeers());
             Instant now = Instant.now();
