@@ -61,6 +61,13 @@ static dispatch_queue_t new_queue(void) {
     return dispatch_queue_create("dev.tunnelhelper.shim.xpc", DISPATCH_QUEUE_SERIAL);
 }
 
+static int error_kind(xpc_object_t error) {
+    if (error == XPC_ERROR_CONNECTION_INVALID) return TH_XPC_ERROR_CONNECTION_INVALID;
+    if (error == XPC_ERROR_CONNECTION_INTERRUPTED) return TH_XPC_ERROR_CONNECTION_INTERRUPTED;
+    if (error == XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT) return TH_XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT;
+    return TH_XPC_ERROR_OTHER;
+}
+
 static const char *error_text(xpc_object_t error) {
     const char *text = xpc_dictionary_get_string(error, XPC_ERROR_KEY_DESCRIPTION);
     return text != NULL ? text : "unknown XPC error";
@@ -99,7 +106,7 @@ static void install_message_handler(struct th_xpc_conn *c) {
       if (type == XPC_TYPE_DICTIONARY) {
           deliver_message(c, event);
       } else if (type == XPC_TYPE_ERROR) {
-          if (c->on_error != NULL) c->on_error(c->ctx, c, error_text(event));
+          if (c->on_error != NULL) c->on_error(c->ctx, c, error_kind(event), error_text(event));
       }
     });
 }
@@ -128,7 +135,7 @@ static void install_listener_handler(struct th_xpc_conn *listener) {
               xpc_release(peer);
           }
       } else if (type == XPC_TYPE_ERROR) {
-          if (listener->on_error != NULL) listener->on_error(listener->ctx, listener, error_text(event));
+          if (listener->on_error != NULL) listener->on_error(listener->ctx, listener, error_kind(event), error_text(event));
       }
     });
 }

@@ -66,12 +66,12 @@ final class XpcCallbacks {
         }
     };
 
-    static final ShimLibrary.ErrorCallback ON_ERROR = (ctx, conn, text) -> {
+    static final ShimLibrary.ErrorCallback ON_ERROR = (ctx, conn, kind, text) -> {
         try {
             XpcHandler handler = HANDLERS.get(Pointer.nativeValue(ctx));
             XpcConnection connection = CONNECTIONS.get(Pointer.nativeValue(conn));
             if (handler != null && connection != null) {
-                handler.onError(connection, text);
+                handler.onError(connection, new XpcError(XpcError.Kind.fromNative(kind), text));
             }
         } catch (Throwable t) {
             LOG.error("XPC error handler failed", t);

@@ -24,7 +24,7 @@ public final class XpcConnection implements AutoCloseable {
 
     /** Connects to a Mach service; {@code privileged} requires the service to be a root LaunchDaemon's. */
     public static XpcConnection connect(String serviceName, boolean privileged, XpcHandler handler) {
-        UnsupportedPlatformException.requireMac("XPC");
+        NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
         Pointer h = NativeShim.get().library().th_xpc_connect(serviceName, privileged ? 1 : 0,

@@ -17,4 +17,13 @@ public interface XpcHandler {
     /** The connection was interrupted, invalidated or cancelled. */
     default void onError(XpcConnection connection, String description) {
     }
+
+    /**
+     * An XPC error event, with its kind: a peer refused by its code-signing requirement
+     * ({@link XpcError.Kind#PEER_CODE_SIGNING_REQUIREMENT}) can be told apart from a connection
+     * that ended. By default it is passed on as {@link #onError(XpcConnection, String)}.
+     */
+    default void onError(XpcConnection connection, XpcError error) {
+        onError(connection, error.description());
+    }
 }

@@ -16,7 +16,7 @@ public final class XpcListener implements AutoCloseable {
 
     /** Listens on a Mach service that launchd registered for this process (plist {@code MachServices}). */
     public static XpcListener listen(String serviceName, XpcHandler handler) {
-        UnsupportedPlatformException.requireMac("XPC");
+        NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
         Pointer h = NativeShim.get().library().th_xpc_listen(serviceName, XpcCallbacks.ON_PEER,
@@ -26,7 +26,7 @@ public final class XpcListener implements AutoCloseable {
 
     /** A listener without a name, reachable only through {@link #connect}: no launchd needed. */
     public static XpcListener anonymous(XpcHandler handler) {
-        UnsupportedPlatformException.requireMac("XPC");
+        NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
         Pointer h = NativeShim.get().library().th_xpc_listen_anonymous(XpcCallbacks.ON_PEER,

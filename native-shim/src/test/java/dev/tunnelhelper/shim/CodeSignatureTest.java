@@ -8,17 +8,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import dev.tunnelhelper.shim.testing.RequiresCapability;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-@EnabledOnOs(value = OS.MAC, disabledReason = "the Security framework is macOS-only")
+/** On macOS against /bin/ls as Apple signed it; in the simulator against a copy signed as Apple's. */
+@RequiresCapability(Capability.CODE_SIGNATURE)
 class CodeSignatureTest {
+    private static Path ls;
+
+    @BeforeAll
+    static void appleSignedLs(@TempDir Path dir) throws Exception {
+        ls = Path.of("/bin/ls");
+        if (NativeShim.get().variant() == ShimVariant.XPC_SIMULATOR) {
+            ls = Files.copy(ls, dir.resolve("ls"));
+            SimulatedCodeSigning.sign(ls, SigningIdentity.apple("com.apple.ls"));
+        }
+    }
 
     @Test
     void binLsIsAppleSigned() {
-        CodeSignatureResult result = CodeSignature.check(Path.of("/bin/ls"), "anchor apple");
+        CodeSignatureResult result = CodeSignature.check(ls, "anchor apple");
         assertTrue(result.valid(), result.message());
         assertEquals(Optional.of("com.apple.ls"), result.signingIdentifier());
         // Platform binaries carry no team identifier.
@@ -27,7 +38,7 @@ class CodeSignatureTest {
 
     @Test
     void unmetRequirementIsInvalidWithAReason() {
-        CodeSignatureResult result = CodeSignature.check(Path.of("/bin/ls"),
+        CodeSignatureResult result = CodeSignature.check(ls,
                 "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"");
         assertFalse(result.valid());
         assertTrue(result.message().contains("OSStatus"), result.message());
@@ -43,7 +54,7 @@ class CodeSignatureTest {
     @Test
     void malformedRequirementIsANativeException() {
         NativeException e = assertThrows(NativeException.class,
-                () -> CodeSignature.check(Path.of("/bin/ls"), "this is not a requirement ((("));
+                () -> CodeSignature.check(ls, "this is not a requirement ((("));
         assertTrue(e.getMessage().contains("invalid requirement"), e.getMessage());
     }
 }

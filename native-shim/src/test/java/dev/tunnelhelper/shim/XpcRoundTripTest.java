@@ -10,12 +10,16 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import dev.tunnelhelper.shim.testing.RequiresCapability;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 
-/** Runs on the macOS CI runner (.github/workflows/macos.yml): XPC exists only there. */
-@EnabledOnOs(value = OS.MAC, disabledReason = "XPC is macOS-only")
+/**
+ * The XPC bridge over an anonymous listener: on macOS over libxpc, on Linux over the simulator
+ * (where this test process's executable, java, is unsigned, as no process on a runner is signed
+ * by a made-up team).
+ */
+@RequiresCapability(Capability.XPC)
 class XpcRoundTripTest {
 
     @Test
@@ -60,7 +64,8 @@ class XpcRoundTripTest {
     }
 
     @Test
-    void peerFailingTheCodeSigningRequirementIsRefused() {
+    void peerFailingTheCodeSigningRequirementIsRefused() throws Exception {
+        CompletableFuture<XpcError> refusal = new CompletableFuture<>();
         XpcHandler server = new XpcHandler() {
             @Override
             public boolean accept(XpcConnection peer) {
@@ -73,11 +78,18 @@ class XpcRoundTripTest {
             public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
                 reply.send(message.payload(), -1);
             }
+
+            @Override
+            public void onError(XpcConnection connection, XpcError error) {
+                // The refusal comes first and is told apart from the end of the connection.
+                refusal.complete(error);
+            }
         };
         try (XpcListener listener = XpcListener.anonymous(server);
              XpcConnection connection = listener.connect((c, m, r) -> { })) {
             NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {42}, -1));
             assertTrue(e.getMessage().length() > 0);
+            assertEquals(XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT, refusal.get(10, TimeUnit.SECONDS).kind());
         }
     }
 }
