@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -39,6 +40,18 @@ int xpcsim_path(char *out, size_t outlen, const char *relative) {
         return -1;
     }
     return 0;
+}
+
+int xpcsim_mkdirs(const char *relative) {
+    char path[1024];
+    if (xpcsim_path(path, sizeof path, relative) != 0) return -1;
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        mkdir(path, 0755);
+        *p = '/';
+    }
+    return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 int xpcsim_service_path(char *out, size_t outlen, const char *name) {

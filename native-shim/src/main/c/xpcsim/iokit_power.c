@@ -105,8 +105,7 @@ static void on_accept(void *ctx, uint32_t events) {
 io_connect_t IORegisterForSystemPower(void *refcon, IONotificationPortRef *port_out, IOServiceInterestCallback callback,
                                       io_object_t *notifier) {
     char dir[108];
-    if (xpcsim_path(dir, sizeof dir, "iokit/power") != 0) return MACH_PORT_NULL;
-    mkdir(dir, 0755);
+    if (xpcsim_mkdirs("iokit/power") != 0 || xpcsim_path(dir, sizeof dir, "iokit/power") != 0) return MACH_PORT_NULL;
     struct IONotificationPort *p = calloc(1, sizeof *p);
     if (p == NULL) return MACH_PORT_NULL;
     pthread_mutex_lock(&lock);

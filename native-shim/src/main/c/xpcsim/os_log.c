@@ -177,9 +177,8 @@ void _os_log_impl(void *dso, os_log_t log, os_log_type_t type, const char *forma
     int level, persist;
     mode_of(log->subsystem, &level, &persist);
     if (rank_of_type(type) > level || rank_of_type(type) > persist) return;
-    char path[1024], dir[1024];
-    if (xpcsim_path(dir, sizeof dir, "log") != 0 || xpcsim_path(path, sizeof path, "log/unified.log") != 0) return;
-    mkdir(dir, 0755);
+    char path[1024];
+    if (xpcsim_mkdirs("log") != 0 || xpcsim_path(path, sizeof path, "log/unified.log") != 0) return;
     char line[8192];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -14,6 +14,8 @@ void xpcsim_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 
 const char *xpcsim_root(void);
 /* Writes "<root>/<relative>" into out; -1 (errno ENAMETOOLONG/ENOENT) when it does not fit or no root. */
 int xpcsim_path(char *out, size_t outlen, const char *relative);
+/* Creates <root>/<relative> and its parents; 0 or -1. */
+int xpcsim_mkdirs(const char *relative);
 /* The Unix socket path of a Mach service name: names may be longer than sun_path allows, so the
  * file is named by a hash of the name. */
 int xpcsim_service_path(char *out, size_t outlen, const char *name);

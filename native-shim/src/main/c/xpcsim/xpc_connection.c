@@ -131,14 +131,16 @@ struct delivery {
     struct _xpc_connection_s *c;
     xpc_object_t event;
     int final;
+    int announce; /* queued just before the runtime invalidates the connection: still delivered */
 };
 
 static void deliver_on_queue(void *ctx) {
     struct delivery *d = ctx;
     struct _xpc_connection_s *c = d->c;
     pthread_mutex_lock(&c->lock);
-    /* After cancel only the final event runs; after it, nothing does. */
-    int run = !c->final_delivered && (d->final || !c->canceled);
+    /* After cancel only the final event (and an event that announced the invalidation) runs;
+     * after the final one, nothing does. */
+    int run = !c->final_delivered && (d->final || d->announce || !c->canceled);
     if (d->final) c->final_delivered = 1;
     xpc_handler_t handler = c->handler;
     pthread_mutex_unlock(&c->lock);
@@ -150,14 +152,17 @@ static void deliver_on_queue(void *ctx) {
 }
 
 /* Takes over the caller's reference to event. */
-static void deliver(struct _xpc_connection_s *c, xpc_object_t event, int final) {
+static void deliver_event(struct _xpc_connection_s *c, xpc_object_t event, int final, int announce) {
     struct delivery *d = calloc(1, sizeof *d);
     if (d == NULL) xpcsim_fatal("libxpc simulator: out of memory");
     d->c = xpc_retain(c);
     d->event = event;
     d->final = final;
+    d->announce = announce;
     dispatch_async_f(c->q, d, deliver_on_queue);
 }
+
+static void deliver(struct _xpc_connection_s *c, xpc_object_t event, int final) { deliver_event(c, event, final, 0); }
 
 struct reply_delivery { xpc_handler_t handler; xpc_object_t reply; };
 
@@ -530,7 +535,7 @@ static int handle_frame(struct _xpc_connection_s *c, const struct frame_header *
         if (r != NULL) {
             deliver_reply(r, XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT);
         } else {
-            deliver(c, XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT, 0);
+            deliver_event(c, XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT, 0, 1);
         }
         invalidate(c);
         return -1;
