@@ -3,7 +3,8 @@
 # the __APPLE__ spawn branch) run against the simulator in this directory:
 #
 #   xpcsim/build.sh OUTDIR   writes OUTDIR/libtunnelshim-xpcsim.so and OUTDIR/xpcsim-launchd,
-#                            and, with XPCSIM_TEST_OUT set, the C semantics test program there.
+#                            and, with XPCSIM_TEST_OUT set, the C semantics test program and a
+#                            copy of xpcsim-launchd there.
 #
 # The darwin sources need a compiler with blocks (-fblocks). gcc has none, so:
 #   CC_BLOCKS   if set, that compiler;
@@ -31,7 +32,10 @@ newest_ok() { # true when $1 exists and no source is newer
   done
   return 0
 }
-if newest_ok "$lib" && newest_ok "$launchd" && { [ -z "$test_bin" ] || newest_ok "$test_bin"; }; then exit 0; fi
+if newest_ok "$lib" && newest_ok "$launchd" &&
+   { [ -z "$test_bin" ] || { newest_ok "$test_bin" && newest_ok "$XPCSIM_TEST_OUT/xpcsim-launchd"; }; }; then
+  exit 0
+fi
 
 if [ -z "${CC_BLOCKS:-}" ]; then
   if command -v clang >/dev/null 2>&1; then
@@ -95,6 +99,8 @@ mv -f "$launchd.tmp" "$launchd"
 
 if [ -n "$test_bin" ]; then
   mkdir -p "$XPCSIM_TEST_OUT"
+  # The test's own launchd, at a path that does not depend on how a build tool names the arch.
+  cp -f "$launchd" "$XPCSIM_TEST_OUT/xpcsim-launchd"
   compile "$CC_BLOCKS" "-fblocks -I$sim/include" "$sim/test/xpcsim_test.c" xpcsim_test
   # shellcheck disable=SC2086
   $CC "$work/xpcsim_test.o" $sim_objs -lpthread -o "$test_bin.tmp"

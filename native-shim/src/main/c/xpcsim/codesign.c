@@ -195,6 +195,37 @@ XPCSIM_EXPORT int xpcsim_codesign_sign(const char *path, const char *identifier,
     return rc;
 }
 
+/* Changes the signed content of a signed file and keeps its signature, as a patch applied after
+ * signing would: one byte is added at the end of the content, where an ELF program or a script
+ * that ends in exec does not notice it. The signature then no longer validates. */
+XPCSIM_EXPORT int xpcsim_codesign_tamper(const char *path, char *err, size_t errlen) {
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "tamper with %s: %s (errno %d)", path, strerror(e), e);
+        return -e;
+    }
+    struct stat st;
+    char text[MAX_SIG];
+    off_t content = fstat(fd, &st) == 0 ? find_trailer(fd, st.st_size, text, sizeof text) : -1;
+    int rc = 0;
+    if (content < 0) {
+        snprintf(err, errlen, "tamper with %s: the file is not signed (errno %d)", path, EINVAL);
+        rc = -EINVAL;
+    } else {
+        size_t trailer = (size_t)(st.st_size - content);
+        char *saved = malloc(trailer);
+        if (saved == NULL || pread(fd, saved, trailer, content) != (ssize_t)trailer ||
+            pwrite(fd, "\n", 1, content) != 1 || pwrite(fd, saved, trailer, content + 1) != (ssize_t)trailer) {
+            rc = -EIO;
+            snprintf(err, errlen, "tamper with %s: %s (errno %d)", path, strerror(EIO), EIO);
+        }
+        free(saved);
+    }
+    close(fd);
+    return rc;
+}
+
 /* ---- the requirement language subset ---- */
 enum node_kind { N_AND, N_OR, N_ANCHOR_APPLE, N_ANCHOR_APPLE_GENERIC, N_IDENTIFIER, N_TEAM };
 struct xpcsim_requirement {

@@ -5,7 +5,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -75,7 +77,11 @@ static void *io_main(void *arg) {
     return NULL;
 }
 
+/* Kept open so that, out of descriptors, one can be freed to accept and drop a connection. */
+static int reserve_fd = -1;
+
 static void start(void) {
+    reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     epfd = epoll_create1(EPOLL_CLOEXEC);
     wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (epfd < 0 || wakefd < 0) xpcsim_fatal("xpcsim: cannot create the I/O loop (errno %d)", errno);
@@ -125,6 +131,22 @@ void xpcsim_io_remove(int fd) {
     w->fn = NULL;
     w->next_removed = removed;
     removed = w;
+}
+
+int xpcsim_io_accept(int listen_fd) {
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd >= 0 || (errno != EMFILE && errno != ENFILE)) return fd;
+    /* A level-triggered listener would report the waiting connection again at once: shed it. */
+    if (reserve_fd >= 0) {
+        close(reserve_fd);
+        int shed = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (shed >= 0) close(shed);
+        reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        errno = shed >= 0 ? ECONNABORTED : EAGAIN;
+    } else {
+        errno = EAGAIN;
+    }
+    return -1;
 }
 
 void xpcsim_io_call(void (*fn)(void *), void *ctx) {

@@ -50,6 +50,7 @@ struct IONotificationPort {
     dispatch_queue_t queue;
     struct pending *pending;
     intptr_t next_id;
+    int destroyed; /* IONotificationPortDestroy: no callback starts any more */
 };
 typedef struct IONotificationPort *IONotificationPortRef;
 
@@ -61,7 +62,12 @@ struct callback_call { IONotificationPortRef port; uint32_t type; intptr_t id; }
 
 static void run_callback(void *ctx) {
     struct callback_call *call = ctx;
-    call->port->callback(call->port->refcon, call->port->root_port, call->type, (void *)call->id);
+    pthread_mutex_lock(&lock);
+    int destroyed = call->port->destroyed;
+    pthread_mutex_unlock(&lock);
+    /* As a cancelled dispatch source: once the port is destroyed, no handler starts. The port
+     * itself is freed on this queue after every call queued before. */
+    if (!destroyed) call->port->callback(call->port->refcon, call->port->root_port, call->type, (void *)call->id);
     free(call);
 }
 
@@ -82,6 +88,12 @@ static void on_accept(void *ctx, uint32_t events) {
         struct callback_call *call = calloc(1, sizeof *call);
         if (call == NULL) xpcsim_fatal("IOKit simulator: out of memory");
         pthread_mutex_lock(&lock);
+        if (port->destroyed) {
+            pthread_mutex_unlock(&lock);
+            free(call);
+            close(fd);
+            continue;
+        }
         call->port = port;
         call->type = type;
         call->id = ++port->next_id;
@@ -176,6 +188,18 @@ static IONotificationPortRef find_by(io_object_t notifier, io_connect_t root_por
     return NULL;
 }
 
+/* Notifications still unanswered when the port goes: the system sees them closed unanswered. */
+static void port_free(void *ctx) {
+    IONotificationPortRef p = ctx;
+    while (p->pending != NULL) {
+        struct pending *next = p->pending->next;
+        close(p->pending->fd);
+        free(p->pending);
+        p->pending = next;
+    }
+    free(p);
+}
+
 static void stop_listening_on_io(void *ctx) {
     IONotificationPortRef p = ctx;
     xpcsim_io_remove(p->listen_fd);
@@ -185,10 +209,10 @@ static void stop_listening_on_io(void *ctx) {
     pthread_mutex_unlock(&lock);
     /* Callbacks already queued still refer to p: free it after them. */
     if (q != NULL) {
-        dispatch_async_f(q, p, free);
+        dispatch_async_f(q, p, port_free);
         dispatch_release(q);
     } else {
-        free(p);
+        port_free(p);
     }
 }
 
@@ -225,6 +249,7 @@ void IONotificationPortDestroy(IONotificationPortRef port) {
         }
     }
     unlink(port->path);
+    port->destroyed = 1;
     pthread_mutex_unlock(&lock);
     xpcsim_io_call(stop_listening_on_io, port);
 }

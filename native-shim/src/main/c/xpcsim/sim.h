@@ -30,6 +30,10 @@ typedef void (*xpcsim_io_fn)(void *ctx, uint32_t events);
 int xpcsim_io_add(int fd, uint32_t events, xpcsim_io_fn fn, void *ctx);
 int xpcsim_io_modify(int fd, uint32_t events, xpcsim_io_fn fn, void *ctx);
 void xpcsim_io_remove(int fd);
+/* accept4 (close-on-exec, non-blocking) on a listening socket. Out of descriptors (EMFILE or
+ * ENFILE), the waiting connection is closed instead of left to wake the loop forever: -1 with
+ * errno ECONNABORTED. */
+int xpcsim_io_accept(int listen_fd);
 /* Runs fn(ctx) on the I/O thread soon (used to start connects and flush sends). */
 void xpcsim_io_call(void (*fn)(void *), void *ctx);
 
@@ -56,6 +60,8 @@ int xpcsim_check_process(pid_t pid, const struct xpcsim_requirement *req);
 /* Signs path in place (see codesign.c); anchor is apple, apple-generic or adhoc. */
 int xpcsim_codesign_sign(const char *path, const char *identifier, const char *team, const char *anchor,
                          char *err, size_t errlen);
+/* Changes a signed file's content and keeps its signature, which then fails validation. */
+int xpcsim_codesign_tamper(const char *path, char *err, size_t errlen);
 
 /* Queue ownership (dispatch.c): 1 when running fn on this thread would need a serial queue in
  * q's target chain that this thread is already draining, i.e. waiting for q would deadlock. */

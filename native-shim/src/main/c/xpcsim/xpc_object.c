@@ -21,9 +21,14 @@ const struct _xpc_dictionary_s _xpc_error_connection_invalid = ERROR_OBJECT("Con
 const struct _xpc_dictionary_s _xpc_error_peer_code_signing_requirement =
     ERROR_OBJECT("Peer forbidden: it does not satisfy the code signing requirement");
 
+static _Atomic long live_objects;
+
+long xpcsim_live_objects(void) { return atomic_load(&live_objects); }
+
 void *xobj_alloc(const struct _xpc_type_s *type, size_t size) {
     struct xobj *o = calloc(1, size);
     if (o == NULL) xpcsim_fatal("libxpc simulator: out of memory");
+    atomic_fetch_add(&live_objects, 1);
     o->type = type;
     atomic_init(&o->refcnt, 1);
     return o;
@@ -36,6 +41,7 @@ xpc_object_t xpc_retain(xpc_object_t object) {
 }
 
 static void destroy(struct xobj *o) {
+    atomic_fetch_sub(&live_objects, 1);
     if (o->type == &_xpc_type_dictionary) {
         struct _xpc_dictionary_s *d = (struct _xpc_dictionary_s *)o;
         for (struct xentry *e = d->entries; e != NULL;) {

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <dirent.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -24,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../sim.h"
+#include "../xpc_internal.h"
 
 static int passed, failed;
 #define CHECK(cond, name) do { if (cond) { passed++; printf("ok - %s\n", name); } else { failed++; printf("not ok - %s (%s:%d)\n", name, __FILE__, __LINE__); } fflush(stdout); } while (0)
@@ -56,6 +58,7 @@ static int aborts_with(const char *misuse, const char *expect) {
     pid_t pid = fork();
     if (pid == 0) {
         dup2(p[1], 2);
+        alarm(10); /* a misuse that hangs instead of crashing dies of SIGALRM: a failure, not a stuck build */
         execl(self_exe, self_exe, "misuse", misuse, (char *)NULL);
         _exit(127);
     }
@@ -157,6 +160,27 @@ static void sync_in_handler(void) {
     await_n(s, 1, 10000);
 }
 
+static void requirement_after_resume(void) {
+    xpc_connection_t c = xpc_connection_create_mach_service("com.example.none", NULL, 0);
+    xpc_connection_set_event_handler(c, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(c);
+    (void)xpc_connection_set_peer_code_signing_requirement(c, "anchor apple generic");
+}
+
+static void release_inactive(void) {
+    xpc_connection_t c = xpc_connection_create_mach_service("com.example.none", NULL, 0);
+    xpc_release(c);
+}
+
+static int open_fds(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL) return -1;
+    while (readdir(d) != NULL) n++;
+    closedir(d);
+    return n;
+}
+
 static void test_xpc_local(void) {
     /* Order, exclusivity, fds, reply contexts, credentials. */
     dispatch_queue_t conc = dispatch_queue_create("peers", DISPATCH_QUEUE_CONCURRENT);
@@ -180,9 +204,12 @@ static void test_xpc_local(void) {
       if (seq == -2) {
           reply_wanted = r != NULL;
           int fd = xpc_dictionary_dup_fd(m, "fd");
-          missing_fd = xpc_dictionary_dup_fd(m, "nothing") == -1;
-          fd_ok = fd >= 0 && write(fd, "x", 1) == 1;
+          int again = xpc_dictionary_dup_fd(m, "fd");
+          missing_fd = xpc_dictionary_dup_fd(m, "nothing") == -1 && xpc_dictionary_dup_fd(m, "seq") == -1;
+          /* Each call is a new descriptor the receiver owns; closing one leaves the other. */
           if (fd >= 0) close(fd);
+          fd_ok = fd >= 0 && again >= 0 && again != fd && write(again, "x", 1) == 1;
+          if (again >= 0) close(again);
           seen_pid = xpc_connection_get_pid(xpc_dictionary_get_remote_connection(m));
           xpc_connection_send_message(xpc_dictionary_get_remote_connection(m), r);
       }
@@ -217,7 +244,7 @@ static void test_xpc_local(void) {
     CHECK(xpc_get_type(r) == XPC_TYPE_DICTIONARY, "send_message_with_reply_sync returns the reply");
     CHECK(reply_plain == 0 && reply_wanted == 1, "xpc_dictionary_create_reply only for a message that expects a reply");
     CHECK(fd_ok && read(p[0], &ch, 1) == 1 && ch == 'x', "set_fd duplicates at insertion, dup_fd hands the receiver a working fd");
-    CHECK(missing_fd, "dup_fd of a missing key is -1");
+    CHECK(missing_fd, "dup_fd of a missing key, or of a key that is not an fd, is -1");
     CHECK(seen_pid == getpid() && xpc_connection_get_euid(c) == geteuid(), "get_pid/get_euid give the peer's credentials");
     xpc_release(r);
     close(p[0]);
@@ -226,6 +253,199 @@ static void test_xpc_local(void) {
     CHECK(aborts_with("over_resume", "Over-resume"), "resuming a connection twice crashes");
     CHECK(aborts_with("sync_in_handler", "send_message_with_reply_sync called on the connection's target queue"),
           "send_message_with_reply_sync on the connection's own queue is a deadlock, reported");
+    CHECK(aborts_with("requirement_after_resume", "called on an activated connection"),
+          "a peer requirement set after activation is a programming error (a choice: see docs)");
+    CHECK(aborts_with("release_inactive", "inactive connection"),
+          "releasing the last reference on an inactive connection is a programming error");
+}
+
+/* A peer the listener does not resume receives nothing; once resumed, it gets what was sent. */
+static void test_peer_needs_resume(void) {
+    struct signal *got = calloc(1, sizeof *got), *accepted = calloc(1, sizeof *accepted);
+    *got = (struct signal)SIGNAL_INIT;
+    *accepted = (struct signal)SIGNAL_INIT;
+    __block xpc_connection_t held = NULL;
+    xpc_connection_t l = xpc_connection_create(NULL, NULL);
+    xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
+      if (xpc_get_type(peer) != XPC_TYPE_CONNECTION) return;
+      held = xpc_retain(peer);
+      xpc_connection_set_event_handler(held, ^(xpc_object_t ev) {
+        if (xpc_get_type(ev) == XPC_TYPE_DICTIONARY) post(got);
+      });
+      post(accepted); /* handler set, not resumed */
+    });
+    xpc_connection_resume(l);
+    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(c);
+    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+    xpc_connection_send_message(c, m);
+    xpc_release(m);
+    CHECK(await_n(accepted, 1, 10000) && !await_n(got, 1, 200),
+          "a peer its listener did not resume gets no message");
+    xpc_connection_resume(held);
+    CHECK(await_n(got, 1, 10000), "resumed, it gets what was sent meanwhile");
+    xpc_connection_cancel(held);
+    xpc_release(held);
+    xpc_connection_cancel(c);
+    xpc_release(c);
+    xpc_connection_cancel(l);
+    xpc_release(l);
+}
+
+/* A peer's messages that arrived before it went away still reach the handler, then INVALID. */
+static void test_received_before_gone(void) {
+    struct signal *entered = calloc(1, sizeof *entered), *client_done = calloc(1, sizeof *client_done),
+                  *server_done = calloc(1, sizeof *server_done);
+    *entered = (struct signal)SIGNAL_INIT;
+    *client_done = (struct signal)SIGNAL_INIT;
+    *server_done = (struct signal)SIGNAL_INIT;
+    __block int seen = 0, in_order = 1;
+    xpc_connection_t l = listen_anon(NULL, ^(xpc_object_t m) {
+      int64_t seq = xpc_dictionary_get_int64(m, "seq");
+      if (seq != seen) in_order = 0;
+      seen++;
+      if (seq == 0) {
+          /* Hold the server here until the client has cancelled and is gone. */
+          post(entered);
+          await_n(client_done, 1, 10000);
+      }
+    }, server_done);
+    (void)l;
+    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { if (e == XPC_ERROR_CONNECTION_INVALID) post(client_done); });
+    xpc_connection_resume(c);
+    for (int i = 0; i < 10; i++) {
+        xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+        xpc_dictionary_set_int64(m, "seq", i);
+        xpc_connection_send_message(c, m);
+        xpc_release(m);
+    }
+    await_n(entered, 1, 10000);
+    xpc_connection_cancel(c);
+    CHECK(await_n(server_done, 1, 10000) && seen == 10 && in_order,
+          "what a peer sent before it went away is delivered, in order, before CONNECTION_INVALID");
+    xpc_release(c);
+}
+
+/* A requirement on a server-side peer: the message is not delivered, the peer's handler gets
+ * PEER_CODE_SIGNING_REQUIREMENT, then the connection ends. This process is unsigned. */
+static void test_peer_requirement_local(void) {
+    struct signal *ended = calloc(1, sizeof *ended), *replied = calloc(1, sizeof *replied);
+    *ended = (struct signal)SIGNAL_INIT;
+    *replied = (struct signal)SIGNAL_INIT;
+    __block int delivered = 0, refusal_first = 0, events = 0;
+    __block xpc_object_t client_reply = NULL;
+    xpc_connection_t l = xpc_connection_create(NULL, NULL);
+    xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
+      if (xpc_get_type(peer) != XPC_TYPE_CONNECTION) return;
+      xpc_retain(peer);
+      xpc_connection_set_peer_code_signing_requirement(peer, "anchor apple generic and certificate leaf[subject.OU] = \"TEAMAAAAAA\"");
+      xpc_connection_set_event_handler(peer, ^(xpc_object_t ev) {
+        if (xpc_get_type(ev) == XPC_TYPE_DICTIONARY) delivered++;
+        if (ev == XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT && events == 0) refusal_first = 1;
+        events++;
+        if (ev == XPC_ERROR_CONNECTION_INVALID) {
+            post(ended);
+            xpc_release(peer);
+        }
+      });
+      xpc_connection_resume(peer);
+    });
+    xpc_connection_resume(l);
+    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(c);
+    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+    xpc_connection_send_message_with_reply(c, m, NULL, ^(xpc_object_t r) { client_reply = r; post(replied); });
+    xpc_release(m);
+    CHECK(await_n(ended, 1, 10000) && delivered == 0 && refusal_first && events == 2,
+          "an unsigned peer: nothing delivered, PEER_CODE_SIGNING_REQUIREMENT, then CONNECTION_INVALID");
+    CHECK(await_n(replied, 1, 10000) && client_reply == XPC_ERROR_CONNECTION_INVALID,
+          "its client sees the connection end (its reply never comes)");
+    xpc_connection_cancel(c);
+    xpc_release(c);
+    xpc_connection_cancel(l);
+    xpc_release(l);
+}
+
+/* A requirement on a listener: a peer that fails it never reaches the listener's handler. */
+static void test_listener_requirement_local(void) {
+    struct signal *replied = calloc(1, sizeof *replied);
+    *replied = (struct signal)SIGNAL_INIT;
+    __block int peers = 0;
+    __block xpc_object_t client_reply = NULL;
+    xpc_connection_t l = xpc_connection_create(NULL, NULL);
+    CHECK(xpc_connection_set_peer_code_signing_requirement(l, "anchor apple generic") == 0, "a listener takes a requirement");
+    xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
+      if (xpc_get_type(peer) == XPC_TYPE_CONNECTION) peers++;
+    });
+    xpc_connection_resume(l);
+    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(c);
+    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+    xpc_connection_send_message_with_reply(c, m, NULL, ^(xpc_object_t r) { client_reply = r; post(replied); });
+    xpc_release(m);
+    CHECK(await_n(replied, 1, 10000) && client_reply == XPC_ERROR_CONNECTION_INVALID && peers == 0,
+          "a listener's requirement: an unsigned peer never reaches the listener, its client sees the end");
+    xpc_connection_cancel(c);
+    xpc_release(c);
+    xpc_connection_cancel(l);
+    xpc_release(l);
+}
+
+/* 1,000 connections, each sending an fd and waiting for the reply, leave nothing behind. */
+static void test_no_leaks(void) {
+    struct signal *finalized = calloc(1, sizeof *finalized);
+    *finalized = (struct signal)SIGNAL_INIT;
+    xpc_connection_t l = xpc_connection_create(NULL, NULL);
+    xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
+      if (xpc_get_type(peer) != XPC_TYPE_CONNECTION) return;
+      xpc_connection_t p = peer;
+      xpc_connection_set_context(p, finalized);
+      xpc_connection_set_finalizer_f(p, (xpc_finalizer_t)post);
+      xpc_connection_set_event_handler(p, ^(xpc_object_t ev) {
+        if (xpc_get_type(ev) != XPC_TYPE_DICTIONARY) return;
+        int fd = xpc_dictionary_dup_fd(ev, "fd");
+        xpc_object_t r = xpc_dictionary_create_reply(ev);
+        xpc_dictionary_set_fd(r, "fd", fd);
+        close(fd);
+        xpc_connection_send_message(xpc_dictionary_get_remote_connection(ev), r);
+        xpc_release(r);
+      });
+      xpc_connection_resume(p);
+    });
+    xpc_connection_resume(l);
+    int p[2];
+    if (pipe(p) != 0) return;
+    /* Warm up (threads, buffers), then measure. */
+    long objects = -1;
+    int fds = -1, ok = 1;
+    for (int round = 0; round < 1001; round++) {
+        if (round == 1) {
+            await_n(finalized, 2, 10000); /* round 0's client and server-side peer */
+            objects = xpcsim_live_objects();
+            fds = open_fds();
+        }
+        xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
+        xpc_connection_set_context(c, finalized);
+        xpc_connection_set_finalizer_f(c, (xpc_finalizer_t)post);
+        xpc_connection_resume(c);
+        xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+        xpc_dictionary_set_fd(m, "fd", p[1]);
+        xpc_object_t r = xpc_connection_send_message_with_reply_sync(c, m);
+        int back = xpc_get_type(r) == XPC_TYPE_DICTIONARY ? xpc_dictionary_dup_fd(r, "fd") : -1;
+        if (back < 0) ok = 0; else close(back);
+        xpc_release(r);
+        xpc_release(m);
+        xpc_connection_cancel(c);
+        xpc_release(c);
+    }
+    /* Two finalizers per round (client and server-side peer). */
+    ok = ok && await_n(finalized, 2 * 1001, 30000);
+    CHECK(ok && xpcsim_live_objects() == objects && open_fds() == fds,
+          "1,000 connections with an fd and a reply each leave no object and no descriptor behind");
+    close(p[0]);
+    close(p[1]);
+    xpc_connection_cancel(l);
+    xpc_release(l);
 }
 
 /* Cancel: the running handler finishes, then one CONNECTION_INVALID, nothing after. */
@@ -275,8 +495,8 @@ static void test_cancel(void) {
         xpc_release(m);
     }
     CHECK(await_n(finalized, 1, 10000), "a cancelled connection is finalized after its last event");
-    CHECK(invalid == 1 && after_invalid == 0 && !invalid_while_running && messages >= 1,
-          "cancel: the running handler finishes, then exactly one CONNECTION_INVALID, nothing after");
+    CHECK(invalid == 1 && after_invalid == 0 && !invalid_while_running && messages == 1,
+          "cancel: the running handler finishes, then exactly one CONNECTION_INVALID; queued messages never run");
 }
 
 /* ---- launchd, named services, code signing ---- */
@@ -294,14 +514,15 @@ static int launchd_request(const char *line, char *answer, size_t cap) {
     return rc == 0 && strncmp(answer, "ok", 2) == 0 ? 0 : -1;
 }
 
-static void write_plist(const char *path, const char *label, const char *program, const char *name) {
+static void write_plist(const char *path, const char *label, const char *program, const char *name, const char *extra) {
     FILE *f = fopen(path, "w");
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
                "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n<dict>\n"
                "\t<key>Label</key>\n\t<string>%s</string>\n\t<key>Program</key>\n\t<string>%s</string>\n"
                "\t<key>ProgramArguments</key>\n\t<array>\n\t\t<string>%s</string>\n\t\t<string>serve</string>\n"
-               "\t\t<string>%s</string>\n\t</array>\n\t<key>MachServices</key>\n\t<dict>\n\t\t<key>%s</key>\n"
-               "\t\t<true/>\n\t</dict>\n</dict>\n</plist>\n", label, program, program, name, name);
+               "\t\t<string>%s</string>\n%s%s%s\t</array>\n\t<key>MachServices</key>\n\t<dict>\n\t\t<key>%s</key>\n"
+               "\t\t<true/>\n\t</dict>\n</dict>\n</plist>\n", label, program, program, name,
+               extra != NULL ? "\t\t<string>" : "", extra != NULL ? extra : "", extra != NULL ? "</string>\n" : "", name);
     fclose(f);
 }
 
@@ -313,18 +534,30 @@ static xpc_object_t request(xpc_connection_t c, const char *op) {
     return r;
 }
 
-static int serve(const char *name) {
+static atomic_int served_peers, served_refusals, served_payloads;
+
+/* A launchd job: answers with its pid and what it has seen; "stall" blocks the handler for good.
+ * With a listener requirement, peers that fail it must never reach it. */
+static int serve(const char *name, const char *listener_requirement) {
     xpc_connection_t l = xpc_connection_create_mach_service(name, NULL, XPC_CONNECTION_MACH_SERVICE_LISTENER);
+    if (listener_requirement != NULL && xpc_connection_set_peer_code_signing_requirement(l, listener_requirement) != 0) _exit(8);
     xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
       if (xpc_get_type(peer) != XPC_TYPE_CONNECTION) _exit(7); /* could not check in */
+      atomic_fetch_add(&served_peers, 1);
       xpc_retain(peer);
       xpc_connection_set_event_handler(peer, ^(xpc_object_t m) {
+        if (m == XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT) atomic_fetch_add(&served_refusals, 1);
         if (xpc_get_type(m) != XPC_TYPE_DICTIONARY) return;
+        if (xpc_dictionary_get_data(m, "payload", NULL) != NULL) atomic_fetch_add(&served_payloads, 1);
         const char *op = xpc_dictionary_get_string(m, "op");
         if (op != NULL && strcmp(op, "exit") == 0) _exit(0);
         if (op != NULL && strcmp(op, "hang") == 0) return;
+        if (op != NULL && strcmp(op, "stall") == 0) for (;;) pause();
         xpc_object_t r = xpc_dictionary_create_reply(m);
         xpc_dictionary_set_int64(r, "pid", getpid());
+        xpc_dictionary_set_int64(r, "peers", atomic_load(&served_peers));
+        xpc_dictionary_set_int64(r, "refusals", atomic_load(&served_refusals));
+        xpc_dictionary_set_int64(r, "payloads", atomic_load(&served_payloads));
         xpc_connection_send_message(peer, r);
         xpc_release(r);
       });
@@ -332,6 +565,117 @@ static int serve(const char *name) {
     });
     xpc_connection_resume(l);
     for (;;) pause();
+}
+
+/* "client NAME": one request; prints "peers=N refusals=N" or the error. */
+static int client(const char *name) {
+    xpc_connection_t c = xpc_connection_create_mach_service(name, NULL, XPC_CONNECTION_MACH_SERVICE_PRIVILEGED);
+    xpc_connection_set_event_handler(c, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(c);
+    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+    xpc_dictionary_set_string(m, "op", "stats");
+    xpc_object_t r = xpc_connection_send_message_with_reply_sync(c, m);
+    if (xpc_get_type(r) == XPC_TYPE_DICTIONARY) {
+        printf("peers=%lld refusals=%lld\n", (long long)xpc_dictionary_get_int64(r, "peers"),
+               (long long)xpc_dictionary_get_int64(r, "refusals"));
+    } else {
+        printf("error %s\n", xpc_dictionary_get_string(r, XPC_ERROR_KEY_DESCRIPTION));
+    }
+    return 0;
+}
+
+/* One raw request ("stats") on sock; 1 when an answer came, 0 when the connection ended. */
+static size_t put_frame(uint8_t *buf, const char *key, int type, const void *value, uint32_t len);
+
+static int raw_request(int sock) {
+    uint8_t frame[256];
+    size_t n = put_frame(frame, "op", 2, "stats", 5);
+    struct xpcsim_frame_header h;
+    memcpy(&h, frame, sizeof h);
+    h.kind = XPCSIM_F_MESSAGE_WANTS_REPLY;
+    memcpy(frame, &h, sizeof h);
+    if (write(sock, frame, n) != (ssize_t)n) return 0;
+    struct xpcsim_frame_header r;
+    uint8_t body[4096];
+    if (recv(sock, &r, sizeof r, MSG_WAITALL) != (ssize_t)sizeof r || r.magic != XPCSIM_FRAME_MAGIC ||
+        r.kind != XPCSIM_F_REPLY || r.body_len > sizeof body) {
+        return 0;
+    }
+    return recv(sock, body, r.body_len, MSG_WAITALL) == (ssize_t)r.body_len; /* the whole reply */
+}
+
+/* "handoff NAME FD": connects to NAME, makes one request, then hands the connected socket over
+ * fd FD (a socket pair with the parent) and exits. */
+static int handoff(const char *name, int back) {
+    int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    xpcsim_service_path(sa.sun_path, sizeof sa.sun_path, name);
+    int one = 1; /* the kernel then attaches the credentials of whoever sends, as XPC's own sockets do */
+    if (sock < 0 || setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) != 0 ||
+        connect(sock, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        return 1;
+    }
+    int answered = raw_request(sock);
+    return xpcsim_send_fd_line(back, answered ? "answered\n" : "refused\n", sock) == 0 ? 0 : 1;
+}
+
+/* Runs PROGRAM client NAME and returns its one line of output. */
+static void run_client(const char *program, const char *name, char *out, size_t cap) {
+    int p[2];
+    out[0] = '\0';
+    if (pipe(p) != 0) return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 1);
+        execl(program, program, "client", name, (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    size_t used = 0;
+    ssize_t n;
+    while (used + 1 < cap && (n = read(p[0], out + used, cap - 1 - used)) > 0) used += (size_t)n;
+    out[used] = '\0';
+    close(p[0]);
+    waitpid(pid, NULL, 0);
+}
+
+/* Frames by hand, as a hostile peer would write them: a dictionary of string/data entries. */
+static size_t put_frame(uint8_t *buf, const char *key, int type, const void *value, uint32_t len) {
+    struct xpcsim_frame_header h = {XPCSIM_FRAME_MAGIC, 0, XPCSIM_F_MESSAGE, 0, 1, 0};
+    uint32_t count = 1, klen = (uint32_t)strlen(key), t = (uint32_t)type;
+    size_t off = sizeof h;
+    memcpy(buf + off, &count, 4); off += 4;
+    memcpy(buf + off, &klen, 4); off += 4;
+    memcpy(buf + off, key, klen); off += klen;
+    memcpy(buf + off, &t, 4); off += 4;
+    memcpy(buf + off, &len, 4); off += 4;
+    memcpy(buf + off, value, len); off += len;
+    h.body_len = (uint32_t)(off - sizeof h);
+    memcpy(buf, &h, sizeof h);
+    return off;
+}
+
+/* Stalls the server's handler, then writes 64 KiB messages until the socket stays full for
+ * half a second; returns how much the server took, or 0 when it kept taking past 256 MiB. */
+static size_t flood(int sock) {
+    static uint8_t frame[(64 << 10) + 256], payload[64 << 10];
+    size_t n = put_frame(frame, "op", 2 /* string */, "stall", 5);
+    if (write(sock, frame, n) != (ssize_t)n) return 0;
+    n = put_frame(frame, "payload", 1 /* data */, payload, sizeof payload);
+    size_t total = 0, off = 0;
+    fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+    while (total < ((size_t)256 << 20)) {
+        ssize_t w = write(sock, frame + off, n - off);
+        if (w > 0) {
+            total += (size_t)w;
+            off = (off + (size_t)w) % n;
+            continue;
+        }
+        if (w < 0 && errno != EAGAIN) return 0;
+        struct pollfd pfd = {sock, POLLOUT, 0};
+        if (poll(&pfd, 1, 500) == 0) return total;
+    }
+    return 0;
 }
 
 static void test_named(const char *self) {
@@ -361,8 +705,18 @@ static void test_named(const char *self) {
           "the first send reveals the missing service: INVALID to the reply handler and the event handler");
 
     snprintf(plist, sizeof plist, "%s/echo.plist", root_dir);
-    write_plist(plist, "com.example.echo.helper", program, "TEAMAAAAAA.com.example.echo");
+    write_plist(plist, "com.example.echo.helper", program, "TEAMAAAAAA.com.example.echo", NULL);
     snprintf(line, sizeof line, "bootstrap %s\n", plist);
+    if (geteuid() == 0) {
+        pid_t other = fork();
+        if (other == 0) {
+            if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+            _exit(launchd_request(line, answer, sizeof answer) == 0 ? 1 : strstr(answer, "needs root") != NULL ? 0 : 3);
+        }
+        int st = -1;
+        waitpid(other, &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "bootstrap from another user (not root, not the system's owner) is refused");
+    }
     CHECK(launchd_request(line, answer, sizeof answer) == 0, "bootstrap the job's plist");
     CHECK(launchd_request("print com.example.echo.helper\n", answer, sizeof answer) == 0 && strstr(answer, "state=waiting") != NULL,
           "a loaded job does not run until a client needs it");
@@ -405,12 +759,91 @@ static void test_named(const char *self) {
     int64_t pid2 = xpc_get_type(r) == XPC_TYPE_DICTIONARY ? xpc_dictionary_get_int64(r, "pid") : -1;
     CHECK(pid2 > 0 && pid2 != pid1, "the next send relaunches the service through launchd");
 
+    /* Messages still waiting to be sent when the service goes are discarded: the relaunched
+     * service never sees them. The server stalls; 16 MiB more than it will take wait here. */
+    xpc_object_t stall = xpc_dictionary_create(NULL, NULL, 0);
+    xpc_dictionary_set_string(stall, "op", "stall");
+    xpc_connection_send_message(c, stall);
+    xpc_release(stall);
+    static uint8_t chunk[1 << 20];
+    for (int i = 0; i < 64; i++) {
+        xpc_object_t big = xpc_dictionary_create(NULL, NULL, 0);
+        xpc_dictionary_set_data(big, "payload", chunk, sizeof chunk);
+        xpc_connection_send_message(c, big);
+        xpc_release(big);
+    }
+    int before = interrupted->n;
+    kill((pid_t)pid2, SIGKILL);
+    CHECK(await_n(interrupted, before + 1, 10000), "the killed service's client is interrupted");
+    r = request(c, "stats");
+    CHECK(xpc_get_type(r) == XPC_TYPE_DICTIONARY && xpc_dictionary_get_int64(r, "payloads") == 0 &&
+              xpc_dictionary_get_int64(r, "pid") != pid2,
+          "messages not yet sent when the service went are discarded, not sent to its successor");
+
+    struct signal *strict_events = calloc(1, sizeof *strict_events);
+    *strict_events = (struct signal)SIGNAL_INIT;
+    __block int strict_refused = 0, strict_invalid = 0;
     xpc_connection_t strict = xpc_connection_create_mach_service("TEAMAAAAAA.com.example.echo", NULL, 0);
-    xpc_connection_set_event_handler(strict, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_set_event_handler(strict, ^(xpc_object_t e) {
+      if (e == XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT && !strict_invalid) strict_refused = 1;
+      if (e == XPC_ERROR_CONNECTION_INVALID) {
+          strict_invalid = 1;
+          post(strict_events);
+      }
+    });
     xpc_connection_set_peer_code_signing_requirement(strict, "anchor apple generic and certificate leaf[subject.OU] = \"TEAMBBBBBB\"");
     xpc_connection_resume(strict);
     r = request(strict, "ping");
     CHECK(r == XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT, "a reply from a peer of another team: PEER_CODE_SIGNING_REQUIREMENT instead");
+    CHECK(await_n(strict_events, 1, 10000) && strict_refused,
+          "the client's event handler gets PEER_CODE_SIGNING_REQUIREMENT, then CONNECTION_INVALID");
+
+    /* A listener's requirement, across processes: the signed copy gets through, this unsigned
+     * process never reaches the listener (no refusal event there), its request just fails. */
+    char strict_plist[512], out[256];
+    snprintf(strict_plist, sizeof strict_plist, "%s/strict.plist", root_dir);
+    write_plist(strict_plist, "com.example.strict.helper", program, "TEAMAAAAAA.com.example.strict",
+                "certificate leaf[subject.OU] = &quot;TEAMAAAAAA&quot;");
+    snprintf(line, sizeof line, "bootstrap %s\n", strict_plist);
+    CHECK(launchd_request(line, answer, sizeof answer) == 0, "bootstrap a job whose listener has a requirement");
+    run_client(self, "TEAMAAAAAA.com.example.strict", out, sizeof out);
+    CHECK(strncmp(out, "error ", 6) == 0, "an unsigned client of a listener with a requirement: its request fails");
+    run_client(program, "TEAMAAAAAA.com.example.strict", out, sizeof out);
+    CHECK(strcmp(out, "peers=1 refusals=0\n") == 0,
+          "a signed client of the team gets through; the unsigned one never reached the listener");
+    /* Every message is checked, not the connection: a socket a signed process opened and used,
+     * then handed to this unsigned process, carries nothing more. */
+    int pair[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0, "socketpair");
+    pid_t h = fork();
+    if (h == 0) {
+        close(pair[0]);
+        char fdarg[16];
+        snprintf(fdarg, sizeof fdarg, "%d", pair[1]);
+        execl(program, program, "handoff", "TEAMAAAAAA.com.example.strict", fdarg, (char *)NULL);
+        _exit(127);
+    }
+    close(pair[1]);
+    int handed = -1;
+    char verdict[64] = "";
+    xpcsim_recv_fd_line(pair[0], verdict, sizeof verdict, &handed);
+    waitpid(h, NULL, 0);
+    close(pair[0]);
+    CHECK(strcmp(verdict, "answered") == 0 && handed >= 0, "the signed process's own request is answered");
+    CHECK(handed >= 0 && !raw_request(handed), "the same connection's next message, sent by an unsigned process, is not");
+    if (handed >= 0) close(handed);
+    launchd_request("bootout com.example.strict.helper\n", answer, sizeof answer);
+
+    /* A client that floods a busy server is held back by the kernel: the server stops reading
+     * instead of buffering without bound. */
+    int raw = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    xpcsim_service_path(sa.sun_path, sizeof sa.sun_path, "TEAMAAAAAA.com.example.echo");
+    CHECK(raw >= 0 && connect(raw, (struct sockaddr *)&sa, sizeof sa) == 0, "a raw client connects");
+    size_t flooded = flood(raw);
+    CHECK(flooded > 0 && flooded < ((size_t)64 << 20),
+          "a stalled server takes a bounded amount from a flooding client, then the kernel pushes back");
+    close(raw);
 
     CHECK(launchd_request("bootout com.example.echo.helper\n", answer, sizeof answer) == 0, "bootout");
     struct signal *gone = calloc(1, sizeof *gone);
@@ -429,6 +862,7 @@ static void test_static_code(void) {
     FILE *f = fopen(path, "w");
     fputs("#!/bin/sh\nexec true\n", f);
     fclose(f);
+    chmod(path, 0755);
     struct xpcsim_signature sig;
     char why[128];
     struct xpcsim_requirement *req = xpcsim_requirement_compile(
@@ -458,6 +892,14 @@ static void test_static_code(void) {
     xpcsim_read_signature(fd, &sig);
     close(fd);
     CHECK(sig.signed_ && !sig.intact && !xpcsim_requirement_check(req, &sig), "a signed file modified afterwards fails validation");
+    xpcsim_codesign_sign(path, "com.coder.cli", "TEAMAAAAAA", "apple-generic", err, sizeof err);
+    CHECK(xpcsim_codesign_tamper(path, err, sizeof err) == 0, "tamper with a signed file");
+    fd = open(path, O_RDONLY);
+    xpcsim_read_signature(fd, &sig);
+    close(fd);
+    CHECK(sig.signed_ && !sig.intact && strcmp(sig.team, "TEAMAAAAAA") == 0 && !xpcsim_requirement_check(req, &sig),
+          "content added after signing: still signed by the team, but the signature fails validation");
+    CHECK(system(path) == 0, "a tampered script still runs");
     xpcsim_requirement_free(req);
     CHECK(xpcsim_requirement_compile("anchor apple generic or", why, sizeof why) == NULL &&
           xpcsim_requirement_compile("entitlement [\"x\"] exists", why, sizeof why) == NULL,
@@ -465,11 +907,15 @@ static void test_static_code(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 3 && strcmp(argv[1], "serve") == 0) return serve(argv[2]);
+    if (argc >= 3 && argc <= 4 && strcmp(argv[1], "serve") == 0) return serve(argv[2], argc == 4 ? argv[3] : NULL);
+    if (argc == 3 && strcmp(argv[1], "client") == 0) return client(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "handoff") == 0) return handoff(argv[2], atoi(argv[3]));
     if (argc == 3 && strcmp(argv[1], "misuse") == 0) {
         if (strcmp(argv[2], "sync_on_own_queue") == 0) sync_on_own_queue();
         if (strcmp(argv[2], "over_resume") == 0) over_resume();
         if (strcmp(argv[2], "sync_in_handler") == 0) sync_in_handler();
+        if (strcmp(argv[2], "requirement_after_resume") == 0) requirement_after_resume();
+        if (strcmp(argv[2], "release_inactive") == 0) release_inactive();
         return 0;
     }
     if (argc != 3) {
@@ -499,6 +945,11 @@ int main(int argc, char **argv) {
     test_dispatch();
     test_xpc_local();
     test_cancel();
+    test_peer_needs_resume();
+    test_received_before_gone();
+    test_peer_requirement_local();
+    test_listener_requirement_local();
+    test_no_leaks();
     test_static_code();
     test_named(self_exe);
     kill(launchd, SIGTERM);
