@@ -89,7 +89,8 @@ typedef void (*th_xpc_message_cb)(void *ctx, th_xpc_conn *conn, const uint8_t *p
 #define TH_XPC_ERROR_CONNECTION_INTERRUPTED 2
 #define TH_XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT 3
 /* The connection failed, was cancelled, or a peer failed its code-signing requirement; text is
- * the XPC error description. */
+ * the XPC error description. conn is NULL for an error of a listener itself (e.g. a name this
+ * process may not serve: no peer will ever arrive). */
 typedef void (*th_xpc_error_cb)(void *ctx, th_xpc_conn *conn, int kind, const char *text);
 /* Result of an asynchronous send-with-reply; payload NULL and error text set on failure. */
 typedef void (*th_xpc_reply_cb)(void *ctx, const uint8_t *payload, size_t len, int fd, const char *error);
@@ -100,12 +101,15 @@ TH_EXPORT th_xpc_conn *th_xpc_listen(const char *service_name, th_xpc_peer_cb on
 TH_EXPORT th_xpc_conn *th_xpc_listen_anonymous(th_xpc_peer_cb on_peer, th_xpc_message_cb on_message,
                                                th_xpc_error_cb on_error, void *ctx,
                                                char *err, size_t errlen);
-TH_EXPORT th_xpc_conn *th_xpc_connect(const char *service_name, int privileged,
+/* requirement (or NULL): the code-signing requirement the service must satisfy, set before the
+ * connection is activated; a reply from a service that fails it is PEER_CODE_SIGNING_REQUIREMENT. */
+TH_EXPORT th_xpc_conn *th_xpc_connect(const char *service_name, int privileged, const char *requirement,
                                       th_xpc_message_cb on_message, th_xpc_error_cb on_error,
                                       void *ctx, char *err, size_t errlen);
-TH_EXPORT th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener,
+TH_EXPORT th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, const char *requirement,
                                                th_xpc_message_cb on_message, th_xpc_error_cb on_error,
                                                void *ctx, char *err, size_t errlen);
+/* Only before activation (a peer in the listener's peer callback) and once: else EBUSY. */
 TH_EXPORT int th_xpc_set_peer_requirement(th_xpc_conn *conn, const char *requirement, char *err, size_t errlen);
 TH_EXPORT int th_xpc_peer_euid(th_xpc_conn *conn);
 TH_EXPORT int th_xpc_peer_pid(th_xpc_conn *conn);

@@ -88,11 +88,11 @@ interface ShimLibrary extends Library {
     Pointer th_xpc_listen_anonymous(PeerCallback onPeer, MessageCallback onMessage, ErrorCallback onError,
                                     Pointer ctx, byte[] err, long errlen);
 
-    Pointer th_xpc_connect(String serviceName, int privileged, MessageCallback onMessage, ErrorCallback onError,
-                           Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_connect(String serviceName, int privileged, String requirement, MessageCallback onMessage,
+                           ErrorCallback onError, Pointer ctx, byte[] err, long errlen);
 
-    Pointer th_xpc_connect_endpoint(Pointer anonymousListener, MessageCallback onMessage, ErrorCallback onError,
-                                    Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_connect_endpoint(Pointer anonymousListener, String requirement, MessageCallback onMessage,
+                                    ErrorCallback onError, Pointer ctx, byte[] err, long errlen);
 
     int th_xpc_set_peer_requirement(Pointer conn, String requirement, byte[] err, long errlen);
 
@@ -139,6 +139,8 @@ interface ShimLibrary extends Library {
     // ---- the XPC simulator's own controls (libtunnelshim-xpcsim only) ----
 
     int xpcsim_codesign_sign(String path, String identifier, String team, String anchor, byte[] err, long errlen);
+
+    int xpcsim_codesign_tamper(String path, byte[] err, long errlen);
 
     int xpcsim_power_post(int type, long timeoutMs, byte[] out, long outlen);
 

@@ -32,6 +32,17 @@ public final class SimulatedCodeSigning {
     }
 
     /**
+     * Changes the signed content of a signed file and keeps its signature, as a patch applied after
+     * signing would: the file is still signed by the same identity, but the signature no longer
+     * validates. A program (ELF or a script ending in {@code exec}) still runs. Appending to the
+     * file instead would leave it unsigned: the signature is found at its end.
+     */
+    public static void tamper(Path file) {
+        ErrorBuffer err = new ErrorBuffer();
+        err.check(simulator().xpcsim_codesign_tamper(file.toAbsolutePath().toString(), err.bytes, err.size()));
+    }
+
+    /**
      * A Java runtime of its own for one role (helper, extension, app): {@code dir/bin/java} is a
      * copy of this JVM's launcher, signed with {@code identity} (or left unsigned when null); the
      * rest of the runtime is linked to this JVM's. A process started with it is, to XPC peer

@@ -6,7 +6,10 @@ package dev.tunnelhelper.shim;
  */
 public interface XpcHandler {
 
-    /** A new peer on a listener, before it is resumed: set its requirement here. False rejects it. */
+    /**
+     * A new peer on a listener, before it is resumed: set its requirement here (later is too late:
+     * {@link XpcConnection#setPeerRequirement} then fails). False rejects it.
+     */
     default boolean accept(XpcConnection peer) {
         return true;
     }
@@ -25,5 +28,12 @@ public interface XpcHandler {
      */
     default void onError(XpcConnection connection, XpcError error) {
         onError(connection, error.description());
+    }
+
+    /**
+     * The listener itself failed, e.g. {@link XpcError.Kind#CONNECTION_INVALID} because no loaded
+     * launchd job lets this process serve the name: no peer will ever arrive.
+     */
+    default void onListenerError(XpcError error) {
     }
 }

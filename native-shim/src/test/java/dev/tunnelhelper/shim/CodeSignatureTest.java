@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,34 @@ class CodeSignatureTest {
     void unsignedFileIsInvalid(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("unsigned"), "#!/bin/sh\n");
         assertFalse(CodeSignature.check(file, "anchor apple generic").valid());
+    }
+
+    @Test
+    void aSignatureOfAnotherTeamFailsTheTeamsRequirement(@TempDir Path dir) throws Exception {
+        Path file = signedScript(dir, SigningIdentity.developerId("com.coder.cli", "ZYXWV98765"));
+        String team = "anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"";
+        CodeSignatureResult result = CodeSignature.check(file, team);
+        assertFalse(result.valid());
+        assertEquals(Optional.of("ZYXWV98765"), result.teamIdentifier(), "the signature itself is read and named");
+        assertTrue(CodeSignature.check(file, "anchor apple generic and certificate leaf[subject.OU] = \"ZYXWV98765\"").valid());
+    }
+
+    @Test
+    void aFileChangedAfterSigningIsInvalidThoughItNamesTheTeam(@TempDir Path dir) throws Exception {
+        Path file = signedScript(dir, SigningIdentity.developerId("com.coder.cli", "ABCDE12345"));
+        SimulatedCodeSigning.tamper(file);
+        CodeSignatureResult result = CodeSignature.check(file, "anchor apple generic");
+        assertFalse(result.valid());
+        assertTrue(result.message().contains("-67061"), result.message()); // errSecCSSignatureFailed
+        assertEquals(Optional.of("ABCDE12345"), result.teamIdentifier());
+    }
+
+    /** Files signed by a made-up team exist only in the simulator. */
+    private static Path signedScript(Path dir, SigningIdentity identity) throws Exception {
+        Assumptions.assumeTrue(NativeShim.get().variant() == ShimVariant.XPC_SIMULATOR, "signs with the simulator");
+        Path file = Files.writeString(dir.resolve("coder"), "#!/bin/sh\nexec true\n");
+        SimulatedCodeSigning.sign(file, identity);
+        return file;
     }
 
     @Test

@@ -61,6 +61,27 @@ class SimulatedPowerEventsTest {
     }
 
     @Test
+    void aSlowWakeListenerDoesNotDelayTheNextSleepAcknowledgement() throws Exception {
+        CountDownLatch woke = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (SystemPowerWatch watch = SystemPowerWatch.start(event -> {
+            if (event == PowerEvent.DID_WAKE) {
+                // e.g. re-checking the tunnel over RPC, for seconds
+                woke.countDown();
+                awaitQuietly(release);
+            }
+        })) {
+            post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON);
+            assertTrue(woke.await(10, TimeUnit.SECONDS));
+            assertEquals(SimulatedPower.Outcome.ALLOW, post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0).outcome(),
+                    "IOKit's queue is free while the wake work runs");
+            assertEquals(1, release.getCount());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void closingFromTheListenerDoesNotDeadlock() throws Exception {
         CompletableFuture<SystemPowerWatch> watch = new CompletableFuture<>();
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -90,7 +111,7 @@ class SimulatedPowerEventsTest {
             post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON);
             assertTrue(entered.await(10, TimeUnit.SECONDS));
             post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON); // queued behind the stuck one
-            watch.close(); // returns although the listener is stuck
+            CompletableFuture.runAsync(watch::close).get(10, TimeUnit.SECONDS); // returns although the listener is stuck
             assertEquals(List.of(), post(SimulatedPower.Message.SYSTEM_WILL_SLEEP), "the registration is gone");
         } finally {
             release.countDown();

@@ -92,4 +92,86 @@ class XpcRoundTripTest {
             assertEquals(XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT, refusal.get(10, TimeUnit.SECONDS).kind());
         }
     }
+
+    @Test
+    void aClientRefusesAServiceThatFailsItsRequirement() throws Exception {
+        CompletableFuture<XpcError> clientSide = new CompletableFuture<>();
+        XpcHandler server = (connection, message, reply) -> reply.send(message.payload(), -1);
+        XpcHandler client = new XpcHandler() {
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+            }
+
+            @Override
+            public void onError(XpcConnection connection, XpcError error) {
+                clientSide.complete(error);
+            }
+        };
+        // The service (this very process) is signed by no team: its reply must not be taken.
+        try (XpcListener listener = XpcListener.anonymous(server);
+             XpcConnection connection = listener.connect(
+                     "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"", client)) {
+            NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {7}, -1));
+            assertTrue(e.getMessage().contains("code sign") || e.getMessage().contains("forbidden"), e.getMessage());
+            assertEquals(XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT, clientSide.get(10, TimeUnit.SECONDS).kind());
+        }
+    }
+
+    @Test
+    void aRequirementThatDoesNotCompileIsRefusedWhenConnecting() {
+        try (XpcListener listener = XpcListener.anonymous((c, m, r) -> { })) {
+            NativeException e = assertThrows(NativeException.class,
+                    () -> listener.connect("anchor apple generic and (((", (c, m, r) -> { }));
+            assertTrue(e.getMessage().contains("(errno 22)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRequirementCanOnlyBeSetBeforeThePeerIsActivated() throws Exception {
+        CompletableFuture<XpcConnection> accepted = new CompletableFuture<>();
+        XpcHandler server = new XpcHandler() {
+            @Override
+            public boolean accept(XpcConnection peer) {
+                accepted.complete(peer);
+                return true;
+            }
+
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+                reply.send(message.payload(), -1);
+            }
+        };
+        try (XpcListener listener = XpcListener.anonymous(server);
+             XpcConnection connection = listener.connect((c, m, r) -> { })) {
+            connection.sendWithReply(new byte[] {1}, -1);
+            XpcConnection peer = accepted.get(10, TimeUnit.SECONDS);
+            NativeException late = assertThrows(NativeException.class, () -> peer.setPeerRequirement("anchor apple generic"));
+            assertTrue(late.getMessage().contains("before the connection is activated"), late.getMessage());
+            NativeException client = assertThrows(NativeException.class,
+                    () -> connection.setPeerRequirement("anchor apple generic"));
+            assertTrue(client.getMessage().contains("before the connection is activated"), client.getMessage());
+            // Refused without side effects: the connection still works.
+            assertArrayEquals(new byte[] {2}, connection.sendWithReply(new byte[] {2}, -1).payload());
+        }
+    }
+
+    @Test
+    void aListenerOnANameThisProcessMayNotServeReportsItself() throws Exception {
+        CompletableFuture<XpcError> listenerError = new CompletableFuture<>();
+        XpcHandler handler = new XpcHandler() {
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+            }
+
+            @Override
+            public void onListenerError(XpcError error) {
+                listenerError.complete(error);
+            }
+        };
+        // No loaded launchd job declares this name for this process (on a Mac as in the simulator).
+        try (XpcListener listener = XpcListener.listen("dev.tunnelhelper.test.undeclared." + ProcessHandle.current().pid(),
+                handler)) {
+            assertEquals(XpcError.Kind.CONNECTION_INVALID, listenerError.get(10, TimeUnit.SECONDS).kind());
+        }
+    }
 }
