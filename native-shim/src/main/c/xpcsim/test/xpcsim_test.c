@@ -923,6 +923,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     root_dir = argv[1];
+    /* A semantic broken into a hang (a reply that never comes) fails the run instead of stalling it. */
+    alarm(120);
     mkdir(root_dir, 0755);
     setenv("XPCSIM_ROOT", root_dir, 1);
     snprintf(launchd_sock, sizeof launchd_sock, "%s/launchd.sock", root_dir);
