@@ -71,7 +71,7 @@ static struct dispatch_queue_s root_queue = {
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
 static struct item *pool_head, *pool_tail;
-static int pool_workers, pool_idle;
+static int pool_workers, pool_idle, pool_len; /* threads; threads waiting for work; items waiting */
 
 /* The queues this thread is running items of, innermost last. */
 #define MAX_DEPTH 32
@@ -100,6 +100,7 @@ static void *worker_main(void *arg) {
         struct item *it = pool_head;
         pool_head = it->next;
         if (pool_head == NULL) pool_tail = NULL;
+        pool_len--;
         pthread_mutex_unlock(&pool_lock);
         run_item(it);
         pthread_mutex_lock(&pool_lock);
@@ -112,7 +113,12 @@ static void pool_push(struct item *it) {
     pthread_mutex_lock(&pool_lock);
     if (pool_tail != NULL) pool_tail->next = it; else pool_head = it;
     pool_tail = it;
-    if (pool_idle == 0 && pool_workers < MAX_WORKERS) {
+    pool_len++;
+    /* More items waiting than idle workers to take them: another worker, or an item could wait
+     * behind one that blocks. (A signalled worker stays counted as idle until it wakes, so
+     * comparing with the queue length, not with zero, is what keeps two quick pushes from
+     * sharing one worker.) */
+    if (pool_len > pool_idle && pool_workers < MAX_WORKERS) {
         pthread_t t;
         pthread_attr_t attr;
         pthread_attr_init(&attr);
@@ -120,9 +126,8 @@ static void pool_push(struct item *it) {
         if (pthread_create(&t, &attr, worker_main, NULL) == 0) pool_workers++;
         pthread_attr_destroy(&attr);
         if (pool_workers == 0) xpcsim_fatal("libdispatch simulator: cannot start a worker thread");
-    } else {
-        pthread_cond_signal(&pool_cond);
     }
+    if (pool_idle > 0) pthread_cond_signal(&pool_cond);
     pthread_mutex_unlock(&pool_lock);
 }
 

@@ -80,6 +80,32 @@ static void sync_on_own_queue(void) {
     dispatch_sync(q, ^{ dispatch_sync(q, ^{}); });
 }
 
+/* "pool": in a fresh process with one idle worker, two items queued back to back where the first
+ * waits for the second. Exit 0 when the second ran (on a worker of its own). */
+static int pool_two_items(void) {
+    struct signal *first = calloc(1, sizeof *first), *second = calloc(1, sizeof *second);
+    *first = (struct signal)SIGNAL_INIT;
+    *second = (struct signal)SIGNAL_INIT;
+    dispatch_async(dispatch_get_global_queue(0, 0), ^{ post(first); });
+    await_n(first, 1, 5000);
+    usleep(20000); /* let that worker go back to waiting: the one idle worker */
+    dispatch_async(dispatch_get_global_queue(0, 0), ^{ await_n(second, 1, 5000) ? post(first) : (void)0; });
+    dispatch_async(dispatch_get_global_queue(0, 0), ^{ post(second); });
+    return await_n(first, 2, 10000) ? 0 : 1;
+}
+
+static int exits_zero(const char *mode) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(20);
+        execl(self_exe, self_exe, mode, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static void test_dispatch(void) {
     dispatch_queue_t conc = dispatch_queue_create("conc", DISPATCH_QUEUE_CONCURRENT);
     dispatch_queue_t q = dispatch_queue_create("serial", DISPATCH_QUEUE_SERIAL);
@@ -101,6 +127,9 @@ static void test_dispatch(void) {
     CHECK(await_n(done, 1, 10000) && !bad, "a serial queue runs its items one at a time, in order, on a concurrent target");
     CHECK(aborts_with("sync_on_own_queue", "dispatch_sync called on queue already owned by current thread"),
           "dispatch_sync on the queue the thread is draining crashes instead of hanging");
+    int pool_ok = 1;
+    for (int i = 0; i < 5 && pool_ok; i++) pool_ok = exits_zero("pool");
+    CHECK(pool_ok, "two items queued at once never share the one idle worker: the second runs while the first blocks");
 }
 
 /* ---- XPC, in one process (anonymous listener) ---- */
@@ -909,6 +938,7 @@ static void test_static_code(void) {
 int main(int argc, char **argv) {
     if (argc >= 3 && argc <= 4 && strcmp(argv[1], "serve") == 0) return serve(argv[2], argc == 4 ? argv[3] : NULL);
     if (argc == 3 && strcmp(argv[1], "client") == 0) return client(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "pool") == 0) return pool_two_items();
     if (argc == 4 && strcmp(argv[1], "handoff") == 0) return handoff(argv[2], atoi(argv[3]));
     if (argc == 3 && strcmp(argv[1], "misuse") == 0) {
         if (strcmp(argv[2], "sync_on_own_queue") == 0) sync_on_own_queue();
