@@ -802,8 +802,10 @@ static void test_named(const char *self) {
         xpc_release(big);
     }
     int before = interrupted->n;
-    kill((pid_t)pid2, SIGKILL);
-    CHECK(await_n(interrupted, before + 1, 10000), "the killed service's client is interrupted");
+    /* Only a pid the service itself reported: never 0 or -1 (kill would take a process group or
+     * every process). */
+    CHECK(pid2 > 1 && kill((pid_t)pid2, SIGKILL) == 0 && await_n(interrupted, before + 1, 10000),
+          "the killed service's client is interrupted");
     r = request(c, "stats");
     CHECK(xpc_get_type(r) == XPC_TYPE_DICTIONARY && xpc_dictionary_get_int64(r, "payloads") == 0 &&
               xpc_dictionary_get_int64(r, "pid") != pid2,
