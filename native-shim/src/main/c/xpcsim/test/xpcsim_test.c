@@ -528,6 +528,35 @@ static void test_cancel(void) {
           "cancel: the running handler finishes, then exactly one CONNECTION_INVALID; queued messages never run");
 }
 
+/* ---- Apple's posix_spawn ---- */
+int xpcsim_posix_spawn(pid_t *pid, const char *path, void *const *actions, void *const *attr, char *const argv[],
+                       char *const envp[]);
+int xpcsim_posix_spawn_file_actions_init(void **actions);
+int xpcsim_posix_spawn_file_actions_destroy(void **actions);
+int xpcsim_posix_spawn_file_actions_addclose(void **actions, int fd);
+int xpcsim_posix_spawn_file_actions_adddup2(void **actions, int fd, int newfd);
+
+/* As on macOS, a close or dup2 action on a descriptor that is not open fails the spawn (glibc
+ * ignores the close): code that works here does not fail there. */
+static void test_spawn_actions(void) {
+    int unopened = 900;
+    while (fcntl(unopened, F_GETFD) >= 0) unopened++;
+    char *argv[] = {"/bin/true", NULL}, *envp[] = {NULL};
+    void *fa;
+    pid_t pid = 0;
+    xpcsim_posix_spawn_file_actions_init(&fa);
+    xpcsim_posix_spawn_file_actions_addclose(&fa, unopened);
+    int close_rc = xpcsim_posix_spawn(&pid, "/bin/true", &fa, NULL, argv, envp);
+    xpcsim_posix_spawn_file_actions_destroy(&fa);
+    if (close_rc == 0) waitpid(pid, NULL, 0);
+    xpcsim_posix_spawn_file_actions_init(&fa);
+    xpcsim_posix_spawn_file_actions_adddup2(&fa, unopened, 5);
+    int dup_rc = xpcsim_posix_spawn(&pid, "/bin/true", &fa, NULL, argv, envp);
+    xpcsim_posix_spawn_file_actions_destroy(&fa);
+    if (dup_rc == 0) waitpid(pid, NULL, 0);
+    CHECK(close_rc == EBADF && dup_rc == EBADF, "posix_spawn: close or dup2 of a descriptor that is not open is EBADF");
+}
+
 /* ---- launchd, named services, code signing ---- */
 static const char *root_dir;
 static char launchd_sock[256];
@@ -623,7 +652,7 @@ static int raw_request(int sock) {
     memcpy(&h, frame, sizeof h);
     h.kind = XPCSIM_F_MESSAGE_WANTS_REPLY;
     memcpy(frame, &h, sizeof h);
-    if (write(sock, frame, n) != (ssize_t)n) return 0;
+    if (send(sock, frame, n, MSG_NOSIGNAL) != (ssize_t)n) return 0;
     struct xpcsim_frame_header r;
     uint8_t body[4096];
     if (recv(sock, &r, sizeof r, MSG_WAITALL) != (ssize_t)sizeof r || r.magic != XPCSIM_FRAME_MAGIC ||
@@ -689,12 +718,12 @@ static size_t put_frame(uint8_t *buf, const char *key, int type, const void *val
 static size_t flood(int sock) {
     static uint8_t frame[(64 << 10) + 256], payload[64 << 10];
     size_t n = put_frame(frame, "op", 2 /* string */, "stall", 5);
-    if (write(sock, frame, n) != (ssize_t)n) return 0;
+    if (send(sock, frame, n, MSG_NOSIGNAL) != (ssize_t)n) return 0;
     n = put_frame(frame, "payload", 1 /* data */, payload, sizeof payload);
     size_t total = 0, off = 0;
     fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
     while (total < ((size_t)256 << 20)) {
-        ssize_t w = write(sock, frame + off, n - off);
+        ssize_t w = send(sock, frame + off, n - off, MSG_NOSIGNAL);
         if (w > 0) {
             total += (size_t)w;
             off = (off + (size_t)w) % n;
@@ -912,6 +941,13 @@ static void test_static_code(void) {
     xpcsim_read_signature(fd, &sig);
     close(fd);
     CHECK(sig.intact && !xpcsim_requirement_check(req, &sig), "re-signed by another team it does not");
+    struct xpcsim_requirement *other_id = xpcsim_requirement_compile("identifier \"com.coder.other\"", why, sizeof why);
+    xpcsim_codesign_sign(path, "com.coder.cli", "TEAMAAAAAA", "apple-generic", err, sizeof err);
+    fd = open(path, O_RDONLY);
+    xpcsim_read_signature(fd, &sig);
+    close(fd);
+    CHECK(other_id != NULL && !xpcsim_requirement_check(other_id, &sig), "the team's code with another identifier does not satisfy identifier X");
+    xpcsim_requirement_free(other_id);
     xpcsim_codesign_sign(path, "com.coder.cli", "TEAMAAAAAA", "adhoc", err, sizeof err);
     fd = open(path, O_RDONLY);
     xpcsim_read_signature(fd, &sig);
@@ -985,6 +1021,7 @@ int main(int argc, char **argv) {
     test_listener_requirement_local();
     test_no_leaks();
     test_static_code();
+    test_spawn_actions();
     test_named(self_exe);
     kill(launchd, SIGTERM);
     waitpid(launchd, NULL, 0);
