@@ -19,6 +19,7 @@
 #include <string.h>
 #include <poll.h>
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -49,6 +50,7 @@ static int await_n(struct signal *s, int n, int ms) {
 }
 
 static char self_exe[512];
+static const char *root_dir;
 
 /* Runs "xpcsim-test misuse NAME" (a fresh process: a fork of this threaded one could not start
  * threads); true when it died of SIGABRT having printed expect on stderr. */
@@ -196,6 +198,12 @@ static void requirement_after_resume(void) {
     (void)xpc_connection_set_peer_code_signing_requirement(c, "anchor apple generic");
 }
 
+static void requirement_twice(void) {
+    xpc_connection_t c = xpc_connection_create_mach_service("com.example.none", NULL, 0);
+    (void)xpc_connection_set_peer_code_signing_requirement(c, "anchor apple generic");
+    (void)xpc_connection_set_peer_code_signing_requirement(c, "anchor apple generic");
+}
+
 static void release_inactive(void) {
     xpc_connection_t c = xpc_connection_create_mach_service("com.example.none", NULL, 0);
     xpc_release(c);
@@ -284,6 +292,8 @@ static void test_xpc_local(void) {
           "send_message_with_reply_sync on the connection's own queue is a deadlock, reported");
     CHECK(aborts_with("requirement_after_resume", "called on an activated connection"),
           "a peer requirement set after activation is a programming error (a choice: see docs)");
+    CHECK(aborts_with("requirement_twice", "called twice"),
+          "a second peer requirement on one connection is a programming error");
     CHECK(aborts_with("release_inactive", "inactive connection"),
           "releasing the last reference on an inactive connection is a programming error");
 }
@@ -350,9 +360,24 @@ static void test_received_before_gone(void) {
     }
     await_n(entered, 1, 10000);
     xpc_connection_cancel(c);
-    CHECK(await_n(server_done, 1, 10000) && seen == 10 && in_order,
+    int ended = await_n(server_done, 1, 10000);
+    if (!ended || seen != 10 || !in_order) {
+        fprintf(stderr, "received-before-gone: ended %d, seen %d, in order %d, entered %d, client done %d\n", ended, seen,
+                in_order, entered->n, client_done->n);
+    }
+    CHECK(ended && seen == 10 && in_order,
           "what a peer sent before it went away is delivered, in order, before CONNECTION_INVALID");
     xpc_release(c);
+}
+
+/* A client of l that sends one request; *reply receives what its reply handler got, then replied is posted. */
+static xpc_connection_t request_from(xpc_connection_t l, xpc_object_t *reply, struct signal *replied) {
+    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(c);
+    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+    xpc_connection_send_message_with_reply(c, m, NULL, ^(xpc_object_t r) { *reply = r; post(replied); });
+    xpc_release(m);
+    return c;
 }
 
 /* A requirement on a server-side peer: the message is not delivered, the peer's handler gets
@@ -362,7 +387,7 @@ static void test_peer_requirement_local(void) {
     *ended = (struct signal)SIGNAL_INIT;
     *replied = (struct signal)SIGNAL_INIT;
     __block int delivered = 0, refusal_first = 0, events = 0;
-    __block xpc_object_t client_reply = NULL;
+    static xpc_object_t client_reply;
     xpc_connection_t l = xpc_connection_create(NULL, NULL);
     xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
       if (xpc_get_type(peer) != XPC_TYPE_CONNECTION) return;
@@ -380,11 +405,7 @@ static void test_peer_requirement_local(void) {
       xpc_connection_resume(peer);
     });
     xpc_connection_resume(l);
-    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
-    xpc_connection_resume(c);
-    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
-    xpc_connection_send_message_with_reply(c, m, NULL, ^(xpc_object_t r) { client_reply = r; post(replied); });
-    xpc_release(m);
+    xpc_connection_t c = request_from(l, &client_reply, replied);
     CHECK(await_n(ended, 1, 10000) && delivered == 0 && refusal_first && events == 2,
           "an unsigned peer: nothing delivered, PEER_CODE_SIGNING_REQUIREMENT, then CONNECTION_INVALID");
     CHECK(await_n(replied, 1, 10000) && client_reply == XPC_ERROR_CONNECTION_INVALID,
@@ -400,18 +421,14 @@ static void test_listener_requirement_local(void) {
     struct signal *replied = calloc(1, sizeof *replied);
     *replied = (struct signal)SIGNAL_INIT;
     __block int peers = 0;
-    __block xpc_object_t client_reply = NULL;
+    static xpc_object_t client_reply;
     xpc_connection_t l = xpc_connection_create(NULL, NULL);
     CHECK(xpc_connection_set_peer_code_signing_requirement(l, "anchor apple generic") == 0, "a listener takes a requirement");
     xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
       if (xpc_get_type(peer) == XPC_TYPE_CONNECTION) peers++;
     });
     xpc_connection_resume(l);
-    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
-    xpc_connection_resume(c);
-    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
-    xpc_connection_send_message_with_reply(c, m, NULL, ^(xpc_object_t r) { client_reply = r; post(replied); });
-    xpc_release(m);
+    xpc_connection_t c = request_from(l, &client_reply, replied);
     CHECK(await_n(replied, 1, 10000) && client_reply == XPC_ERROR_CONNECTION_INVALID && peers == 0,
           "a listener's requirement: an unsigned peer never reaches the listener, its client sees the end");
     xpc_connection_cancel(c);
@@ -528,6 +545,38 @@ static void test_cancel(void) {
           "cancel: the running handler finishes, then exactly one CONNECTION_INVALID; queued messages never run");
 }
 
+/* ---- os_log ---- */
+typedef struct os_log_s *os_log_t;
+os_log_t os_log_create(const char *subsystem, const char *category);
+void _os_log_impl(void *dso, os_log_t log, uint8_t type, const char *format, uint8_t *buf, uint32_t size);
+
+/* Unified logging's defaults: a %s that is not {public} is <private>; Info and Debug are not kept. */
+static void test_os_log(void) {
+    char subsystem[64], path[512], line[512], expect[512];
+    snprintf(subsystem, sizeof subsystem, "com.example.oslog.%d", (int)getpid());
+    os_log_t log = os_log_create(subsystem, "test");
+    const char *secret = "token-1234", *shown = "tunnel up";
+    static const uint8_t types[] = {0x02 /* debug */, 0x01 /* info */, 0x00 /* default */};
+    for (size_t i = 0; i < sizeof types; i++) {
+        uint8_t buf[__builtin_os_log_format_buffer_size("%s %{public}s", secret, shown)];
+        __builtin_os_log_format(buf, "%s %{public}s", secret, shown);
+        _os_log_impl(NULL, log, types[i], "%s %{public}s", buf, (uint32_t)sizeof buf);
+    }
+    snprintf(path, sizeof path, "%s/log/unified.log", root_dir);
+    snprintf(expect, sizeof expect, "Default\t%s\ttest\t<private> tunnel up\n", subsystem);
+    int kept = 0, matching = 0;
+    FILE *f = fopen(path, "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        char *rest = strchr(line, '\t');
+        rest = rest != NULL ? strchr(rest + 1, '\t') : NULL; /* after time and pid */
+        if (rest == NULL || strstr(rest, subsystem) == NULL) continue;
+        kept++;
+        if (strcmp(rest + 1, expect) == 0) matching++;
+    }
+    if (f != NULL) fclose(f);
+    CHECK(kept == 1 && matching == 1, "os_log: a dynamic string that is not public is <private>; Debug and Info are not persisted");
+}
+
 /* ---- Apple's posix_spawn ---- */
 int xpcsim_posix_spawn(pid_t *pid, const char *path, void *const *actions, void *const *attr, char *const argv[],
                        char *const envp[]);
@@ -558,7 +607,6 @@ static void test_spawn_actions(void) {
 }
 
 /* ---- launchd, named services, code signing ---- */
-static const char *root_dir;
 static char launchd_sock[256];
 
 static int launchd_request(const char *line, char *answer, size_t cap) {
@@ -597,6 +645,13 @@ static atomic_int served_peers, served_refusals, served_payloads;
 /* A launchd job: answers with its pid and what it has seen; "stall" blocks the handler for good.
  * With a listener requirement, peers that fail it must never reach it. */
 static int serve(const char *name, const char *listener_requirement) {
+    const char *nofile = getenv("XPCSIM_TEST_NOFILE"); /* launchd passes XPCSIM_* on to its jobs */
+    if (nofile != NULL) {
+        struct rlimit rl;
+        getrlimit(RLIMIT_NOFILE, &rl);
+        rl.rlim_cur = (rlim_t)atoi(nofile);
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
     xpc_connection_t l = xpc_connection_create_mach_service(name, NULL, XPC_CONNECTION_MACH_SERVICE_LISTENER);
     if (listener_requirement != NULL && xpc_connection_set_peer_code_signing_requirement(l, listener_requirement) != 0) _exit(8);
     xpc_connection_set_event_handler(l, ^(xpc_object_t peer) {
@@ -894,6 +949,28 @@ static void test_named(const char *self) {
     if (handed >= 0) close(handed);
     launchd_request("bootout com.example.strict.helper\n", answer, sizeof answer);
 
+    /* Out of descriptors (the jobs run with RLIMIT_NOFILE 48), the service closes the connections it
+     * cannot take instead of leaving them to wake its loop forever, and still answers afterwards. */
+    int raws[64], shed = 0;
+    struct pollfd watch[64];
+    for (int i = 0; i < 64; i++) {
+        struct sockaddr_un svc = {.sun_family = AF_UNIX};
+        xpcsim_service_path(svc.sun_path, sizeof svc.sun_path, "TEAMAAAAAA.com.example.echo");
+        raws[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (raws[i] >= 0 && connect(raws[i], (struct sockaddr *)&svc, sizeof svc) != 0) {
+            close(raws[i]);
+            raws[i] = -1;
+        }
+        watch[i] = (struct pollfd){raws[i], POLLIN, 0};
+    }
+    if (poll(watch, 64, 10000) > 0) {
+        for (int i = 0; i < 64; i++) if (watch[i].revents & (POLLIN | POLLHUP)) shed++;
+    }
+    for (int i = 0; i < 64; i++) if (raws[i] >= 0) close(raws[i]);
+    CHECK(shed > 0, "a service out of descriptors closes the connections it cannot take");
+    r = request(c, "stats");
+    CHECK(xpc_get_type(r) == XPC_TYPE_DICTIONARY, "and still answers once descriptors are free again");
+
     /* A client that floods a busy server is held back by the kernel: the server stops reading
      * instead of buffering without bound. */
     int raw = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -952,7 +1029,10 @@ static void test_static_code(void) {
     fd = open(path, O_RDONLY);
     xpcsim_read_signature(fd, &sig);
     close(fd);
-    CHECK(!xpcsim_requirement_check(req, &sig), "an ad-hoc signature has no Apple anchor and no certificate");
+    struct xpcsim_requirement *generic = xpcsim_requirement_compile("anchor apple generic", why, sizeof why);
+    CHECK(!xpcsim_requirement_check(req, &sig) && generic != NULL && !xpcsim_requirement_check(generic, &sig),
+          "an ad-hoc signature has no Apple anchor and no certificate");
+    xpcsim_requirement_free(generic);
     xpcsim_codesign_sign(path, "com.coder.cli", "TEAMAAAAAA", "apple-generic", err, sizeof err);
     fd = open(path, O_RDWR);
     CHECK(pwrite(fd, "#", 1, 1) == 1, "modify the signed content");
@@ -984,6 +1064,7 @@ int main(int argc, char **argv) {
         if (strcmp(argv[2], "sync_in_handler") == 0) sync_in_handler();
         if (strcmp(argv[2], "requirement_after_resume") == 0) requirement_after_resume();
         if (strcmp(argv[2], "release_inactive") == 0) release_inactive();
+        if (strcmp(argv[2], "requirement_twice") == 0) requirement_twice();
         return 0;
     }
     if (argc != 3) {
@@ -995,6 +1076,7 @@ int main(int argc, char **argv) {
     alarm(120);
     mkdir(root_dir, 0755);
     setenv("XPCSIM_ROOT", root_dir, 1);
+    setenv("XPCSIM_TEST_NOFILE", "48", 1);
     snprintf(launchd_sock, sizeof launchd_sock, "%s/launchd.sock", root_dir);
     int p[2];
     if (pipe(p) != 0) return 2;
@@ -1022,6 +1104,7 @@ int main(int argc, char **argv) {
     test_no_leaks();
     test_static_code();
     test_spawn_actions();
+    test_os_log();
     test_named(self_exe);
     kill(launchd, SIGTERM);
     waitpid(launchd, NULL, 0);

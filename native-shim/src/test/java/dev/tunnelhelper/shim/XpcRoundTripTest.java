@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,25 +67,11 @@ class XpcRoundTripTest {
     @Test
     void peerFailingTheCodeSigningRequirementIsRefused() throws Exception {
         CompletableFuture<XpcError> refusal = new CompletableFuture<>();
-        XpcHandler server = new XpcHandler() {
-            @Override
-            public boolean accept(XpcConnection peer) {
-                // No process on the runner is signed by this team, so the peer must be cut off.
-                peer.setPeerRequirement("anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"");
-                return true;
-            }
-
-            @Override
-            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
-                reply.send(message.payload(), -1);
-            }
-
-            @Override
-            public void onError(XpcConnection connection, XpcError error) {
-                // The refusal comes first and is told apart from the end of the connection.
-                refusal.complete(error);
-            }
-        };
+        // No process on the runner is signed by this team, so the peer must be cut off. The
+        // refusal comes first and is told apart from the end of the connection.
+        XpcHandler server = echoing(
+                peer -> peer.setPeerRequirement("anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\""),
+                refusal::complete);
         try (XpcListener listener = XpcListener.anonymous(server);
              XpcConnection connection = listener.connect((c, m, r) -> { })) {
             NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {42}, -1));
@@ -96,17 +83,8 @@ class XpcRoundTripTest {
     @Test
     void aClientRefusesAServiceThatFailsItsRequirement() throws Exception {
         CompletableFuture<XpcError> clientSide = new CompletableFuture<>();
-        XpcHandler server = (connection, message, reply) -> reply.send(message.payload(), -1);
-        XpcHandler client = new XpcHandler() {
-            @Override
-            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
-            }
-
-            @Override
-            public void onError(XpcConnection connection, XpcError error) {
-                clientSide.complete(error);
-            }
-        };
+        XpcHandler server = echoing(peer -> { }, error -> { });
+        XpcHandler client = echoing(peer -> { }, clientSide::complete);
         // The service (this very process) is signed by no team: its reply must not be taken.
         try (XpcListener listener = XpcListener.anonymous(server);
              XpcConnection connection = listener.connect(
@@ -129,18 +107,7 @@ class XpcRoundTripTest {
     @Test
     void aRequirementCanOnlyBeSetBeforeThePeerIsActivated() throws Exception {
         CompletableFuture<XpcConnection> accepted = new CompletableFuture<>();
-        XpcHandler server = new XpcHandler() {
-            @Override
-            public boolean accept(XpcConnection peer) {
-                accepted.complete(peer);
-                return true;
-            }
-
-            @Override
-            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
-                reply.send(message.payload(), -1);
-            }
-        };
+        XpcHandler server = echoing(accepted::complete, error -> { });
         try (XpcListener listener = XpcListener.anonymous(server);
              XpcConnection connection = listener.connect((c, m, r) -> { })) {
             connection.sendWithReply(new byte[] {1}, -1);
@@ -173,5 +140,28 @@ class XpcRoundTripTest {
                 handler)) {
             assertEquals(XpcError.Kind.CONNECTION_INVALID, listenerError.get(10, TimeUnit.SECONDS).kind());
         }
+    }
+
+    /** Answers every request with its payload; {@code onPeer} sees each peer before it is activated. */
+    private static XpcHandler echoing(Consumer<XpcConnection> onPeer, Consumer<XpcError> onError) {
+        return new XpcHandler() {
+            @Override
+            public boolean accept(XpcConnection peer) {
+                onPeer.accept(peer);
+                return true;
+            }
+
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+                if (reply != null) {
+                    reply.send(message.payload(), -1);
+                }
+            }
+
+            @Override
+            public void onError(XpcConnection connection, XpcError error) {
+                onError.accept(error);
+            }
+        };
     }
 }
