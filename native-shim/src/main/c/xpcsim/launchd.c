@@ -15,6 +15,7 @@
  *   print LABEL                    -> "ok state=running|waiting pid=N runs=N" | "error TEXT"
  *   checkin NAME                   -> "ok" with the listening socket attached | "error TEXT"
  * (*) root, or the user running this launchd: the simulated system is theirs.
+ * When its stdin is a pipe, it also exits when the pipe's other end is closed.
  * It prints "ready" on stdout once it accepts requests and exits on SIGTERM, stopping its jobs.
  */
 #define _GNU_SOURCE
@@ -506,14 +507,19 @@ int main(int argc, char **argv) {
     sigaddset(&sigs, SIGINT);
     sigprocmask(SIG_BLOCK, &sigs, NULL);
     int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+    /* Started with a pipe on stdin (by SimulatedLaunchd, by the semantics test): its end means
+     * the starter died without stopping us, and a simulated system must not outlive its test. */
+    struct stat in;
+    int parent_pipe = fstat(0, &in) == 0 && S_ISFIFO(in.st_mode);
     printf("ready\n");
     fflush(stdout);
     for (;;) {
-        struct pollfd pfds[2 + MAX_JOBS * MAX_SERVICES];
-        struct job *owner[2 + MAX_JOBS * MAX_SERVICES];
+        struct pollfd pfds[3 + MAX_JOBS * MAX_SERVICES];
+        struct job *owner[3 + MAX_JOBS * MAX_SERVICES];
         int n = 0, timeout = -1;
         pfds[n++] = (struct pollfd){ctl, POLLIN, 0};
         pfds[n++] = (struct pollfd){sfd, POLLIN, 0};
+        pfds[n++] = (struct pollfd){parent_pipe ? 0 : -1, POLLIN, 0};
         long now = now_ms();
         for (int i = 0; i < MAX_JOBS; i++) {
             struct job *j = jobs[i];
@@ -543,6 +549,10 @@ int main(int argc, char **argv) {
                 }
             }
         }
+        if (pfds[2].revents & (POLLIN | POLLHUP)) {
+            char c;
+            if (read(0, &c, 1) <= 0) break; /* whoever started us is gone: so are we, and our jobs */
+        }
         if (pfds[0].revents & POLLIN) {
             int c = accept4(ctl, NULL, NULL, SOCK_CLOEXEC);
             if (c >= 0) {
@@ -550,7 +560,7 @@ int main(int argc, char **argv) {
                 close(c);
             }
         }
-        for (int i = 2; i < n; i++) {
+        for (int i = 3; i < n; i++) {
             /* A client waits on a name of a job that is not running: launch on demand. */
             if ((pfds[i].revents & POLLIN) && owner[i]->pid == 0 && !(owner[i]->runs > 0 && now_ms() - owner[i]->last_start_ms < THROTTLE_MS)) {
                 start_job(owner[i]);

@@ -1078,15 +1078,17 @@ int main(int argc, char **argv) {
     setenv("XPCSIM_ROOT", root_dir, 1);
     setenv("XPCSIM_TEST_NOFILE", "48", 1);
     snprintf(launchd_sock, sizeof launchd_sock, "%s/launchd.sock", root_dir);
-    int p[2];
-    if (pipe(p) != 0) return 2;
+    int p[2], lifeline[2];
+    if (pipe(p) != 0 || pipe2(lifeline, O_CLOEXEC) != 0) return 2;
     pid_t launchd = fork();
     if (launchd == 0) {
         dup2(p[1], 1);
+        dup2(lifeline[0], 0); /* launchd exits when this process is gone, however it ends */
         execl(argv[2], argv[2], root_dir, (char *)NULL);
         _exit(127);
     }
     close(p[1]);
+    close(lifeline[0]);
     char ready[16] = "";
     if (read(p[0], ready, sizeof ready - 1) <= 0 || strncmp(ready, "ready", 5) != 0) {
         fprintf(stderr, "xpcsim-test: launchd did not start\n");
