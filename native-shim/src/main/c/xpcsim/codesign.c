@@ -332,31 +332,24 @@ static struct xpcsim_requirement *factor(struct parser *ps) {
     return fail(ps, "expected a requirement");
 }
 
-static struct xpcsim_requirement *term(struct parser *ps) {
-    struct xpcsim_requirement *l = factor(ps);
-    while (l != NULL && accept_tok(ps, "and")) {
-        struct xpcsim_requirement *r = factor(ps);
+/* Operands joined by word, left to right: "and" binds tighter than "or" because terms are its operands. */
+static struct xpcsim_requirement *joined(struct parser *ps, const char *word, enum node_kind kind,
+                                         struct xpcsim_requirement *(*operand)(struct parser *)) {
+    struct xpcsim_requirement *l = operand(ps);
+    while (l != NULL && accept_tok(ps, word)) {
+        struct xpcsim_requirement *r = operand(ps);
         if (r == NULL) {
             xpcsim_requirement_free(l);
             return NULL;
         }
-        l = node(N_AND, l, r, NULL);
+        l = node(kind, l, r, NULL);
     }
     return l;
 }
 
-static struct xpcsim_requirement *expr(struct parser *ps) {
-    struct xpcsim_requirement *l = term(ps);
-    while (l != NULL && accept_tok(ps, "or")) {
-        struct xpcsim_requirement *r = term(ps);
-        if (r == NULL) {
-            xpcsim_requirement_free(l);
-            return NULL;
-        }
-        l = node(N_OR, l, r, NULL);
-    }
-    return l;
-}
+static struct xpcsim_requirement *term(struct parser *ps) { return joined(ps, "and", N_AND, factor); }
+
+static struct xpcsim_requirement *expr(struct parser *ps) { return joined(ps, "or", N_OR, term); }
 
 struct xpcsim_requirement *xpcsim_requirement_compile(const char *text, char *why, size_t whylen) {
     struct parser ps = {.p = text != NULL ? text : "", .why = why, .whylen = whylen};
