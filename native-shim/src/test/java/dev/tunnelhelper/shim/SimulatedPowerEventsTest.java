@@ -46,17 +46,20 @@ class SimulatedPowerEventsTest {
     void aSlowListenerDoesNotDelayTheSleepAcknowledgement() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (SystemPowerWatch watch = SystemPowerWatch.start(event -> {
+        SystemPowerWatch watch = SystemPowerWatch.start(event -> {
             entered.countDown();
             awaitQuietly(release);
-        })) {
+        });
+        try {
             // The listener is still blocked when the system already has its answer.
             SimulatedPower.Answer answer = post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0);
             assertEquals(SimulatedPower.Outcome.ALLOW, answer.outcome());
             assertTrue(entered.await(10, TimeUnit.SECONDS), "the listener was told");
             assertEquals(1, release.getCount(), "the answer did not wait for the listener");
         } finally {
+            // Released before closing, so that a broken watch fails the test instead of hanging it.
             release.countDown();
+            watch.close();
         }
     }
 
@@ -64,13 +67,14 @@ class SimulatedPowerEventsTest {
     void aSlowWakeListenerDoesNotDelayTheNextSleepAcknowledgement() throws Exception {
         CountDownLatch woke = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (SystemPowerWatch watch = SystemPowerWatch.start(event -> {
+        SystemPowerWatch watch = SystemPowerWatch.start(event -> {
             if (event == PowerEvent.DID_WAKE) {
                 // e.g. re-checking the tunnel over RPC, for seconds
                 woke.countDown();
                 awaitQuietly(release);
             }
-        })) {
+        });
+        try {
             post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON);
             assertTrue(woke.await(10, TimeUnit.SECONDS));
             assertEquals(SimulatedPower.Outcome.ALLOW, post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0).outcome(),
@@ -78,6 +82,7 @@ class SimulatedPowerEventsTest {
             assertEquals(1, release.getCount());
         } finally {
             release.countDown();
+            watch.close();
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.tunnelhelper.launchd.macos;
 
+import dev.tunnelhelper.shim.Fds;
 import dev.tunnelhelper.shim.NativeException;
+import dev.tunnelhelper.shim.Pipe;
 import dev.tunnelhelper.shim.XpcConnection;
 import dev.tunnelhelper.shim.XpcError;
 import dev.tunnelhelper.shim.XpcHandler;
@@ -14,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  * A client process in {@link LaunchDaemonOverSimulatedXpcTest} (the extension, the app, or an
  * impostor): one request to a Mach service, its result on stdout.
  * <pre>
- * EchoClient SERVICE TEXT [--helper-requirement R] [--wrong-helper-requirement R] [--report REFUSED DELIVERED]
+ * EchoClient SERVICE TEXT [--with-fd] [--helper-requirement R] [--wrong-helper-requirement R] [--report REFUSED DELIVERED]
  * </pre>
- * Prints {@code pid N}, then {@code reply TEXT} or {@code failed MESSAGE}; with
+ * Prints {@code pid N}, then {@code reply TEXT} or {@code failed MESSAGE}; with {@code --with-fd}
+ * the request carries the write end of a pipe and {@code pipe TEXT} is what came out of it; with
  * {@code --wrong-helper-requirement}, {@code wrong-helper KIND} for the error a second connection
  * that requires another helper got; with {@code --report}, the daemon's report as
  * {@code report LINE}s.
@@ -31,19 +34,29 @@ public final class EchoClient {
         String helperRequirement = null;
         String wrongHelperRequirement = null;
         String report = null;
+        boolean withFd = false;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--helper-requirement" -> helperRequirement = args[++i];
                 case "--wrong-helper-requirement" -> wrongHelperRequirement = args[++i];
                 case "--report" -> report = "report " + args[++i] + " " + args[++i];
+                case "--with-fd" -> withFd = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         System.out.println("pid " + ProcessHandle.current().pid());
         try (XpcConnection helper = XpcConnection.connect(service, true, helperRequirement, quiet())) {
-            System.out.println(request(helper, text));
+            if (withFd) {
+                try (Pipe pipe = Fds.pipe()) {
+                    System.out.println(request(helper, text, pipe.writeEnd().get()));
+                    pipe.writeEnd().close(); // XPC sent its own duplicate; EOF comes once the daemon closes that
+                    System.out.println("pipe " + new String(Fds.inputStream(pipe.readEnd()).readAllBytes(), StandardCharsets.UTF_8));
+                }
+            } else {
+                System.out.println(request(helper, text, -1));
+            }
             if (report != null) {
-                String answer = request(helper, report);
+                String answer = request(helper, report, -1);
                 for (String line : answer.substring("reply ".length()).split("\n")) {
                     System.out.println("report " + line);
                 }
@@ -61,16 +74,16 @@ public final class EchoClient {
                     error.complete(e);
                 }
             })) {
-                String result = request(impostor, text);
+                String result = request(impostor, text, -1);
                 System.out.println("wrong-helper " + error.get(10, TimeUnit.SECONDS).kind() + " " + result.split(" ")[0]);
             }
         }
         System.out.flush();
     }
 
-    private static String request(XpcConnection connection, String text) {
+    private static String request(XpcConnection connection, String text, int fd) {
         try {
-            return "reply " + new String(connection.sendWithReply(text.getBytes(StandardCharsets.UTF_8), -1).payload(),
+            return "reply " + new String(connection.sendWithReply(text.getBytes(StandardCharsets.UTF_8), fd).payload(),
                     StandardCharsets.UTF_8);
         } catch (NativeException e) {
             return "failed " + e.getMessage();

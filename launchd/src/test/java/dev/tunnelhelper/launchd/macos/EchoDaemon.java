@@ -1,6 +1,7 @@
 package dev.tunnelhelper.launchd.macos;
 
 import dev.tunnelhelper.launchd.LaunchdSettings;
+import dev.tunnelhelper.shim.Fds;
 import dev.tunnelhelper.shim.OwnedFd;
 import dev.tunnelhelper.shim.XpcConnection;
 import dev.tunnelhelper.shim.XpcError;
@@ -23,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * services that {@link LaunchdSettings} derives from the config's team and bundle id, exactly as the
  * helper does, and lets only peers signed by that team talk to it.
  *
- * <p>Each message is answered {@code echo:<text>}. {@code report R D} is answered once R peers were
+ * <p>Each message is answered {@code echo:<text>}; a descriptor that comes with it gets
+ * {@code written by the daemon} written into it. {@code report R D} is answered once R peers were
  * refused and D messages delivered, with one line per event: {@code delivered <service> <pid> <text>}
  * or {@code refused <service> <pid> <kind>}.
  */
@@ -70,7 +72,7 @@ public final class EchoDaemon {
 
             @Override
             public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
-                message.fd().ifPresent(OwnedFd::close);
+                message.fd().ifPresent(EchoDaemon::writeInto);
                 String text = new String(message.payload(), StandardCharsets.UTF_8);
                 String[] words = text.split(" ");
                 if (words.length == 3 && words[0].equals("report") && reply != null) {
@@ -97,6 +99,14 @@ public final class EchoDaemon {
                 System.exit(3);
             }
         };
+    }
+
+    /** Proves the descriptor crossed processes: what the client reads from its own pipe, this wrote. */
+    private static void writeInto(OwnedFd fd) {
+        try (fd) {
+            byte[] text = "written by the daemon".getBytes(StandardCharsets.UTF_8);
+            Fds.write(fd.get(), text, 0, text.length);
+        }
     }
 
     private synchronized void record(String event, int refusals, int deliveries) {

@@ -87,7 +87,8 @@ class LaunchDaemonOverSimulatedXpcTest {
                     "--helper-requirement", helperIdentity,
                     "--wrong-helper-requirement", "anchor apple generic and certificate leaf[subject.OU] = \"" + OTHER_TEAM + "\"",
                     "--report", "3", "2");
-            Process app = client(appJava, SETTINGS.appServiceName(), "hello from the app", "--helper-requirement", helperIdentity);
+            Process app = client(appJava, SETTINGS.appServiceName(), "hello from the app", "--with-fd",
+                    "--helper-requirement", helperIdentity);
             Process impostor = client(impostorJava, SETTINGS.appServiceName(), "hello from another team");
             Process tampered = client(tamperedJava, SETTINGS.extensionServiceName(), "hello from a patched extension");
             try (XpcConnection unsigned = XpcConnection.connect(SETTINGS.appServiceName(), true, (c, m, r) -> { })) {
@@ -101,6 +102,7 @@ class LaunchDaemonOverSimulatedXpcTest {
             List<String> extensionOut = output(extension);
 
             assertEquals("reply echo:hello from the app", appOut.get(1), "the app's request: " + appOut);
+            assertEquals("pipe written by the daemon", appOut.get(2), "a descriptor crossed to the daemon and back: " + appOut);
             assertEquals("reply echo:hello from the extension", extensionOut.get(1), "the extension's: " + extensionOut);
             assertTrue(impostorOut.get(1).startsWith("failed "), "another team's app gets no answer: " + impostorOut);
             assertTrue(tamperedOut.get(1).startsWith("failed "), "a tampered extension gets no answer: " + tamperedOut);
@@ -160,10 +162,15 @@ class LaunchDaemonOverSimulatedXpcTest {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
+    /** A client's output once it exited; one that is still waiting after 30 s fails the test (and is killed). */
     private static List<String> output(Process p) throws Exception {
+        boolean exited = p.waitFor(30, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
         try (InputStream in = p.getInputStream()) {
             String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "client did not exit");
+            assertTrue(exited, "client did not exit within 30 s; its output: " + out);
             assertEquals(0, p.exitValue(), out);
             return out.lines().toList();
         }
