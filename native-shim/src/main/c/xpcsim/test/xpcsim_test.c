@@ -350,9 +350,20 @@ static void test_received_before_gone(void) {
       if (seq != seen) in_order = 0;
       seen++;
       if (seq == 0) {
-          /* Hold the server here until the client has cancelled and is gone. */
+          /* Hold the server here until the client has cancelled and is gone, and until the
+           * runtime has ended this very connection: a request on it then fails with INVALID
+           * (this handler blocks the connection's queue, so the reply comes on another). */
           post(entered);
           await_n(client_done, 1, 10000);
+          struct signal *ended_here = calloc(1, sizeof *ended_here);
+          *ended_here = (struct signal)SIGNAL_INIT;
+          xpc_object_t probe = xpc_dictionary_create(NULL, NULL, 0);
+          xpc_connection_send_message_with_reply(xpc_dictionary_get_remote_connection(m), probe,
+                                                 dispatch_get_global_queue(0, 0), ^(xpc_object_t r) {
+                                                   if (r == XPC_ERROR_CONNECTION_INVALID) post(ended_here);
+                                                 });
+          xpc_release(probe);
+          await_n(ended_here, 1, 10000);
       }
     }, server_done);
     (void)l;
