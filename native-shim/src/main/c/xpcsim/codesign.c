@@ -157,6 +157,17 @@ int xpcsim_read_signature(int fd, struct xpcsim_signature *sig) {
     return 0;
 }
 
+/* The file, open for rewriting its signature: an fd, or -errno with "<what> <path>: why" in err. */
+static int open_for_signing(const char *path, const char *what, char *err, size_t errlen) {
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "%s %s: %s (errno %d)", what, path, strerror(e), e);
+        return -e;
+    }
+    return fd;
+}
+
 XPCSIM_EXPORT int xpcsim_codesign_sign(const char *path, const char *identifier, const char *team, const char *anchor,
                                        char *err, size_t errlen) {
     if (path == NULL || identifier == NULL || identifier[0] == '\0' || strchr(identifier, '\n') != NULL ||
@@ -166,12 +177,8 @@ XPCSIM_EXPORT int xpcsim_codesign_sign(const char *path, const char *identifier,
                  path != NULL ? path : "(null)");
         return -EINVAL;
     }
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(err, errlen, "sign %s: %s (errno %d)", path, strerror(e), e);
-        return -e;
-    }
+    int fd = open_for_signing(path, "sign", err, errlen);
+    if (fd < 0) return fd;
     struct stat st;
     char text[MAX_SIG], hex[65];
     int rc = fstat(fd, &st) == 0 ? 0 : -errno;
@@ -199,12 +206,8 @@ XPCSIM_EXPORT int xpcsim_codesign_sign(const char *path, const char *identifier,
  * signing would: one byte is added at the end of the content, where an ELF program or a script
  * that ends in exec does not notice it. The signature then no longer validates. */
 XPCSIM_EXPORT int xpcsim_codesign_tamper(const char *path, char *err, size_t errlen) {
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(err, errlen, "tamper with %s: %s (errno %d)", path, strerror(e), e);
-        return -e;
-    }
+    int fd = open_for_signing(path, "tamper with", err, errlen);
+    if (fd < 0) return fd;
     struct stat st;
     char text[MAX_SIG];
     off_t content = fstat(fd, &st) == 0 ? find_trailer(fd, st.st_size, text, sizeof text) : -1;
