@@ -13,7 +13,7 @@ import com.sun.jna.ptr.PointerByReference;
  * declaring them here is harmless on Linux as long as they are not called.
  */
 interface ShimLibrary extends Library {
-    int th_spawn(String path, String[] argv, String[] envp, int[] childFds, int[] parentFds, int nmap,
+    int th_spawn(String path, String[] argv, String[] envp, String cwd, int[] childFds, int[] parentFds, int nmap,
                  int stdoutFd, int stderrFd, byte[] err, long errlen);
 
     int th_wait(int pid, long timeoutMs, int[] kind, int[] value, byte[] err, long errlen);
@@ -41,6 +41,8 @@ interface ShimLibrary extends Library {
     int th_wait_readable(int fd, long timeoutMs, byte[] err, long errlen);
 
     int th_wait_writable(int fd, long timeoutMs, byte[] err, long errlen);
+
+    long th_recv_fds(int sock, byte[] buf, long len, int[] fds, int maxFds, int[] nfds, byte[] err, long errlen);
 
     // ---- macOS: XPC ----
 
