@@ -24,12 +24,11 @@ import dev.tunnelhelper.helper.endpoint.GroupDirectory;
 import dev.tunnelhelper.helper.session.AppBroadcast;
 import dev.tunnelhelper.helper.session.SessionManager;
 import dev.tunnelhelper.helper.session.SessionSettings;
+import dev.tunnelhelper.protocol.trust.PathTrust;
 import java.io.IOException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -61,21 +60,18 @@ public final class HelperDaemon implements AutoCloseable {
     }
 
     /**
-     * Creates the directories and starts listening on both endpoints, over XPC when this is macOS
-     * and the config names the Mach services, else over Unix sockets.
+     * Checks (and creates what is missing of) the directories and files it uses, then starts
+     * listening on both endpoints, over XPC when this is macOS and the config names the Mach
+     * services, else over Unix sockets.
      */
     public void start() throws IOException, ConfigException {
         boolean xpc = XpcCarrier.selected(NativePlatform.current(), config);
         if (!xpc && config.xpc() != null) {
             log.warn("the \"xpc\" config section is ignored: XPC exists only on macOS; using Unix sockets");
         }
-        prepareDirectory(paths.binaryDirectory());
-        Path ownedDirectory = paths.binaryDirectory();
-        if (!xpc) {
-            prepareDirectory(paths.socketDirectory());
-            ownedDirectory = paths.socketDirectory();
-        }
-        long helperUid = (Integer) Files.getAttribute(ownedDirectory, "unix:uid");
+        PathTrust trust = PathTrust.forThisProcess();
+        new TrustedLayout(trust).prepare(paths, config, !xpc);
+        long helperUid = trust.trustedUid();
         EndpointCarrier carrier = xpc ? new XpcCarrier(config.xpc())
                 : new UnixSocketCarrier(paths.appSocket(), paths.extensionSocket(), socketGroup());
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
@@ -177,12 +173,6 @@ public final class HelperDaemon implements AutoCloseable {
         } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
             throw new ConfigException("appAccess.socketGroup: no group named \"" + name + "\"");
         }
-    }
-
-    /** Root-owned (or the helper user's, unprivileged) and 0755: others may reach the sockets, not replace them. */
-    private static void prepareDirectory(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     static String deviceOs() {

@@ -4,7 +4,10 @@ import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AlreadyRunningException;
-import java.nio.file.Files;
+import dev.tunnelhelper.helper.xpc.XpcCarrier;
+import dev.tunnelhelper.protocol.trust.PathTrust;
+import dev.tunnelhelper.protocol.trust.UntrustedPathException;
+import dev.tunnelhelper.shim.NativePlatform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,27 +51,30 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HelperPaths paths;
         HelperConfig config;
+        TrustedLayout layout = new TrustedLayout(PathTrust.forThisProcess());
         try {
             if (stateDir != null) {
                 HelperPaths under = HelperPaths.underStateDir(stateDir);
                 Path file = configFile != null ? configFile : under.config();
+                layout.checkConfigSource(stateDir, file);
                 config = ConfigLoader.load(file, configFile == null)
                         .withDirectories(under.socketDirectory().toString(), under.binaryDirectory().toString(), under.logDirectory().toString());
                 paths = new HelperPaths(file, under.socketDirectory(), under.binaryDirectory(), under.logDirectory());
             } else {
                 Path file = configFile != null ? configFile : HelperPaths.DEFAULT_CONFIG;
+                layout.checkConfigSource(null, file);
                 config = ConfigLoader.load(file, configFile == null);
                 paths = HelperPaths.fromConfig(file, config);
             }
             config = applyFlags(config);
             ConfigLoader.validate(config, "command line");
-        } catch (ConfigException e) {
+            layout.prepare(paths, config, !XpcCarrier.selected(NativePlatform.current(), config));
+        } catch (ConfigException | UntrustedPathException e) {
             System.err.println("tunnel-helper: " + e.getMessage());
             return EXIT_CONFIG;
         }
 
-        Files.createDirectories(paths.logDirectory());
-        LogFile.use(paths.logDirectory().resolve("helper.log"));
+        LogFile.use(paths.logDirectory().resolve(TrustedLayout.LOG_FILE));
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         HelperConfig.Verification v = config.verification();
         if (v.ed25519PublicKeys().isEmpty() && v.pinnedSha256().isEmpty() && !v.macCodeSignature()) {
