@@ -10,13 +10,25 @@ import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
+import dev.tunnelhelper.protocol.PeerIdentity;
+import dev.tunnelhelper.protocol.trust.PathTrust;
+import dev.tunnelhelper.protocol.trust.TrustProblem;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Opens a client conversation with the helper over its Unix socket: connect, hello line, speaker.
- * A helper that is not there is a {@link HelperUnavailableException} naming the socket.
+ * Opens a client conversation with the helper over its Unix socket: check who listens, connect,
+ * hello line, speaker. A helper that is not there is a {@link HelperUnavailableException} naming
+ * the socket; one that may not be the helper is an {@link UntrustedHelperException}.
+ *
+ * <p>Who we trust is root and the uid we run as (an unprivileged helper under {@code --state-dir}
+ * runs as its user). Before anything is sent, the socket path must pass {@link PathTrust} (nobody
+ * else can have planted or replaced it or a directory above it), and the listening process's
+ * kernel credentials ({@code SO_PEERCRED}, fixed when it called listen) must be one of those uids.
+ * The path check alone would leave a window; the credential check alone would still let us
+ * connect to a socket another user controls.
  */
 public final class EndpointClient {
     private EndpointClient() {}
@@ -37,6 +49,15 @@ public final class EndpointClient {
         if (!java.nio.file.Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new HelperUnavailableException(socket, "no socket at the helper's " + endpoint + " endpoint", null);
         }
+        PathTrust trust = PathTrust.forThisProcess();
+        Optional<TrustProblem> problem = trust.inspect(socket, PathTrust.Kind.SOCKET);
+        if (problem.isPresent() && problem.get().uid() < 0) {
+            throw new HelperUnavailableException(socket, "cannot reach the helper's " + endpoint + " endpoint: "
+                    + problem.get().describe(), null);
+        }
+        if (problem.isPresent()) {
+            throw new UntrustedHelperException(socket, problem.get().describe());
+        }
         UnixSocketChannel<S, R> channel;
         try {
             channel = UnixSocketChannel.connect(socket, timeout, parser, new FrameCodec());
@@ -44,6 +65,12 @@ public final class EndpointClient {
             // Refused (a stale socket file with nobody listening) or permission denied: both mean
             // "there is no helper for you here", which is what the user must hear.
             throw new HelperUnavailableException(socket, "cannot connect to the helper's " + endpoint + " endpoint: " + e.getMessage(), e);
+        }
+        PeerIdentity listener = channel.peer();
+        if (listener.uid() != 0 && listener.uid() != trust.trustedUid()) {
+            channel.close();
+            throw new UntrustedHelperException(socket, "the process listening there (pid " + listener.pid() + ") runs as uid "
+                    + listener.uid() + ", not as " + trust.owners() + ", so it is not the helper");
         }
         try {
             HandshakeResult hello = Endpoints.clientHandshake(kind, timeout)
