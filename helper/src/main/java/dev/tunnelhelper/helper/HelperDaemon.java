@@ -6,6 +6,7 @@ import dev.tunnelhelper.helper.binary.VerificationSettings;
 import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AccessPolicy;
+import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointCarrier;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
@@ -77,14 +78,17 @@ public final class HelperDaemon implements AutoCloseable {
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
         AccessPolicy extensionPolicy = AccessPolicy.extension(helperUid);
         AccessPolicy appPolicy = appPolicy(helperUid);
+        ConnectionLimits limits = ConnectionLimits.of(Duration.ofSeconds(config.connections().idleTimeoutSeconds()),
+                config.connections().maxPerUser(), helperUid);
         var extension = new EndpointSpec<>("network-extension", Endpoints.Kind.EXTENSION,
                 ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION,
                 e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                extensionPolicy::refusal, EndpointConnections.extensionConnections(sessions, settingsTimeout));
+                extensionPolicy::refusal, EndpointConnections.extensionConnections(sessions, settingsTimeout), limits);
         var app = new EndpointSpec<>("app", Endpoints.Kind.APP,
                 AppMessage.parser(), Endpoints.HELPER_APP,
                 e -> HelperAppMessage.newBuilder().setError(e).build(),
-                appPolicy::refusal, EndpointConnections.appConnections(sessions, broadcast, config.subscriberQueueDepth(), HelperVersion.get()));
+                appPolicy::refusal, EndpointConnections.appConnections(sessions, broadcast, config.subscriberQueueDepth(), HelperVersion.get()),
+                limits);
         extensionEndpoint = carrier.listen(extension);
         try {
             appEndpoint = carrier.listen(app);
@@ -117,6 +121,11 @@ public final class HelperDaemon implements AutoCloseable {
 
     public HelperPaths paths() {
         return paths;
+    }
+
+    /** Completes once neither endpoint has a connection open, refused ones still lingering included. */
+    public java.util.concurrent.CompletableFuture<Void> connectionsDrained() {
+        return java.util.concurrent.CompletableFuture.allOf(appEndpoint.drained(), extensionEndpoint.drained());
     }
 
     /** Stops a running session, closes the listeners and removes the socket files (if any). */

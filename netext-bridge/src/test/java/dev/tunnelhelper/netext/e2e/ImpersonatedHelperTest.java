@@ -50,7 +50,7 @@ class ImpersonatedHelperTest {
     @AfterEach
     void closeFake() throws Exception {
         if (fake != null) {
-            fake.close();
+            OtherUser.close(fake);
         }
     }
 

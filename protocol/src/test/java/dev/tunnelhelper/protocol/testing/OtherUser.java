@@ -1,5 +1,6 @@
 package dev.tunnelhelper.protocol.testing;
 
+import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorAccess;
 import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
@@ -46,7 +48,19 @@ public final class OtherUser {
         return gid;
     }
 
-    /** {@code count} connections to {@code socket}, made as this user; the caller owns (and closes) them. */
+    /**
+     * Closes a socket this class returned, descriptor included: junixsocket's sockets made from a
+     * descriptor ({@code FileDescriptorCast}) leave it open when they are closed.
+     */
+    public static <T extends Closeable & FileDescriptorAccess> void close(T socket) throws IOException {
+        FileDescriptor fd = socket.getFileDescriptor();
+        socket.close();
+        if (fd.valid()) {
+            new FileInputStream(fd).close();
+        }
+    }
+
+    /** {@code count} connections to {@code socket}, made as this user; the caller closes them with {@link #close}. */
     public List<AFUNIXSocket> connect(Path socket, int count) throws IOException {
         List<AFUNIXSocket> sockets = run(AFUNIXSocket.class, "connect", socket.toString(), Integer.toString(count));
         if (sockets.size() != count) {
@@ -60,7 +74,10 @@ public final class OtherUser {
         return connect(socket, 1).get(0);
     }
 
-    /** A socket bound at {@code socket} and listening, created by this user (who must be able to write its directory). */
+    /**
+     * A socket bound at {@code socket} and listening, created by this user (who must be able to
+     * write its directory); the caller closes it with {@link #close}.
+     */
     public AFUNIXServerSocket listen(Path socket) throws IOException {
         List<AFUNIXServerSocket> listening = run(AFUNIXServerSocket.class, "listen", socket.toString());
         if (listening.size() != 1) {
@@ -97,11 +114,10 @@ public final class OtherUser {
                 }
             } catch (IOException e) {
                 p.destroyForcibly();
-                throw new IOException("other_uid " + String.join(" ", args) + " did not connect back: "
-                        + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), e);
+                throw new IOException("other_uid " + String.join(" ", args) + " did not connect back: " + finish(p), e);
             }
-            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            String said = finish(p);
+            if (p.exitValue() != 0) {
                 throw new IOException("other_uid " + String.join(" ", args) + " failed: " + said);
             }
             return taken;
@@ -111,6 +127,21 @@ public final class OtherUser {
         } finally {
             Files.deleteIfExists(rendezvousPath);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Waits for {@code p} (at most 30 s) and returns its output, closing every pipe to it: tests
+     * count this JVM's descriptors, and the JDK would leave them to the garbage collector.
+     */
+    private static String finish(Process p) throws IOException, InterruptedException {
+        try (InputStream out = p.getInputStream(); var in = p.getOutputStream(); var err = p.getErrorStream()) {
+            String said = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("still running after 30 s: " + said);
+            }
+            return said;
         }
     }
 
@@ -124,9 +155,9 @@ public final class OtherUser {
             Path binary = dir.resolve("other_uid");
             Process cc = new ProcessBuilder("cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(), source.toString())
                     .redirectErrorStream(true).start();
-            String said = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             try {
-                if (!cc.waitFor(60, TimeUnit.SECONDS) || cc.exitValue() != 0) {
+                String said = finish(cc);
+                if (cc.exitValue() != 0) {
                     throw new IOException("cannot compile other_uid.c: " + said);
                 }
             } catch (InterruptedException e) {
