@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.endpoint;
 
+import dev.tunnelhelper.helper.binary.OperatorHeader;
 import dev.tunnelhelper.helper.session.ExtensionLink;
 import dev.tunnelhelper.helper.session.SessionManager;
 import dev.tunnelhelper.protocol.FileDescriptors;
@@ -14,12 +15,15 @@ import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.helper.Result;
+import dev.tunnelhelper.protocol.helper.StartDaemon;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse;
+import dev.tunnelhelper.protocol.vpn.StartRequest;
 import dev.tunnelhelper.shim.OwnedFd;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +66,12 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
                     FileDescriptors.closeQuietly(in.fds());
                     in.reply(error("BAD_REQUEST", "StartDaemon needs exactly one file descriptor attached (the TUN device), got "
                             + in.fds().size()));
+                    return;
+                }
+                Optional<String> badHeader = badHeader(message.getStartDaemon());
+                if (badHeader.isPresent()) {
+                    FileDescriptors.closeQuietly(in.fds());
+                    in.reply(error("BAD_REQUEST", badHeader.get()));
                     return;
                 }
                 OwnedFd tun = OwnedFd.adopt(UnixSocketChannel.fdNumber(in.fds().get(0)));
@@ -126,6 +136,17 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
     @Override
     public boolean keepsOpen() {
         return startedSession || pendingReplies.get() > 0;
+    }
+
+    /** Refused here, before any session exists: the header's name is quoted, its value never. */
+    private static Optional<String> badHeader(StartDaemon start) {
+        for (StartRequest.Header h : start.getHeadersList()) {
+            Optional<String> problem = OperatorHeader.problem(h.getName(), h.getValue());
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        return Optional.empty();
     }
 
     private void reply(Incoming<HelperExtensionMessage, ExtensionMessage> in, HelperExtensionMessage message) {
