@@ -293,6 +293,7 @@ class DaemonProcessTest {
             assertEquals("fd 5 /dev/net/tun", fds.get(5));
             assertEquals(List.of("env HOME=/var/empty", "env LANG=C.UTF-8", "env PATH=/usr/sbin:/usr/bin:/sbin:/bin"),
                     lines.stream().filter(l -> l.startsWith("env ")).sorted().toList(), "a scrubbed environment, no token");
+            assertEquals(List.of("cwd /"), lines.stream().filter(l -> l.startsWith("cwd ")).toList(), "not the helper's directory");
             assertEquals(List.of("arg " + f.helper.paths().binaryDirectory().resolve("coder-linux-amd64"), "arg vpn-daemon", "arg run",
                     "arg --rpc-read-fd", "arg 3", "arg --rpc-write-fd", "arg 4"),
                     lines.stream().filter(l -> l.startsWith("arg ")).toList());
