@@ -68,13 +68,14 @@ public final class PeerAdmission<S extends MessageLite, R> {
 
     /**
      * Logs a failed hello line, rate-limited like refusals. A peer that leaves without a byte is a
-     * liveness probe (a second instance, a monitor), not an attack: INFO, not WARN.
+     * liveness probe (a second instance, a monitor), not an attack: INFO, not WARN. The reason
+     * quotes the peer's line already through {@link PeerText} ({@link dev.tunnelhelper.protocol.Handshake}).
      */
     void logHelloFailure(PeerIdentity peer, String reason, boolean silentProbe) {
         long suppressed = throttle.admit(peer.uid());
         if (suppressed >= 0) {
             log.atLevel(silentProbe ? Level.INFO : Level.WARN).setMessage(silentProbe ? "peer left before its hello" : "hello failed")
-                    .addKeyValue("endpoint", spec.name()).addKeyValue("peer", peer).addKeyValue("reason", PeerText.of(reason))
+                    .addKeyValue("endpoint", spec.name()).addKeyValue("peer", peer).addKeyValue("reason", reason)
                     .addKeyValue("suppressedSinceLast", suppressed).log();
         }
     }

@@ -122,6 +122,18 @@ class PlantedStateDirectoryTest {
         assertEquals("original\n", Files.readString(rootFile));
     }
 
+    /** A pinned key another user can replace pins nothing: they would sign their own binary with their own key. */
+    @Test
+    void aPinnedKeyAnotherUserOwnsIsRefused() throws Exception {
+        Path state = Files.createDirectory(dir.resolve("state"));
+        Path key = Files.writeString(dir.resolve("signing-key.pub.pem"), "-----BEGIN PUBLIC KEY-----\n");
+        giveToAttacker(key);
+        HelperProcesses.Finished refused = helpers.run("run", "--state-dir", state.toString(), "--ed25519-key", key.toString());
+        assertEquals(2, refused.exit(), refused.output());
+        assertTrue(refused.output().startsWith("tunnel-helper: refusing to use pinned Ed25519 key " + key + ": " + key + " (uid 65534, mode 0644)"),
+                refused.output());
+    }
+
     @Test
     void aDirectoryAnotherUserOwnsInsideATrustedStateDirectoryIsRefusedByName() throws Exception {
         Path state = Files.createDirectory(dir.resolve("state"));

@@ -53,7 +53,8 @@ final class RawClient implements AutoCloseable {
         write(CODEC.encode(message), fds);
     }
 
-    private void write(byte[] bytes, FileDescriptor... fds) throws IOException {
+    /** Bytes as they are: a partial or malformed line, for instance. */
+    void write(byte[] bytes, FileDescriptor... fds) throws IOException {
         if (fds.length > 0) {
             socket.setOutboundFileDescriptors(fds);
         }
