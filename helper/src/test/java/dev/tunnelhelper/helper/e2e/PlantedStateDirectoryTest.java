@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,6 +53,15 @@ class PlantedStateDirectoryTest {
         helpers.close();
     }
 
+    /** Runs {@code tunnel-helper run --state-dir STATE ARGS}, which must refuse (exit 2); returns what it said. */
+    private String refusal(Path state, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("run", "--state-dir", state.toString()));
+        argv.addAll(List.of(args));
+        HelperProcesses.Finished run = helpers.run(argv.toArray(String[]::new));
+        assertEquals(2, run.exit(), run.output());
+        return run.output();
+    }
+
     private static void giveToAttacker(Path p) throws Exception {
         Files.setAttribute(p, "unix:uid", ATTACKER, LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(p, "unix:gid", ATTACKER, LinkOption.NOFOLLOW_LINKS);
@@ -70,13 +80,12 @@ class PlantedStateDirectoryTest {
             giveToAttacker(p);
         }
 
-        HelperProcesses.Finished run = helpers.run("run", "--state-dir", planted.toString());
+        String said = refusal(planted);
 
-        assertEquals(2, run.exit(), run.output());
         assertEquals("tunnel-helper: refusing to use state directory " + planted + ": " + planted + " (uid 65534, mode 0755): it is owned by uid "
                 + ATTACKER + ", not by root, so that user controls what is found there; fix: use a directory that root created itself"
-                + " (e.g. mktemp -d as root), or chown root " + planted + "\n", run.output());
-        assertFalse(run.output().contains("read-by-root"), "the planted config was never read");
+                + " (e.g. mktemp -d as root), or chown root " + planted + "\n", said);
+        assertFalse(said.contains("read-by-root"), "the planted config was never read");
         assertEquals("original\n", Files.readString(rootFile), "nothing was appended through the planted log link");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rootOnlyDir)), "the linked directory kept its mode");
         assertFalse(Files.exists(planted.resolve("run")), "nothing was created in it");
@@ -88,37 +97,30 @@ class PlantedStateDirectoryTest {
         Path config = Files.writeString(state.resolve("helper.json"), "{\"minimumVersion\": \"read-by-root\"}");
         giveToAttacker(config);
 
-        HelperProcesses.Finished owned = helpers.run("run", "--state-dir", state.toString());
-        assertEquals(2, owned.exit(), owned.output());
-        assertTrue(owned.output().startsWith("tunnel-helper: refusing to use config file " + config + ": " + config + " (uid 65534, mode 0644)"),
-                owned.output());
+        String owned = refusal(state);
+        assertTrue(owned.startsWith("tunnel-helper: refusing to use config file " + config + ": " + config + " (uid 65534, mode 0644)"), owned);
 
         Files.setAttribute(config, "unix:uid", 0);
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-rw-"));
-        HelperProcesses.Finished writable = helpers.run("run", "--state-dir", state.toString());
-        assertEquals(2, writable.exit(), writable.output());
-        assertTrue(writable.output().contains("(uid 0, mode 0666): it is writable by group or others"), writable.output());
-        assertTrue(writable.output().contains("fix: chmod go-w " + config), writable.output());
-        assertFalse(writable.output().contains("read-by-root"));
+        String writable = refusal(state);
+        assertTrue(writable.contains("(uid 0, mode 0666): it is writable by group or others"), writable);
+        assertTrue(writable.contains("fix: chmod go-w " + config), writable);
+        assertFalse(writable.contains("read-by-root"));
     }
 
     @Test
     void aLinkedLogOrBinaryDirectoryOrLogFileIsRefusedAndWhatItPointsAtIsLeftAlone() throws Exception {
         Path state = Files.createDirectory(dir.resolve("state"));
         Path binLink = Files.createSymbolicLink(state.resolve("bin"), rootOnlyDir);
-        HelperProcesses.Finished bin = helpers.run("run", "--state-dir", state.toString());
-        assertEquals(2, bin.exit(), bin.output());
-        assertTrue(bin.output().contains("refusing to use binary directory " + binLink + ": " + binLink + " (uid 0, mode 0777): it is a symbolic link"),
-                bin.output());
+        String bin = refusal(state);
+        assertTrue(bin.contains("refusing to use binary directory " + binLink + ": " + binLink + " (uid 0, mode 0777): it is a symbolic link"), bin);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rootOnlyDir)));
         Files.delete(binLink);
 
         Path log = Files.createDirectory(state.resolve("log"));
         Path logLink = Files.createSymbolicLink(log.resolve("helper.log"), rootFile);
-        HelperProcesses.Finished file = helpers.run("run", "--state-dir", state.toString());
-        assertEquals(2, file.exit(), file.output());
-        assertTrue(file.output().contains("refusing to use log file " + logLink + ": " + logLink + " (uid 0, mode 0777): it is a symbolic link"),
-                file.output());
+        String file = refusal(state);
+        assertTrue(file.contains("refusing to use log file " + logLink + ": " + logLink + " (uid 0, mode 0777): it is a symbolic link"), file);
         assertEquals("original\n", Files.readString(rootFile));
     }
 
@@ -128,10 +130,8 @@ class PlantedStateDirectoryTest {
         Path state = Files.createDirectory(dir.resolve("state"));
         Path key = Files.writeString(dir.resolve("signing-key.pub.pem"), "-----BEGIN PUBLIC KEY-----\n");
         giveToAttacker(key);
-        HelperProcesses.Finished refused = helpers.run("run", "--state-dir", state.toString(), "--ed25519-key", key.toString());
-        assertEquals(2, refused.exit(), refused.output());
-        assertTrue(refused.output().startsWith("tunnel-helper: refusing to use pinned Ed25519 key " + key + ": " + key + " (uid 65534, mode 0644)"),
-                refused.output());
+        String refused = refusal(state, "--ed25519-key", key.toString());
+        assertTrue(refused.startsWith("tunnel-helper: refusing to use pinned Ed25519 key " + key + ": " + key + " (uid 65534, mode 0644)"), refused);
     }
 
     @Test
@@ -139,10 +139,8 @@ class PlantedStateDirectoryTest {
         Path state = Files.createDirectory(dir.resolve("state"));
         Path run = Files.createDirectory(state.resolve("run"));
         giveToAttacker(run);
-        HelperProcesses.Finished refused = helpers.run("run", "--state-dir", state.toString());
-        assertEquals(2, refused.exit(), refused.output());
-        assertTrue(refused.output().startsWith("tunnel-helper: refusing to use socket directory " + run + ": " + run + " (uid 65534, mode 0755)"),
-                refused.output());
+        String refused = refusal(state);
+        assertTrue(refused.startsWith("tunnel-helper: refusing to use socket directory " + run + ": " + run + " (uid 65534, mode 0755)"), refused);
         assertFalse(Files.exists(state.resolve("log")), "checked everything before creating anything");
     }
 }
