@@ -43,11 +43,21 @@ public final class EndpointClient {
         return connect(socket, timeout, Endpoints.Kind.EXTENSION, HelperExtensionMessage.parser(), Endpoints.EXTENSION, handler);
     }
 
+    private static boolean socketOrLink(Path path) throws IOException {
+        int type = (Integer) java.nio.file.Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000;
+        return type == 0140000 || type == 0120000;
+    }
+
     private static <S extends MessageLite, R> Speaker<S, R> connect(Path socket, Duration timeout, Endpoints.Kind kind,
             Parser<R> parser, RpcAccess<S, R> rpc, Speaker.Handler<S, R> handler) throws IOException {
         String endpoint = kind == Endpoints.Kind.APP ? "app" : "extension";
         if (!java.nio.file.Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new HelperUnavailableException(socket, "no socket at the helper's " + endpoint + " endpoint", null);
+        }
+        if (!socketOrLink(socket)) {
+            // A leftover plain file is not somebody posing as the helper: just nothing to talk to.
+            throw new HelperUnavailableException(socket, "cannot connect to the helper's " + endpoint + " endpoint: "
+                    + socket + " is not a socket", null);
         }
         PathTrust trust = PathTrust.forThisProcess();
         Optional<TrustProblem> problem = trust.inspect(socket, PathTrust.Kind.SOCKET);
