@@ -47,13 +47,10 @@ targets=(
 status=0
 for entry in "${targets[@]}"; do
   IFS=: read -r triple os arch <<<"$entry"
-  dest="$out/$os-$arch"
   # zig's macOS SDK has libSystem (which includes XPC) but no frameworks: link against
   # text-based stubs that list exactly the Security/CoreFoundation symbols the shim uses.
-  if ! make -s -C "$src" \
-      CC="$zig cc -target $triple" OS="$os" ARCH="$arch" \
-      OUTDIR="$dest" OBJDIR="$out/obj/$os-$arch" \
-      FRAMEWORK_DIRS="-F$src/darwin-sdk-stubs"; then
+  if ! CC="$zig cc -target $triple" OS="$os" ARCH="$arch" FRAMEWORK_DIRS="-F$src/darwin-sdk-stubs" \
+      sh "$src/build.sh" "$out"; then
     echo "cross-build: $os-$arch FAILED" >&2
     status=1
     continue

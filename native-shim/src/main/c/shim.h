@@ -43,6 +43,28 @@ TH_EXPORT int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen
 TH_EXPORT long th_recv_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nfds,
                            char *err, size_t errlen);
 
+/* ICMP echo (shim_icmp.c). Socket kinds for th_icmp_open's mode and *kind_out. */
+#define TH_ICMP_AUTO 0
+#define TH_ICMP_DGRAM 1
+#define TH_ICMP_RAW 2
+TH_EXPORT int th_icmp_open(int ipv6, int mode, int *kind_out, char *err, size_t errlen);
+TH_EXPORT int th_icmp_send(int fd, int ipv6, const uint8_t *addr, int id, int seq, const uint8_t *payload, size_t len,
+                           char *err, size_t errlen);
+/* 1 with the reply's sequence, TTL (-1 if unknown) and payload; 0 when timeout_ms passed first. */
+TH_EXPORT int th_icmp_receive(int fd, int ipv6, int kind, const uint8_t *addr, int id, long timeout_ms, int *seq_out,
+                              int *ttl_out, uint8_t *payload, size_t cap, size_t *payload_len, char *err, size_t errlen);
+
+#ifdef __linux__
+/* Interface configuration over rtnetlink (shim_net.c). Addresses are 4 (IPv4) or 16 (IPv6) bytes. */
+TH_EXPORT int th_net_address(int add, const char *ifname, int ipv6, const uint8_t *addr, int prefix, char *err, size_t errlen);
+TH_EXPORT int th_net_route(int add, const char *ifname, int ipv6, const uint8_t *dst, int prefix, char *err, size_t errlen);
+/* mtu 0 leaves the MTU alone; up 1/0 sets the link up/down, -1 leaves it. */
+TH_EXPORT int th_net_link(const char *ifname, int mtu, int up, char *err, size_t errlen);
+/* One line per address, or per main-table route, of ifname (NULL or "": every interface):
+ * "<ifname> <4|6> <address>/<prefix>\n". Returns the bytes written; -ENOSPC when out is too small. */
+TH_EXPORT long th_net_list(int routes, const char *ifname, char *out, size_t outlen, char *err, size_t errlen);
+#endif
+
 /* Internal: formats "<what>: <strerror(errnum)>" into err and returns -errnum. */
 int th_fail(char *err, size_t errlen, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

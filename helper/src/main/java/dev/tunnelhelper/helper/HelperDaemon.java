@@ -145,13 +145,17 @@ public final class HelperDaemon implements AutoCloseable {
         log.info("stopped");
     }
 
-    private AcquisitionConfig acquisitionConfig() {
+    /** How binaries are verified under {@code config}; doctor checks the same settings. */
+    public static VerificationSettings verificationSettings(HelperConfig config) {
         HelperConfig.Verification v = config.verification();
-        VerificationSettings verification = new VerificationSettings(
+        return new VerificationSettings(
                 v.ed25519PublicKeys().stream().map(Path::of).toList(), v.pinnedSha256(), v.macCodeSignature(),
                 v.macSigningIdentifier(), v.macTeamIdentifier(), v.allowDisablingSignatureValidation());
+    }
+
+    private AcquisitionConfig acquisitionConfig() {
         HelperConfig.Download d = config.download();
-        AcquisitionConfig.Builder b = AcquisitionConfig.builder(paths.binaryDirectory(), verification)
+        AcquisitionConfig.Builder b = AcquisitionConfig.builder(paths.binaryDirectory(), verificationSettings(config))
                 .minimumVersion(config.minimumVersion())
                 .connectTimeout(Duration.ofSeconds(d.connectTimeoutSeconds()))
                 .idleTimeout(Duration.ofSeconds(d.idleTimeoutSeconds()))

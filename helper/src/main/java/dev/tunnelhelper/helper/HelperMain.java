@@ -1,30 +1,52 @@
 package dev.tunnelhelper.helper;
 
+import dev.tunnelhelper.cli.Cli;
+import dev.tunnelhelper.cli.JsonOption;
+import dev.tunnelhelper.cli.SocketOptions;
+import dev.tunnelhelper.cli.StateDirOption;
+import dev.tunnelhelper.helper.doctor.DoctorCommand;
 import dev.tunnelhelper.launchd.cli.BundleCommand;
 import dev.tunnelhelper.launchd.cli.InstallCommand;
 import dev.tunnelhelper.launchd.cli.PlistCommand;
 import dev.tunnelhelper.launchd.cli.UninstallCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code tunnel-helper}: the daemon and the commands that operate it. */
 @Command(name = "tunnel-helper", mixinStandardHelpOptions = true, versionProvider = HelperMain.Version.class,
         description = "Privileged helper that owns a CoderVPN tunnel for an app and its network extension.",
-        subcommands = {RunCommand.class, StatusCommand.class, VersionCommand.class,
-                PlistCommand.class, InstallCommand.class, UninstallCommand.class, BundleCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, DoctorCommand.class, VersionCommand.class,
+                PlistCommand.class, InstallCommand.class, UninstallCommand.class, BundleCommand.class},
+        footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommands that take them."})
 public final class HelperMain implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    // Given before the subcommand; the subcommands that take them read them through their own copies.
+    @Mixin
+    StateDirOption stateDir;
+    @Mixin
+    SocketOptions socket;
+    @Mixin
+    JsonOption json;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
+    /** The command tree with its error handling; tests and the docs generator use it. */
     public static CommandLine commandLine() {
-        return new CommandLine(new HelperMain());
+        return Cli.prepare(new CommandLine(new HelperMain()));
     }
 
     @Override
     public void run() {
-        CommandLine.usage(this, System.err);
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

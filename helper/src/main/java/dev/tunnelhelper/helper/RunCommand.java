@@ -17,22 +17,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code tunnel-helper run}: the daemon in the foreground. Flags override the config file. */
 @Command(name = "run", description = "Run the daemon in the foreground.")
 final class RunCommand implements Callable<Integer> {
-    static final int EXIT_CONFIG = 2;
-    static final int EXIT_ALREADY_RUNNING = 5;
-    static final int EXIT_FAILED = 1;
-
     @Option(names = "--config", paramLabel = "FILE", description = "JSON config (default /etc/tunnel-helper/helper.json, or D/helper.json with --state-dir).")
     Path configFile;
 
-    @Option(names = "--state-dir", paramLabel = "D", description = "Keep everything under D: D/helper.json, D/run/{app,ne}.sock, D/bin/, D/log/.")
-    Path stateDir;
+    @Mixin
+    StateDirOption stateDirOption;
 
     @Option(names = "--ed25519-key", paramLabel = "PATH", description = "Pinned Ed25519 public key (PEM) for binary signatures; repeatable; adds to the config's keys.")
     List<Path> ed25519Keys = new ArrayList<>();
@@ -53,25 +52,17 @@ final class RunCommand implements Callable<Integer> {
         HelperConfig config;
         TrustedLayout layout = new TrustedLayout(PathTrust.forThisProcess());
         try {
-            if (stateDir != null) {
-                HelperPaths under = HelperPaths.underStateDir(stateDir);
-                Path file = configFile != null ? configFile : under.config();
-                layout.checkConfigSource(stateDir, file);
-                config = ConfigLoader.load(file, configFile == null)
-                        .withDirectories(under.socketDirectory().toString(), under.binaryDirectory().toString(), under.logDirectory().toString());
-                paths = new HelperPaths(file, under.socketDirectory(), under.binaryDirectory(), under.logDirectory());
-            } else {
-                Path file = configFile != null ? configFile : HelperPaths.DEFAULT_CONFIG;
-                layout.checkConfigSource(null, file);
-                config = ConfigLoader.load(file, configFile == null);
-                paths = HelperPaths.fromConfig(file, config);
-            }
+            Path state = stateDirOption.stateDir().orElse(null);
+            layout.checkConfigSource(state, HelperSetup.configFile(configFile, state));
+            HelperSetup setup = HelperSetup.load(configFile, state);
+            paths = setup.paths();
+            config = setup.config();
             config = applyFlags(config);
             ConfigLoader.validate(config, "command line");
             layout.prepare(paths, config, !XpcCarrier.selected(NativePlatform.current(), config));
         } catch (ConfigException | UntrustedPathException e) {
             System.err.println("tunnel-helper: " + e.getMessage());
-            return EXIT_CONFIG;
+            return ExitCodes.USAGE;
         }
 
         LogFile.use(paths.logDirectory().resolve(TrustedLayout.LOG_FILE));
@@ -97,13 +88,13 @@ final class RunCommand implements Callable<Integer> {
             daemon.start();
         } catch (ConfigException e) {
             System.err.println("tunnel-helper: " + e.getMessage());
-            return EXIT_CONFIG;
+            return ExitCodes.USAGE;
         } catch (AlreadyRunningException e) {
             System.err.println("tunnel-helper: " + e.getMessage());
-            return EXIT_ALREADY_RUNNING;
+            return ExitCodes.ALREADY_RUNNING;
         } catch (java.io.IOException e) {
             System.err.println("tunnel-helper: " + e.getMessage());
-            return EXIT_FAILED;
+            return ExitCodes.FAILURE;
         }
 
         // Under systemd (Type=notify) the unit is "started" only once both endpoints listen.
@@ -116,16 +107,11 @@ final class RunCommand implements Callable<Integer> {
             n.stopping();
         }
         daemon.close();
-        return 0;
+        return ExitCodes.OK;
     }
 
     private HelperConfig applyFlags(HelperConfig config) {
-        HelperConfig c = config;
-        if (!ed25519Keys.isEmpty()) {
-            List<String> keys = new ArrayList<>(c.verification().ed25519PublicKeys());
-            ed25519Keys.forEach(k -> keys.add(k.toAbsolutePath().toString()));
-            c = c.withVerification(c.verification().withEd25519Keys(keys));
-        }
+        HelperConfig c = HelperSetup.withEd25519Keys(config, ed25519Keys);
         if (minimumVersion != null) {
             c = c.withMinimumVersion(minimumVersion);
         }

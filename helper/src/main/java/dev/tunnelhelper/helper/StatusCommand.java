@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
-import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.GetStatus;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -16,46 +15,47 @@ import dev.tunnelhelper.launchd.install.ServiceStatusProbe;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.JsonOption;
+import dev.tunnelhelper.cli.SocketOptions;
+import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tunnel-helper status}: is the daemon answering, and what is its session doing. */
 @Command(name = "status", description = "Show whether the helper is running and its session state.")
 final class StatusCommand implements Callable<Integer> {
-    static final int EXIT_NOT_RUNNING = 3;
-
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
-
-    @Option(names = "--state-dir", paramLabel = "D", description = "The helper's state dir (sockets in D/run/).")
-    Path stateDir;
-
-    @Option(names = "--socket", paramLabel = "PATH", description = "The app endpoint socket (default /run/tunnel-helper/app.sock).")
-    Path socket;
+    @Mixin
+    StateDirOption stateDir;
+    @Mixin
+    SocketOptions socket;
+    @Mixin
+    JsonOption jsonOption;
 
     @Option(names = "--label", paramLabel = "LABEL", description = "macOS: the LaunchDaemon label to ask launchd about.")
     String label;
 
     @Override
     public Integer call() throws Exception {
-        Path appSocket = EndpointSockets.appSocket(stateDir, socket);
+        Path appSocket = socket.appSocket(stateDir);
+        boolean json = jsonOption.json();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("socket", appSocket.toString());
         int exit;
         if (!Files.exists(appSocket, LinkOption.NOFOLLOW_LINKS)) {
             out.put("endpoint", "absent");
-            exit = EXIT_NOT_RUNNING;
+            exit = ExitCodes.HELPER_UNAVAILABLE;
         } else {
-            try (Speaker<AppMessage, HelperAppMessage> helper = EndpointClient.connectApp(appSocket, Duration.ofSeconds(3), in -> { })) {
-                HelperAppMessage reply = helper.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(), Duration.ofSeconds(5));
+            try (Speaker<AppMessage, HelperAppMessage> helper = EndpointClient.connectApp(appSocket, socket.timeout(), in -> { })) {
+                HelperAppMessage reply = helper.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(), socket.timeout());
                 out.put("endpoint", "connectable");
                 if (reply.hasError()) {
                     out.put("error", reply.getError().getCode() + ": " + reply.getError().getMessage());
-                    exit = 4;
+                    exit = ExitCodes.HELPER_ERROR;
                 } else {
                     HelperStatus s = reply.getStatus();
                     out.put("state", s.getState().name().replace("SESSION_STATE_", ""));
@@ -66,12 +66,12 @@ final class StatusCommand implements Callable<Integer> {
                     out.put("server_version", s.getServerVersion());
                     out.put("tunnel_protocol_version", s.getTunnelProtocolVersion());
                     out.put("helper_threads", s.getHelperThreads());
-                    exit = 0;
+                    exit = ExitCodes.OK;
                 }
             } catch (java.io.IOException e) {
                 out.put("endpoint", "stale");
                 out.put("error", e.getMessage());
-                exit = EXIT_NOT_RUNNING;
+                exit = ExitCodes.HELPER_UNAVAILABLE;
             }
         }
         try {

@@ -44,6 +44,25 @@ interface ShimLibrary extends Library {
 
     long th_recv_fds(int sock, byte[] buf, long len, int[] fds, int maxFds, int[] nfds, byte[] err, long errlen);
 
+    // ---- ICMP echo ----
+
+    int th_icmp_open(int ipv6, int mode, int[] kindOut, byte[] err, long errlen);
+
+    int th_icmp_send(int fd, int ipv6, byte[] addr, int id, int seq, byte[] payload, long len, byte[] err, long errlen);
+
+    int th_icmp_receive(int fd, int ipv6, int kind, byte[] addr, int id, long timeoutMs, int[] seqOut, int[] ttlOut,
+                        byte[] payload, long cap, long[] payloadLen, byte[] err, long errlen);
+
+    // ---- Linux: rtnetlink ----
+
+    int th_net_address(int add, String ifname, int ipv6, byte[] addr, int prefix, byte[] err, long errlen);
+
+    int th_net_route(int add, String ifname, int ipv6, byte[] dst, int prefix, byte[] err, long errlen);
+
+    int th_net_link(String ifname, int mtu, int up, byte[] err, long errlen);
+
+    long th_net_list(int routes, String ifname, byte[] out, long outlen, byte[] err, long errlen);
+
     // ---- macOS: XPC ----
 
     interface PeerCallback extends Callback {

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -24,35 +23,13 @@ class TunDeviceTest {
     private static final String LOCAL = "198.18.0.1";
     private static final String PEER = "198.18.0.2";
 
-    private static void ip(String... args) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(concat("ip", args)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new AssertionError("ip " + String.join(" ", args) + " failed: " + out);
-        }
-    }
-
-    private static List<String> concat(String first, String... rest) {
-        List<String> all = new java.util.ArrayList<>();
-        all.add(first);
-        all.addAll(List.of(rest));
-        return all;
-    }
-
     private static boolean linkExists(String name) {
         return Files.exists(Path.of("/sys/class/net", name));
     }
 
-    /** One ICMP echo request towards the peer; `ping` if installed, else the JDK (raw ICMP as root). */
-    private static void sendEchoRequest() throws IOException, InterruptedException {
-        Path ping = Path.of("/usr/bin/ping");
-        if (Files.isExecutable(ping) || Files.isExecutable(ping = Path.of("/bin/ping"))) {
-            // No one answers on the TUN side, so ping exits non-zero; only the request matters.
-            new ProcessBuilder(ping.toString(), "-c1", "-W1", PEER).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        } else {
-            InetAddress.getByName(PEER).isReachable(1000);
-        }
+    /** One ICMP echo request towards the peer from our own socket; nobody answers on the TUN side. */
+    private static void sendEchoRequest(IcmpEchoSocket socket) throws IOException {
+        socket.send(InetAddress.getByName(PEER), 7, 1, "tun".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -62,16 +39,18 @@ class TunDeviceTest {
             name = tun.name();
             assertTrue(name.startsWith("tun"), name);
             assertTrue(linkExists(name));
-            ip("addr", "add", LOCAL, "peer", PEER, "dev", name);
-            ip("link", "set", name, "up");
+            NetworkInterfaces.replaceAddress(name, InetAddress.getByName(LOCAL), 32);
+            NetworkInterfaces.setUp(name, true);
+            NetworkInterfaces.replaceRoute(name, InetAddress.getByName(PEER), 32);
 
-            sendEchoRequest();
+            IcmpEchoSocket socket = IcmpEchoSocket.open(InetAddress.getByName(PEER), IcmpEchoSocket.Mode.AUTO);
+            sendEchoRequest(socket);
             byte[] packet = new byte[2048];
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             boolean found = false;
             while (!found && System.nanoTime() < deadline) {
                 if (!Fds.waitReadable(tun.fd(), Duration.ofMillis(200))) {
-                    sendEchoRequest();
+                    sendEchoRequest(socket);
                     continue;
                 }
                 int n = Fds.read(tun.fd(), packet, 0, packet.length);
@@ -81,6 +60,7 @@ class TunDeviceTest {
                         && (packet[18] & 0xff) == 0 && (packet[19] & 0xff) == 2
                         && (packet[(packet[0] & 0x0f) * 4] & 0xff) == 8;
             }
+            socket.close();
             assertTrue(found, "no ICMP echo request to " + PEER + " read from " + name);
         }
         assertTrue(!linkExists(name), "closing the fd must delete " + name);

@@ -2,6 +2,8 @@ package dev.tunnelhelper.testbed;
 
 import dev.tunnelhelper.testbed.deployment.BinarySource;
 import dev.tunnelhelper.testbed.deployment.DeploymentCommand;
+import dev.tunnelhelper.testbed.net.InterfaceCommand;
+import dev.tunnelhelper.testbed.net.PingCommand;
 import dev.tunnelhelper.testbed.tunnel.ReferenceTunnelMain;
 import dev.tunnelhelper.testbed.tunnel.TunnelFault;
 import dev.tunnelhelper.testbed.tunnel.TunnelLauncher;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bin/testbed}: the local stand-ins the helper is tested against. */
 @Command(name = "testbed",
-        description = "Local stand-ins for a Coder deployment, used by tests, benchmarks and the demo.")
+        description = "Local stand-ins for a Coder deployment, and the ping/interface tools the tests and the demo use.")
 public final class TestbedMain implements Runnable {
 
     @Spec
@@ -48,7 +50,9 @@ public final class TestbedMain implements Runnable {
         return new CommandLine(new TestbedMain())
                 .addSubcommand("deployment", new DeploymentCommand(defaultBinary()))
                 .addSubcommand("tunnel", new CommandLine(new ReferenceTunnelMain())
-                        .addSubcommand("launcher", new TunnelLauncherCommand()));
+                        .addSubcommand("launcher", new TunnelLauncherCommand()))
+                .addSubcommand("ping", new PingCommand())
+                .addSubcommand("interface", new InterfaceCommand());
     }
 
     /**

@@ -7,26 +7,19 @@ import dev.tunnelhelper.app.PeerView;
 import dev.tunnelhelper.app.PeersTable;
 import dev.tunnelhelper.protocol.helper.PeerState;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import dev.tunnelhelper.cli.ExitCodes;
 
 @Command(name = "peers", description = "Show the tunnel's workspaces and agents.")
-final class PeersCommand implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
-
-    @Option(names = "--json", description = "One JSON object (schema in docs/operations.md).")
-    boolean json;
+final class PeersCommand extends HelperCommand {
 
     @Override
     public Integer call() throws Exception {
-        try (HelperClient client = connection.connect()) {
+        try (HelperClient client = connect()) {
             PeerState state = client.peerState();
             PeerView.Snapshot peers = new PeerView().reset(state.getPeers());
             Instant now = Instant.now();
-            if (json) {
+            if (json.json()) {
                 System.out.println(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.peers(state.getStatus(), peers, now)));
             } else {
                 System.out.println("helper: " + StatusText.oneLine(state.getStatus()));

@@ -2,25 +2,20 @@ package dev.tunnelhelper.app.cli;
 
 import dev.tunnelhelper.app.ReconnectPolicy;
 import dev.tunnelhelper.app.Subscription;
+import dev.tunnelhelper.cli.DurationConverter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import dev.tunnelhelper.cli.ExitCodes;
 import picocli.CommandLine.Option;
 
 @Command(name = "watch", description = {
     "Stream status changes, start progress and peer updates until Ctrl-C.",
     "Reconnects (with a fresh full state) when the helper restarts."})
-final class WatchCommand implements Callable<Integer> {
-    @Mixin
-    ConnectionOptions connection;
-
-    @Option(names = "--json", description = "JSON Lines, one event per line (schema in docs/operations.md).")
-    boolean json;
+final class WatchCommand extends HelperCommand {
 
     @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop by itself after this long (exit 0), e.g. 10s.")
@@ -31,8 +26,8 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WatchPrinter printer = new WatchPrinter(System.out, json, !json && System.console() != null, Clock.systemUTC());
-        Subscription subscription = Subscription.open(connection.appSocket(), connection.timeout(), printer,
+        WatchPrinter printer = new WatchPrinter(System.out, json.json(), !json.json() && System.console() != null, Clock.systemUTC());
+        Subscription subscription = Subscription.open(appSocket(), socket.timeout(), printer,
                 noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT);
         CompletableFuture<Void> interrupted = new CompletableFuture<>();
         // Ctrl-C: close the subscription and end the output cleanly; the JVM then exits (130, as

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -43,6 +44,26 @@ class AppClientCliTest {
     }
 
     @Test
+    void connectionOptionsWorkBeforeAndAfterTheSubcommand() {
+        for (String command : new String[] {"ping", "status", "peers", "watch"}) {
+            Run before = run("--state-dir", dir.toString(), "--timeout", "2s", "--json", command);
+            Run after = run(command, "--state-dir", dir.toString(), "--timeout", "2s", "--json");
+            for (Run r : new Run[] {before, after}) {
+                assertEquals(ExitCodes.HELPER_UNAVAILABLE, r.code(), command + ": " + r.err());
+                assertTrue(r.err().contains(dir.resolve("run/app.sock").toString()), "the state dir was used: " + r.err());
+            }
+            Run socketFirst = run("--socket", dir.resolve("x.sock").toString(), command, "--state-dir", dir.toString());
+            assertTrue(socketFirst.err().contains(dir.resolve("x.sock").toString()), "--socket wins from either side: " + socketFirst.err());
+        }
+    }
+
+    @Test
+    void aBadValueBeforeTheSubcommandIsAUsageErrorToo() {
+        assertEquals(ExitCodes.USAGE, run("--timeout", "soon", "ping").code());
+        assertEquals(ExitCodes.USAGE, run("--no-such-flag", "ping").code());
+    }
+
+    @Test
     void aSocketPathNobodyListensOnIsExitCode3() throws Exception {
         Path stale = Files.createFile(dir.resolve("app.sock"));
         Run r = run("status", "--json", "--socket", stale.toString());
@@ -72,6 +93,7 @@ class AppClientCliTest {
     void helpIsExitCode0AndListsExitCodes() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("helper unavailable"), r.out());
+        assertTrue(r.out().contains("the helper is not running or cannot be reached"), r.out());
+        assertTrue(r.out().contains("may also follow the subcommand"), r.out());
     }
 }

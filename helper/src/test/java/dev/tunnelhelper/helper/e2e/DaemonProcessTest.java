@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.helper.HelperPaths;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
@@ -20,6 +21,7 @@ import dev.tunnelhelper.protocol.testing.OtherUser;
 import dev.tunnelhelper.protocol.vpn.RPC;
 import dev.tunnelhelper.shim.TunDevice;
 import dev.tunnelhelper.shim.testing.RequiresRootAndTun;
+import dev.tunnelhelper.shim.testing.RequiresTool;
 import dev.tunnelhelper.testbed.deployment.BinarySource;
 import dev.tunnelhelper.testbed.deployment.DeploymentOptions;
 import dev.tunnelhelper.testbed.deployment.DeploymentServer;
@@ -33,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,6 +45,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 /** The helper as operators run it: a real {@code tunnel-helper run} process. */
 @Timeout(180)
 class DaemonProcessTest {
+    /** The system interpreter, for the protocol document's example client. */
+    private static final String PYTHON = "/usr/bin/python3";
+
     @TempDir
     Path dir;
 
@@ -87,7 +91,7 @@ class DaemonProcessTest {
         awaitSocket(paths.appSocket(), first);
 
         HelperProcesses.Finished second = helpers.run("run", "--state-dir", state.toString());
-        assertEquals(5, second.exit(), second.output());
+        assertEquals(ExitCodes.ALREADY_RUNNING, second.exit(), second.output());
         assertTrue(second.output().contains("another tunnel-helper is already listening on " + paths.extensionSocket()), second.output());
         assertTrue(first.isAlive(), "the first instance is unaffected");
 
@@ -191,9 +195,8 @@ class DaemonProcessTest {
 
     /** docs/protocol.md §2.7 cites this client, written from the document alone, without a protobuf library. */
     @Test
+    @RequiresTool(PYTHON)
     void theProtocolDocumentsPythonClientGetsItsPong() throws Exception {
-        Path python = Path.of("/usr/bin/python3");
-        Assumptions.assumeTrue(Files.isExecutable(python), "python3 not installed: the example client cannot run here");
         Path client = dir.resolve("raw_app_client.py");
         try (var in = getClass().getResourceAsStream("/e2e/raw_app_client.py")) {
             Files.copy(in, client);
@@ -202,7 +205,7 @@ class DaemonProcessTest {
         HelperPaths paths = HelperPaths.underStateDir(state);
         Process helper = helper(state, null);
         awaitSocket(paths.appSocket(), helper);
-        String said = run(python.toString(), client.toString(), paths.appSocket().toString());
+        String said = run(PYTHON, client.toString(), paths.appSocket().toString());
         assertTrue(said.startsWith("hello tunnelhelper helper 1.0\npong "), said);
     }
 

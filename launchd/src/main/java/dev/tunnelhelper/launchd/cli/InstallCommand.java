@@ -4,6 +4,7 @@ import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.launchd.Os;
 import dev.tunnelhelper.launchd.exec.CommandException;
+import dev.tunnelhelper.launchd.install.CliDocsInstaller;
 import dev.tunnelhelper.launchd.install.InstallRoot;
 import dev.tunnelhelper.launchd.install.LaunchdInstaller;
 import dev.tunnelhelper.launchd.install.Report;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Option;
             "macOS: --program PATH writes /Library/LaunchDaemons/<label>.plist and runs launchctl bootstrap;",
             "       --bundle App.app writes Contents/Library/LaunchDaemons/<label>.plist for SMAppService",
             "       (the app registers it; launchctl is not used).",
-            "Linux: writes /etc/systemd/system/" + SystemdUnit.UNIT_NAME + " and runs systemctl enable --now."})
+            "Linux: writes /etc/systemd/system/" + SystemdUnit.UNIT_NAME + " and runs systemctl enable --now.",
+            "Both (not with --bundle): shell completion and man pages of tunnel-helper, netext-bridge and app-client",
+            "into " + CliDocsInstaller.COMPLETION_DIR + " and " + CliDocsInstaller.MAN_DIR + "/man1."})
 public final class InstallCommand extends ServiceCommand {
 
     @Mixin
@@ -74,6 +77,11 @@ public final class InstallCommand extends ServiceCommand {
     @Override
     int execute() throws IOException, CommandException {
         Report report = host.os() == Os.MACOS ? installMac() : installLinux();
+        if (target.bundle == null) {
+            // The app bundle's own installer owns what goes outside the bundle.
+            new CliDocsInstaller(new ServiceFiles(ServiceHost.runningAsRoot()), InstallCommand.class.getClassLoader())
+                    .install(InstallRoot.of(root), report);
+        }
         report.printTo(out(), spec.commandLine().getErr());
         return OK;
     }

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.launchd.cli;
 
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
 import dev.tunnelhelper.launchd.exec.CommandException;
 import dev.tunnelhelper.launchd.install.ServiceHost;
@@ -10,13 +11,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Shared error handling: exit 2 for input that cannot make a valid service definition (like
- * picocli's own usage errors), 1 when the filesystem or launchctl/systemctl failed.
+ * Shared error handling, in the programs' one exit-code table: 2 for input that cannot make a
+ * valid service definition (like picocli's own usage errors), 1 when the filesystem or
+ * launchctl/systemctl failed.
  */
 abstract class ServiceCommand implements Callable<Integer> {
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int INVALID_INPUT = 2;
+    static final int OK = ExitCodes.OK;
+    static final int FAILED = ExitCodes.FAILURE;
+    static final int INVALID_INPUT = ExitCodes.USAGE;
 
     @Spec
     CommandSpec spec;

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.launchd.cli;
 
+import dev.tunnelhelper.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,6 @@ import picocli.CommandLine.Command;
 public final class ServiceCommands {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ServiceCommands()).execute(args));
+        System.exit(Cli.prepare(new CommandLine(new ServiceCommands())).execute(args));
     }
 }

@@ -2,6 +2,7 @@ package dev.tunnelhelper.launchd.cli;
 
 import dev.tunnelhelper.launchd.Os;
 import dev.tunnelhelper.launchd.exec.CommandException;
+import dev.tunnelhelper.launchd.install.CliDocsInstaller;
 import dev.tunnelhelper.launchd.install.InstallRoot;
 import dev.tunnelhelper.launchd.install.LaunchdInstaller;
 import dev.tunnelhelper.launchd.install.Report;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
         description = {
             "macOS: launchctl bootout system/<label> and remove /Library/LaunchDaemons/<label>.plist",
             "       (an SMAppService daemon is removed by the app: SMAppService.daemon(plistName:).unregister()).",
-            "Linux: systemctl disable --now, remove the unit, daemon-reload. The config is kept."})
+            "Linux: systemctl disable --now, remove the unit, daemon-reload. The config is kept.",
+            "Both: removes the completion and man pages install put in place."})
 public final class UninstallCommand extends ServiceCommand {
 
     @Mixin
@@ -48,6 +50,7 @@ public final class UninstallCommand extends ServiceCommand {
         Report report = host.os() == Os.MACOS
                 ? new LaunchdInstaller(host, files).uninstall(settings.resolve(), InstallRoot.of(root), purge, filesOnly)
                 : new SystemdInstaller(host, files).uninstall(InstallRoot.of(root), purge, filesOnly);
+        new CliDocsInstaller(files, UninstallCommand.class.getClassLoader()).uninstall(InstallRoot.of(root), report);
         report.printTo(out(), spec.commandLine().getErr());
         return OK;
     }

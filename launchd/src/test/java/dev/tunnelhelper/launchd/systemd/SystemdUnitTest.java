@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
 import dev.tunnelhelper.launchd.exec.CommandResult;
 import dev.tunnelhelper.launchd.exec.ProcessCommandRunner;
+import dev.tunnelhelper.shim.Executables;
+import dev.tunnelhelper.shim.testing.RequiresTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,12 +17,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SystemdUnitTest {
-    private static final Path ANALYZE = Path.of("/usr/bin/systemd-analyze");
+    private static final String ANALYZE = "systemd-analyze";
+
+    private static String analyze() {
+        return Executables.find(ANALYZE).orElseThrow().toString();
+    }
 
     @Test
     void rendersExecStartTypeAndHardening() {
@@ -70,8 +75,8 @@ class SystemdUnitTest {
     }
 
     @Test
+    @RequiresTool(ANALYZE)
     void passesSystemdAnalyzeVerify(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(ANALYZE), "systemd-analyze not installed (" + ANALYZE + ")");
         // verify refuses a unit whose ExecStart does not exist, so point it at a real executable.
         Path program = dir.resolve("tunnel helper");
         Files.writeString(program, "#!/bin/sh\nexit 0\n");
@@ -81,7 +86,7 @@ class SystemdUnitTest {
             Files.writeString(unitFile, new SystemdUnit(program.toString(), "/etc/tunnel-helper/helper.json", type)
                     .render());
             CommandResult result = new ProcessCommandRunner()
-                    .run(List.of(ANALYZE.toString(), "verify", unitFile.toString()));
+                    .run(List.of(analyze(), "verify", unitFile.toString()));
             assertEquals(0, result.exitCode(), result.describe());
             // verify exits 0 even for unknown or misspelt directives; it only warns, naming the file.
             assertFalse(result.output().contains(SystemdUnit.UNIT_NAME), type + ": " + result.output());
@@ -89,12 +94,12 @@ class SystemdUnitTest {
     }
 
     @Test
+    @RequiresTool(ANALYZE)
     void verifyCatchesAMissingProgram(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(ANALYZE), "systemd-analyze not installed (" + ANALYZE + ")");
         Path unitFile = dir.resolve(SystemdUnit.UNIT_NAME);
         Files.writeString(unitFile, new SystemdUnit(dir.resolve("absent").toString(), "/etc/th.json",
                 SystemdUnit.Type.NOTIFY).render());
-        CommandResult result = new ProcessCommandRunner().run(List.of(ANALYZE.toString(), "verify", unitFile.toString()));
+        CommandResult result = new ProcessCommandRunner().run(List.of(analyze(), "verify", unitFile.toString()));
         assertTrue(result.exitCode() != 0, "verify must fail on a missing ExecStart: " + result.describe());
     }
 

@@ -1,10 +1,11 @@
 package dev.tunnelhelper.netext.cli;
 
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.netext.ExtensionClient;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.netext.StartFailedException;
 import dev.tunnelhelper.netext.StartFlags;
-import dev.tunnelhelper.netext.net.CommandNetworkApplier;
+import dev.tunnelhelper.netext.net.InterfaceApplier;
 import dev.tunnelhelper.netext.net.PlatformAppliers;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
@@ -38,7 +39,7 @@ final class BridgeSession {
     private final CompletableFuture<Ending> ending = new CompletableFuture<>();
     private volatile boolean signalled;
     private TunDevice tun;
-    private CommandNetworkApplier applier;
+    private InterfaceApplier applier;
     private ExtensionClient client;
     private boolean cleanedUp;
 
@@ -68,7 +69,7 @@ final class BridgeSession {
             tun.close();
             throw e;
         }
-        client.closeFuture().whenComplete((cause, ignored) -> ending.complete(new Ending(ExitCodes.SESSION_FAILED,
+        client.closeFuture().whenComplete((cause, ignored) -> ending.complete(new Ending(ExitCodes.FAILURE,
                 "lost the connection to the helper" + (cause == null ? "" : ": " + cause.getMessage()))));
         Thread hook = new Thread(this::stopOnSignal, "netext-bridge-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -80,7 +81,7 @@ final class BridgeSession {
             cleanUp();
             removeHook(hook);
             System.err.println("netext-bridge: start failed: " + e.getMessage());
-            return ExitCodes.SESSION_FAILED;
+            return ExitCodes.FAILURE;
         } catch (IOException | RuntimeException e) {
             cleanUp();
             removeHook(hook);
@@ -92,7 +93,7 @@ final class BridgeSession {
         Ending end = ending.join();
         if (signalled) {
             // The shutdown hook owns the rest: it stops the session and cleans up; the JVM exits after it.
-            return ExitCodes.SESSION_FAILED;
+            return ExitCodes.FAILURE;
         }
         cleanUp();
         removeHook(hook);
@@ -116,7 +117,7 @@ final class BridgeSession {
         if (error.isEmpty()) {
             ending.complete(new Ending(ExitCodes.OK, "session stopped (clean stop requested through the helper)"));
         } else {
-            ending.complete(new Ending(ExitCodes.SESSION_FAILED, "the tunnel stopped: " + error));
+            ending.complete(new Ending(ExitCodes.FAILURE, "the tunnel stopped: " + error));
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.tunnelhelper.netext.cli;
 
-import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
-import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
+import dev.tunnelhelper.cli.Cli;
+import dev.tunnelhelper.cli.SocketOptions;
+import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -12,15 +14,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "netext-bridge", mixinStandardHelpOptions = true, version = "netext-bridge 0.1.0",
         description = "Play the network extension: open a TUN device, hand it to the tunnel helper, apply its network settings.",
         subcommands = {StartCommand.class, StopCommand.class},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:stopped cleanly (or stop succeeded)", "1:start failed, tunnel died, or helper connection lost",
-            "2:usage error", "3:helper unavailable (not running, no socket)", "4:the helper answered with an error",
-            "5:local failure (TUN device, token file)", "130/143:ended by SIGINT/SIGTERM after stopping the session"})
+        footer = {"", "--state-dir, --socket and --timeout may also follow the subcommand."})
 public final class NetextBridgeMain implements Runnable {
     static final String LOGGING_CONFIG = "netext-bridge-logback.xml";
 
     @Spec
     CommandSpec spec;
+
+    // Given before the subcommand; each subcommand reads them through its own copies.
+    @Mixin
+    StateDirOption stateDir;
+    @Mixin
+    SocketOptions socket;
 
     public static void main(String[] args) {
         // Not logback.xml, so a test classpath with several of our jars does not pick a random one.
@@ -35,20 +40,8 @@ public final class NetextBridgeMain implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing required subcommand (start, stop)");
     }
 
+    /** The command tree with its error handling; tests run it in-process. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new NetextBridgeMain());
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof HelperUnavailableException u) {
-                commandLine.getErr().println("netext-bridge: " + u.getMessage());
-                return ExitCodes.HELPER_UNAVAILABLE;
-            }
-            if (e instanceof HelperErrorException h) {
-                commandLine.getErr().println("netext-bridge: the helper refused: " + h.code() + ": " + h.helperMessage());
-                return ExitCodes.HELPER_ERROR;
-            }
-            commandLine.getErr().println("netext-bridge: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return ExitCodes.SESSION_FAILED;
-        });
-        return cl;
+        return Cli.prepare(new CommandLine(new NetextBridgeMain()));
     }
 }

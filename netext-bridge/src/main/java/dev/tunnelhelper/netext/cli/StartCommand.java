@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.tunnelhelper.cli.DurationConverter;
+import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.SocketOptions;
+import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -17,7 +21,9 @@ import picocli.CommandLine.Option;
     "Everything applied is removed on exit."})
 final class StartCommand implements Callable<Integer> {
     @Mixin
-    ConnectionOptions connection;
+    StateDirOption stateDir;
+    @Mixin
+    SocketOptions socket;
 
     @Option(names = "--url", required = true, paramLabel = "U", description = "The deployment's access URL.")
     String url;
@@ -54,7 +60,7 @@ final class StartCommand implements Callable<Integer> {
             System.err.println("netext-bridge: cannot read the token: " + e.getMessage());
             return ExitCodes.LOCAL_FAILURE;
         }
-        BridgeSession session = new BridgeSession(connection.neSocket(), connection.timeout, startTimeout, stopTimeout);
+        BridgeSession session = new BridgeSession(socket.extensionSocket(stateDir), socket.timeout(), startTimeout, stopTimeout);
         return session.run(url, token, headers, tunName, new StartFlags(disableSignatureValidation, "", ""));
     }
 }

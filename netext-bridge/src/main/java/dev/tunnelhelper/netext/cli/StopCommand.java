@@ -5,6 +5,10 @@ import dev.tunnelhelper.netext.NetworkSettingsApplier;
 import dev.tunnelhelper.protocol.helper.Result;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.tunnelhelper.cli.DurationConverter;
+import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.SocketOptions;
+import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -12,7 +16,9 @@ import picocli.CommandLine.Option;
     "The netext-bridge that started it is told (CancelProvider), removes its settings and exits 0."})
 final class StopCommand implements Callable<Integer> {
     @Mixin
-    ConnectionOptions connection;
+    StateDirOption stateDir;
+    @Mixin
+    SocketOptions socket;
 
     @Option(names = "--stop-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "How long to wait for the helper to stop the tunnel (default: ${DEFAULT-VALUE}).")
@@ -20,12 +26,12 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ExtensionClient client = ExtensionClient.connect(connection.neSocket(), connection.timeout,
+        try (ExtensionClient client = ExtensionClient.connect(socket.extensionSocket(stateDir), socket.timeout(),
                 NetworkSettingsApplier.REFUSE, error -> { })) {
             Result r = client.stop(stopTimeout);
             if (!r.getSuccess()) {
                 System.err.println("netext-bridge: stop failed: " + r.getErrorMessage());
-                return ExitCodes.SESSION_FAILED;
+                return ExitCodes.FAILURE;
             }
             System.out.println("netext-bridge: session stopped");
             return ExitCodes.OK;

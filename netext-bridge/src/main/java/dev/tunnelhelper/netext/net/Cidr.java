@@ -32,6 +32,15 @@ public record Cidr(String address, int prefix, boolean ipv6) {
         return new Cidr(format(raw), prefix, ipv6);
     }
 
+    /** The address as Java's type; it is a literal, so no name lookup happens. */
+    public InetAddress inetAddress() {
+        try {
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a validated literal failed to parse: " + address, e);
+        }
+    }
+
     /** A dotted IPv4 mask as a prefix length; only contiguous masks exist for routing. */
     public static int prefixOfMask(String mask) throws SettingsApplyException {
         if (!IPV4.matcher(mask).matches()) {
@@ -73,7 +82,7 @@ public record Cidr(String address, int prefix, boolean ipv6) {
         }
     }
 
-    /** Java prints IPv6 uncompressed; {@code ip} prints it compressed, and we compare with its output. */
+    /** Java prints IPv6 uncompressed; people (and {@code ip}, {@code ifconfig}) read it compressed. */
     private static String compressIpv6(String full) {
         String[] groups = full.split(":");
         int bestStart = -1;

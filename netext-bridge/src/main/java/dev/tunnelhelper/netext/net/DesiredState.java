@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What an interface should look like for one merged settings message, in the tools' terms:
- * addresses and routes as {@link Cidr}s, MTU, DNS. Validation happens here, before any command
- * runs, so bad input fails the apply without touching the interface.
+ * What an interface should look like for one merged settings message:
+ * addresses and routes as {@link Cidr}s, MTU, DNS. Validation happens here, before any change
+ * is made, so bad input fails the apply without touching the interface.
  *
- * @param excludedRoutes kept only to warn about them: see {@link CommandNetworkApplier}
+ * @param excludedRoutes kept only to warn about them: see {@link InterfaceApplier}
  */
 public record DesiredState(Set<Cidr> addresses, Set<Cidr> routes, List<Cidr> excludedRoutes, int mtu, DNSSettings dns) {
 

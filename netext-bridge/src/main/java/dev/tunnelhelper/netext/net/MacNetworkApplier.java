@@ -6,10 +6,10 @@ package dev.tunnelhelper.netext.net;
  * hand needs {@code scutil} state we would have to own). Compiled here, never run: the project's
  * CI has no macOS runner for it yet.
  */
-public final class MacNetworkApplier extends CommandNetworkApplier {
+public final class MacNetworkApplier extends InterfaceApplier {
 
     public MacNetworkApplier(String ifname, CommandRunner runner) {
-        super(ifname, new MacDialect(), runner,
+        super(ifname, new CommandChanges(ifname, new MacDialect(), runner),
                 new DnsNotApplied("the macOS bridge does not configure DNS; a packet-tunnel extension does"));
     }
 

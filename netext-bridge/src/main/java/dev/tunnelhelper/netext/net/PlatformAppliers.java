@@ -7,7 +7,7 @@ public final class PlatformAppliers {
     private PlatformAppliers() {
     }
 
-    public static CommandNetworkApplier forInterface(String ifname) {
+    public static InterfaceApplier forInterface(String ifname) {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("mac") || os.contains("darwin")) {
             return MacNetworkApplier.forInterface(ifname);

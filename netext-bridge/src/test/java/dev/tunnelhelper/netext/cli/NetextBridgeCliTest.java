@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -39,6 +40,25 @@ class NetextBridgeCliTest {
         Run stop = run("stop", "--socket", dir.resolve("x.sock").toString());
         assertEquals(ExitCodes.HELPER_UNAVAILABLE, stop.code(), stop.err());
         assertTrue(stop.err().contains(dir.resolve("x.sock").toString()), stop.err());
+    }
+
+    @Test
+    void connectionOptionsWorkBeforeAndAfterTheSubcommand() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t\n");
+        String[][] invocations = {
+            {"--state-dir", dir.toString(), "--timeout", "2s", "stop"},
+            {"stop", "--state-dir", dir.toString(), "--timeout", "2s"},
+            {"--state-dir", dir.toString(), "start", "--url", "http://127.0.0.1:9", "--token-file", token.toString()},
+            {"start", "--url", "http://127.0.0.1:9", "--token-file", token.toString(), "--state-dir", dir.toString()},
+        };
+        for (String[] args : invocations) {
+            Run r = run(args);
+            assertEquals(ExitCodes.HELPER_UNAVAILABLE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains(dir.resolve("run/ne.sock").toString()), "the state dir was used: " + r.err());
+        }
+        Run socket = run("--socket", dir.resolve("y.sock").toString(), "stop", "--state-dir", dir.toString());
+        assertTrue(socket.err().contains(dir.resolve("y.sock").toString()), "--socket wins from either side: " + socket.err());
+        assertEquals(ExitCodes.USAGE, run("--json", "stop").code(), "netext-bridge has no JSON output");
     }
 
     @Test

@@ -1,20 +1,26 @@
 package dev.tunnelhelper.testbed.tunnel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
+import dev.tunnelhelper.shim.NetworkInterfaces;
 import dev.tunnelhelper.shim.TunDevice;
 import dev.tunnelhelper.shim.testing.RequiresRootAndTun;
+import dev.tunnelhelper.testbed.TestbedMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 @Timeout(60)
 class IcmpEchoTest {
@@ -32,14 +38,42 @@ class IcmpEchoTest {
                     Duration.ofSeconds(20));
             assertTrue(started.getStart().getSuccess(), started.getStart().getErrorMessage());
             // What the network extension does with the tunnel's settings, by hand.
-            run("ip", "addr", "add", "100.102.0.1/32", "dev", tun.name());
-            run("ip", "link", "set", tun.name(), "up");
-            run("ip", "route", "add", "100.102.0.0/16", "dev", tun.name());
+            NetworkInterfaces.replaceAddress(tun.name(), InetAddress.getByName("100.102.0.1"), 32);
+            NetworkInterfaces.setUp(tun.name(), true);
+            NetworkInterfaces.replaceRoute(tun.name(), InetAddress.getByName("100.102.0.0"), 16);
 
-            assertEquals(0, run("ping", "-c", "2", "-W", "2", PeerScenario.agentAddress(settings, 0, 0)), "agent answers through the tunnel");
-            assertEquals(0, run("ping", "-c", "1", "-W", "2", PeerScenario.agentAddress(settings, 1, 1)));
-            assertTrue(run("ping", "-c", "1", "-W", "1", "100.102.200.200") != 0, "an address that is not an agent stays silent");
+            // The kernel routes the requests into the TUN device; the reference tunnel answers on its fd.
+            String agent = PeerScenario.agentAddress(settings, 0, 0);
+            Ping first = ping("-c", "2", "-i", "0.2", "-W", "2", agent);
+            assertEquals(0, first.code(), "agent answers through the tunnel:\n" + first.out() + first.err());
+            assertTrue(first.out().startsWith("PING " + agent + " (" + agent + "): 56 data bytes\n"), first.out());
+            assertTrue(first.out().contains("64 bytes from " + agent + ": icmp_seq=1 ttl=64 time="), first.out());
+            assertTrue(first.out().contains("64 bytes from " + agent + ": icmp_seq=2 ttl=64 time="), first.out());
+            assertTrue(first.out().contains("--- " + agent + " ping statistics ---\n2 packets transmitted, 2 received, 0% packet loss\n"
+                    + "rtt min/avg/max = "), first.out());
+            assertEquals(0, ping("-c", "1", "-W", "2", PeerScenario.agentAddress(settings, 1, 1)).code());
+            Ping silent = ping("-c", "1", "-W", "1", "100.102.200.200");
+            assertEquals(1, silent.code(), "an address that is not an agent stays silent:\n" + silent.out());
+            assertTrue(silent.out().contains("1 packets transmitted, 0 received, 100% packet loss"), silent.out());
+            assertFalse(silent.out().contains("rtt"), silent.out());
         }
+    }
+
+    private record Ping(int code, String out, String err) {
+    }
+
+    /** {@code testbed ping}, in-process. */
+    private static Ping ping(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = TestbedMain.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "ping";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = cli.execute(all);
+        return new Ping(code, out.toString(), err.toString());
     }
 
     @Test
@@ -65,15 +99,5 @@ class IcmpEchoTest {
         assertEquals(0, IcmpResponder.checksum(reply, 0, 20), "IP header checksum verifies");
         assertEquals(0, IcmpResponder.checksum(reply, 20, 8), "ICMP checksum verifies");
         assertNull(IcmpResponder.echoReply(request, request.length, Set.of("100.102.9.9")), "unknown destination");
-    }
-
-    private static int run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-        if (p.exitValue() != 0 && !command[0].equals("ping")) {
-            throw new AssertionError(String.join(" ", command) + " failed: " + out);
-        }
-        return p.exitValue();
     }
 }

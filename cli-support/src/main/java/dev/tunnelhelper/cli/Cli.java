@@ -1,0 +1,67 @@
+package dev.tunnelhelper.cli;
+
+import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
+import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** What every program does with its command tree: the exit-code table, error mapping, shared options. */
+public final class Cli {
+    private Cli() {
+    }
+
+    /**
+     * Prepares {@code commandLine} (the program's top-level command): {@code --help} lists the
+     * shared exit codes; {@link HelperUnavailableException} exits 3 and {@link HelperErrorException}
+     * 4 with one line (no stack trace), anything else 1 with its message; a shared option given
+     * before a subcommand that does not take it is a usage error.
+     */
+    public static CommandLine prepare(CommandLine commandLine) {
+        String program = commandLine.getCommandName();
+        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(ExitCodes.table());
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            if (e instanceof HelperUnavailableException u) {
+                cl.getErr().println(program + ": " + u.getMessage());
+                return ExitCodes.HELPER_UNAVAILABLE;
+            }
+            if (e instanceof HelperErrorException h) {
+                cl.getErr().println(program + ": the helper refused: " + h.code() + ": " + h.helperMessage());
+                return ExitCodes.HELPER_ERROR;
+            }
+            cl.getErr().println(program + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return ExitCodes.FAILURE;
+        });
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        commandLine.setExecutionStrategy(parseResult -> {
+            rejectMisplacedOptions(parseResult);
+            return runLast.execute(parseResult);
+        });
+        return commandLine;
+    }
+
+    /** A top-level shared option must be one the chosen subcommand declares; otherwise it would be ignored. */
+    static void rejectMisplacedOptions(ParseResult top) {
+        ParseResult leaf = top;
+        while (leaf.subcommand() != null) {
+            leaf = leaf.subcommand();
+        }
+        if (leaf == top) {
+            return;
+        }
+        CommandSpec target = leaf.commandSpec();
+        List<OptionSpec> matched = top.matchedOptions();
+        for (OptionSpec option : matched) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            if (target.findOption(option.longestName()) == null) {
+                throw new ParameterException(leaf.commandSpec().commandLine(), "option '" + option.longestName()
+                        + "' does not apply to '" + target.qualifiedName() + "'");
+            }
+        }
+    }
+}
