@@ -43,15 +43,16 @@ final class HelperProcesses implements AutoCloseable {
         return p;
     }
 
-    /** Runs {@code tunnel-helper ARGS} to completion (at most a minute). */
+    /** Runs {@code tunnel-helper ARGS} to completion; one still running after a minute is a failure, not a hang. */
     Finished run(String... args) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
+        Path out = dir.resolve("run-" + System.nanoTime() + ".out");
+        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         started.add(p);
-        String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError("tunnel-helper " + String.join(" ", args) + " did not finish: " + output);
+            p.destroyForcibly();
+            throw new AssertionError("tunnel-helper " + String.join(" ", args) + " did not finish: " + Files.readString(out));
         }
-        return new Finished(p.exitValue(), output);
+        return new Finished(p.exitValue(), Files.readString(out));
     }
 
     private static List<String> command(String... args) {
