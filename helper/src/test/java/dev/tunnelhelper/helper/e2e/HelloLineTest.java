@@ -97,7 +97,7 @@ class HelloLineTest {
             assertEquals("tunnelhelper helper 1.0", c.readLine());
             assertTrue(c.endsWithoutMore(), "closed by the helper");
             long waited = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(waited >= 4_500, "closed by the deadline, not for another reason, after " + waited + " ms");
+            assertTrue(waited >= 4_500 && waited < 8_000, "closed at the 5 s deadline, not before or long after: " + waited + " ms");
         }
         assertEquals("handshake timed out after 5000 ms waiting for the peer's header", loggedReason());
     }
