@@ -17,7 +17,7 @@
 #define TH_EXITED 0
 #define TH_SIGNALED 1
 
-TH_EXPORT int th_spawn(const char *path, const char *const argv[], const char *const envp[],
+TH_EXPORT int th_spawn(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
                        const int *child_fds, const int *parent_fds, int nmap,
                        int stdout_fd, int stderr_fd, char *err, size_t errlen);
 TH_EXPORT int th_wait(int pid, long timeout_ms, int *kind, int *value, char *err, size_t errlen);
@@ -36,6 +36,12 @@ TH_EXPORT long th_write(int fd, const void *buf, size_t len, char *err, size_t e
 /* 1 when fd is readable (or at EOF/error), 0 on timeout; timeout_ms < 0 waits forever. */
 TH_EXPORT int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen);
+/* One recvmsg of up to len bytes from a socket, with the descriptors (SCM_RIGHTS) that travel
+ * with those bytes: at most max_fds of them land in fds[] (count in *nfds), close-on-exec.
+ * More than max_fds, or control data the kernel had to truncate, is -EPROTO with every
+ * received descriptor already closed. Returns the byte count (0 = end of stream). */
+TH_EXPORT long th_recv_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nfds,
+                           char *err, size_t errlen);
 
 /* ICMP echo (shim_icmp.c). Socket kinds for th_icmp_open's mode and *kind_out. */
 #define TH_ICMP_AUTO 0

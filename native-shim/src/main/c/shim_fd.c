@@ -7,7 +7,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+/* Room for more descriptors than one message can carry (Linux caps SCM_RIGHTS at 253 per
+ * message, SCM_MAX_FD), so the kernel never has to truncate: whatever arrives is seen here and
+ * either handed over or closed. Anything that still truncates (another OS) is refused. */
+#define TH_RECV_FD_ROOM 512
 
 int th_set_cloexec(int fd, int on, char *err, size_t errlen) {
     int flags = fcntl(fd, F_GETFD);
@@ -92,4 +99,57 @@ int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen) {
 /* POLLERR/POLLHUP count as ready: the following write then reports EPIPE instead of hanging. */
 int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen) {
     return wait_for(fd, POLLOUT, timeout_ms, err, errlen);
+}
+
+static void close_all(const int *fds, int n) {
+    for (int i = 0; i < n; i++) close(fds[i]);
+}
+
+long th_recv_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nfds, char *err, size_t errlen) {
+    *nfds = 0;
+    union {
+        struct cmsghdr align;
+        char bytes[CMSG_SPACE(TH_RECV_FD_ROOM * sizeof(int))];
+    } control;
+    struct iovec iov = {.iov_base = buf, .iov_len = len};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    int flags = 0;
+#ifdef MSG_CMSG_CLOEXEC
+    flags |= MSG_CMSG_CLOEXEC;
+#endif
+    ssize_t n;
+    do {
+        n = recvmsg(sock, &msg, flags);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return th_fail(err, errlen, errno, "recvmsg fd %d", sock);
+
+    int received[TH_RECV_FD_ROOM];
+    int count = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        size_t payload = c->cmsg_len - CMSG_LEN(0);
+        int here = (int)(payload / sizeof(int));
+        for (int i = 0; i < here && count < TH_RECV_FD_ROOM; i++) {
+            memcpy(&received[count++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+        }
+    }
+#ifndef MSG_CMSG_CLOEXEC
+    for (int i = 0; i < count; i++) fcntl(received[i], F_SETFD, FD_CLOEXEC);
+#endif
+    if (msg.msg_flags & MSG_CTRUNC) {
+        close_all(received, count);
+        return th_fail(err, errlen, EPROTO, "the descriptors sent with one message did not fit (%d received, all closed)", count);
+    }
+    if (count > max_fds) {
+        close_all(received, count);
+        return th_fail(err, errlen, EPROTO, "%d file descriptors sent with one message; at most %d (all closed)", count, max_fds);
+    }
+    memcpy(fds, received, (size_t)count * sizeof(int));
+    *nfds = count;
+    return (long)n;
 }

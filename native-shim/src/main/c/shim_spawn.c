@@ -1,6 +1,6 @@
-/* posix_spawn with an exact fd map, a fresh session and default signal state. */
+/* posix_spawn with an exact fd map, a fresh session, default signal state and a given working directory. */
 #ifdef __linux__
-#define _GNU_SOURCE /* posix_spawn_file_actions_addclosefrom_np, POSIX_SPAWN_SETSID */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addclosefrom_np, _addchdir_np, POSIX_SPAWN_SETSID */
 #endif
 #include "shim.h"
 
@@ -21,6 +21,12 @@
 
 #if !defined(__APPLE__) && !defined(POSIX_SPAWN_SETSID)
 #error "POSIX_SPAWN_SETSID is required (glibc >= 2.26): a setsid() in a fork child is what posix_spawn exists to avoid"
+#endif
+
+/* The child must never start in whatever directory the helper happens to run in: that could
+ * be one a user can write, and relative paths in the child would resolve there. */
+#if defined(__GLIBC__) && (__GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 29))
+#error "posix_spawn_file_actions_addchdir_np is required (glibc >= 2.29)"
 #endif
 
 struct spawn_state {
@@ -148,11 +154,14 @@ static int set_attributes(struct spawn_state *s, char *err, size_t errlen) {
     return 0;
 }
 
-int th_spawn(const char *path, const char *const argv[], const char *const envp[],
+int th_spawn(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
              const int *child_fds, const int *parent_fds, int nmap,
              int stdout_fd, int stderr_fd, char *err, size_t errlen) {
     if (path == NULL || path[0] != '/') {
         return th_fail(err, errlen, EINVAL, "executable path must be absolute: %s", path == NULL ? "(null)" : path);
+    }
+    if (cwd == NULL || cwd[0] != '/') {
+        return th_fail(err, errlen, EINVAL, "working directory must be absolute: %s", cwd == NULL ? "(null)" : cwd);
     }
     if (argv == NULL || argv[0] == NULL) return th_fail(err, errlen, EINVAL, "argv must hold at least argv[0]");
     if (envp == NULL) return th_fail(err, errlen, EINVAL, "envp must not be NULL");
@@ -173,6 +182,12 @@ int th_spawn(const char *path, const char *const argv[], const char *const envp[
         return th_fail(err, errlen, rc, "posix_spawnattr_init");
     }
     s.attr_ready = 1;
+    /* First action: a directory that cannot be entered fails the spawn (posix_spawn reports it). */
+    rc = posix_spawn_file_actions_addchdir_np(&s.actions, cwd);
+    if (rc != 0) {
+        spawn_state_destroy(&s);
+        return th_fail(err, errlen, rc, "posix_spawn_file_actions_addchdir_np %s", cwd);
+    }
     rc = add_fd_actions(&s, child_fds, parent_fds, nmap, stdout_fd, stderr_fd, err, errlen);
     if (rc == 0) rc = set_attributes(&s, err, errlen);
     if (rc < 0) {

@@ -1,5 +1,5 @@
 /* A stand-in tunnel binary that reports what it inherited: its fds (with their targets),
- * its environment and argv, into REPORT (baked in at compile time), then exits.
+ * its working directory, its environment and argv, into REPORT (baked in at compile time), then exits.
  * `version --output=json` answers like the real binary so the helper's probe passes. */
 #include <dirent.h>
 #include <stdio.h>
@@ -32,6 +32,8 @@ int main(int argc, char **argv) {
     FILE *out = fopen(REPORT, "w");
     if (!out) return 3;
     fputs(lines, out);
+    char cwd[4096];
+    fprintf(out, "cwd %s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
     for (char **v = environ; *v; v++) fprintf(out, "env %s\n", *v);
     for (int i = 0; i < argc; i++) fprintf(out, "arg %s\n", argv[i]);
     fclose(out);

@@ -6,6 +6,7 @@ import dev.tunnelhelper.helper.binary.VerificationSettings;
 import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AccessPolicy;
+import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointCarrier;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
@@ -24,12 +25,11 @@ import dev.tunnelhelper.helper.endpoint.GroupDirectory;
 import dev.tunnelhelper.helper.session.AppBroadcast;
 import dev.tunnelhelper.helper.session.SessionManager;
 import dev.tunnelhelper.helper.session.SessionSettings;
+import dev.tunnelhelper.protocol.trust.PathTrust;
 import java.io.IOException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -61,34 +61,34 @@ public final class HelperDaemon implements AutoCloseable {
     }
 
     /**
-     * Creates the directories and starts listening on both endpoints, over XPC when this is macOS
-     * and the config names the Mach services, else over Unix sockets.
+     * Checks (and creates what is missing of) the directories and files it uses, then starts
+     * listening on both endpoints, over XPC when this is macOS and the config names the Mach
+     * services, else over Unix sockets.
      */
     public void start() throws IOException, ConfigException {
         boolean xpc = XpcCarrier.selected(NativePlatform.current(), config);
         if (!xpc && config.xpc() != null) {
             log.warn("the \"xpc\" config section is ignored: XPC exists only on macOS; using Unix sockets");
         }
-        prepareDirectory(paths.binaryDirectory());
-        Path ownedDirectory = paths.binaryDirectory();
-        if (!xpc) {
-            prepareDirectory(paths.socketDirectory());
-            ownedDirectory = paths.socketDirectory();
-        }
-        long helperUid = (Integer) Files.getAttribute(ownedDirectory, "unix:uid");
+        PathTrust trust = PathTrust.forThisProcess();
+        new TrustedLayout(trust).prepare(paths, config, !xpc);
+        long helperUid = trust.trustedUid();
         EndpointCarrier carrier = xpc ? new XpcCarrier(config.xpc())
                 : new UnixSocketCarrier(paths.appSocket(), paths.extensionSocket(), socketGroup());
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
         AccessPolicy extensionPolicy = AccessPolicy.extension(helperUid);
         AccessPolicy appPolicy = appPolicy(helperUid);
+        ConnectionLimits limits = ConnectionLimits.of(Duration.ofSeconds(config.connections().idleTimeoutSeconds()),
+                config.connections().maxPerUser(), helperUid);
         var extension = new EndpointSpec<>("network-extension", Endpoints.Kind.EXTENSION,
                 ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION,
                 e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                extensionPolicy::refusal, EndpointConnections.extensionConnections(sessions, settingsTimeout));
+                extensionPolicy::refusal, EndpointConnections.extensionConnections(sessions, settingsTimeout), limits);
         var app = new EndpointSpec<>("app", Endpoints.Kind.APP,
                 AppMessage.parser(), Endpoints.HELPER_APP,
                 e -> HelperAppMessage.newBuilder().setError(e).build(),
-                appPolicy::refusal, EndpointConnections.appConnections(sessions, broadcast, config.subscriberQueueDepth(), HelperVersion.get()));
+                appPolicy::refusal, EndpointConnections.appConnections(sessions, broadcast, config.subscriberQueueDepth(), HelperVersion.get()),
+                limits);
         extensionEndpoint = carrier.listen(extension);
         try {
             appEndpoint = carrier.listen(app);
@@ -121,6 +121,11 @@ public final class HelperDaemon implements AutoCloseable {
 
     public HelperPaths paths() {
         return paths;
+    }
+
+    /** Completes once neither endpoint has a connection open, refused ones still lingering included. */
+    public java.util.concurrent.CompletableFuture<Void> connectionsDrained() {
+        return java.util.concurrent.CompletableFuture.allOf(appEndpoint.drained(), extensionEndpoint.drained());
     }
 
     /** Stops a running session, closes the listeners and removes the socket files (if any). */
@@ -181,12 +186,6 @@ public final class HelperDaemon implements AutoCloseable {
         } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
             throw new ConfigException("appAccess.socketGroup: no group named \"" + name + "\"");
         }
-    }
-
-    /** Root-owned (or the helper user's, unprivileged) and 0755: others may reach the sockets, not replace them. */
-    private static void prepareDirectory(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     static String deviceOs() {

@@ -24,17 +24,24 @@ public record HelperSetup(HelperPaths paths, HelperConfig config) {
         return config.withVerification(config.verification().withEd25519Keys(all));
     }
 
+    /** The config file {@code --config} and {@code --state-dir} select. */
+    public static Path configFile(Path configFile, Path stateDir) {
+        if (configFile != null) {
+            return configFile;
+        }
+        return stateDir != null ? HelperPaths.underStateDir(stateDir).config() : HelperPaths.DEFAULT_CONFIG;
+    }
+
     public static HelperSetup load(Path configFile, Path stateDir) throws ConfigException {
+        Path file = configFile(configFile, stateDir);
         if (stateDir != null) {
             HelperPaths under = HelperPaths.underStateDir(stateDir);
-            Path file = configFile != null ? configFile : under.config();
             HelperConfig config = ConfigLoader.load(file, configFile == null)
                     .withDirectories(under.socketDirectory().toString(), under.binaryDirectory().toString(),
                             under.logDirectory().toString());
             return new HelperSetup(new HelperPaths(file, under.socketDirectory(), under.binaryDirectory(), under.logDirectory()),
                     config);
         }
-        Path file = configFile != null ? configFile : HelperPaths.DEFAULT_CONFIG;
         HelperConfig config = ConfigLoader.load(file, configFile == null);
         return new HelperSetup(HelperPaths.fromConfig(file, config), config);
     }

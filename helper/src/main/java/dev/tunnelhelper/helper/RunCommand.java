@@ -4,7 +4,10 @@ import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AlreadyRunningException;
-import java.nio.file.Files;
+import dev.tunnelhelper.helper.xpc.XpcCarrier;
+import dev.tunnelhelper.protocol.trust.PathTrust;
+import dev.tunnelhelper.protocol.trust.UntrustedPathException;
+import dev.tunnelhelper.shim.NativePlatform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +50,22 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HelperPaths paths;
         HelperConfig config;
+        TrustedLayout layout = new TrustedLayout(PathTrust.forThisProcess());
         try {
-            HelperSetup setup = HelperSetup.load(configFile, stateDirOption.stateDir().orElse(null));
+            Path state = stateDirOption.stateDir().orElse(null);
+            layout.checkConfigSource(state, HelperSetup.configFile(configFile, state));
+            HelperSetup setup = HelperSetup.load(configFile, state);
             paths = setup.paths();
             config = setup.config();
             config = applyFlags(config);
             ConfigLoader.validate(config, "command line");
-        } catch (ConfigException e) {
+            layout.prepare(paths, config, !XpcCarrier.selected(NativePlatform.current(), config));
+        } catch (ConfigException | UntrustedPathException e) {
             System.err.println("tunnel-helper: " + e.getMessage());
             return ExitCodes.USAGE;
         }
 
-        Files.createDirectories(paths.logDirectory());
-        LogFile.use(paths.logDirectory().resolve("helper.log"));
+        LogFile.use(paths.logDirectory().resolve(TrustedLayout.LOG_FILE));
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         HelperConfig.Verification v = config.verification();
         if (v.ed25519PublicKeys().isEmpty() && v.pinnedSha256().isEmpty() && !v.macCodeSignature()) {

@@ -65,6 +65,7 @@ final class StatusCommand implements Callable<Integer> {
                     out.put("access_url", s.getAccessUrl());
                     out.put("server_version", s.getServerVersion());
                     out.put("tunnel_protocol_version", s.getTunnelProtocolVersion());
+                    out.put("helper_threads", s.getHelperThreads());
                     exit = ExitCodes.OK;
                 }
             } catch (java.io.IOException e) {

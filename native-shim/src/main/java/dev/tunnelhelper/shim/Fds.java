@@ -13,6 +13,9 @@ import java.io.OutputStream;
  * description for pipes, so closing it would not close the original.
  */
 public final class Fds {
+    /** What {@code th_recv_fds} reports for refused descriptors; the number differs by OS. */
+    private static final int EPROTO = NativePlatform.current().isMac() ? 100 : 71;
+
     private Fds() {
     }
 
@@ -69,6 +72,39 @@ public final class Fds {
     public static boolean waitWritable(int fd, java.time.Duration timeout) {
         ErrorBuffer err = new ErrorBuffer();
         return err.check(lib().th_wait_writable(fd, timeout.toMillis(), err.bytes, err.size())) == 1;
+    }
+
+    /** What one {@link #receive} read: the bytes, and the descriptors that came with them (the caller owns them). */
+    public record Received(int bytes, java.util.List<OwnedFd> fds) {
+        public Received {
+            fds = java.util.List.copyOf(fds);
+        }
+    }
+
+    /**
+     * One {@code recvmsg} of up to {@code len} bytes from the socket {@code fd} into {@code buf},
+     * with the descriptors ({@code SCM_RIGHTS}) that travel with those bytes, received into room
+     * for more than one message can carry, so the kernel never drops any silently.
+     *
+     * @return 0 bytes at end of stream
+     * @throws RefusedDescriptorsException more than {@code maxFds} descriptors arrived, or the
+     *         control data was truncated: every one of them has been closed already
+     */
+    public static Received receive(int fd, byte[] buf, int len, int maxFds) {
+        java.util.Objects.checkFromIndexSize(0, len, buf.length);
+        int[] fds = new int[Math.max(1, maxFds)];
+        int[] count = new int[1];
+        ErrorBuffer err = new ErrorBuffer();
+        long result = lib().th_recv_fds(fd, buf, len, fds, maxFds, count, err.bytes, err.size());
+        if (result == -EPROTO) {
+            throw new RefusedDescriptorsException(err.text());
+        }
+        int n = (int) err.check(result);
+        java.util.List<OwnedFd> owned = new java.util.ArrayList<>(count[0]);
+        for (int i = 0; i < count[0]; i++) {
+            owned.add(OwnedFd.adopt(fds[i]));
+        }
+        return new Received(n, owned);
     }
 
     /**

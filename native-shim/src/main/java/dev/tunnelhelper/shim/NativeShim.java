@@ -82,7 +82,7 @@ public final class NativeShim {
         }
         ErrorBuffer err = new ErrorBuffer();
         int pid = err.check(library.th_spawn(spec.executable().toString(), spec.argv().toArray(String[]::new),
-                spec.envp(), child, parent, n, spec.stdoutFd(), spec.stderrFd(), err.bytes, err.size()));
+                spec.envp(), spec.workingDirectory().toString(), child, parent, n, spec.stdoutFd(), spec.stderrFd(), err.bytes, err.size()));
         return new ChildProcess(library, pid);
     }
 

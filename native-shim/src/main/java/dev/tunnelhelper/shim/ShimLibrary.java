@@ -16,7 +16,7 @@ import com.sun.jna.ptr.PointerByReference;
 interface ShimLibrary extends Library {
     int th_capabilities();
 
-    int th_spawn(String path, String[] argv, String[] envp, int[] childFds, int[] parentFds, int nmap,
+    int th_spawn(String path, String[] argv, String[] envp, String cwd, int[] childFds, int[] parentFds, int nmap,
                  int stdoutFd, int stderrFd, byte[] err, long errlen);
 
     int th_wait(int pid, long timeoutMs, int[] kind, int[] value, byte[] err, long errlen);
@@ -44,6 +44,8 @@ interface ShimLibrary extends Library {
     int th_wait_readable(int fd, long timeoutMs, byte[] err, long errlen);
 
     int th_wait_writable(int fd, long timeoutMs, byte[] err, long errlen);
+
+    long th_recv_fds(int sock, byte[] buf, long len, int[] fds, int maxFds, int[] nfds, byte[] err, long errlen);
 
     // ---- ICMP echo ----
 

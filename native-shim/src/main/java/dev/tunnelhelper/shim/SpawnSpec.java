@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * What a child gets: exactly argv, exactly env (nothing inherited), stdin from /dev/null,
  * stdout/stderr from the given parent fds (or /dev/null when -1), and each fd-map entry
  * (child fd &lt;- parent fd). Every other descriptor is closed in the child. Parent fds are
- * only read at spawn time; the caller keeps owning them.
+ * only read at spawn time; the caller keeps owning them. The child starts in {@code /} unless
+ * another working directory is given: never in whatever directory the parent runs in.
  */
 public final class SpawnSpec {
     private final Path executable;
@@ -23,6 +24,7 @@ public final class SpawnSpec {
     private final SortedMap<Integer, Integer> fdMap;
     private final int stdoutFd;
     private final int stderrFd;
+    private final Path workingDirectory;
 
     private SpawnSpec(Builder b) {
         this.executable = b.executable;
@@ -31,6 +33,7 @@ public final class SpawnSpec {
         this.fdMap = Collections.unmodifiableSortedMap(new TreeMap<>(b.fdMap));
         this.stdoutFd = b.stdoutFd;
         this.stderrFd = b.stderrFd;
+        this.workingDirectory = b.workingDirectory;
     }
 
     /** argv[0] defaults to the executable path; {@link Builder#args} appends the rest. */
@@ -63,6 +66,11 @@ public final class SpawnSpec {
         return stderrFd;
     }
 
+    /** Where the child starts: {@code /} by default. */
+    public Path workingDirectory() {
+        return workingDirectory;
+    }
+
     String[] envp() {
         return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
@@ -74,6 +82,7 @@ public final class SpawnSpec {
         private final Map<Integer, Integer> fdMap = new TreeMap<>();
         private int stdoutFd = -1;
         private int stderrFd = -1;
+        private Path workingDirectory = Path.of("/");
 
         private Builder(Path executable) {
             Objects.requireNonNull(executable, "executable");
@@ -138,6 +147,16 @@ public final class SpawnSpec {
         /** -1 means /dev/null. */
         public Builder stderr(int parentFd) {
             this.stderrFd = parentFd;
+            return this;
+        }
+
+        /** The child's working directory (absolute); {@code /} when not set. */
+        public Builder workingDirectory(Path dir) {
+            Objects.requireNonNull(dir, "dir");
+            if (!dir.isAbsolute()) {
+                throw new IllegalArgumentException("working directory must be an absolute path: " + dir);
+            }
+            this.workingDirectory = dir;
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 
 /**
  * The CoderVPN handshake (PROTOCOL-FACTS §1.1): each side writes {@code codervpn <role> <versions>\n}
@@ -72,17 +73,17 @@ public final class Handshake {
         return negotiate(peerLine);
     }
 
-    /** Validates the peer's line (without its newline) and negotiates. */
-    HandshakeResult negotiate(String line) throws HandshakeException {
+    /** Validates the peer's line (without its newline) and negotiates; for callers that read the line themselves. */
+    public HandshakeResult negotiate(String line) throws HandshakeException {
         String[] parts = line.split(" ", -1);
         if (parts.length != 3) {
-            throw new HandshakeException("malformed header \"" + printable(line) + "\": expected 3 space-separated parts, got " + parts.length);
+            throw new HandshakeException("malformed header \"" + PeerText.of(line) + "\": expected 3 space-separated parts, got " + parts.length);
         }
         if (!preamble.equals(parts[0])) {
-            throw new HandshakeException("bad preamble: expected " + preamble + ", got " + printable(parts[0]));
+            throw new HandshakeException("bad preamble: expected " + preamble + ", got " + PeerText.of(parts[0]));
         }
         if (!expectedPeerRole.equals(parts[1])) {
-            throw new HandshakeException("wrong role: expected " + expectedPeerRole + ", got " + printable(parts[1]));
+            throw new HandshakeException("wrong role: expected " + expectedPeerRole + ", got " + PeerText.of(parts[1]));
         }
         VersionList theirs;
         try {
@@ -96,18 +97,22 @@ public final class Handshake {
     }
 
     private static String readLine(InputStream in) throws IOException {
-        byte[] buf = new byte[MAX_HEADER_BYTES];
-        for (int n = 0; n < MAX_HEADER_BYTES; n++) {
+        HeaderLine line = new HeaderLine();
+        while (true) {
             int b = in.read();
             if (b < 0) {
-                throw new HandshakeException("stream ended after " + n + " header bytes, before the newline");
+                throw endedEarly(line.length());
             }
-            if (b == '\n') {
-                return new String(buf, 0, n, StandardCharsets.US_ASCII);
+            String complete = line.add((byte) b);
+            if (complete != null) {
+                return complete;
             }
-            buf[n] = (byte) b;
         }
-        throw new HandshakeException("header is " + MAX_HEADER_BYTES + " bytes or more without a newline");
+    }
+
+    /** The peer closed the stream after {@code bytes} bytes of its line. */
+    public static HandshakeException endedEarly(int bytes) {
+        return new HandshakeException("stream ended after " + bytes + " header bytes, before the newline");
     }
 
     private <T> T await(CompletableFuture<T> future, long deadlineNanos, Closeable abort, String what) throws IOException {
@@ -133,26 +138,21 @@ public final class Handshake {
         T run() throws IOException;
     }
 
-    /** One short-lived daemon thread per direction: the handshake happens once per tunnel. */
+    /**
+     * One short-lived daemon thread per direction: the handshake happens once per tunnel or
+     * client connection. (The helper's endpoints read their clients' lines without a thread
+     * each: see {@link HeaderLine}.)
+     */
     private static <T> CompletableFuture<T> runAsync(String name, IoTask<T> task) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
+        NamedThreads.start(name, () -> {
             try {
                 future.complete(task.run());
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
+        });
         return future;
     }
 
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
-        }
-        return sb.toString();
-    }
 }

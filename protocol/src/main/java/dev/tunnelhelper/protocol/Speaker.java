@@ -219,6 +219,8 @@ public final class Speaker<S, R> implements AutoCloseable {
     private void route(Inbound<R> inbound) throws InterruptedException {
         RPC ids = rpc.rpcOf(inbound.message());
         if (ids.getResponseTo() != 0) {
+            // No reply of ours carries descriptors, and nobody would own them.
+            FileDescriptors.closeQuietly(inbound.fds());
             CompletableFuture<R> waiter = pending.remove(ids.getResponseTo());
             if (waiter == null) {
                 log.warn("{}: dropping reply to unknown request id {}", name, ids.getResponseTo());

@@ -1,6 +1,9 @@
 package dev.tunnelhelper.helper.binary;
 
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
+import dev.tunnelhelper.protocol.trust.PathTrust;
+import dev.tunnelhelper.protocol.trust.TrustProblem;
+import dev.tunnelhelper.protocol.trust.UntrustedPathException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -13,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -21,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The directory binaries are stored in and executed from. Whatever is in it runs as root, so
- * it must be owned by root (or, when the helper runs unprivileged, by the helper's own uid) and
- * writable by nobody else, and the same holds for every directory above it (a sticky directory
- * such as /tmp is tolerated: others cannot rename entries they do not own there).
+ * it must be trusted by {@link PathTrust} (the one StrictModes rule of the project): owned by root
+ * (or, when the helper runs unprivileged, by the helper's own uid), writable by nobody else, no
+ * symbolic link, and the same for every directory above it (a sticky directory such as /tmp is
+ * tolerated: others cannot rename entries they do not own there).
  * All writes go to fresh temp files (O_EXCL, no symlink following) that are renamed into place,
  * so a symlink planted at the destination is replaced, never written through.
  */
@@ -31,62 +34,35 @@ final class BinaryDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(BinaryDirectory.class);
     private static final String TEMP_MARKER = ".download-";
-    private static final int GROUP_OR_OTHER_WRITE = 0022;
-    private static final int STICKY = 01000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
-    private final int ownerUid;
+    private final PathTrust trust;
 
-    private BinaryDirectory(Path dir, int ownerUid) {
+    private BinaryDirectory(Path dir, PathTrust trust) {
         this.dir = dir;
-        this.ownerUid = ownerUid;
+        this.trust = trust;
     }
 
-    /** Creates the directory if missing (0755), then refuses it unless it is safe to execute from. */
+    /**
+     * Creates the directory if missing (0755, only inside directories already trusted), then
+     * refuses it unless it is safe to execute from. Nothing that already exists is chmodded.
+     */
     static BinaryDirectory open(Path configured, int ownerUid) throws AcquisitionException {
+        PathTrust trust = PathTrust.forUid(ownerUid);
         Path real;
         try {
-            if (!Files.exists(configured, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(configured,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            }
+            trust.createDirectories(configured, "rwxr-xr-x", "binary directory");
+            // Trusted all the way down, so resolving the links above it (macOS /var) cannot be steered by anyone else.
             real = configured.toRealPath();
+        } catch (UntrustedPathException e) {
+            throw storage(e.getMessage(), e);
         } catch (IOException e) {
-            throw storage("cannot create or resolve the binary directory " + configured + ": " + e.getMessage(), e);
+            throw storage("cannot resolve the binary directory " + configured + ": " + e.getMessage(), e);
         }
-        if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw storage("binary directory " + configured + " is not a directory", null);
-        }
-        checkOwnedAndPrivate(real, ownerUid, "binary directory", false);
-        for (Path ancestor = real.getParent(); ancestor != null; ancestor = ancestor.getParent()) {
-            checkOwnedAndPrivate(ancestor, ownerUid, "directory above the binary directory", true);
-        }
-        BinaryDirectory directory = new BinaryDirectory(real, ownerUid);
+        BinaryDirectory directory = new BinaryDirectory(real, trust);
         directory.removeStaleTempFiles();
         return directory;
-    }
-
-    private static void checkOwnedAndPrivate(Path path, int ownerUid, String what, boolean stickyAllowed)
-            throws AcquisitionException {
-        Map<String, Object> attributes;
-        try {
-            attributes = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw storage("cannot read the owner and mode of " + what + " " + path + ": " + e.getMessage(), e);
-        }
-        int uid = (Integer) attributes.get("uid");
-        int mode = (Integer) attributes.get("mode");
-        if (uid != 0 && uid != ownerUid) {
-            throw storage("refusing to use " + what + " " + path + ": it is owned by uid " + uid + ", not by "
-                    + (ownerUid == 0 ? "root" : "root or uid " + ownerUid) + "; anyone who owns it can swap "
-                    + "the binary the helper runs", null);
-        }
-        boolean sticky = (mode & STICKY) != 0;
-        if ((mode & GROUP_OR_OTHER_WRITE) != 0 && !(stickyAllowed && sticky)) {
-            throw storage(String.format("refusing to use %s %s: it is writable by group or others (mode %04o);"
-                    + " fix it with chmod go-w %s", what, path, mode & 07777, path), null);
-        }
     }
 
     Path path() {
@@ -114,21 +90,13 @@ final class BinaryDirectory {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        try {
-            Map<String, Object> a = Files.readAttributes(path, "unix:uid,mode,isRegularFile", LinkOption.NOFOLLOW_LINKS);
-            boolean regular = (Boolean) a.get("isRegularFile");
-            int uid = (Integer) a.get("uid");
-            int mode = (Integer) a.get("mode");
-            if (!regular || (uid != 0 && uid != ownerUid) || (mode & GROUP_OR_OTHER_WRITE) != 0) {
-                log.atWarn().setMessage("ignoring untrustworthy file at the binary path; it will be replaced")
-                        .addKeyValue("path", path).addKeyValue("regularFile", regular).addKeyValue("uid", uid)
-                        .addKeyValue("mode", String.format("%04o", mode & 07777)).log();
-                return Optional.empty();
-            }
-            return Optional.of(path);
-        } catch (IOException e) {
-            throw storage("cannot inspect " + path + ": " + e.getMessage(), e);
+        Optional<TrustProblem> problem = trust.inspect(path, PathTrust.Kind.FILE);
+        if (problem.isPresent()) {
+            log.atWarn().setMessage("ignoring untrustworthy file at the binary path; it will be replaced")
+                    .addKeyValue("path", path).addKeyValue("problem", problem.get().describe()).log();
+            return Optional.empty();
         }
+        return Optional.of(path);
     }
 
     /** A new, empty, owner-only temp file next to the binary's final path. */

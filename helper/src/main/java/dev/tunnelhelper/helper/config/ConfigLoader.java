@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,6 +86,11 @@ public final class ConfigLoader {
         require(t.handshakeTimeoutMillis() > 0 && t.startTimeoutMillis() > 0 && t.stopTimeoutMillis() > 0
                 && t.killGraceMillis() > 0 && t.rpcTimeoutMillis() > 0 && t.networkSettingsTimeoutMillis() > 0,
                 source, "tunnel", "every timeout must be positive");
+        require(c.connections().idleTimeoutSeconds() > 0, source, "connections.idleTimeoutSeconds", "must be positive");
+        int forOthers = ConnectionLimits.PER_ENDPOINT - ConnectionLimits.RESERVED;
+        require(c.connections().maxPerUser() >= 1 && c.connections().maxPerUser() <= forOthers, source, "connections.maxPerUser",
+                "must be between 1 and " + forOthers + " (the connections an endpoint has for users other than root), got "
+                        + c.connections().maxPerUser());
         for (Long uid : c.appAccess().allowedUids()) {
             require(uid != null && uid >= 0, source, "appAccess.allowedUids", "uids are non-negative numbers");
         }

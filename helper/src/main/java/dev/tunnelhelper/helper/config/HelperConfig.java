@@ -22,7 +22,8 @@ public record HelperConfig(
         int subscriberQueueDepth,
         String deviceId,
         Xpc xpc,
-        LaunchdSettings macos) {
+        LaunchdSettings macos,
+        Connections connections) {
 
     public static final String LINUX_SOCKET_DIRECTORY = EndpointSockets.DEFAULT_DIRECTORY.toString();
     public static final String LINUX_BINARY_DIRECTORY = "/var/lib/tunnel-helper";
@@ -41,7 +42,8 @@ public record HelperConfig(
             @JsonProperty("subscriberQueueDepth") Integer subscriberQueueDepth,
             @JsonProperty("deviceId") String deviceId,
             @JsonProperty("xpc") Xpc xpc,
-            @JsonProperty("macos") LaunchdSettings macos) {
+            @JsonProperty("macos") LaunchdSettings macos,
+            @JsonProperty("connections") Connections connections) {
         this(socketDirectory == null ? LINUX_SOCKET_DIRECTORY : socketDirectory,
                 binaryDirectory == null ? LINUX_BINARY_DIRECTORY : binaryDirectory,
                 logDirectory == null ? LINUX_LOG_DIRECTORY : logDirectory,
@@ -53,11 +55,12 @@ public record HelperConfig(
                 subscriberQueueDepth == null ? 1024 : subscriberQueueDepth.intValue(),
                 deviceId,
                 xpc,
-                macos);
+                macos,
+                connections == null ? Connections.DEFAULT : connections);
     }
 
     public static HelperConfig defaults() {
-        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null, null, null);
+        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null, null, null, null);
     }
 
     public HelperConfig withDirectories(String sockets, String binaries, String logs) {
@@ -92,6 +95,14 @@ public record HelperConfig(
         return toBuilder().set(b -> b.xpc = x);
     }
 
+    public HelperConfig withAppAccess(AppAccess a) {
+        return toBuilder().set(b -> b.appAccess = a);
+    }
+
+    public HelperConfig withConnections(Connections c) {
+        return toBuilder().set(b -> b.connections = c);
+    }
+
     private Builder toBuilder() {
         return new Builder(this);
     }
@@ -110,6 +121,7 @@ public record HelperConfig(
         String deviceId;
         Xpc xpc;
         LaunchdSettings macos;
+        Connections connections;
 
         Builder(HelperConfig c) {
             socketDirectory = c.socketDirectory;
@@ -124,12 +136,13 @@ public record HelperConfig(
             deviceId = c.deviceId;
             xpc = c.xpc;
             macos = c.macos;
+            connections = c.connections;
         }
 
         HelperConfig set(java.util.function.Consumer<Builder> change) {
             change.accept(this);
             return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification,
-                    download, tunnel, subscriberQueueDepth, deviceId, xpc, macos);
+                    download, tunnel, subscriberQueueDepth, deviceId, xpc, macos, connections);
         }
     }
 
@@ -199,6 +212,24 @@ public record HelperConfig(
 
         public Download withExtraCaCertificate(String path) {
             return new Download(connectTimeoutSeconds, idleTimeoutSeconds, totalTimeoutSeconds, maxBinaryBytes, path);
+        }
+    }
+
+    /**
+     * Connections to the helper's endpoints (docs/protocol.md §2.1). Each endpoint holds at most
+     * 256, of which 32 only root and the helper's own user may use.
+     *
+     * @param idleTimeoutSeconds a connection that sends nothing for this long is closed, unless it
+     *                           is subscribed (app) or owns the session (extension)
+     * @param maxPerUser         connections one user other than root and the helper's may hold per endpoint
+     */
+    public record Connections(long idleTimeoutSeconds, int maxPerUser) {
+        static final Connections DEFAULT = new Connections((Long) null, null);
+
+        @JsonCreator
+        public Connections(@JsonProperty("idleTimeoutSeconds") Long idleTimeoutSeconds,
+                           @JsonProperty("maxPerUser") Integer maxPerUser) {
+            this(idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds, maxPerUser == null ? 32 : maxPerUser);
         }
     }
 

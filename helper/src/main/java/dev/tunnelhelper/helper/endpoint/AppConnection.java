@@ -11,9 +11,12 @@ import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.PeerState;
 import dev.tunnelhelper.protocol.helper.Pong;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 
 /** One app connection: status and peer queries, wake, and a subscription to pushed updates. */
 final class AppConnection implements EndpointServer.Connection<HelperAppMessage, AppMessage> {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final SessionManager sessions;
     private final AppBroadcast broadcast;
     private final int queueDepth;
@@ -45,7 +48,7 @@ final class AppConnection implements EndpointServer.Connection<HelperAppMessage,
         HelperAppMessage.Builder reply = HelperAppMessage.newBuilder();
         switch (in.message().getMsgCase()) {
             case PING -> reply.setPong(Pong.newBuilder().setHelperVersion(helperVersion));
-            case GET_STATUS -> reply.setStatus(sessions.status());
+            case GET_STATUS -> reply.setStatus(sessions.status().toBuilder().setHelperThreads(THREADS.getThreadCount()));
             case GET_PEER_STATE -> {
                 try {
                     reply.setPeerState(PeerState.newBuilder().setPeers(sessions.peerState()).setStatus(sessions.status()));
@@ -69,6 +72,12 @@ final class AppConnection implements EndpointServer.Connection<HelperAppMessage,
                     .setMessage("unexpected " + in.message().getMsgCase() + " request on the app endpoint"));
         }
         in.reply(reply.build());
+    }
+
+    /** A subscriber hears from the helper, not the other way round: it may stay silent as long as it likes. */
+    @Override
+    public boolean keepsOpen() {
+        return subscriber != null;
     }
 
     @Override

@@ -17,7 +17,9 @@ import java.util.function.Function;
  * @param errorFrame wraps the UNAUTHORIZED error a refused peer is sent before it is dropped
  * @param policy     why a peer is refused, or empty: normally {@link AccessPolicy#refusal}; a
  *                   function so tests running as root can still exercise a refusal
+ * @param limits     how many connections, from whom, idle for how long
  */
 public record EndpointSpec<S extends MessageLite, R>(String name, Endpoints.Kind kind, Parser<R> parser, RpcAccess<S, R> rpc,
-        Function<Error, S> errorFrame, Function<PeerIdentity, Optional<String>> policy, EndpointServer.ConnectionFactory<S, R> factory) {
+        Function<Error, S> errorFrame, Function<PeerIdentity, Optional<String>> policy, EndpointServer.ConnectionFactory<S, R> factory,
+        ConnectionLimits limits) {
 }

@@ -1,10 +1,13 @@
 package dev.tunnelhelper.helper.endpoint;
 
+import dev.tunnelhelper.helper.binary.OperatorHeader;
 import dev.tunnelhelper.helper.session.ExtensionLink;
 import dev.tunnelhelper.helper.session.SessionManager;
 import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Incoming;
+import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.ApplyNetworkSettings;
 import dev.tunnelhelper.protocol.helper.CancelProvider;
@@ -12,12 +15,16 @@ import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.helper.Result;
+import dev.tunnelhelper.protocol.helper.StartDaemon;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse;
+import dev.tunnelhelper.protocol.vpn.StartRequest;
 import dev.tunnelhelper.shim.OwnedFd;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +35,8 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
     private final SessionManager sessions;
     private final Duration settingsTimeout;
     private final String who;
+    private final AtomicInteger pendingReplies = new AtomicInteger();
+    private volatile boolean startedSession;
     private volatile Speaker<HelperExtensionMessage, ExtensionMessage> speaker;
 
     ExtensionConnection(SessionManager sessions, Duration settingsTimeout, String who) {
@@ -59,21 +68,28 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
                             + in.fds().size()));
                     return;
                 }
+                Optional<String> badHeader = badHeader(message.getStartDaemon());
+                if (badHeader.isPresent()) {
+                    FileDescriptors.closeQuietly(in.fds());
+                    in.reply(error("BAD_REQUEST", badHeader.get()));
+                    return;
+                }
                 OwnedFd tun = OwnedFd.adopt(UnixSocketChannel.fdNumber(in.fds().get(0)));
                 log.atInfo().setMessage("start requested").addKeyValue("peer", who)
-                        .addKeyValue("accessUrl", message.getStartDaemon().getAccessUrl())
+                        .addKeyValue("accessUrl", PeerText.of(message.getStartDaemon().getAccessUrl()))
                         .addKeyValue("headers", message.getStartDaemon().getHeadersCount())
                         .addKeyValue("disableSignatureValidation", message.getStartDaemon().getDangerousDisableSignatureValidation()).log();
+                startedSession = true;
+                pendingReplies.incrementAndGet();
                 sessions.start(message.getStartDaemon(), tun, this).thenAccept(result -> reply(in,
                         HelperExtensionMessage.newBuilder().setStartDaemonResult(result).build()));
             }
             case STOP_DAEMON -> {
                 FileDescriptors.closeQuietly(in.fds());
+                pendingReplies.incrementAndGet();
                 // Stopping blocks until the child is reaped; keep this connection's dispatcher free meanwhile.
-                Thread t = new Thread(() -> reply(in, HelperExtensionMessage.newBuilder().setStopDaemonResult(sessions.stop(this)).build()),
-                        "stop-daemon");
-                t.setDaemon(true);
-                t.start();
+                NamedThreads.start("stop-daemon", () -> reply(in,
+                        HelperExtensionMessage.newBuilder().setStopDaemonResult(sessions.stop(this)).build()));
             }
             default -> {
                 FileDescriptors.closeQuietly(in.fds());
@@ -116,11 +132,30 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
         sessions.extensionDisconnected(this);
     }
 
+    /** Once a connection started a session it owns it, and the extension may stay silent for as long as the session runs. */
+    @Override
+    public boolean keepsOpen() {
+        return startedSession || pendingReplies.get() > 0;
+    }
+
+    /** Refused here, before any session exists: the header's name is quoted, its value never. */
+    private static Optional<String> badHeader(StartDaemon start) {
+        for (StartRequest.Header h : start.getHeadersList()) {
+            Optional<String> problem = OperatorHeader.problem(h.getName(), h.getValue());
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        return Optional.empty();
+    }
+
     private void reply(Incoming<HelperExtensionMessage, ExtensionMessage> in, HelperExtensionMessage message) {
         try {
             in.reply(message);
         } catch (IOException e) {
             log.warn("could not reply to the network extension {}: {}", who, e.getMessage());
+        } finally {
+            pendingReplies.decrementAndGet();
         }
     }
 

@@ -2,75 +2,152 @@ package dev.tunnelhelper.helper.endpoint;
 
 import com.google.protobuf.MessageLite;
 import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.PeerIdentity;
+import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.helper.Error;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * The carrier-independent part of accepting a peer: the access policy and connection limit, the
- * UNAUTHORIZED error frame for a refused peer, and otherwise a {@link Speaker} handed to the
- * endpoint's connection handler. Both carriers call it once their channel is ready.
+ * The carrier-independent part of accepting a peer: the access policy and the connection limits
+ * ({@link ConnectionSlots}), the UNAUTHORIZED error frame for a refused peer, the log lines about
+ * peers (those about refused and failing peers rate-limited per uid), and for an admitted peer a
+ * {@link Speaker} handed to the endpoint's connection handler, closed when idle ({@link IdleWatch}).
  */
 public final class PeerAdmission<S extends MessageLite, R> {
     private static final Logger log = LoggerFactory.getLogger(PeerAdmission.class);
-    /** Connections beyond this are refused: each costs two threads. */
-    static final int MAX_CONNECTIONS = 256;
 
     private final EndpointSpec<S, R> spec;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionSlots slots;
+    private final PeerLogThrottle throttle = new PeerLogThrottle();
 
     public PeerAdmission(EndpointSpec<S, R> spec) {
         this.spec = spec;
+        this.slots = new ConnectionSlots(spec.name(), spec.limits());
+    }
+
+    /** The outcome of {@link #decide}: a slot for the connection, or why the peer is refused. */
+    record Decision(ConnectionSlots.Slot slot, String refusal) {
+    }
+
+    /** Whether {@code peer} may open a connection now; known as soon as its credentials are. */
+    Decision decide(PeerIdentity peer) {
+        Optional<String> denied = spec.policy().apply(peer);
+        if (denied.isPresent()) {
+            return new Decision(null, denied.get());
+        }
+        ConnectionSlots.Claim claim = slots.claim(peer.uid());
+        return new Decision(claim.slot(), claim.refusal());
+    }
+
+    /** Tracks a refused peer's connection while it lingers, so {@link #drained} waits for it. */
+    ConnectionSlots.Slot lingering(PeerIdentity peer) {
+        return slots.uncounted(peer.uid());
+    }
+
+    /** The one-way UNAUTHORIZED error a refused peer receives before the connection closes. */
+    S refusalFrame(String reason) {
+        return spec.errorFrame().apply(Error.newBuilder().setCode("UNAUTHORIZED").setMessage(reason).build());
+    }
+
+    /** Logs a refusal, at most a few lines per uid and minute. */
+    void logRefusal(PeerIdentity peer, String reason) {
+        long suppressed = throttle.admit(peer.uid());
+        if (suppressed >= 0) {
+            log.atWarn().setMessage("refused peer").addKeyValue("endpoint", spec.name()).addKeyValue("uid", peer.uid())
+                    .addKeyValue("gid", peer.gid()).addKeyValue("pid", peer.pid()).addKeyValue("reason", reason)
+                    .addKeyValue("suppressedSinceLast", suppressed).log();
+        }
     }
 
     /**
-     * Admits or refuses the peer of {@code channel}. A refused peer has been sent the error frame;
-     * the caller closes the channel (carriers differ in how a last message is flushed).
+     * Logs a failed hello line, rate-limited like refusals. A peer that leaves without a byte is a
+     * liveness probe (a second instance, a monitor), not an attack: INFO, not WARN. The reason
+     * quotes the peer's line already through {@link PeerText} ({@link dev.tunnelhelper.protocol.Handshake}).
+     */
+    void logHelloFailure(PeerIdentity peer, String reason, boolean silentProbe) {
+        long suppressed = throttle.admit(peer.uid());
+        if (suppressed >= 0) {
+            log.atLevel(silentProbe ? Level.INFO : Level.WARN).setMessage(silentProbe ? "peer left before its hello" : "hello failed")
+                    .addKeyValue("endpoint", spec.name()).addKeyValue("peer", peer).addKeyValue("reason", reason)
+                    .addKeyValue("suppressedSinceLast", suppressed).log();
+        }
+    }
+
+    /**
+     * Admits or refuses the peer of a ready {@code channel} in one step (carriers that learn the
+     * peer only with the channel). A refused peer has been sent the error frame; the caller
+     * closes the channel (carriers differ in how a last message is flushed).
      *
      * @return why the peer was refused, or empty once its speaker runs
      */
     public Optional<String> admit(Channel<S, R> channel) {
-        Optional<String> refusal = spec.policy().apply(channel.peer());
-        if (refusal.isEmpty() && open.get() >= MAX_CONNECTIONS) {
-            refusal = Optional.of("too many connections to the " + spec.name() + " endpoint (" + MAX_CONNECTIONS + ")");
+        Decision decision = decide(channel.peer());
+        if (decision.refusal() != null) {
+            logRefusal(channel.peer(), decision.refusal());
+            try {
+                channel.send(refusalFrame(decision.refusal()));
+            } catch (IOException | RuntimeException e) {
+                log.debug("could not tell the refused peer why: {}", e.toString());
+            }
+            return Optional.of(decision.refusal());
         }
-        if (refusal.isPresent()) {
-            refuse(channel, refusal.get());
-            return refusal;
-        }
-        open.incrementAndGet();
+        start(channel, decision.slot());
+        return Optional.empty();
+    }
+
+    /** Starts the speaker for an admitted peer; {@code slot} is released when the connection closes. */
+    void start(Channel<S, R> channel, ConnectionSlots.Slot slot) {
         String who = channel.peer().toString();
         log.atInfo().setMessage("peer connected").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who)
                 .addKeyValue("channel", channel.describe()).log();
         EndpointServer.Connection<S, R> connection = spec.factory().open(who);
-        Speaker<S, R> speaker = Speaker.start(spec.name() + "-client", channel, spec.rpc(), Endpoints.VERSIONS.versions().get(0), connection);
+        CompletableFuture<Speaker<S, R>> started = new CompletableFuture<>();
+        IdleWatch idle = new IdleWatch(spec.limits().idleTimeout(), connection::keepsOpen,
+                () -> started.thenAccept(s -> closeIdle(s, who)));
+        Speaker<S, R> speaker;
+        try {
+            speaker = Speaker.start(spec.name() + "-client", channel, spec.rpc(), Endpoints.VERSIONS.versions().get(0),
+                    idle.around(connection));
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
+        started.complete(speaker);
         connection.attached(speaker);
+        idle.start();
         speaker.closeFuture().thenAccept(cause -> {
-            open.decrementAndGet();
+            idle.stop();
+            slot.release();
             log.atInfo().setMessage("peer disconnected").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who)
-                    .addKeyValue("reason", cause == null ? "closed" : cause.getMessage()).log();
+                    .addKeyValue("reason", cause == null ? "closed" : PeerText.of(cause.getMessage())).log();
             connection.closed(cause);
         });
-        return Optional.empty();
     }
 
-    private void refuse(Channel<S, R> channel, String reason) {
-        log.atWarn().setMessage("refused peer").addKeyValue("endpoint", spec.name()).addKeyValue("uid", channel.peer().uid())
-                .addKeyValue("gid", channel.peer().gid()).addKeyValue("pid", channel.peer().pid())
-                .addKeyValue("reason", reason).log();
+    private void closeIdle(Speaker<S, R> speaker, String who) {
+        String why = "closed after " + spec.limits().idleTimeout().toSeconds() + " s without a request (subscribe to stay connected)";
+        log.atInfo().setMessage("closing idle connection").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who).log();
         try {
-            channel.send(spec.errorFrame().apply(Error.newBuilder().setCode("UNAUTHORIZED").setMessage(reason).build()));
-        } catch (IOException | RuntimeException e) {
-            log.debug("could not tell the refused peer why: {}", e.toString());
+            speaker.send(spec.errorFrame().apply(Error.newBuilder().setCode("IDLE_TIMEOUT").setMessage(why).build()));
+        } catch (IOException e) {
+            log.debug("could not tell the idle peer why: {}", e.toString());
         }
+        speaker.close();
     }
 
     public int openConnections() {
-        return open.get();
+        return slots.open();
+    }
+
+    /** Completes once no connection to this endpoint is open (at once if none is). */
+    public CompletableFuture<Void> drained() {
+        return slots.drained();
     }
 }

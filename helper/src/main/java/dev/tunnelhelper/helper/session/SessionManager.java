@@ -10,6 +10,7 @@ import dev.tunnelhelper.helper.tunnel.TunnelLogRelay;
 import dev.tunnelhelper.helper.tunnel.TunnelProcess;
 import dev.tunnelhelper.protocol.HandshakeException;
 import dev.tunnelhelper.protocol.Incoming;
+import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.RpcTimeoutException;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
@@ -344,7 +345,7 @@ public final class SessionManager {
                                 .setErrorMessage("the network extension did not answer: " + e.getMessage()).build();
                     }
                     log.atInfo().setMessage("network settings relayed").addKeyValue("session", id)
-                            .addKeyValue("success", answer.getSuccess()).addKeyValue("error", answer.getErrorMessage()).log();
+                            .addKeyValue("success", answer.getSuccess()).addKeyValue("error", PeerText.of(answer.getErrorMessage())).log();
                     incoming.reply(ManagerMessage.newBuilder().setNetworkSettings(answer).build());
                 }
                 case LOG -> TunnelLogRelay.relay(message.getLog());

@@ -4,6 +4,7 @@ import com.google.protobuf.MessageLite;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.helper.endpoint.PeerAdmission;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.shim.XpcConnection;
 import dev.tunnelhelper.shim.XpcHandler;
 import dev.tunnelhelper.shim.XpcListener;
@@ -37,11 +38,7 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
      * after a send may drop the message, unlike closing a socket whose buffer still drains.
      */
     static final Duration REFUSAL_GRACE = Duration.ofSeconds(2);
-    private static final ScheduledExecutorService REFUSALS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "xpc-refused-peers");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService REFUSALS = Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("xpc-refused-peers"));
 
     private final EndpointSpec<S, R> spec;
     private final String serviceName;
@@ -98,6 +95,11 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
         return admission.openConnections();
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> drained() {
+        return admission.drained();
+    }
+
     /** Stops accepting; peers already handed out keep their connections until either side closes. */
     @Override
     public void close() {
@@ -119,9 +121,7 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
             }
             XpcChannel<S, R> channel = XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
             channels.put(peer, channel);
-            Thread t = new Thread(() -> admit(channel), "endpoint-" + spec.name() + "-admit");
-            t.setDaemon(true);
-            t.start();
+            NamedThreads.start("endpoint-" + spec.name() + "-admit", () -> admit(channel));
             return true;
         }
 

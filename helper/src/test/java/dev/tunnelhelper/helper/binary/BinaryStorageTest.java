@@ -71,7 +71,7 @@ class BinaryStorageTest {
                 () -> fixture.acquirer().acquire(fixture.request()));
 
         assertEquals(Step.STORAGE, e.step());
-        assertTrue(e.getMessage().contains("writable by group or others (mode 0775)"), e.getMessage());
+        assertTrue(e.getMessage().contains("mode 0775): it is writable by group or others"), e.getMessage());
         assertTrue(e.getMessage().contains("chmod go-w"), e.getMessage());
         assertEquals(0, fixture.deployment.counters().totalRequests(), "refused before any network traffic");
         fixture.assertBinDirEmpty();
@@ -88,7 +88,8 @@ class BinaryStorageTest {
                 AcquisitionConfig.builder(dir, fixture.pinnedKey()).build()).acquire(fixture.request()));
 
         assertEquals(Step.STORAGE, e.step());
-        assertTrue(e.getMessage().contains("directory above the binary directory " + parent), e.getMessage());
+        assertTrue(e.getMessage().contains("binary directory " + dir + ": " + parent + " (uid "), e.getMessage());
+        assertTrue(e.getMessage().contains("mode 0777): it is writable by group or others"), e.getMessage());
     }
 
     @Test
@@ -143,7 +144,7 @@ class BinaryStorageTest {
                 () -> BinaryDirectory.open(fixture.binDir, 4343));
 
         assertEquals(fixture.binDir.toRealPath(), asOwner.path());
-        assertTrue(asRoot.getMessage().contains("not by root;"), asRoot.getMessage());
-        assertTrue(asSomeoneElse.getMessage().contains("not by root or uid 4343"), asSomeoneElse.getMessage());
+        assertTrue(asRoot.getMessage().contains("owned by uid 4242, not by root,"), asRoot.getMessage());
+        assertTrue(asSomeoneElse.getMessage().contains("owned by uid 4242, not by root or uid 4343,"), asSomeoneElse.getMessage());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointServer;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
@@ -164,7 +165,7 @@ public abstract class CarrierContract {
                     Served s = new Served();
                     served.add(s);
                     return s;
-                }));
+                }, ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, ownUid())));
         cleanup.add(listener);
         return listener;
     }

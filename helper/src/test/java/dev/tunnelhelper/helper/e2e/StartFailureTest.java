@@ -8,6 +8,8 @@ import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.helper.SessionState;
+import dev.tunnelhelper.protocol.helper.StartDaemon;
+import dev.tunnelhelper.protocol.vpn.StartRequest;
 import dev.tunnelhelper.shim.Fds;
 import dev.tunnelhelper.shim.Pipe;
 import dev.tunnelhelper.shim.TunDevice;
@@ -16,6 +18,7 @@ import dev.tunnelhelper.testbed.deployment.BinarySource;
 import dev.tunnelhelper.testbed.tunnel.TunnelLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +34,7 @@ class StartFailureTest {
 
     /** Starts with a pipe standing in for the TUN fd: these starts fail before the tunnel checks it. */
     private static Result startWithoutTun(HelperFixture f) throws Exception {
-        try (Pipe p = Fds.pipe()) {
-            return f.extension().start(p.readEnd().get());
-        }
+        return startWithoutTun(f, f.extension(), f.startRequest());
     }
 
     private static void assertIdleAfter(HelperFixture f, Result result, String expectedPrefix) throws Exception {
@@ -112,6 +113,29 @@ class StartFailureTest {
                     .setStartDaemon(f.startRequest()).build(), HelperFixture.WAIT);
             assertEquals("BAD_REQUEST", reply.getError().getCode());
             assertEquals("StartDaemon needs exactly one file descriptor attached (the TUN device), got 0", reply.getError().getMessage());
+        }
+    }
+
+    @Test
+    void aHeaderValueWithAControlCharacterIsABadRequestNamingTheHeaderButNeverItsValue() throws Exception {
+        try (HelperFixture f = HelperFixture.start(dir, HelperFixture.tunnel("100.114"))) {
+            var ne = f.extension();
+            for (String value : List.of("secret\u0001value", "secret\r\nX-Injected: 1", "secret\tvalue", "secret\u007f")) {
+                StartDaemon request = f.startRequest().toBuilder().clearHeaders()
+                        .addHeaders(StartRequest.Header.newBuilder().setName("X-Api-Key").setValue(value)).build();
+                Result r = startWithoutTun(f, ne, request);
+                assertEquals("BAD_REQUEST: header 'X-Api-Key' has a control character in its value", r.getErrorMessage());
+            }
+            assertEquals(0, f.deployment.counters().totalRequests(), "refused before anything was started");
+            HelperStatus status = SessionLifecycleTest.status(f.app(in -> { }));
+            assertEquals(SessionState.SESSION_STATE_IDLE, status.getState());
+            assertFalse(status.getErrorMessage().contains("secret"));
+        }
+    }
+
+    private static Result startWithoutTun(HelperFixture f, HelperFixture.Extension ne, StartDaemon request) throws Exception {
+        try (Pipe p = Fds.pipe()) {
+            return ne.start(request, p.readEnd().get());
         }
     }
 

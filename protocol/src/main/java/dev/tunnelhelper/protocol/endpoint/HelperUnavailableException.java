@@ -8,15 +8,20 @@ import java.nio.file.Path;
  * The message says where we looked and how to start the helper, because the usual reader is a
  * person who forgot to start it, and a stack trace of ENOENT/ECONNREFUSED does not tell them that.
  */
-public final class HelperUnavailableException extends IOException {
+public class HelperUnavailableException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final Path socket;
 
     public HelperUnavailableException(Path socket, String why, Throwable cause) {
-        super("tunnel helper is not running: " + why + " (" + socket + "). Start it with "
+        this(socket, cause, "tunnel helper is not running: " + why + " (" + socket + "). Start it with "
                 + "'bin/tunnel-helper run --state-dir D' (then pass the same --state-dir here) "
-                + "or 'systemctl start tunnel-helper', or point at its socket with --socket PATH.", cause);
+                + "or 'systemctl start tunnel-helper', or point at its socket with --socket PATH.");
+    }
+
+    /** For subclasses that explain the unavailability in their own words. */
+    protected HelperUnavailableException(Path socket, Throwable cause, String message) {
+        super(message, cause);
         this.socket = socket;
     }
 

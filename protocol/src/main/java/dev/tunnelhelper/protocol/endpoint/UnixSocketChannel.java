@@ -9,14 +9,15 @@ import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Inbound;
 import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.ProtocolException;
+import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -27,52 +28,90 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * The Unix-socket carrier: length-prefixed protobuf frames on a stream socket, file descriptors
  * as {@code SCM_RIGHTS} sent with a frame's first byte, and the peer's kernel credentials
  * ({@code SO_PEERCRED}) taken once, when the channel is created.
+ *
+ * <p>Descriptors: junixsocket's own receiving is switched off (its ancillary buffer is 0 bytes),
+ * so the kernel discards any descriptor sent along with bytes this channel reads: hello lines,
+ * anything inside a frame, anything on a channel that takes none. Only a channel given a
+ * {@link DescriptorReceiver} accepts them, and only on the read that takes a frame's first bytes.
+ * (junixsocket caps its buffer at 256 bytes and, when a peer sends more descriptors than fit,
+ * throws without handing over the ones the kernel already installed: they would stay open in
+ * this process for good.)
  */
 public final class UnixSocketChannel<S extends MessageLite, R> implements Channel<S, R> {
     /** More descriptors than any message of ours carries; extra ones are a protocol violation. */
     public static final int MAX_FDS_PER_MESSAGE = 4;
-    private static final int ANCILLARY_BUFFER = 256;
+    private static final int LENGTH_PREFIX = 4;
+
+    /**
+     * Reads the first bytes of a frame with the descriptors sent along with them, directly from
+     * the socket: one {@code recvmsg} into room for more descriptors than a message can carry.
+     */
+    @FunctionalInterface
+    public interface DescriptorReceiver {
+        /**
+         * Reads up to {@code len} bytes into {@code buf} and appends the descriptors that came with
+         * them to {@code fds} (which the caller then owns).
+         *
+         * @return the number of bytes read; 0 at end of stream
+         * @throws ProtocolException more than {@link #MAX_FDS_PER_MESSAGE} descriptors came with the
+         *         bytes (all of them already closed)
+         */
+        int read(int socketFd, byte[] buf, int len, List<FileDescriptor> fds) throws IOException;
+    }
 
     private final AFUNIXSocket socket;
     private final InputStream in;
     private final OutputStream out;
     private final Parser<R> parser;
     private final FrameCodec codec;
+    private final DescriptorReceiver receiver;
     private final PeerIdentity peer;
     private final String describe;
     private final Object writeLock = new Object();
 
-    private UnixSocketChannel(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where) throws IOException {
+    private UnixSocketChannel(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where, DescriptorReceiver receiver)
+            throws IOException {
         this.socket = socket;
         this.parser = parser;
         this.codec = codec;
-        socket.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER);
+        this.receiver = receiver;
+        socket.setAncillaryReceiveBufferSize(0);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
-        AFUNIXSocketCredentials creds = socket.getPeerCredentials();
+        this.peer = identity(socket.getPeerCredentials());
+        this.describe = "unix:" + where + " " + peer;
+    }
+
+    /** The peer as the kernel reported it ({@code SO_PEERCRED}). */
+    public static PeerIdentity identity(AFUNIXSocketCredentials creds) {
         List<Long> gids = new ArrayList<>();
         if (creds.getGids() != null) {
             for (long g : creds.getGids()) {
                 gids.add(g);
             }
         }
-        this.peer = new PeerIdentity(creds.getUid(), creds.getGid(), creds.getPid(), gids);
-        this.describe = "unix:" + where + " " + peer;
+        return new PeerIdentity(creds.getUid(), creds.getGid(), creds.getPid(), gids);
     }
 
-    /** Wraps a connected (e.g. accepted) socket. */
+    /** Wraps a connected (e.g. accepted) socket whose peer sends no descriptors: any it sends are discarded. */
     public static <S extends MessageLite, R> UnixSocketChannel<S, R> wrap(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where)
             throws IOException {
-        return new UnixSocketChannel<>(socket, parser, codec, where);
+        return new UnixSocketChannel<>(socket, parser, codec, where, null);
     }
 
-    /** Connects to {@code path} within {@code timeout}. */
+    /** Wraps a connected socket whose frames may carry descriptors, received through {@code receiver}. */
+    public static <S extends MessageLite, R> UnixSocketChannel<S, R> wrap(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where,
+            DescriptorReceiver receiver) throws IOException {
+        return new UnixSocketChannel<>(socket, parser, codec, where, receiver);
+    }
+
+    /** Connects to {@code path} within {@code timeout}; nothing is sent yet. Descriptors from the other side are discarded. */
     public static <S extends MessageLite, R> UnixSocketChannel<S, R> connect(Path path, Duration timeout, Parser<R> parser, FrameCodec codec)
             throws IOException {
         AFUNIXSocket socket = AFUNIXSocket.newInstance();
         try {
             socket.connect(AFUNIXSocketAddress.of(path), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            return new UnixSocketChannel<>(socket, parser, codec, path.toString());
+            return new UnixSocketChannel<>(socket, parser, codec, path.toString(), null);
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -90,31 +129,35 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
 
     @Override
     public Inbound<R> receive() throws IOException {
-        byte[] payload = codec.readFrame(in);
-        List<FileDescriptor> fds = takeReceivedFds();
-        if (payload == null) {
-            FileDescriptors.closeQuietly(fds);
+        if (receiver == null) {
+            byte[] payload = codec.readFrame(in);
+            return payload == null ? null : new Inbound<>(parse(payload), List.of());
+        }
+        List<FileDescriptor> fds = new ArrayList<>();
+        byte[] first = new byte[LENGTH_PREFIX];
+        int n = receiver.read(socketFd(), first, LENGTH_PREFIX, fds);
+        if (n == 0) {
             return null;
         }
         try {
-            return new Inbound<>(parser.parseFrom(payload), fds);
-        } catch (InvalidProtocolBufferException e) {
+            byte[] payload = codec.readFrame(new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in));
+            return new Inbound<>(parse(payload), fds);
+        } catch (IOException | RuntimeException e) {
             FileDescriptors.closeQuietly(fds);
+            throw e;
+        }
+    }
+
+    private R parse(byte[] payload) throws ProtocolException {
+        try {
+            return parser.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
             throw new ProtocolException("garbage protobuf in a frame of " + payload.length + " bytes: " + e.getMessage(), e);
         }
     }
 
-    private List<FileDescriptor> takeReceivedFds() throws IOException {
-        FileDescriptor[] received = socket.getReceivedFileDescriptors();
-        if (received == null || received.length == 0) {
-            return List.of();
-        }
-        List<FileDescriptor> fds = Arrays.asList(received);
-        if (fds.size() > MAX_FDS_PER_MESSAGE) {
-            FileDescriptors.closeQuietly(fds);
-            throw new ProtocolException(fds.size() + " file descriptors attached to one message; at most " + MAX_FDS_PER_MESSAGE);
-        }
-        return fds;
+    private int socketFd() throws IOException {
+        return FileDescriptorCast.using(socket.getFileDescriptor()).as(Integer.class);
     }
 
     @Override
@@ -142,38 +185,13 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
 
     @Override
     public void close() throws IOException {
-        socket.close();
-    }
-
-    /**
-     * Ends a conversation we refuse after having told the peer why. A plain close with the
-     * peer's unread bytes still queued makes the kernel reset the connection (ECONNRESET), and
-     * the peer may lose our last frame; so: half-close (the peer reads our frame, then end of
-     * stream), discard what the peer already sent for at most {@code linger} or 64 KiB, close.
-     */
-    public void closeGracefully(Duration linger) {
         try {
-            socket.shutdownOutput();
-            socket.setSoTimeout((int) Math.max(1, linger.toMillis()));
-            byte[] sink = new byte[4096];
-            long deadline = System.nanoTime() + linger.toNanos();
-            int discarded = 0;
-            while (discarded < 64 * 1024 && System.nanoTime() < deadline) {
-                int n = in.read(sink);
-                if (n < 0) {
-                    break;
-                }
-                discarded += n;
-            }
+            // A reader blocked in a DescriptorReceiver's recvmsg is not woken by close(2) alone.
+            socket.shutdownInput();
         } catch (IOException e) {
-            // timed out or the peer is gone: either way, nothing more to wait for
-        } finally {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+            // not connected any more: nothing to wake
         }
+        socket.close();
     }
 
     /** The number behind a received descriptor, e.g. to hand it to a child process. */

@@ -169,11 +169,7 @@ public final class PathTrust {
      */
     public Path createDirectories(Path dir, String permissions, String what) throws UntrustedPathException {
         Path absolute = dir.toAbsolutePath().normalize();
-        Path existing = absolute;
-        while (existing.getParent() != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
-        require(existing, Kind.DIRECTORY, what + " (an existing part of " + absolute + ")");
+        Path existing = requireCreatable(absolute, what);
         Set<PosixFilePermission> perms = PosixFilePermissions.fromString(permissions);
         for (int i = existing.getNameCount(); i < absolute.getNameCount(); i++) {
             Path next = absolute.getRoot().resolve(absolute.subpath(0, i + 1));
@@ -193,7 +189,28 @@ public final class PathTrust {
         return absolute;
     }
 
-    private String owners() {
+    /**
+     * Checks {@code dir} if it exists, else its deepest existing ancestor: where it would be
+     * created. Lets a caller check everything it will use before it creates any of it. The
+     * error names {@code dir} as what was refused and the ancestor as the culprit.
+     *
+     * @return the path that was checked
+     */
+    public Path requireCreatable(Path dir, String what) throws UntrustedPathException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing.getParent() != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        Optional<TrustProblem> problem = inspect(existing, Kind.DIRECTORY);
+        if (problem.isPresent()) {
+            throw new UntrustedPathException(what + " " + absolute, problem.get());
+        }
+        return existing;
+    }
+
+    /** Who may own trusted paths, in words: {@code root}, or {@code root or uid 1000}. */
+    public String owners() {
         return trustedUid == 0 ? "root" : "root or uid " + trustedUid;
     }
 

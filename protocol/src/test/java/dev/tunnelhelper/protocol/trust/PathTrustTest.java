@@ -173,6 +173,19 @@ class PathTrustTest {
     }
 
     @Test
+    void requireCreatableChecksTheDeepestExistingAncestorAndNamesItAsTheCulprit() throws Exception {
+        Path open = Files.createDirectory(base.resolve("open"));
+        Path wanted = open.resolve("state/log");
+        assertEquals(open, trust.requireCreatable(wanted, "log directory"), "checked where it would be created");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        UntrustedPathException e = assertThrows(UntrustedPathException.class, () -> trust.requireCreatable(wanted, "log directory"));
+        assertTrue(e.getMessage().startsWith("refusing to use log directory " + wanted + ": " + open + " (uid " + ME + ", mode 0777)"),
+                e.getMessage());
+        assertEquals(open, e.problem().path());
+        assertTrue(!Files.exists(open.resolve("state")), "checking creates nothing");
+    }
+
+    @Test
     void createDirectoriesRefusesAPlantedLinkWhereADirectoryShouldBe() throws Exception {
         Path elsewhere = Files.createDirectory(base.resolve("elsewhere"));
         Files.createSymbolicLink(base.resolve("state"), elsewhere);

@@ -1,0 +1,71 @@
+package dev.tunnelhelper.helper.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Who gets a connection when the endpoint fills up. Small numbers, same rules as the defaults. */
+class ConnectionSlotsTest {
+    private static final long HELPER = 1000;
+    private final ConnectionSlots slots = new ConnectionSlots("app", new ConnectionLimits(10, 3, 4, Duration.ofSeconds(60), HELPER));
+
+    private List<ConnectionSlots.Slot> claim(long uid, int n) {
+        List<ConnectionSlots.Slot> held = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ConnectionSlots.Claim c = slots.claim(uid);
+            assertTrue(c.granted(), "connection " + (i + 1) + " of uid " + uid + ": " + c.refusal());
+            held.add(c.slot());
+        }
+        return held;
+    }
+
+    @Test
+    void oneUserGetsAtMostItsShareAndItsSlotsComeBackWhenReleased() {
+        List<ConnectionSlots.Slot> held = claim(42, 4);
+        ConnectionSlots.Claim fifth = slots.claim(42);
+        assertFalse(fifth.granted());
+        assertEquals("uid 42 already has 4 connections to the app endpoint, the most one user may have", fifth.refusal());
+        held.get(0).release();
+        held.get(0).release();
+        assertEquals(3, slots.open(), "a slot is released once, however often release is called");
+        assertTrue(slots.claim(42).granted());
+    }
+
+    @Test
+    void otherUsersTogetherCannotTakeTheReserveRootAndTheHelpersUidCan() {
+        claim(1, 4);
+        claim(2, 3);
+        ConnectionSlots.Claim eighth = slots.claim(3);
+        assertFalse(eighth.granted(), "10 slots, 3 reserved: 7 for everybody else");
+        assertEquals("too many connections to the app endpoint (7 for users other than root; 3 are kept for root)", eighth.refusal());
+        claim(0, 2);
+        claim(HELPER, 1);
+        ConnectionSlots.Claim eleventh = slots.claim(0);
+        assertFalse(eleventh.granted());
+        assertEquals("too many connections to the app endpoint (10)", eleventh.refusal());
+    }
+
+    @Test
+    void rootIsNotLimitedPerUser() {
+        claim(0, 6);
+        assertEquals(6, slots.open());
+    }
+
+    @Test
+    void drainedWaitsForEveryConnectionRefusedOnesIncluded() {
+        assertTrue(slots.drained().isDone(), "nothing open");
+        ConnectionSlots.Slot admitted = claim(42, 1).get(0);
+        ConnectionSlots.Slot refused = slots.uncounted(43);
+        assertEquals(1, slots.open(), "a refused connection limits nobody");
+        var drained = slots.drained();
+        admitted.release();
+        assertFalse(drained.isDone(), "the refused one still lingers");
+        refused.release();
+        assertTrue(drained.isDone());
+    }
+}
