@@ -13,8 +13,14 @@
  *   bootstrap PLIST   (root*)      -> "ok LABEL" | "error TEXT"
  *   bootout LABEL     (root*)      -> "ok" | "error TEXT"
  *   print LABEL                    -> "ok state=running|waiting pid=N runs=N" | "error TEXT"
+ *   enable LABEL      (root*)      -> "ok"   (launchctl enable system/LABEL)
+ *   disable LABEL     (root*)      -> "ok"   (launchctl disable system/LABEL)
+ *   kickstart [-k ]LABEL (root*)   -> "ok pid=N" | "error TEXT" (launchctl kickstart [-k] system/LABEL)
  *   checkin NAME                   -> "ok" with the listening socket attached | "error TEXT"
  * (*) root, or the user running this launchd: the simulated system is theirs.
+ * As launchd's override database (/var/db/com.apple.xpc.launchd/disabled.plist), the labels
+ * disabled are kept in ROOT/disabled, one a line, and outlive this launchd; bootstrapping a
+ * disabled label fails the way launchctl reports it ("Bootstrap failed: 5: Input/output error").
  * When its stdin is a pipe, it also exits when the pipe's other end is closed.
  * It prints "ready" on stdout once it accepts requests and exits on SIGTERM, stopping its jobs.
  */
@@ -61,6 +67,40 @@ struct job {
 };
 
 static struct job *jobs[MAX_JOBS];
+
+/* Whether LABEL is a line of ROOT/disabled. */
+static int is_disabled(const char *label) {
+    char path[1024], line[512];
+    if (xpcsim_path(path, sizeof path, "disabled") != 0) return 0;
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return 0;
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        found = strcmp(line, label) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Rewrites ROOT/disabled with LABEL added (disabled) or removed; 0, or an errno. */
+static int set_disabled(const char *label, int disabled) {
+    char path[1024], tmp[1100], line[512];
+    if (xpcsim_path(path, sizeof path, "disabled") != 0) return ENAMETOOLONG;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *out = fopen(tmp, "w");
+    if (out == NULL) return errno;
+    FILE *in = fopen(path, "r");
+    while (in != NULL && fgets(line, sizeof line, in) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] != '\0' && strcmp(line, label) != 0) fprintf(out, "%s\n", line);
+    }
+    if (in != NULL) fclose(in);
+    if (disabled) fprintf(out, "%s\n", label);
+    int rc = fclose(out) == 0 && rename(tmp, path) == 0 ? 0 : errno;
+    if (rc != 0) unlink(tmp);
+    return rc;
+}
 
 static long now_ms(void) {
     struct timespec ts;
@@ -381,6 +421,12 @@ static void bootstrap(int sock, const char *plist) {
         job_free(j);
         return;
     }
+    if (is_disabled(j->label)) {
+        /* What launchctl prints for a disabled service: the cause is only in `launchctl print-disabled`. */
+        reply(sock, "error Bootstrap failed: 5: Input/output error");
+        job_free(j);
+        return;
+    }
     int slot = -1, idx;
     for (int i = 0; i < MAX_JOBS; i++) if (jobs[i] == NULL) { slot = i; break; }
     for (int k = 0; k < j->nservices; k++) {
@@ -440,6 +486,23 @@ static void handle_request(int sock) {
         reply(sock, "error Operation not permitted: the system domain needs root");
     } else if (strncmp(line, "bootstrap ", 10) == 0) {
         bootstrap(sock, line + 10);
+    } else if (strncmp(line, "enable ", 7) == 0 || strncmp(line, "disable ", 8) == 0) {
+        int disable = line[0] == 'd';
+        int rc = set_disabled(line + (disable ? 8 : 7), disable);
+        if (rc != 0) reply(sock, "error cannot record the override: %s", strerror(rc));
+        else reply(sock, "ok");
+    } else if (strncmp(line, "kickstart ", 10) == 0) {
+        /* -k kills a running instance first; without it a running job is left as it is. */
+        int kill_first = strncmp(line + 10, "-k ", 3) == 0;
+        struct job *j = find_label(line + 10 + (kill_first ? 3 : 0));
+        if (j == NULL) {
+            reply(sock, "error Could not find service \"%s\" in domain for system", line + 10 + (kill_first ? 3 : 0));
+            return;
+        }
+        if (kill_first) stop_job(j);
+        if (j->pid <= 0) start_job(j);
+        if (j->pid <= 0) reply(sock, "error %s: cannot start %s", j->label, j->program);
+        else reply(sock, "ok pid=%d", (int)j->pid);
     } else if (strncmp(line, "bootout ", 8) == 0) {
         struct job *j = find_label(line + 8);
         if (j == NULL) {

@@ -1021,7 +1021,23 @@ static void test_named(const char *self) {
           "a stalled server takes a bounded amount from a flooding client, then the kernel pushes back");
     close(raw);
 
+    /* kickstart -k ends the running instance and starts a new one at once (an upgrade's restart). */
+    r = request(c, "ping");
+    int64_t before_kick = xpc_get_type(r) == XPC_TYPE_DICTIONARY ? xpc_dictionary_get_int64(r, "pid") : -1;
+    CHECK(launchd_request("kickstart -k com.example.echo.helper\n", answer, sizeof answer) == 0 &&
+              strncmp(answer, "ok pid=", 7) == 0 && atol(answer + 7) > 0 && atol(answer + 7) != before_kick,
+          "kickstart -k replaces the running instance with a new process");
+
     CHECK(launchd_request("bootout com.example.echo.helper\n", answer, sizeof answer) == 0, "bootout");
+    /* launchd's override database: a disabled label cannot be bootstrapped until it is enabled. */
+    snprintf(line, sizeof line, "bootstrap %s\n", plist);
+    CHECK(launchd_request("disable com.example.echo.helper\n", answer, sizeof answer) == 0 &&
+              launchd_request(line, answer, sizeof answer) != 0 && strstr(answer, "Bootstrap failed: 5") != NULL,
+          "bootstrap of a disabled label fails (Bootstrap failed: 5: Input/output error)");
+    CHECK(launchd_request("enable com.example.echo.helper\n", answer, sizeof answer) == 0 &&
+              launchd_request(line, answer, sizeof answer) == 0 &&
+              launchd_request("bootout com.example.echo.helper\n", answer, sizeof answer) == 0,
+          "enabled again, it bootstraps");
     struct signal *gone = calloc(1, sizeof *gone);
     *gone = (struct signal)SIGNAL_INIT;
     xpc_connection_t after = xpc_connection_create_mach_service("TEAMAAAAAA.com.example.echo", NULL, 0);

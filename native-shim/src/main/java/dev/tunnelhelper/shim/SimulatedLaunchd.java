@@ -69,6 +69,23 @@ public final class SimulatedLaunchd implements AutoCloseable {
         request("bootout " + label);
     }
 
+    /**
+     * {@code launchctl enable system/LABEL} / {@code disable}: launchd's override database, kept
+     * under the root (it outlives this launchd, as the real one survives reboots). A disabled
+     * label cannot be bootstrapped: {@link #bootstrap} fails with "Bootstrap failed: 5".
+     */
+    public void setEnabled(String label, boolean enabled) {
+        request((enabled ? "enable " : "disable ") + label);
+    }
+
+    /**
+     * {@code launchctl kickstart [-k] system/LABEL}: starts the job now; with {@code kill} a
+     * running instance is ended first. Returns the pid of the instance that runs afterwards.
+     */
+    public int kickstart(String label, boolean kill) {
+        return Integer.parseInt(request("kickstart " + (kill ? "-k " : "") + label).replaceFirst("^pid=", ""));
+    }
+
     /** {@code launchctl print system/LABEL}, reduced to state, pid and number of runs. */
     public JobState print(String label) {
         String state = "";

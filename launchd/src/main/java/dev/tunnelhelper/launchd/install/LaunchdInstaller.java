@@ -58,19 +58,27 @@ public final class LaunchdInstaller {
                     + DAEMONS_DIR + "/" + plist.fileName() + "`");
             return report;
         }
+        String service = "system/" + settings.label();
         boolean loaded = isLoaded(settings.label());
         boolean unchanged = Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), xml);
         if (loaded && unchanged) {
-            report.info("already installed: " + target + " is current and " + settings.label() + " is loaded");
+            // An upgrade replaces the program behind an unchanged plist: a running helper would
+            // keep the old code until it exits, so restart it now (as Coder's pkg postinstall does).
+            require(List.of("launchctl", "kickstart", "-k", service));
+            report.info("already installed: " + target + " is current and " + settings.label()
+                    + " is loaded; restarted it (launchctl kickstart -k) so the installed program runs");
             return report;
         }
         if (loaded) {
             // launchd caches the plist it bootstrapped; a changed plist only takes effect after bootout.
-            require(List.of("launchctl", "bootout", "system/" + settings.label()));
+            require(List.of("launchctl", "bootout", service));
             report.info("unloaded the previous " + settings.label() + " to apply the new plist");
         }
         files.writeIfChanged(target, xml);
         report.info("wrote " + target);
+        // A label someone disabled (launchctl disable, or an earlier removal) stays disabled across
+        // reboots, and bootstrap then fails with only "Input/output error": enable it first.
+        require(List.of("launchctl", "enable", service));
         require(List.of("launchctl", "bootstrap", "system", target.toString()));
         report.info("loaded " + settings.label() + " (launchd starts it on demand when "
                 + settings.appServiceName() + " or " + settings.extensionServiceName() + " is looked up)");
