@@ -67,13 +67,13 @@ public final class HelperDaemon implements AutoCloseable {
      */
     public void start() throws IOException, ConfigException {
         boolean xpc = XpcCarrier.selected(NativePlatform.current(), config);
-        if (!xpc && config.xpc() != null) {
-            log.warn("the \"xpc\" config section is ignored: XPC exists only on macOS; using Unix sockets");
+        if (!xpc && config.effectiveXpc().isPresent()) {
+            log.warn("the Mach services of the \"macos\"/\"xpc\" config sections are ignored: XPC exists only on macOS; using Unix sockets");
         }
         PathTrust trust = PathTrust.forThisProcess();
         new TrustedLayout(trust).prepare(paths, config, !xpc);
         long helperUid = trust.trustedUid();
-        EndpointCarrier carrier = xpc ? new XpcCarrier(config.xpc())
+        EndpointCarrier carrier = xpc ? new XpcCarrier(config.effectiveXpc().orElseThrow())
                 : new UnixSocketCarrier(paths.appSocket(), paths.extensionSocket(), socketGroup());
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
         AccessPolicy extensionPolicy = AccessPolicy.extension(helperUid);
@@ -189,6 +189,11 @@ public final class HelperDaemon implements AutoCloseable {
     }
 
     static String deviceOs() {
-        return NativePlatform.current().os();
+        return deviceOs(NativePlatform.current());
+    }
+
+    /** The StartRequest's device_os when the extension gives none: "macOS" as Coder Desktop sends it, else the OS name. */
+    static String deviceOs(NativePlatform platform) {
+        return platform.isMac() ? "macOS" : platform.os();
     }
 }

@@ -94,9 +94,19 @@ public final class ConfigLoader {
         for (Long uid : c.appAccess().allowedUids()) {
             require(uid != null && uid >= 0, source, "appAccess.allowedUids", "uids are non-negative numbers");
         }
-        if (c.xpc() != null) {
-            validateXpc(c.xpc(), source);
+        if (c.xpc() != null && c.macos() != null) {
+            requireDerivedName(c.xpc().appServiceName(), c.macos().appServiceName(), source, "xpc.appServiceName");
+            requireDerivedName(c.xpc().extensionServiceName(), c.macos().extensionServiceName(), source, "xpc.extensionServiceName");
         }
+        if (c.effectiveXpc().isPresent()) {
+            validateXpc(c.effectiveXpc().get(), source);
+        }
+    }
+
+    /** A name the plist would not declare is a helper that listens on nothing: refuse it here. */
+    private static void requireDerivedName(String given, String derived, String source, String key) throws ConfigException {
+        require(given == null || given.equals(derived), source, key, "\"" + given + "\" differs from " + derived
+                + ", the name the plist made from the macos section declares in MachServices; leave it out to derive it");
     }
 
     private static void validateXpc(HelperConfig.Xpc x, String source) throws ConfigException {

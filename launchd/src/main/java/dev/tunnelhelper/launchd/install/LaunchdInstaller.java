@@ -30,13 +30,8 @@ public final class LaunchdInstaller {
         this.files = files;
     }
 
-    /** {@code /Library/Application Support/<bundle-id>}: the helper's macOS state and default config (§6). */
-    public static String stateDir(LaunchdSettings settings) {
-        return "/Library/Application Support/" + settings.bundleId();
-    }
-
     public static String defaultConfigPath(LaunchdSettings settings) {
-        return stateDir(settings) + "/helper.json";
+        return settings.stateDirectory() + "/helper.json";
     }
 
     /**
@@ -116,7 +111,7 @@ public final class LaunchdInstaller {
             report.info("not installed: " + settings.label() + " is not loaded and " + target + " does not exist");
         }
         if (purge) {
-            Path state = root.resolve(stateDir(settings));
+            Path state = root.resolve(settings.stateDirectory());
             report.info(files.deleteTree(state) ? "purged " + state : "no state to purge at " + state);
         }
         return report;
