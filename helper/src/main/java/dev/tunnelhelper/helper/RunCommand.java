@@ -66,6 +66,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         LogFile.use(paths.logDirectory().resolve(TrustedLayout.LOG_FILE));
+        LogFile.unifiedLogging(config);
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         HelperConfig.Verification v = config.verification();
         if (v.ed25519PublicKeys().isEmpty() && v.pinnedSha256().isEmpty() && !v.macCodeSignature()) {
