@@ -7,6 +7,7 @@ import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.cli.JsonOption;
 import dev.tunnelhelper.cli.StateDirOption;
 import dev.tunnelhelper.helper.config.ConfigException;
+import dev.tunnelhelper.launchd.cli.IdentityOptions;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
@@ -47,6 +48,8 @@ final class ConfigCommand implements Runnable {
         StateDirOption stateDir;
         @Mixin
         JsonOption json;
+        @Mixin
+        IdentityOptions macosIdentity;
         @Spec
         CommandSpec spec;
 
@@ -55,7 +58,7 @@ final class ConfigCommand implements Runnable {
             Path state = stateDir.stateDir().orElse(null);
             HelperSetup setup;
             try {
-                setup = HelperSetup.load(configFile, state);
+                setup = HelperSetup.load(configFile, state, HelperSetup.macosFlags(macosIdentity));
                 ConfigLoader.validate(setup.config(), setup.paths().config().toString());
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println("tunnel-helper: " + e.getMessage());

@@ -1,10 +1,12 @@
 package dev.tunnelhelper.helper;
 
 import dev.tunnelhelper.helper.config.ConfigException;
+import dev.tunnelhelper.launchd.cli.IdentityOptions;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AlreadyRunningException;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
+import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.protocol.trust.PathTrust;
 import dev.tunnelhelper.protocol.trust.UntrustedPathException;
 import dev.tunnelhelper.shim.NativePlatform;
@@ -33,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDirOption;
 
+    @Mixin
+    IdentityOptions macosIdentity;
+
     @Option(names = "--ed25519-key", paramLabel = "PATH", description = "Pinned Ed25519 public key (PEM) for binary signatures; repeatable; adds to the config's keys.")
     List<Path> ed25519Keys = new ArrayList<>();
 
@@ -53,8 +58,9 @@ final class RunCommand implements Callable<Integer> {
         TrustedLayout layout = new TrustedLayout(PathTrust.forThisProcess());
         try {
             Path state = stateDirOption.stateDir().orElse(null);
-            layout.checkConfigSource(state, HelperSetup.configFile(configFile, state));
-            HelperSetup setup = HelperSetup.load(configFile, state);
+            Optional<LaunchdSettings> macos = HelperSetup.macosFlags(macosIdentity);
+            layout.checkConfigSource(state, HelperSetup.configFile(configFile, state, macos));
+            HelperSetup setup = HelperSetup.load(configFile, state, macos);
             paths = setup.paths();
             config = setup.config();
             config = applyFlags(config);

@@ -8,8 +8,6 @@ import com.dd.plist.PropertyListParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelhelper.cli.ExitCodes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code config show --json}: the configuration as the daemon applies it, and the one source of
@@ -30,24 +27,11 @@ class ConfigShowTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = HelperMain.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void thePlistDeclaresExactlyTheMachServicesConfigShowReports() throws Exception {
         Path config = Files.writeString(dir.resolve("helper.json"),
                 "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"}}");
-        Run show = run("config", "show", "--json", "--config", config.toString());
+        HelperCommandLine.Run show = HelperCommandLine.run("config", "show", "--json", "--config", config.toString());
         assertEquals(ExitCodes.OK, show.code(), show.err());
         JsonNode shown = new ObjectMapper().readTree(show.out());
         Set<String> names = Set.of(shown.at("/machServices/app").asText(), shown.at("/machServices/extension").asText());
@@ -56,7 +40,7 @@ class ConfigShowTest {
         assertEquals(TEAM_REQUIREMENT, shown.at("/config/xpc/extensionRequirement").asText());
         assertEquals(config.toString(), shown.get("configFile").asText());
 
-        Run plist = run("plist", "--config", config.toString(), "--program", "/Library/PrivilegedHelperTools/tunnel-helper");
+        HelperCommandLine.Run plist = HelperCommandLine.run("plist", "--config", config.toString(), "--program", "/Library/PrivilegedHelperTools/tunnel-helper");
         assertEquals(0, plist.code(), plist.err());
         NSDictionary parsed = (NSDictionary) PropertyListParser.parse(plist.out().getBytes(StandardCharsets.UTF_8));
         assertEquals(new TreeSet<>(names), new TreeSet<>(((NSDictionary) parsed.get("MachServices")).keySet()));
@@ -64,7 +48,7 @@ class ConfigShowTest {
 
     @Test
     void showsEveryDefaultAndTheCarrierThisMachineUses() throws Exception {
-        Run show = run("config", "show", "--state-dir", dir.toString());
+        HelperCommandLine.Run show = HelperCommandLine.run("config", "show", "--state-dir", dir.toString());
         assertEquals(ExitCodes.OK, show.code(), show.err());
         JsonNode shown = new ObjectMapper().readTree(show.out());
         assertEquals("unix", shown.get("carrier").asText(), "no macos/xpc section, and this is Linux");
@@ -80,7 +64,7 @@ class ConfigShowTest {
     void aServiceNameThatDiffersFromTheDerivedOneIsRefused() throws Exception {
         Path config = Files.writeString(dir.resolve("helper.json"), "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"},"
                 + " \"xpc\": {\"appServiceName\": \"ABCDE12345.com.example.Other.HelperApp\"}}");
-        Run show = run("config", "show", "--config", config.toString());
+        HelperCommandLine.Run show = HelperCommandLine.run("config", "show", "--config", config.toString());
         assertEquals(ExitCodes.USAGE, show.code());
         assertTrue(show.err().contains("\"xpc.appServiceName\" \"ABCDE12345.com.example.Other.HelperApp\" differs from "
                 + "ABCDE12345.com.example.App.HelperApp, the name the plist made from the macos section declares"), show.err());
@@ -90,7 +74,7 @@ class ConfigShowTest {
     void anXpcRequirementOverridesTheDerivedOne() throws Exception {
         Path config = Files.writeString(dir.resolve("helper.json"), "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"},"
                 + " \"xpc\": {\"extensionRequirement\": \"anchor apple generic and identifier \\\"com.example.App.NE\\\"\"}}");
-        JsonNode shown = new ObjectMapper().readTree(run("config", "show", "--config", config.toString()).out());
+        JsonNode shown = new ObjectMapper().readTree(HelperCommandLine.run("config", "show", "--config", config.toString()).out());
         assertEquals("anchor apple generic and identifier \"com.example.App.NE\"", shown.at("/config/xpc/extensionRequirement").asText());
         assertEquals(TEAM_REQUIREMENT, shown.at("/config/xpc/appRequirement").asText());
         assertEquals("ABCDE12345.com.example.App.HelperNE", shown.at("/config/xpc/extensionServiceName").asText());

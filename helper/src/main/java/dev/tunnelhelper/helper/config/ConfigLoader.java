@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
+import dev.tunnelhelper.launchd.LaunchdSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,18 +31,38 @@ public final class ConfigLoader {
 
     /** Reads {@code file}; a missing file gives the defaults only when {@code optional}. */
     public static HelperConfig load(Path file, boolean optional) throws ConfigException {
+        return load(file, optional, null);
+    }
+
+    /**
+     * Reads {@code file} with its {@code macos} section replaced by {@code macos} (the command
+     * line's), before the defaults that depend on it (macOS paths, XPC names) are filled in.
+     */
+    public static HelperConfig load(Path file, boolean optional, LaunchdSettings macos) throws ConfigException {
         String json;
         try {
             json = Files.readString(file);
         } catch (NoSuchFileException e) {
-            if (optional) {
-                return HelperConfig.defaults();
+            if (!optional) {
+                throw new ConfigException("config file " + file + " does not exist");
             }
-            throw new ConfigException("config file " + file + " does not exist");
+            json = "{}";
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        return parse(json, file.toString());
+        if (macos == null) {
+            return parse(json, file.toString());
+        }
+        String source = file + " with the macos section from --team-id/--bundle-id";
+        try {
+            if (!(MAPPER.readTree(json) instanceof ObjectNode root)) {
+                throw new ConfigException(file + ": must hold a JSON object");
+            }
+            root.set("macos", MAPPER.valueToTree(macos));
+            return parse(MAPPER.writeValueAsString(root), source);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid JSON: " + e.getOriginalMessage());
+        }
     }
 
     public static HelperConfig parse(String json, String source) throws ConfigException {

@@ -105,6 +105,8 @@ class MacInstallTest {
         Path inBundle = bundle.resolve("Contents/Library/LaunchDaemons/" + LABEL + ".plist");
         String xml = Files.readString(inBundle);
         assertTrue(xml.contains("<key>BundleProgram</key>\n\t<string>Contents/MacOS/tunnel-helper</string>"), xml);
+        assertFalse(xml.contains("--config"), "nothing would create a config file for an SMAppService daemon: " + xml);
+        assertTrue(xml.contains("<string>--team-id</string>\n\t\t<string>ABCDE12345</string>"), xml);
         assertTrue(cli.out().contains("SMAppService.daemon(plistName: \"" + LABEL + ".plist\").register()"),
                 cli::toString);
         assertFalse(Files.exists(root.resolve("Library/LaunchDaemons")), "bundle installs touch no system path");
