@@ -42,7 +42,7 @@ final class ConfigCommand implements Runnable {
     @Command(name = "show", description = "Print the effective configuration as JSON (defaults filled in, Mach service names derived).")
     static final class Show implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE",
-                description = "The helper's config (default /etc/tunnel-helper/helper.json, or D/helper.json with --state-dir).")
+                description = "The helper's config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; with --bundle-id B: /Library/Application Support/B/helper.json; D/helper.json with --state-dir).")
         Path configFile;
         @Mixin
         StateDirOption stateDir;

@@ -2,7 +2,9 @@ package dev.tunnelhelper.helper;
 
 import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.ConfigLoader;
+import dev.tunnelhelper.helper.config.DefaultDirectories;
 import dev.tunnelhelper.helper.config.HelperConfig;
+import dev.tunnelhelper.shim.NativePlatform;
 import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.launchd.cli.IdentityOptions;
@@ -54,7 +56,7 @@ public record HelperSetup(HelperPaths paths, HelperConfig config) {
         if (stateDir != null) {
             return HelperPaths.underStateDir(stateDir).config();
         }
-        return macos.map(m -> Path.of(m.stateDirectory(), "helper.json")).orElse(HelperPaths.DEFAULT_CONFIG);
+        return DefaultDirectories.configFile(NativePlatform.current(), macos.orElse(null));
     }
 
     public static HelperSetup load(Path configFile, Path stateDir) throws ConfigException {

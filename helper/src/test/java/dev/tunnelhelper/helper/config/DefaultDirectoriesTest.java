@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.shim.NativePlatform;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Paths the helper uses when the config names none: Linux's FHS places, macOS's own. */
@@ -19,6 +20,15 @@ class DefaultDirectoriesTest {
         assertEquals(new DefaultDirectories("/var/run/tunnel-helper", "/Library/Application Support/tunnel-helper/bin",
                         "/Library/Application Support/tunnel-helper/log"),
                 DefaultDirectories.of(MAC, null));
+    }
+
+    @Test
+    void theDefaultConfigFileIsTheBundlesWhenTheCommandLineNamesOneElseThePlatformsPlace() {
+        LaunchdSettings app = LaunchdSettings.of("ABCDE12345", "com.example.App");
+        assertEquals(Path.of("/Library/Application Support/com.example.App/helper.json"), DefaultDirectories.configFile(MAC, app));
+        assertEquals(Path.of("/Library/Application Support/com.example.App/helper.json"), DefaultDirectories.configFile(LINUX, app));
+        assertEquals(Path.of("/Library/Application Support/tunnel-helper/helper.json"), DefaultDirectories.configFile(MAC, null));
+        assertEquals(Path.of("/etc/tunnel-helper/helper.json"), DefaultDirectories.configFile(LINUX, null));
     }
 
     @Test
