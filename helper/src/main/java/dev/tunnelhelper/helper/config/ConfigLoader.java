@@ -74,7 +74,7 @@ public final class ConfigLoader {
             require(SHA256.matcher(hash).matches(), source, "verification.pinnedSha256",
                     "\"" + hash + "\" is not 64 lowercase hex digits");
         }
-        HelperConfig.Download d = c.download();
+        DownloadConfig d = c.download();
         require(d.connectTimeoutSeconds() > 0, source, "download.connectTimeoutSeconds", "must be positive");
         require(d.idleTimeoutSeconds() > 0, source, "download.idleTimeoutSeconds", "must be positive");
         require(d.totalTimeoutSeconds() > 0, source, "download.totalTimeoutSeconds", "must be positive");
@@ -82,7 +82,7 @@ public final class ConfigLoader {
         if (d.extraCaCertificate() != null) {
             require(Path.of(d.extraCaCertificate()).isAbsolute(), source, "download.extraCaCertificate", "must be an absolute path");
         }
-        HelperConfig.Tunnel t = c.tunnel();
+        TunnelConfig t = c.tunnel();
         require(t.handshakeTimeoutMillis() > 0 && t.startTimeoutMillis() > 0 && t.stopTimeoutMillis() > 0
                 && t.killGraceMillis() > 0 && t.rpcTimeoutMillis() > 0 && t.networkSettingsTimeoutMillis() > 0,
                 source, "tunnel", "every timeout must be positive");

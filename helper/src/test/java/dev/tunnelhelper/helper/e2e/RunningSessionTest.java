@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.helper.session.SessionPhase;
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Inbound;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
@@ -37,10 +38,14 @@ class RunningSessionTest {
     @TempDir
     Path dir;
 
-    private static void awaitState(HelperFixture f, SessionState wanted) throws Exception {
+    private static SessionPhase phase(HelperFixture f) {
+        return f.helper.session().status().join().phase();
+    }
+
+    private static void awaitState(HelperFixture f, SessionPhase wanted) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (f.helper.sessions().status().getState() != wanted) {
-            assertTrue(System.nanoTime() < deadline, "state is " + f.helper.sessions().status().getState() + ", expected " + wanted);
+        while (phase(f) != wanted) {
+            assertTrue(System.nanoTime() < deadline, "state is " + phase(f) + ", expected " + wanted);
             Thread.sleep(20);
         }
     }
@@ -57,17 +62,17 @@ class RunningSessionTest {
                     throw new RuntimeException(e);
                 }
             });
-            awaitState(f, SessionState.SESSION_STATE_STARTING);
+            awaitState(f, SessionPhase.STARTING);
             Result second = f.extension().start(q.readEnd().get());
             assertFalse(second.getSuccess());
-            assertEquals("already running: a session is STARTING; stop it first", second.getErrorMessage());
-            assertEquals(SessionState.SESSION_STATE_STARTING, f.helper.sessions().status().getState(), "the first start is untouched");
+            assertEquals("ALREADY_RUNNING: a session is STARTING; stop it first", second.getErrorMessage(), "an error reply with its code");
+            assertEquals(SessionPhase.STARTING, phase(f), "the first start is untouched");
 
             assertTrue(first.stop().getSuccess());
             Result firstResult = pending.get(30, TimeUnit.SECONDS);
             assertFalse(firstResult.getSuccess());
             assertTrue(firstResult.getErrorMessage().contains("stopped"), firstResult.getErrorMessage());
-            assertEquals(SessionState.SESSION_STATE_IDLE, f.helper.sessions().status().getState());
+            assertEquals(SessionPhase.IDLE, phase(f));
         }
     }
 
@@ -90,7 +95,7 @@ class RunningSessionTest {
 
             String reason = ne.cancels.poll(30, TimeUnit.SECONDS);
             assertEquals("tunnel exited: exit code 3", reason);
-            awaitState(f, SessionState.SESSION_STATE_IDLE);
+            awaitState(f, SessionPhase.IDLE);
             // The helper is idle before the pushes have necessarily reached this app.
             long pushed = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!states.contains(SessionState.SESSION_STATE_IDLE) || states.lastIndexOf(SessionState.SESSION_STATE_IDLE)
@@ -105,7 +110,7 @@ class RunningSessionTest {
             TunDevice tun2 = f.tun();
             Result again = ne.start(tun2.fd());
             assertTrue(again.getSuccess(), again.getErrorMessage());
-            assertEquals(SessionState.SESSION_STATE_RUNNING, f.helper.sessions().status().getState());
+            assertEquals(SessionPhase.RUNNING, phase(f));
         }
     }
 
@@ -117,8 +122,8 @@ class RunningSessionTest {
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
             ne.speaker.close();
-            awaitState(f, SessionState.SESSION_STATE_IDLE);
-            assertEquals("", f.helper.sessions().status().getErrorMessage(), "a clean stop, not a failure");
+            awaitState(f, SessionPhase.IDLE);
+            assertEquals("", f.helper.session().status().join().errorMessage(), "a clean stop, not a failure");
         }
     }
 
@@ -140,7 +145,7 @@ class RunningSessionTest {
                 });
                 app.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), HelperFixture.WAIT);
             }
-            assertEquals(100, f.helper.broadcast().subscriberCount());
+            assertEquals(100, f.helper.fanout().subscriberCount());
             int before = received.get(99).size();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (received.get(99).size() < before + 8) {
@@ -167,7 +172,7 @@ class RunningSessionTest {
     @RequiresRootAndTun
     void aStalledSubscriberIsDisconnectedAndNeverDelaysTheOthers() throws Exception {
         var tunnel = HelperFixture.tunnel("100.124").withScenario(10, 20, Duration.ofMillis(50));
-        try (HelperFixture f = HelperFixture.start(dir, tunnel, c -> c.withSubscriberQueueDepth(8))) {
+        try (HelperFixture f = HelperFixture.start(dir, tunnel, c -> c.toBuilder().subscriberQueueDepth(8).build())) {
             var ne = f.extension();
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
@@ -187,7 +192,7 @@ class RunningSessionTest {
             healthy.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), HelperFixture.WAIT);
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (f.helper.broadcast().subscriberCount() > 1) {
+            while (f.helper.fanout().subscriberCount() > 1) {
                 assertTrue(System.nanoTime() < deadline, "the stalled subscriber was never disconnected");
                 Thread.sleep(20);
             }
