@@ -77,15 +77,24 @@ final class SessionEnding {
         }
     }
 
+    /**
+     * The child exited. During a start or while running, what the protocol saw decides the
+     * message: our own close of the pipes (a handshake timeout, a protocol error) comes first and
+     * names the cause; an ended pipe is explained by this exit status.
+     */
     void tunnelExited(ExitStatus status) {
         SessionRun run = session.run;
         run.exit = status;
         session.emit(l -> l.childExited(run.tunnel.pid(), status));
-        if (session.talking()) {
-            fail(step() + "tunnel exited: " + status);
-        } else {
+        if (!session.talking()) {
             settle();
-        }
+        } else if (run.pendingExit != null) {
+            fail(run.pendingExit.step() + exited(status)); // the pipe ended first: this is why
+        } else if (session.phase != HANDSHAKING) {
+            // The speaker's close follows as the pipe ends; if it does not, the exit is the news.
+            run.pendingExit = new SessionRun.PendingExit(step(), exited(status),
+                    work.after(settings.killGrace(), new SessionEvent.ExitOverdue(run)));
+        } // while handshaking, the handshake's own outcome follows within its timeout, and decides
     }
 
     /** The tunnel answered the StopRequest (or did not in time): it exits by itself within the grace, or is terminated. */
@@ -95,15 +104,15 @@ final class SessionEnding {
         }
     }
 
+    /** A grace ran out: after a StopResponse the child is terminated; otherwise the pending failure is reported. */
     void exitOverdue() {
         SessionRun run = session.run;
-        if (!run.childAlive()) {
-            return;
-        }
         if (session.phase == STOPPING) {
-            work.terminate(run.tunnel);
+            if (run.childAlive()) {
+                work.terminate(run.tunnel);
+            }
         } else if (run.pendingExit != null && session.talking()) {
-            fail(run.pendingExit.step() + run.pendingExit.fallback());
+            fail(run.pendingExit.step() + run.pendingExit.reason());
         }
     }
 
@@ -152,12 +161,11 @@ final class SessionEnding {
             return;
         }
         boolean failed = session.phase == FAILED;
-        boolean wasRunning = ended.started.isDone(); // completed at RUNNING; a start in progress is not done
         closeTun();
         work.release(ended.speaker, ended.tunnel);
         session.run = null;
         session.enter(IDLE);
-        if (!wasRunning) {
+        if (!ended.reachedRunning) {
             ended.started.completeExceptionally(new SessionFailure(failed ? session.lastError : SessionFailure.STOPPED));
         } else if (failed || !ended.ownerEndedIt) {
             // A provider that is up hears why it ends, unless it asked itself.
@@ -194,13 +202,19 @@ final class SessionEnding {
         }
     }
 
-    /** The tunnel's pipe ended: wait a grace for its exit status, which names the cause better than the pipe. */
-    private void awaitExit(String fallback) {
+    /** The tunnel's pipe ended: its exit status names the cause better than the pipe, so wait a grace for it. */
+    private void awaitExit(String otherwise) {
         SessionRun run = session.run;
-        if (run.pendingExit == null) {
-            run.pendingExit = new SessionRun.PendingExit(step(), fallback,
+        if (run.exit != null) {
+            fail(step() + exited(run.exit));
+        } else if (run.pendingExit == null) {
+            run.pendingExit = new SessionRun.PendingExit(step(), otherwise,
                     work.after(settings.killGrace(), new SessionEvent.ExitOverdue(run)));
         }
+    }
+
+    private static String exited(ExitStatus status) {
+        return "tunnel exited: " + status;
     }
 
     private void cancelPendingExit() {

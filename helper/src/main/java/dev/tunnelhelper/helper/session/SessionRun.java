@@ -36,9 +36,11 @@ final class SessionRun {
     RunningTunnel tunnel;
     Speaker<ManagerMessage, TunnelMessage> speaker;
     ExitStatus exit;
+    /** The start reached RUNNING: the provider is up, and an end is news to it. */
+    boolean reachedRunning;
     /** The owner asked for the stop (or left): it is not sent CancelProvider. */
     boolean ownerEndedIt;
-    /** The pipe ended during a start or while running: the failure waits for the exit status to name it. */
+    /** The pipe ended, or the child exited, during a start or while running: the other half is awaited. */
     PendingExit pendingExit;
 
     SessionRun(int id, StartParameters params, OwnedFd tun, ExtensionLink owner, CompletableFuture<Void> started) {
@@ -59,9 +61,10 @@ final class SessionRun {
     }
 
     /**
-     * How a failure will read if the child does not exit within the grace: {@code step} is the
-     * start step (empty while running), {@code fallback} what was seen.
+     * A failure waiting for the other half of a tunnel's end (its exit status, or the speaker's
+     * close) for at most a grace: {@code step} is the start step (empty while running),
+     * {@code reason} what it will say if the grace runs out.
      */
-    record PendingExit(String step, String fallback, ScheduledFuture<?> timer) {
+    record PendingExit(String step, String reason, ScheduledFuture<?> timer) {
     }
 }

@@ -164,6 +164,7 @@ final class StartSequence {
         } else if (!reply.getStart().getSuccess()) {
             ending.fail("starting the tunnel: the tunnel refused: " + reply.getStart().getErrorMessage());
         } else {
+            session.run.reachedRunning = true;
             session.enter(RUNNING);
             session.run.started.complete(null);
         }
