@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper;
 
+import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.helper.binary.BinaryAcquirer;
 import dev.tunnelhelper.helper.config.ConfigException;
@@ -25,6 +26,7 @@ import dev.tunnelhelper.helper.apps.AppFanout;
 import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionSettings;
 import dev.tunnelhelper.helper.session.TunnelSession;
+import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
 import dev.tunnelhelper.helper.tunnel.TunnelProcess;
 import dev.tunnelhelper.protocol.trust.PathTrust;
 import java.io.IOException;
@@ -32,7 +34,9 @@ import java.nio.file.FileSystems;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,21 +48,39 @@ public final class HelperDaemon implements AutoCloseable {
     private final HelperPaths paths;
     private final TunnelSession session;
     private final AppFanout fanout;
+    private final List<SessionEventListener> observers = new CopyOnWriteArrayList<>();
     private EndpointListener extensionEndpoint;
     private EndpointListener appEndpoint;
     private SystemPowerWatch powerWatch;
 
-    public HelperDaemon(HelperConfig config, HelperPaths paths) throws ConfigException {
+    public HelperDaemon(HelperConfig config, HelperPaths paths) {
+        this(config, paths, new BinaryAcquirer(config.download().applyTo(AcquisitionConfig.builder(paths.binaryDirectory(),
+                config.verification().settings()).minimumVersion(config.minimumVersion())).build()), TunnelProcess::spawn);
+    }
+
+    /**
+     * With the session's two outside parts given: tests run the whole daemon, real sockets
+     * included, on a fake acquirer and an in-process tunnel, without a deployment or root.
+     */
+    public HelperDaemon(HelperConfig config, HelperPaths paths, Acquirer acquirer, TunnelLauncher launcher) {
         this.config = config;
         this.paths = paths;
         SessionSettings settings = config.tunnel().sessionSettings().helperVersion(HelperVersion.get())
                 .deviceId(config.deviceId() == null ? "" : config.deviceId()).deviceOs(NativePlatform.current().os()).build();
-        AcquisitionConfig acquisition = config.download().applyTo(
-                AcquisitionConfig.builder(paths.binaryDirectory(), config.verification().settings()).minimumVersion(config.minimumVersion()))
-                .build();
-        this.session = new TunnelSession(settings, new BinaryAcquirer(acquisition), TunnelProcess::spawn);
-        this.fanout = new AppFanout(HelperVersion.get(), config.subscriberQueueDepth(), new SessionEventListener() { });
+        this.session = new TunnelSession(settings, acquirer, launcher);
+        this.fanout = new AppFanout(HelperVersion.get(), config.subscriberQueueDepth(), new SessionEventListener() {
+            @Override
+            public void subscriberDropped(String who, String reason) {
+                observers.forEach(o -> o.subscriberDropped(who, reason));
+            }
+        });
         session.addListener(fanout);
+    }
+
+    /** {@code listener} hears the session's events and the app fan-out's dropped subscribers. */
+    public void addListener(SessionEventListener listener) {
+        observers.add(listener);
+        session.addListener(listener);
     }
 
     /**
