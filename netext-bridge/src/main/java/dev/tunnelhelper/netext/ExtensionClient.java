@@ -67,7 +67,9 @@ public final class ExtensionClient implements AutoCloseable {
      * outcome, answering settings requests meanwhile. The caller keeps its own copy of the fd.
      *
      * @throws StartFailedException the helper tried and failed (the reason is the message)
-     * @throws HelperErrorException the helper refused, e.g. {@code ALREADY_RUNNING}
+     * @throws HelperErrorException the helper refused and started nothing; {@link HelperErrorException#code()}
+     *         is {@code ALREADY_RUNNING} (another session is active), {@code SHUTTING_DOWN} or
+     *         {@code BAD_REQUEST} (docs/protocol.md §2.2)
      */
     public void start(String accessUrl, String token, List<StartRequest.Header> headers, int tunFd, StartFlags flags,
             Duration timeout) throws IOException {
