@@ -1,12 +1,12 @@
 package dev.tunnelhelper.netext;
 
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.SpeakerClosedException;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
@@ -76,7 +76,7 @@ public final class ExtensionClient implements AutoCloseable {
                 .setDangerousDisableSignatureValidation(flags.dangerouslyDisableSignatureValidation())
                 .setDeviceId(flags.deviceId()).setDeviceOs(flags.deviceOs());
         HelperExtensionMessage reply = call(ExtensionMessage.newBuilder().setStartDaemon(start).build(),
-                List.of(UnixSocketChannel.fileDescriptor(tunFd)), timeout, HelperExtensionMessage.MsgCase.START_DAEMON_RESULT);
+                List.of(FileDescriptors.of(tunFd)), timeout, HelperExtensionMessage.MsgCase.START_DAEMON_RESULT);
         Result result = reply.getStartDaemonResult();
         if (!result.getSuccess()) {
             throw new StartFailedException(result.getErrorMessage());

@@ -195,7 +195,7 @@ public final class Speaker<S, R> implements AutoCloseable {
     private void readLoop() {
         Throwable cause = null;
         try {
-            Inbound<R> inbound;
+            Envelope<R> inbound;
             while ((inbound = transport.receive()) != null) {
                 route(inbound);
             }
@@ -216,7 +216,7 @@ public final class Speaker<S, R> implements AutoCloseable {
         shutDown(cause);
     }
 
-    private void route(Inbound<R> inbound) throws InterruptedException {
+    private void route(Envelope<R> inbound) throws InterruptedException {
         RPC ids = rpc.rpcOf(inbound.message());
         if (ids.getResponseTo() != 0) {
             // No reply of ours carries descriptors, and nobody would own them.

@@ -8,7 +8,6 @@ import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.ApplyNetworkSettings;
 import dev.tunnelhelper.protocol.helper.CancelProvider;
 import dev.tunnelhelper.protocol.helper.Error;
@@ -74,7 +73,7 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
                     in.reply(error("BAD_REQUEST", badHeader.get()));
                     return;
                 }
-                OwnedFd tun = OwnedFd.adopt(UnixSocketChannel.fdNumber(in.fds().get(0)));
+                OwnedFd tun = OwnedFd.adopt(FileDescriptors.number(in.fds().get(0)));
                 log.atInfo().setMessage("start requested").addKeyValue("peer", who)
                         .addKeyValue("accessUrl", PeerText.of(message.getStartDaemon().getAccessUrl()))
                         .addKeyValue("headers", message.getStartDaemon().getHeadersCount())

@@ -10,11 +10,11 @@ import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointServer;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.ApplyNetworkSettings;
 import dev.tunnelhelper.protocol.helper.CancelProvider;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
@@ -105,7 +105,7 @@ public abstract class CarrierContract {
         byte[] expected = "written by the helper through the carried fd".getBytes(StandardCharsets.UTF_8);
         try (Pipe pipe = Fds.pipe()) {
             HelperExtensionMessage reply = client.call(start("fd"),
-                    List.of(UnixSocketChannel.fileDescriptor(pipe.writeEnd().get())), WAIT);
+                    List.of(FileDescriptors.of(pipe.writeEnd().get())), WAIT);
             assertEquals("started fd with 1 fd(s)", reply.getStartDaemonResult().getErrorMessage());
             try (InputStream in = Fds.inputStream(pipe.readEnd())) {
                 assertEquals(new String(expected, StandardCharsets.UTF_8),
