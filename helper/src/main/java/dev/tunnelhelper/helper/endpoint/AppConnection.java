@@ -15,7 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /** One app connection: status and peer queries, wake, and a subscription to pushed updates. */
-final class AppConnection implements EndpointServer.Connection<HelperAppMessage, AppMessage> {
+final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage> {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final SessionManager sessions;
     private final AppBroadcast broadcast;
@@ -40,8 +40,6 @@ final class AppConnection implements EndpointServer.Connection<HelperAppMessage,
 
     @Override
     public void onMessage(Incoming<HelperAppMessage, AppMessage> in) throws IOException {
-        // The first request can be dispatched before attached() ran.
-        speaker = in.speaker();
         if (!in.isRequest()) {
             return; // apps send only requests; anything else has nothing to answer
         }

@@ -12,12 +12,12 @@ import java.time.Duration;
 public final class EndpointConnections {
     private EndpointConnections() {}
 
-    public static EndpointServer.ConnectionFactory<HelperExtensionMessage, ExtensionMessage> extensionConnections(
+    public static PeerConnectionFactory<HelperExtensionMessage, ExtensionMessage> extensionConnections(
             SessionManager sessions, Duration settingsTimeout) {
         return who -> new ExtensionConnection(sessions, settingsTimeout, who);
     }
 
-    public static EndpointServer.ConnectionFactory<HelperAppMessage, AppMessage> appConnections(
+    public static PeerConnectionFactory<HelperAppMessage, AppMessage> appConnections(
             SessionManager sessions, AppBroadcast broadcast, int queueDepth, String helperVersion) {
         return who -> new AppConnection(sessions, broadcast, queueDepth, helperVersion, who);
     }

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One network-extension connection: starts and stops sessions, and answers for the sessions it owns. */
-final class ExtensionConnection implements EndpointServer.Connection<HelperExtensionMessage, ExtensionMessage>, ExtensionLink {
+final class ExtensionConnection implements PeerConnection<HelperExtensionMessage, ExtensionMessage>, ExtensionLink {
     private static final Logger log = LoggerFactory.getLogger(ExtensionConnection.class);
 
     private final SessionManager sessions;
@@ -51,8 +51,6 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
 
     @Override
     public void onMessage(Incoming<HelperExtensionMessage, ExtensionMessage> in) throws IOException {
-        // The first request can be dispatched before attached() ran.
-        speaker = in.speaker();
         ExtensionMessage message = in.message();
         if (!in.isRequest()) {
             FileDescriptors.closeQuietly(in.fds());
