@@ -7,9 +7,8 @@ import dev.tunnelhelper.protocol.helper.Subscribe;
 import dev.tunnelhelper.protocol.helper.Subscribed;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * A live subscription to the helper: status changes, start progress and peer deltas, merged into
  * a {@link PeerView}. With a reconnecting policy it survives helper restarts: each new connection
  * re-subscribes and the listener gets a fresh {@link SubscriptionListener#onSnapshot}.
+ *
+ * <p>The snapshot is installed from the {@code subscribed} reply in its turn (the speaker runs it
+ * before any push that arrived after the reply), so every push is merged on top of it and reaches
+ * the listener in the order the helper sent it.
  */
 public final class Subscription implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
@@ -30,17 +33,9 @@ public final class Subscription implements AutoCloseable {
     private final SubscriptionListener listener;
     private final ReconnectPolicy policy;
     private final PeerView view = new PeerView();
-    private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "app-subscription-reconnect");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService reconnects =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("app-subscription-reconnect"));
     private final CompletableFuture<String> ended = new CompletableFuture<>();
-    private final Object lock = new Object();
-    // Guarded by lock: pushes can reach the dispatcher before the caller has the subscribed reply;
-    // they wait here until the full state is installed, so they are merged on top of it.
-    private boolean snapshotInstalled;
-    private final List<HelperAppMessage> early = new ArrayList<>();
     private volatile HelperConnection connection;
     private volatile HelperStatus lastStatus = HelperStatus.getDefaultInstance();
     private volatile boolean closed;
@@ -61,30 +56,16 @@ public final class Subscription implements AutoCloseable {
     }
 
     private void connectAndSubscribe() throws IOException {
-        synchronized (lock) {
-            snapshotInstalled = false;
-            early.clear();
-        }
         HelperConnection c = HelperConnection.open(socket, timeout, this::onPush);
         try {
-            Subscribed subscribed = HelperClient.expect(
-                    c.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build()),
-                    HelperAppMessage.MsgCase.SUBSCRIBED).getSubscribed();
+            HelperClient.expect(c.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(),
+                    this::installSnapshot), HelperAppMessage.MsgCase.SUBSCRIBED);
             if (closed) {
                 // close() ran while we were reconnecting: this connection must not outlive it.
                 c.close();
                 return;
             }
             connection = c;
-            synchronized (lock) {
-                lastStatus = subscribed.getStatus();
-                listener.onSnapshot(subscribed.getStatus(), view.reset(subscribed.getPeers()));
-                snapshotInstalled = true;
-                for (HelperAppMessage m : early) {
-                    deliver(m);
-                }
-                early.clear();
-            }
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -92,17 +73,16 @@ public final class Subscription implements AutoCloseable {
         c.closeFuture().whenComplete((cause, ignored) -> onConnectionClosed(c, cause));
     }
 
-    private void onPush(HelperAppMessage message) {
-        synchronized (lock) {
-            if (!snapshotInstalled) {
-                early.add(message);
-                return;
-            }
-            deliver(message);
+    /** On the speaker's thread, before the first push of this connection. */
+    private void installSnapshot(HelperAppMessage reply) {
+        if (reply.hasSubscribed() && !closed) {
+            Subscribed subscribed = reply.getSubscribed();
+            lastStatus = subscribed.getStatus();
+            listener.onSnapshot(subscribed.getStatus(), view.reset(subscribed.getPeers()));
         }
     }
 
-    private void deliver(HelperAppMessage message) {
+    private void onPush(HelperAppMessage message) {
         switch (message.getMsgCase()) {
             case STATUS -> {
                 lastStatus = message.getStatus();
@@ -131,7 +111,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     private String describeLoss(HelperConnection c, Throwable cause) {
-        var error = c.closingErrorIfAny();
+        var error = c.closingError();
         if (error != null) {
             return error.getCode() + ": " + error.getMessage();
         }

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +28,15 @@ import org.slf4j.LoggerFactory;
  * fd, stop it, and answer the helper's requests while it runs — {@code ApplyNetworkSettings}
  * (merged, handed to a {@link NetworkSettingsApplier}, answered with the real outcome) and
  * {@code CancelProvider} (acknowledged, then handed to a {@link CancelListener}).
+ *
+ * <p>The helper sends a one-way {@code error} just before it closes a connection it drops; the
+ * speaker hands it over before it fails a call for the close, so such a call throws the helper's
+ * reason as a {@link HelperErrorException}.
  */
 public final class ExtensionClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExtensionClient.class);
     /** How long a start may take: download, verification and the tunnel's own start. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
-    /** See the app client: the one-way error before a close may be dispatched after the close fails our call. */
-    private static final long CLOSING_ERROR_GRACE_MS = 300;
 
     private final Path socket;
     private final NetworkSettingsApplier applier;
@@ -95,7 +96,7 @@ public final class ExtensionClient implements AutoCloseable {
         try {
             reply = speaker.call(request, fds, timeout);
         } catch (SpeakerClosedException e) {
-            Error why = closingError();
+            Error why = closingError.getNow(null);
             if (why != null) {
                 throw new HelperErrorException(why.getCode(), why.getMessage());
             }
@@ -108,17 +109,6 @@ public final class ExtensionClient implements AutoCloseable {
             throw new IOException("helper answered " + reply.getMsgCase() + " where " + expected + " was expected");
         }
         return reply;
-    }
-
-    private Error closingError() {
-        try {
-            return closingError.get(CLOSING_ERROR_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private void onIncoming(Incoming<ExtensionMessage, HelperExtensionMessage> in) throws IOException {

@@ -99,10 +99,6 @@ public final class Speaker<S, R> implements AutoCloseable {
         NamedThreads.start("speaker-" + name + "-reader", this::readLoop);
     }
 
-    public String name() {
-        return name;
-    }
-
     public ProtocolVersion version() {
         return version;
     }
@@ -118,10 +114,6 @@ public final class Speaker<S, R> implements AutoCloseable {
      */
     public CompletableFuture<R> request(S message, Duration timeout, Consumer<? super R> onReply) {
         return request(message, List.of(), timeout, onReply);
-    }
-
-    public CompletableFuture<R> request(S message, List<FileDescriptor> fds, Duration timeout) {
-        return request(message, fds, timeout, reply -> { });
     }
 
     private CompletableFuture<R> request(S message, List<FileDescriptor> fds, Duration timeout, Consumer<? super R> onReply) {
@@ -152,8 +144,16 @@ public final class Speaker<S, R> implements AutoCloseable {
     }
 
     public R call(S message, List<FileDescriptor> fds, Duration timeout) throws IOException {
+        return await(request(message, fds, timeout, reply -> { }));
+    }
+
+    /**
+     * Waits for a reply future of this speaker, reporting failures as the blocking calls do: an
+     * {@link IOException}, e.g. {@link RpcTimeoutException} or {@link SpeakerClosedException}.
+     */
+    public R await(CompletableFuture<R> reply) throws IOException {
         try {
-            return request(message, fds, timeout).get();
+            return reply.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted waiting for a reply from " + name);
