@@ -2,7 +2,6 @@ package dev.tunnelhelper.app;
 
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
-import dev.tunnelhelper.protocol.helper.HelperStatus;
 import dev.tunnelhelper.protocol.helper.Subscribe;
 import dev.tunnelhelper.protocol.helper.Subscribed;
 import java.io.IOException;
@@ -37,7 +36,6 @@ public final class Subscription implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("app-subscription-reconnect"));
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private volatile HelperConnection connection;
-    private volatile HelperStatus lastStatus = HelperStatus.getDefaultInstance();
     private volatile boolean closed;
 
     private Subscription(Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy) {
@@ -77,17 +75,13 @@ public final class Subscription implements AutoCloseable {
     private void installSnapshot(HelperAppMessage reply) {
         if (reply.hasSubscribed() && !closed) {
             Subscribed subscribed = reply.getSubscribed();
-            lastStatus = subscribed.getStatus();
             listener.onSnapshot(subscribed.getStatus(), view.reset(subscribed.getPeers()));
         }
     }
 
     private void onPush(HelperAppMessage message) {
         switch (message.getMsgCase()) {
-            case STATUS -> {
-                lastStatus = message.getStatus();
-                listener.onStatus(message.getStatus());
-            }
+            case STATUS -> listener.onStatus(message.getStatus());
             case PROGRESS -> listener.onProgress(message.getProgress());
             case PEER_UPDATE -> listener.onPeerUpdate(message.getPeerUpdate(), view.apply(message.getPeerUpdate()));
             case ERROR -> log.debug("helper is closing the subscription: {} {}",
@@ -140,11 +134,6 @@ public final class Subscription implements AutoCloseable {
     /** The merged peer view: always a full picture. */
     public PeerView.Snapshot currentPeers() {
         return view.snapshot();
-    }
-
-    /** The last status the helper told us about. */
-    public HelperStatus currentStatus() {
-        return lastStatus;
     }
 
     /**

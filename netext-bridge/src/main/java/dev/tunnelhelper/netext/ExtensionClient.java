@@ -149,11 +149,6 @@ public final class ExtensionClient implements AutoCloseable {
         }
     }
 
-    /** The merged settings last applied successfully. */
-    public NetworkSettingsRequest currentSettings() {
-        return merger.current();
-    }
-
     /** Completes when the connection ends: {@code null} for a clean close, the failure otherwise. */
     public CompletableFuture<Throwable> closeFuture() {
         return speaker.closeFuture();

@@ -76,12 +76,6 @@ public final class FrameCodec {
         out.flush();
     }
 
-    /** Serialises {@code message} straight into one frame buffer: one allocation, one write. */
-    public void writeMessage(OutputStream out, MessageLite message) throws IOException {
-        out.write(encode(message));
-        out.flush();
-    }
-
     /** Encodes a message as a complete frame (prefix + payload). */
     public byte[] encode(MessageLite message) throws ProtocolException {
         int size = message.getSerializedSize();

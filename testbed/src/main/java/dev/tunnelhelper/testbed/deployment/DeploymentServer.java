@@ -152,11 +152,6 @@ public final class DeploymentServer implements AutoCloseable {
         return binary.length();
     }
 
-    /** The raw 64-byte signature served at {@code <binary path>.sig}. */
-    public byte[] binarySignature() {
-        return binary.signature();
-    }
-
     /** Absolute path of the PEM Ed25519 public key the binary is signed with. */
     public Path publicKeyPath() {
         return signingKey.publicKeyPath();
