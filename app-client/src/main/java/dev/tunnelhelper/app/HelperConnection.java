@@ -69,12 +69,12 @@ final class HelperConnection implements AutoCloseable {
         } catch (SpeakerClosedException e) {
             Error why = closingError();
             if (why != null) {
-                throw new HelperErrorException(why.getCode(), why.getMessage());
+                throw new HelperErrorException(why);
             }
             throw new IOException("the helper closed the connection (" + socket + ")", e);
         }
         if (reply.hasError()) {
-            throw new HelperErrorException(reply.getError().getCode(), reply.getError().getMessage());
+            throw new HelperErrorException(reply.getError());
         }
         return reply;
     }

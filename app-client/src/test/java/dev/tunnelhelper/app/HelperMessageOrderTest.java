@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,7 @@ class HelperMessageOrderTest {
                 });
                 try (HelperClient client = HelperClient.connect(helper.socket(), TIMEOUT)) {
                     HelperErrorException e = assertThrows(HelperErrorException.class, client::ping, "round " + round);
-                    assertEquals("IDLE_TIMEOUT", e.code(), "round " + round);
+                    assertEquals(Optional.of(ErrorCode.IDLE_TIMEOUT), e.errorCode(), "round " + round);
                     assertEquals("closed after 1 s without a request", e.helperMessage());
                 }
                 script.get(10, TimeUnit.SECONDS);

@@ -98,12 +98,12 @@ public final class ExtensionClient implements AutoCloseable {
         } catch (SpeakerClosedException e) {
             Error why = closingError.getNow(null);
             if (why != null) {
-                throw new HelperErrorException(why.getCode(), why.getMessage());
+                throw new HelperErrorException(why);
             }
             throw new IOException("the helper closed the connection (" + socket + ")", e);
         }
         if (reply.hasError()) {
-            throw new HelperErrorException(reply.getError().getCode(), reply.getError().getMessage());
+            throw new HelperErrorException(reply.getError());
         }
         if (reply.getMsgCase() != expected) {
             throw new IOException("helper answered " + reply.getMsgCase() + " where " + expected + " was expected");

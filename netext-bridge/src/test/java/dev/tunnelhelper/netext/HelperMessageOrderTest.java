@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ class HelperMessageOrderTest {
                 });
                 try (ExtensionClient client = ExtensionClient.connect(helper.socket(), TIMEOUT, NetworkSettingsApplier.REFUSE, e -> { })) {
                     HelperErrorException e = assertThrows(HelperErrorException.class, () -> client.stop(TIMEOUT), "round " + round);
-                    assertEquals("SHUTTING_DOWN", e.code(), "round " + round);
+                    assertEquals(Optional.of(ErrorCode.SHUTTING_DOWN), e.errorCode(), "round " + round);
                     assertEquals("the helper is stopping", e.helperMessage());
                 }
                 script.get(10, TimeUnit.SECONDS);
