@@ -54,10 +54,8 @@ class HelperMessageOrderTest {
     void aCallCutOffByTheHelperThrowsTheErrorTheHelperSentBeforeClosing() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             try (var helper = ScriptedHelper.app(roundDir(round))) {
-                CompletableFuture<Void> script = helper.play(h -> {
-                    h.receive();
-                    h.sendAndClose(List.of(error(ErrorCode.IDLE_TIMEOUT, "closed after 1 s without a request")));
-                });
+                CompletableFuture<Void> script =
+                        helper.closeAfterNextMessage(List.of(error(ErrorCode.IDLE_TIMEOUT, "closed after 1 s without a request")));
                 try (HelperClient client = HelperClient.connect(helper.socket(), TIMEOUT)) {
                     HelperErrorException e = assertThrows(HelperErrorException.class, client::ping, "round " + round);
                     assertEquals(Optional.of(ErrorCode.IDLE_TIMEOUT), e.errorCode(), "round " + round);

@@ -41,11 +41,8 @@ class HelperMessageOrderTest {
     void aCallCutOffByTheHelperThrowsTheErrorTheHelperSentBeforeClosing() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             try (var helper = ScriptedHelper.extension(roundDir(round))) {
-                CompletableFuture<Void> script = helper.play(h -> {
-                    h.receive();
-                    h.sendAndClose(List.of(HelperExtensionMessage.newBuilder()
-                            .setError(ErrorCode.SHUTTING_DOWN.error("the helper is stopping")).build()));
-                });
+                CompletableFuture<Void> script = helper.closeAfterNextMessage(List.of(HelperExtensionMessage.newBuilder()
+                        .setError(ErrorCode.SHUTTING_DOWN.error("the helper is stopping")).build()));
                 try (ExtensionClient client = ExtensionClient.connect(helper.socket(), TIMEOUT, NetworkSettingsApplier.REFUSE, e -> { })) {
                     HelperErrorException e = assertThrows(HelperErrorException.class, () -> client.stop(TIMEOUT), "round " + round);
                     assertEquals(Optional.of(ErrorCode.SHUTTING_DOWN), e.errorCode(), "round " + round);

@@ -118,6 +118,14 @@ public final class ScriptedHelper<S extends MessageLite, R> implements AutoClose
         void play(ScriptedHelper<S, R> helper) throws IOException;
     }
 
+    /** The commonest script: wait for the client's next message, then say {@code lastWords} and close. */
+    public CompletableFuture<Void> closeAfterNextMessage(List<S> lastWords) {
+        return play(h -> {
+            h.receive();
+            h.sendAndClose(lastWords);
+        });
+    }
+
     /** Plays {@code script} on a thread of its own; the future fails if a step does. */
     public CompletableFuture<Void> play(Script<S, R> script) {
         return CompletableFuture.runAsync(() -> {
