@@ -4,7 +4,7 @@ import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
 
 /**
  * Holds the network settings in effect and merges the tunnel's diffs into them
- * (PROTOCOL-FACTS §1.4: a {@code NetworkSettingsRequest} is a diff).
+ * (docs/protocol.md §1.5: a {@code NetworkSettingsRequest} is a diff).
  *
  * <ul>
  *   <li>{@code dns_settings}, {@code ipv4_settings}, {@code ipv6_settings}: replaced as a whole

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 
 /**
- * The CoderVPN handshake (PROTOCOL-FACTS §1.1): each side writes {@code codervpn <role> <versions>\n}
+ * The CoderVPN handshake (docs/protocol.md §1.2): each side writes {@code codervpn <role> <versions>\n}
  * and reads the peer's line.
  *
  * <p>Our line is written on its own thread while the peer's is read, because neither side may

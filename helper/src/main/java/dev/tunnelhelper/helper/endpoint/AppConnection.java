@@ -22,7 +22,7 @@ import java.lang.management.ThreadMXBean;
  * One app connection: status and peer queries, wake, and a subscription to pushed updates. A
  * subscribed connection may go on sending requests; their replies travel between the pushes.
  */
-final class AppConnection implements EndpointServer.Connection<HelperAppMessage, AppMessage> {
+final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage> {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final TunnelSession session;
     private final AppFanout fanout;
@@ -45,8 +45,6 @@ final class AppConnection implements EndpointServer.Connection<HelperAppMessage,
 
     @Override
     public void onMessage(Incoming<HelperAppMessage, AppMessage> in) throws IOException {
-        // The first request can be dispatched before attached() ran.
-        speaker = in.speaker();
         if (!in.isRequest()) {
             return; // apps send only requests; anything else has nothing to answer
         }

@@ -12,12 +12,12 @@ import java.time.Duration;
 public final class EndpointConnections {
     private EndpointConnections() {}
 
-    public static EndpointServer.ConnectionFactory<HelperExtensionMessage, ExtensionMessage> extensionConnections(
+    public static PeerConnectionFactory<HelperExtensionMessage, ExtensionMessage> extensionConnections(
             TunnelSession session, Duration requestTimeout) {
         return who -> new ExtensionConnection(session, requestTimeout, who);
     }
 
-    public static EndpointServer.ConnectionFactory<HelperAppMessage, AppMessage> appConnections(
+    public static PeerConnectionFactory<HelperAppMessage, AppMessage> appConnections(
             TunnelSession session, AppFanout fanout, String helperVersion) {
         return who -> new AppConnection(session, fanout, helperVersion, who);
     }

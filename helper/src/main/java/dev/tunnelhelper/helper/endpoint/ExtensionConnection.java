@@ -12,7 +12,6 @@ import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.ApplyNetworkSettings;
 import dev.tunnelhelper.protocol.helper.CancelProvider;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * One network-extension connection: starts and stops sessions, and answers for the session it
  * owns. The session's outcomes become wire messages here, and only here.
  */
-final class ExtensionConnection implements EndpointServer.Connection<HelperExtensionMessage, ExtensionMessage>, ExtensionLink {
+final class ExtensionConnection implements PeerConnection<HelperExtensionMessage, ExtensionMessage>, ExtensionLink {
     private static final Logger log = LoggerFactory.getLogger(ExtensionConnection.class);
 
     private final TunnelSession session;
@@ -60,8 +59,6 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
 
     @Override
     public void onMessage(Incoming<HelperExtensionMessage, ExtensionMessage> in) throws IOException {
-        // The first request can be dispatched before attached() ran.
-        speaker = in.speaker();
         ExtensionMessage message = in.message();
         if (!in.isRequest()) {
             FileDescriptors.closeQuietly(in.fds());
@@ -97,7 +94,7 @@ final class ExtensionConnection implements EndpointServer.Connection<HelperExten
             in.reply(error(ErrorCode.BAD_REQUEST, badHeader.get()));
             return;
         }
-        OwnedFd tun = OwnedFd.adopt(UnixSocketChannel.fdNumber(in.fds().get(0)));
+        OwnedFd tun = OwnedFd.adopt(FileDescriptors.number(in.fds().get(0)));
         List<OperatorHeader> headers = start.getHeadersList().stream().map(h -> new OperatorHeader(h.getName(), h.getValue())).toList();
         StartParameters params = new StartParameters(start.getAccessUrl(), start.getToken(), headers,
                 start.getDangerousDisableSignatureValidation(), start.getDeviceId(), start.getDeviceOs());

@@ -5,9 +5,9 @@ import dev.tunnelhelper.helper.HelperPaths;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.config.TunnelConfig;
 import dev.tunnelhelper.helper.config.VerificationConfig;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -137,7 +137,7 @@ final class HelperFixture implements AutoCloseable {
 
         Result start(StartDaemon request, int fd) throws IOException {
             HelperExtensionMessage reply = speaker.call(ExtensionMessage.newBuilder().setStartDaemon(request).build(),
-                    List.of(UnixSocketChannel.fileDescriptor(fd)), WAIT);
+                    List.of(FileDescriptors.of(fd)), WAIT);
             if (reply.hasError()) {
                 return Result.newBuilder().setSuccess(false).setErrorMessage(reply.getError().getCode() + ": " + reply.getError().getMessage()).build();
             }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.helper.session.SessionPhase;
 import dev.tunnelhelper.protocol.FrameCodec;
-import dev.tunnelhelper.protocol.Inbound;
+import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -204,7 +204,7 @@ class RunningSessionTest {
 
             // Reading now, the stalled app finds its backlog, then the reason, then the end.
             HelperAppMessage last = null;
-            Inbound<HelperAppMessage> in;
+            Envelope<HelperAppMessage> in;
             while ((in = stalled.receive()) != null) {
                 last = in.message();
             }

@@ -10,9 +10,9 @@ import dev.tunnelhelper.helper.session.FakeAcquirer;
 import dev.tunnelhelper.helper.session.RecordingListener;
 import dev.tunnelhelper.helper.session.ScriptedLauncher;
 import dev.tunnelhelper.helper.session.ScriptedTunnel;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -82,7 +82,7 @@ final class ScriptedHelper implements AutoCloseable {
         List<FileDescriptor> fds = new ArrayList<>();
         for (int i = 0; i < fdCount; i++) {
             Pipe p = keep(Fds.pipe());
-            fds.add(UnixSocketChannel.fileDescriptor(p.readEnd().get()));
+            fds.add(FileDescriptors.of(p.readEnd().get()));
         }
         StartDaemon start = StartDaemon.newBuilder().setAccessUrl("https://coder.example.com").setToken("t").build();
         return ne.call(ExtensionMessage.newBuilder().setStartDaemon(start).build(), fds, WAIT);

@@ -165,7 +165,7 @@ class SessionErrorCodesTest {
         }
 
         HelperAppMessage last = null;
-        dev.tunnelhelper.protocol.Inbound<HelperAppMessage> in;
+        dev.tunnelhelper.protocol.Envelope<HelperAppMessage> in;
         while ((in = stalled.receive()) != null) {
             last = in.message();
         }
