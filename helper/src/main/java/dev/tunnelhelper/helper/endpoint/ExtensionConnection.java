@@ -102,15 +102,16 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
                 .addKeyValue("headers", start.getHeadersCount())
                 .addKeyValue("disableSignatureValidation", start.getDangerousDisableSignatureValidation()).log();
         startedSession = true;
-        answerLater(in, session.start(params, tun, this).handle((running, failure) -> startReply(failure)));
+        answerLater(in, session.start(params, tun, this).thenApply(running -> HelperExtensionMessage.newBuilder()
+                .setStartDaemonResult(Result.newBuilder().setSuccess(true)).build()).exceptionally(ExtensionConnection::startFailure));
     }
 
-    /** The session's outcome on the wire: refusals are {@code error} replies with their code, a failed start a result. */
-    private static HelperExtensionMessage startReply(Throwable failure) {
+    /**
+     * A start that did not run, on the wire: refusals are {@code error} replies with their code, a
+     * failed start a result; anything else is a bug, rethrown so the reply is INTERNAL.
+     */
+    private static HelperExtensionMessage startFailure(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause == null) {
-            return HelperExtensionMessage.newBuilder().setStartDaemonResult(Result.newBuilder().setSuccess(true)).build();
-        }
         if (cause instanceof SessionRefusedException refused) {
             return error(refused.code(), refused.getMessage());
         }
@@ -118,8 +119,7 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
             return HelperExtensionMessage.newBuilder().setStartDaemonResult(Result.newBuilder().setSuccess(false)
                     .setErrorMessage(failed.getMessage())).build();
         }
-        log.atError().setMessage("start ended unexpectedly").setCause(cause).log();
-        return error(ErrorCode.INTERNAL, "the start failed unexpectedly: " + cause);
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
     }
 
     @Override
@@ -176,12 +176,19 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
         return Optional.empty();
     }
 
-    /** Replies once {@code answer} completes, on whichever thread completes it; the connection counts as busy meanwhile. */
+    /**
+     * Replies once {@code answer} completes, on whichever thread completes it; the connection
+     * counts as busy meanwhile. A failed answer is a fault of the helper's: INTERNAL, as for a
+     * handler that threw.
+     */
     private void answerLater(Incoming<HelperExtensionMessage, ExtensionMessage> in, CompletableFuture<HelperExtensionMessage> answer) {
         pendingReplies.incrementAndGet();
         answer.whenComplete((message, e) -> {
+            if (e != null) {
+                log.atError().setMessage("request failed").addKeyValue("peer", who).addKeyValue("request", in.msgId()).setCause(e).log();
+            }
             try {
-                in.reply(e == null ? message : error(ErrorCode.INTERNAL, "the request failed unexpectedly: " + e));
+                in.reply(e == null ? message : HelperExtensionMessage.newBuilder().setError(PeerAdmission.internalError(in.msgId())).build());
             } catch (IOException io) {
                 log.warn("could not reply to the network extension {}: {}", who, io.getMessage());
             } finally {

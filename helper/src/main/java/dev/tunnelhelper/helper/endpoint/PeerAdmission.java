@@ -138,8 +138,7 @@ public final class PeerAdmission<S extends MessageLite, R> {
             } catch (Throwable failure) {
                 if (incoming.isRequest() && !incoming.answered()) {
                     try {
-                        incoming.reply(spec.errorFrame().apply(ErrorCode.INTERNAL.error(
-                                "the helper failed to handle request " + incoming.msgId() + "; its log says why")));
+                        incoming.reply(spec.errorFrame().apply(internalError(incoming.msgId())));
                     } catch (IOException | RuntimeException e) {
                         failure.addSuppressed(e);
                     }
@@ -147,6 +146,11 @@ public final class PeerAdmission<S extends MessageLite, R> {
                 throw failure;
             }
         };
+    }
+
+    /** What a peer hears of a fault of the helper's own: which request, never the exception (the log has it). */
+    static dev.tunnelhelper.protocol.helper.Error internalError(long msgId) {
+        return ErrorCode.INTERNAL.error("the helper failed to handle request " + msgId + "; its log says why");
     }
 
     private void closeIdle(Speaker<S, R> speaker, String who) {

@@ -75,6 +75,8 @@ final class SessionCore {
             ending.spawnFailed(e.reason());
         } else if (event instanceof SessionEvent.HandshakeFailed e) {
             ending.handshakeFailed(e.error());
+        } else if (event instanceof SessionEvent.StepBroke e) {
+            ending.stepBroke(e.step(), e.bug());
         } else if (event instanceof SessionEvent.StartUnanswered e) {
             ending.startUnanswered(e.error());
         } else if (event instanceof SessionEvent.ProtocolBroke e) {

@@ -56,6 +56,22 @@ final class SessionEnding {
         }
     }
 
+    /** A start step threw (a bug): the run fails like any other, and its start learns that it was the helper's fault. */
+    void stepBroke(SessionPhase step, RuntimeException bug) {
+        SessionRun run = session.run;
+        log.atError().setMessage("session start step failed unexpectedly").addKeyValue("session", run.id).addKeyValue("step", step)
+                .setCause(bug).log();
+        if (step.acquiring()) {
+            run.acquisition = null;
+        } else if (session.phase != HANDSHAKING) {
+            return; // the handshake was abandoned already
+        }
+        if (session.phase != STOPPING) {
+            run.fault = bug;
+        }
+        failUnlessStopping("the helper failed while " + session.phase + "; its log says why");
+    }
+
     void startUnanswered(IOException error) {
         if (session.phase != STARTING || error instanceof SpeakerClosedException) {
             return; // a closed speaker is reported by its close (protocolBroke)
@@ -166,7 +182,8 @@ final class SessionEnding {
         session.run = null;
         session.enter(IDLE);
         if (!ended.reachedRunning) {
-            ended.started.completeExceptionally(new SessionFailure(failed ? session.lastError : SessionFailure.STOPPED));
+            ended.started.completeExceptionally(ended.fault != null ? ended.fault
+                    : new SessionFailure(failed ? session.lastError : SessionFailure.STOPPED));
         } else if (failed || !ended.ownerEndedIt) {
             // A provider that is up hears why it ends, unless it asked itself.
             work.cancelProvider(ended.owner, failed ? session.lastError : "");

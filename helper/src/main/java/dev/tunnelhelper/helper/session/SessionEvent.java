@@ -77,6 +77,13 @@ sealed interface SessionEvent {
     record HandshakeFailed(SessionRun run, HandshakeException error) implements OfRun {
     }
 
+    /**
+     * A start step threw what it is never meant to (a bug in the helper): the acquisition, if
+     * {@code step} is an acquiring phase, else the handshake. The run fails; its start is answered INTERNAL.
+     */
+    record StepBroke(SessionRun run, SessionPhase step, RuntimeException bug) implements OfRun {
+    }
+
     record StartAnswered(SessionRun run, TunnelMessage reply) implements OfRun {
     }
 

@@ -40,6 +40,8 @@ final class SessionRun {
     boolean reachedRunning;
     /** The owner asked for the stop (or left): it is not sent CancelProvider. */
     boolean ownerEndedIt;
+    /** A bug that ended the start: the start is answered with it (INTERNAL), not with a SessionFailure. */
+    RuntimeException fault;
     /** The pipe ended, or the child exited, during a start or while running: the other half is awaited. */
     PendingExit pendingExit;
 

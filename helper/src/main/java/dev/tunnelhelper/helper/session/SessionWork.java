@@ -76,6 +76,8 @@ final class SessionWork {
                 post.accept(new SessionEvent.Acquired(run, acquirer.acquire(request)));
             } catch (AcquisitionException e) {
                 post.accept(new SessionEvent.AcquisitionFailed(run, e));
+            } catch (RuntimeException e) {
+                post.accept(new SessionEvent.StepBroke(run, SessionPhase.FETCHING_INFO, e));
             }
         });
     }
@@ -110,6 +112,8 @@ final class SessionWork {
             } catch (IOException e) {
                 post.accept(new SessionEvent.HandshakeFailed(run, new HandshakeException(HandshakeException.Reason.IO_ERROR,
                         e.getMessage(), e)));
+            } catch (RuntimeException e) {
+                post.accept(new SessionEvent.StepBroke(run, SessionPhase.HANDSHAKING, e));
             }
         });
     }

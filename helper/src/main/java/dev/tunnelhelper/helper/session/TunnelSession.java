@@ -39,7 +39,8 @@ public final class TunnelSession {
     /**
      * Starts a session with {@code tun} (taken over: closed whatever happens). Completes when the
      * tunnel runs; fails with {@link SessionRefusedException} when another session is active or the
-     * helper is shutting down (nothing was started), else with {@link SessionFailure}.
+     * helper is shutting down (nothing was started), else with {@link SessionFailure}, or with the
+     * RuntimeException a start step threw (a bug; the session still fails and cleans up).
      */
     public CompletableFuture<Void> start(StartParameters params, OwnedFd tun, ExtensionLink owner) {
         CompletableFuture<Void> started = new CompletableFuture<>();

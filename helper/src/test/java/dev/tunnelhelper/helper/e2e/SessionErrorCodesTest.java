@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.helper.binary.AcquisitionPhase;
 import dev.tunnelhelper.helper.session.RecordingListener;
 import dev.tunnelhelper.helper.session.ScriptedTunnel;
 import dev.tunnelhelper.helper.session.SessionPhase;
@@ -114,6 +115,22 @@ class SessionErrorCodesTest {
             assertEquals(ErrorCode.SHUTTING_DOWN.name(), reply.getError().getCode());
             assertEquals("the helper is shutting down", reply.getError().getMessage());
         }
+    }
+
+    @Test
+    void aStartTheHelperFailsOnThroughABugIsAnsweredInternalAndTheHelperStartsAgain() throws Exception {
+        h = ScriptedHelper.start(dir);
+        h.acquirer.breakIn(AcquisitionPhase.VALIDATING);
+        Speaker<ExtensionMessage, HelperExtensionMessage> ne = h.extension();
+
+        HelperExtensionMessage reply = h.startDaemon(ne, 1);
+
+        assertEquals(ErrorCode.INTERNAL.name(), reply.getError().getCode());
+        assertEquals("the helper failed to handle request 1; its log says why", reply.getError().getMessage(),
+                "which request, never the exception");
+        assertEquals(SessionPhase.IDLE, h.helper.session().status().join().phase(), "answered once the helper is idle");
+        h.acquirer.breakIn(null);
+        h.running(ne);
     }
 
     @Test

@@ -22,6 +22,9 @@ public final class FakeAcquirer implements Acquirer {
     private volatile AcquisitionPhase holdIn;
     private volatile AcquisitionPhase failIn;
     private volatile AcquisitionException failure;
+    private volatile AcquisitionPhase breakIn;
+    /** What it throws where {@link #breakIn} says: an exception no acquirer is meant to throw. */
+    public final IllegalStateException bug = new IllegalStateException("a bug in the acquirer");
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     /** Completes with the phase it holds in, once it does. */
     public final CompletableFuture<AcquisitionPhase> holding = new CompletableFuture<>();
@@ -40,6 +43,12 @@ public final class FakeAcquirer implements Acquirer {
         return this;
     }
 
+    /** Throws {@link #bug} in {@code phase}, as a bug would; {@code null} behaves again. */
+    public FakeAcquirer breakIn(AcquisitionPhase phase) {
+        breakIn = phase;
+        return this;
+    }
+
     public void release() {
         released.complete(null);
     }
@@ -55,6 +64,9 @@ public final class FakeAcquirer implements Acquirer {
             }
             if (phase == failIn) {
                 throw failure;
+            }
+            if (phase == breakIn) {
+                throw bug;
             }
             if (phase == holdIn) {
                 hold(phase);

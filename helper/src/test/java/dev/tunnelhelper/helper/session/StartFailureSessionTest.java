@@ -5,6 +5,7 @@ import static dev.tunnelhelper.helper.session.SessionPhase.FAILED;
 import static dev.tunnelhelper.helper.session.SessionPhase.IDLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
@@ -167,6 +168,22 @@ class StartFailureSessionTest {
         assertEquals("starting the tunnel: the tunnel closed its pipe but is still running", h.failedStart(h.start()));
         assertTrue(h.tunnel().terminated, "terminated after the grace");
         assertCleanFailure(h);
+    }
+
+    @Test
+    void aBugInAStartStepFailsTheSessionCleanlyAndTheStartLearnsItWasTheHelpersFault() {
+        SessionHarness h = new SessionHarness();
+        h.acquirer.breakIn(AcquisitionPhase.DOWNLOADING);
+        OwnedFd tun = SessionHarness.tun();
+
+        CompletableFuture<Void> start = h.session.start(SessionHarness.params(), tun, h.owner);
+
+        assertSame(h.acquirer.bug, SessionHarness.failure(start, IllegalStateException.class), "the bug itself, for INTERNAL");
+        assertEquals("the helper failed while DOWNLOADING; its log says why", h.status().errorMessage());
+        assertCleanFailure(h);
+        assertFalse(tun.isOpen(), "the TUN descriptor is closed");
+        h.acquirer.breakIn(null);
+        await(h.start());
     }
 
     @Test
