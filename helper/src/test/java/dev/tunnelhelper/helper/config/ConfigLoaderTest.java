@@ -72,8 +72,16 @@ class ConfigLoaderTest {
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"verification\": {\"pinnedSha256\": [\"ABC\"]}}", "h.json")).getMessage());
         assertEquals("h.json: \"download.maxBinaryBytes\" must be positive",
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"download\": {\"maxBinaryBytes\": 0}}", "h.json")).getMessage());
-        assertEquals("h.json: \"directories\" \"relative/dir\" is not an absolute path",
-                assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"binaryDirectory\": \"relative/dir\"}", "h.json")).getMessage());
+        for (String key : new String[] {"socketDirectory", "binaryDirectory", "logDirectory"}) {
+            assertEquals("h.json: \"" + key + "\" \"relative/dir\" is not an absolute path",
+                    assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"" + key + "\": \"relative/dir\"}", "h.json")).getMessage(),
+                    "the message names the key, as written in the file");
+        }
+        for (String key : new String[] {"handshakeTimeoutMillis", "startTimeoutMillis", "stopTimeoutMillis", "killGraceMillis",
+                "rpcTimeoutMillis", "networkSettingsTimeoutMillis"}) {
+            assertEquals("h.json: \"tunnel." + key + "\" must be positive",
+                    assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"tunnel\": {\"" + key + "\": 0}}", "h.json")).getMessage());
+        }
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"subscriberQueueDepth\": \"many\"}", "h.json"))
                 .getMessage().startsWith("h.json: bad value at \"subscriberQueueDepth\""));
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"tunnel\": ", "h.json"))
