@@ -20,6 +20,7 @@ import dev.tunnelhelper.protocol.helper.GetPeerState;
 import dev.tunnelhelper.protocol.helper.GetStatus;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
+import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.helper.SessionState;
 import dev.tunnelhelper.protocol.helper.StartDaemon;
 import dev.tunnelhelper.protocol.helper.Subscribe;
@@ -95,6 +96,20 @@ class SessionErrorCodesTest {
 
         assertEquals(ErrorCode.ALREADY_RUNNING.name(), e.code());
         assertEquals("a session is RUNNING; stop it first", e.helperMessage());
+    }
+
+    @Test
+    void aMessageAnEndpointDoesNotTakeAsARequestIsABadRequestNamingIt() throws Exception {
+        h = ScriptedHelper.start(dir);
+
+        HelperExtensionMessage ne = h.extension().call(ExtensionMessage.newBuilder()
+                .setApplyNetworkSettingsResult(Result.newBuilder().setSuccess(true)).build(), WAIT);
+        HelperAppMessage app = h.app(in -> { }).call(AppMessage.getDefaultInstance(), WAIT);
+
+        assertEquals(ErrorCode.BAD_REQUEST.name(), ne.getError().getCode());
+        assertEquals("unexpected APPLY_NETWORK_SETTINGS_RESULT request on the network-extension endpoint", ne.getError().getMessage());
+        assertEquals(ErrorCode.BAD_REQUEST.name(), app.getError().getCode());
+        assertEquals("unexpected MSG_NOT_SET request on the app endpoint", app.getError().getMessage());
     }
 
     @Test
