@@ -96,8 +96,9 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
         }
         OwnedFd tun = OwnedFd.adopt(FileDescriptors.number(in.fds().get(0)));
         List<OperatorHeader> headers = start.getHeadersList().stream().map(h -> new OperatorHeader(h.getName(), h.getValue())).toList();
-        StartParameters params = new StartParameters(start.getAccessUrl(), start.getToken(), headers,
-                start.getDangerousDisableSignatureValidation(), start.getDeviceId(), start.getDeviceOs());
+        StartParameters params = StartParameters.builder(start.getAccessUrl(), start.getToken()).headers(headers)
+                .disableSignatureValidation(start.getDangerousDisableSignatureValidation())
+                .deviceId(start.getDeviceId()).deviceOs(start.getDeviceOs()).build();
         log.atInfo().setMessage("start requested").addKeyValue("peer", who).addKeyValue("accessUrl", PeerText.of(start.getAccessUrl()))
                 .addKeyValue("headers", start.getHeadersCount())
                 .addKeyValue("disableSignatureValidation", start.getDangerousDisableSignatureValidation()).log();

@@ -47,7 +47,7 @@ final class SessionHarness {
     }
 
     static StartParameters params() {
-        return new StartParameters("https://coder.example.com", TOKEN, List.of(new OperatorHeader("X-Test", "1")), false, "", "");
+        return StartParameters.builder("https://coder.example.com", TOKEN).headers(List.of(new OperatorHeader("X-Test", "1"))).build();
     }
 
     /** A real descriptor standing in for the TUN device: the session must take it over and close it. */

@@ -69,7 +69,7 @@ class StartSequenceTest {
 
     @Test
     void aRequestsOwnDeviceIdAndOsWin() {
-        StartParameters own = new StartParameters("https://coder.example.com", "t", List.of(), false, "my-device", "my-os");
+        StartParameters own = StartParameters.builder("https://coder.example.com", "t").deviceId("my-device").deviceOs("my-os").build();
         await(h.session.start(own, SessionHarness.tun(), h.owner));
         StartRequest sent = await(h.tunnel().startReceived);
 
@@ -98,7 +98,7 @@ class StartSequenceTest {
 
     @Test
     void disabledSignatureValidationIsAskedForAndShown() throws Exception {
-        StartParameters unverified = new StartParameters("https://coder.example.com", "t", List.of(), true, "", "");
+        StartParameters unverified = StartParameters.builder("https://coder.example.com", "t").disableSignatureValidation(true).build();
         await(h.session.start(unverified, SessionHarness.tun(), h.owner));
 
         assertTrue(h.acquirer.requests.take().disableSignatureValidation());
