@@ -122,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
             b.download(c.download().toBuilder().extraCaCertificate(extraCa.toAbsolutePath().toString()).build());
         }
         if (allowDisabling) {
-            b.verification(c.verification().toBuilder().allowDisablingSignatureValidation(true).build());
+            b.verification(c.verification().withAllowDisablingSignatureValidation(true));
         }
         return b.build();
     }

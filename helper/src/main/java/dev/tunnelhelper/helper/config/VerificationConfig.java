@@ -10,7 +10,8 @@ import java.util.List;
 public record VerificationConfig(List<String> ed25519PublicKeys, List<String> pinnedSha256, boolean macCodeSignature,
         String macSigningIdentifier, String macTeamIdentifier, boolean allowDisablingSignatureValidation) {
 
-    public static final VerificationConfig DEFAULT = builder().build();
+    /** Nothing verified (which makes every start fail), disabling not allowed. */
+    public static final VerificationConfig DEFAULT = new VerificationConfig(List.of(), List.of(), false, null, null, false);
 
     public VerificationConfig {
         ed25519PublicKeys = ed25519PublicKeys == null ? List.of() : List.copyOf(ed25519PublicKeys);
@@ -41,62 +42,13 @@ public record VerificationConfig(List<String> ed25519PublicKeys, List<String> pi
                 .build();
     }
 
-    public Builder toBuilder() {
-        return new Builder().ed25519PublicKeys(ed25519PublicKeys).pinnedSha256(pinnedSha256).macCodeSignature(macCodeSignature)
-                .macSigningIdentifier(macSigningIdentifier).macTeamIdentifier(macTeamIdentifier)
-                .allowDisablingSignatureValidation(allowDisablingSignatureValidation);
+    /** This section with {@code paths} (absolute paths of PEM public key files) as its Ed25519 keys. */
+    public VerificationConfig withEd25519PublicKeys(List<String> paths) {
+        return new VerificationConfig(paths, pinnedSha256, macCodeSignature, macSigningIdentifier, macTeamIdentifier,
+                allowDisablingSignatureValidation);
     }
 
-    /** Starts from the defaults: nothing verified (which makes every start fail), disabling not allowed. */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public static final class Builder {
-        private List<String> ed25519PublicKeys;
-        private List<String> pinnedSha256;
-        private boolean macCodeSignature;
-        private String macSigningIdentifier;
-        private String macTeamIdentifier;
-        private boolean allowDisabling;
-
-        private Builder() {
-        }
-
-        /** Absolute paths of PEM public key files. */
-        public Builder ed25519PublicKeys(List<String> paths) {
-            ed25519PublicKeys = paths;
-            return this;
-        }
-
-        public Builder pinnedSha256(List<String> hashes) {
-            pinnedSha256 = hashes;
-            return this;
-        }
-
-        public Builder macCodeSignature(boolean on) {
-            macCodeSignature = on;
-            return this;
-        }
-
-        public Builder macSigningIdentifier(String identifier) {
-            macSigningIdentifier = identifier;
-            return this;
-        }
-
-        public Builder macTeamIdentifier(String identifier) {
-            macTeamIdentifier = identifier;
-            return this;
-        }
-
-        public Builder allowDisablingSignatureValidation(boolean allow) {
-            allowDisabling = allow;
-            return this;
-        }
-
-        public VerificationConfig build() {
-            return new VerificationConfig(ed25519PublicKeys, pinnedSha256, macCodeSignature, macSigningIdentifier, macTeamIdentifier,
-                    allowDisabling);
-        }
+    public VerificationConfig withAllowDisablingSignatureValidation(boolean allow) {
+        return new VerificationConfig(ed25519PublicKeys, pinnedSha256, macCodeSignature, macSigningIdentifier, macTeamIdentifier, allow);
     }
 }

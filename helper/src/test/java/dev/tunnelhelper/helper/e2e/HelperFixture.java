@@ -79,7 +79,7 @@ final class HelperFixture implements AutoCloseable {
         HelperConfig config = HelperConfig.defaults()
                 .withDirectories(paths.socketDirectory().toString(), paths.binaryDirectory().toString(), paths.logDirectory().toString())
                 .toBuilder()
-                .verification(VerificationConfig.builder().ed25519PublicKeys(List.of(deployment.publicKeyPath().toString())).build())
+                .verification(VerificationConfig.DEFAULT.withEd25519PublicKeys(List.of(deployment.publicKeyPath().toString())))
                 .tunnel(timeouts().build())
                 .build();
         config = tweak.apply(config);
