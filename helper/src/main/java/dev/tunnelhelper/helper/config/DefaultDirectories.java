@@ -1,6 +1,7 @@
 package dev.tunnelhelper.helper.config;
 
 import dev.tunnelhelper.launchd.LaunchdSettings;
+import dev.tunnelhelper.launchd.systemd.SystemdUnit;
 import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import dev.tunnelhelper.shim.NativePlatform;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  */
 public record DefaultDirectories(String sockets, String binaries, String logs) {
     static final DefaultDirectories LINUX = new DefaultDirectories(EndpointSockets.DEFAULT_DIRECTORY.toString(),
-            "/var/lib/tunnel-helper", "/var/log/tunnel-helper");
+            SystemdUnit.STATE_DIR, SystemdUnit.LOGS_DIR);
     private static final String MAC_NAME = "tunnel-helper";
     private static final Path LINUX_CONFIG = Path.of("/etc/tunnel-helper/helper.json");
 

@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
-import dev.tunnelhelper.helper.endpoint.EndpointServer;
+import dev.tunnelhelper.helper.endpoint.PeerConnection;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.helper.endpoint.PeerAdmission;
 import dev.tunnelhelper.protocol.Channel;
@@ -55,7 +55,7 @@ class CodeSigningRefusalLogTest {
         admissionLog.addAppender(watch);
         EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec = new EndpointSpec<>("network-extension", Endpoints.Kind.EXTENSION,
                 ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION, e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                peer -> Optional.empty(), who -> new EndpointServer.Connection<>() {
+                peer -> Optional.empty(), who -> new PeerConnection<>() {
                     @Override
                     public void onMessage(Incoming<HelperExtensionMessage, ExtensionMessage> incoming) {
                         delivered.complete(incoming.message());
