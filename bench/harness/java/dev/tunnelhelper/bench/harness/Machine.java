@@ -17,6 +17,12 @@ final class Machine {
                 .map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
     }
 
+    /** The C compiler: $CC when set (as for the native shim's build), else cc. */
+    static String compiler() {
+        String cc = System.getenv("CC");
+        return cc == null || cc.isBlank() ? "cc" : cc.trim();
+    }
+
     static int cpus() {
         return Runtime.getRuntime().availableProcessors();
     }

@@ -167,8 +167,9 @@ public final class Suite {
         if (!Files.exists(Path.of("/dev/net/tun"))) {
             missing.add("/dev/net/tun (modprobe tun)");
         }
-        if (Machine.onPath("cc").isEmpty()) {
-            missing.add("a C compiler as `cc` (Debian: apt-get install gcc)");
+        String cc = Machine.compiler();
+        if (!(cc.contains("/") ? Files.isExecutable(Path.of(cc)) : Machine.onPath(cc).isPresent())) {
+            missing.add("a C compiler (" + cc + "; cc, or set CC; Debian: apt-get install gcc)");
         }
         for (String tool : List.of("java", "jcmd")) {
             if (!Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", tool))) {

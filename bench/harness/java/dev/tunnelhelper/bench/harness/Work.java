@@ -37,7 +37,7 @@ final class Work implements AutoCloseable {
         this.keep = keep;
     }
 
-    /** Creates the work directory and builds the C programs into it with the machine's cc. */
+    /** Creates the work directory and builds the C programs into it with the machine's C compiler. */
     static Work create(Path root, boolean keep) throws IOException {
         // /tmp is sticky and root-owned, the directory 0700: the helper accepts it as a state parent.
         Work work = new Work(root, Files.createTempDirectory("thbench"), keep);
@@ -47,7 +47,7 @@ final class Work implements AutoCloseable {
 
     private void build() {
         Path src = root.resolve("bench/harness/c");
-        List<String> common = List.of("cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Wno-unused-parameter");
+        List<String> common = List.of(Machine.compiler(), "-O2", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Wno-unused-parameter");
         List<String> thb = new ArrayList<>(common);
         thb.addAll(List.of("-o", thbPath().toString()));
         for (String f : List.of("thb.c", "wire.c", "peers.c", "manager.c", "floor.c", "appclient.c", "extclient.c", "fetch.c",
@@ -60,7 +60,7 @@ final class Work implements AutoCloseable {
                 "-o", tunnelPath().toString(), src.resolve("tunnel.c").toString(), src.resolve("wire.c").toString(),
                 src.resolve("peers.c").toString()));
         Proc.run(this, "cc-tunnel", tunnel, Duration.ofMinutes(2));
-        compilers.add(Proc.run(this, "cc-version", List.of("cc", "--version"), Duration.ofSeconds(30)).get(0));
+        compilers.add(Proc.run(this, "cc-version", List.of(Machine.compiler(), "--version"), Duration.ofSeconds(30)).get(0));
     }
 
     Path root() {
