@@ -25,7 +25,10 @@ final class VersionProbe {
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
     private static final String SAFE_PATH = "/usr/bin:/bin";
     private static final Duration KILL_GRACE = Duration.ofMillis(500);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Created on the first probe, not when the helper starts. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final Duration timeout;
 
@@ -102,7 +105,7 @@ final class VersionProbe {
     private static String parse(byte[] output) throws VerificationException {
         JsonNode json;
         try {
-            json = JSON.readTree(output);
+            json = Json.MAPPER.readTree(output);
         } catch (IOException e) {
             throw new VerificationException("the version output is not JSON");
         }
