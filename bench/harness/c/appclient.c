@@ -533,16 +533,24 @@ static unsigned long long live_heap_kib(const char *jcmd, const char *pid) {
     if (!p) {
         return 0;
     }
+    /* G1 prints one "garbage-first heap ... used N" line; the serial and parallel collectors one
+       line per generation ("def new generation", "tenured generation", "PSYoungGen", "ParOldGen"),
+       which add up to the heap. The metaspace lines are not heap. */
     char line[512];
-    unsigned long long used = 0;
+    unsigned long long heap = 0, generations = 0;
     while (fgets(line, sizeof line, p)) {
         char *u = strstr(line, " used ");
-        if (u && !used && strstr(line, "heap")) {
-            used = strtoull(u + 6, NULL, 10);
+        if (!u) {
+            continue;
+        }
+        if (!heap && strstr(line, "heap")) {
+            heap = strtoull(u + 6, NULL, 10);
+        } else if (strstr(line, "generation") || strstr(line, "Gen ")) {
+            generations += strtoull(u + 6, NULL, 10);
         }
     }
     pclose(p);
-    return used;
+    return heap ? heap : generations;
 }
 
 /* The helper's resident set (KiB), from /proc. */
