@@ -60,8 +60,8 @@ while [ -L "$self" ]; do
 done
 bin=$(cd "$(dirname "$self")" && pwd -P)
 # The JVM flags of bin/tunnel-helper in the repository (docs/performance.md, "JVM flags").
-exec "$bin/java" -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 \
-  -XX:MaxHeapFreeRatio=30 ${TUNNEL_HELPER_JAVA_OPTS:-} -cp "$bin/../app/*" dev.tunnelhelper.helper.HelperMain "$@"
+exec "$bin/java" -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -Xms16m ${TUNNEL_HELPER_JAVA_OPTS:-} \
+  -cp "$bin/../app/*" dev.tunnelhelper.helper.HelperMain "$@"
 LAUNCHER
 chmod 0755 "$out/bin/tunnel-helper"
 echo "$modules" > "$out/app/modules.txt"
