@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Cost of making a tunnel binary trustworthy, against the floor of merely hashing it.
  * {@code acquireFresh}: one full acquisition from a testbed deployment over loopback — build
- * info, a forced fresh download (streamed to a temp file with SHA-1, SHA-256 and SHA-512 in one
- * pass, rename), the Ed25519 check of the SHA-512 digest and the version probe (a process spawn). {@code sha256sumBaseline}:
+ * info, a forced fresh download (streamed to a temp file with SHA-1 + SHA-256, fsync, rename),
+ * Ed25519 signature check and the version probe (a process spawn). {@code sha256sumBaseline}:
  * a {@code sha256sum} process over the same bytes already on disk.
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -134,7 +134,7 @@ public final class BinaryAcquirer implements Acquirer {
             return;
         }
         try {
-            policy.verify(new CandidateBinary(file, fileHashes.sha256(), fileHashes.sha512(), signature));
+            policy.verify(new CandidateBinary(file, fileHashes.sha256(), signature));
         } catch (VerificationException e) {
             log.atWarn().setMessage("binary rejected").addKeyValue("check", "signature")
                     .addKeyValue("sha256", fileHashes.sha256()).addKeyValue("reason", e.getMessage()).log();

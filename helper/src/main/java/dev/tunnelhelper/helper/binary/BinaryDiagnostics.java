@@ -98,13 +98,12 @@ public final class BinaryDiagnostics {
         } catch (IOException e) {
             return new Untrusted(path, "cannot inspect it: " + e.getMessage());
         }
-        FileHashes hashes;
+        String sha256;
         try {
-            hashes = FileHasher.hash(path);
+            sha256 = FileHasher.hash(path).sha256();
         } catch (IOException e) {
             return new Untrusted(path, "cannot read it: " + e.getMessage());
         }
-        String sha256 = hashes.sha256();
         VerificationPolicy policy;
         try {
             policy = VerificationPolicy.build(settings, platform, false);
@@ -125,7 +124,7 @@ public final class BinaryDiagnostics {
             }
         };
         try {
-            policy.verify(new CandidateBinary(path, sha256, hashes.sha512(), signature));
+            policy.verify(new CandidateBinary(path, sha256, signature));
         } catch (VerificationException e) {
             return noSignatureSource[0]
                     ? new Unverifiable(path, sha256, "its Ed25519 signature is on the deployment: give --url to check it")

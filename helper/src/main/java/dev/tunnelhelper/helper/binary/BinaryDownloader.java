@@ -19,10 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches the binary into a temp file of the {@link BinaryDirectory}: conditional on the
  * installed file's SHA-1 (the deployment's ETag), streamed and hashed as it arrives (gunzipped
- * on the fly when compressed), capped in size, checked against the announced length. The temp
- * file is deleted on every failure. It is not fsynced: a binary a crash left torn on disk fails
- * its hashes on the next start (every new helper process re-hashes and re-verifies the installed
- * file) and is downloaded again, so syncing 64 MiB would buy nothing.
+ * on the fly when compressed), capped in size, checked against the announced length, and
+ * fsynced. The temp file is deleted on every failure.
  */
 final class BinaryDownloader {
 
@@ -126,6 +124,7 @@ final class BinaryDownloader {
                 throw download(response.uri() + " ended the body after " + wire.received() + " of the "
                         + contentLength.getAsLong() + " bytes it announced");
             }
+            temp.channel().force(true);
         } catch (TransferException e) {
             throw e;
         } catch (ZipException | java.io.EOFException e) {

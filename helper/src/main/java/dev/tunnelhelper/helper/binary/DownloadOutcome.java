@@ -9,7 +9,7 @@ sealed interface DownloadOutcome {
     record NotModified() implements DownloadOutcome {
     }
 
-    /** 200: a complete, not yet verified temp file, with the digests of what was written to it. */
+    /** 200: a complete, fsynced, not yet verified temp file. */
     record Downloaded(Path tempFile, FileHashes hashes) implements DownloadOutcome {
     }
 }

@@ -1,5 +1,9 @@
 package dev.tunnelhelper.helper.binary;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -8,11 +12,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Ed25519 detached signature against pinned public keys: the raw 64-byte Ed25519 signature of
- * the binary's SHA-512 digest (the 64 digest bytes are the signed message, as minisign signs a
- * prehashed file), so the file is hashed in the same single pass as its other digests instead of
- * being held whole in memory, as pure Ed25519 over the file would need. Any one pinned key may
- * have signed it, so keys can be rotated by pinning old and new together.
+ * Ed25519 detached signature (raw 64 bytes over the whole binary) against pinned public keys;
+ * any one pinned key may have signed it, so keys can be rotated by pinning old and new together.
  */
 public final class Ed25519Verifier implements BinaryVerifier {
 
@@ -53,13 +54,21 @@ public final class Ed25519Verifier implements BinaryVerifier {
         try {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(key);
-            verifier.update(HexFormat.of().parseHex(candidate.sha512()));
+            byte[] buffer = new byte[64 * 1024];
+            try (InputStream in = Files.newInputStream(candidate.file(), LinkOption.NOFOLLOW_LINKS)) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    verifier.update(buffer, 0, n);
+                }
+            }
             return verifier.verify(signature);
         } catch (java.security.SignatureException e) {
             // A malformed signature (e.g. not a valid curve point) is simply not a valid one.
             return false;
         } catch (GeneralSecurityException e) {
             throw new VerificationException("Ed25519 verification is unavailable: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new VerificationException("cannot read " + candidate.file() + ": " + e.getMessage(), e);
         }
     }
 

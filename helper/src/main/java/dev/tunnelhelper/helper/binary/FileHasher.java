@@ -9,22 +9,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/**
- * Every digest of a binary in one streaming pass: SHA-1 (the deployment's ETag), SHA-256 (what
- * pins and caches key on) and SHA-512 (what the Ed25519 signature signs), so the bytes are read
- * once whatever the policy checks.
- */
+/** SHA-1 (the deployment's ETag) and SHA-256 (what pins and caches key on) in one streaming pass. */
 final class FileHasher {
 
     private final MessageDigest sha1 = digest("SHA-1");
     private final MessageDigest sha256 = digest("SHA-256");
-    private final MessageDigest sha512 = digest("SHA-512");
     private long size;
 
     void update(byte[] buffer, int offset, int length) {
         sha1.update(buffer, offset, length);
         sha256.update(buffer, offset, length);
-        sha512.update(buffer, offset, length);
         size += length;
     }
 
@@ -34,8 +28,7 @@ final class FileHasher {
 
     FileHashes finish() {
         HexFormat hex = HexFormat.of();
-        return new FileHashes(hex.formatHex(sha1.digest()), hex.formatHex(sha256.digest()),
-                hex.formatHex(sha512.digest()), size);
+        return new FileHashes(hex.formatHex(sha1.digest()), hex.formatHex(sha256.digest()), size);
     }
 
     /** Hashes a file without following a symlink at its path. */

@@ -25,7 +25,7 @@ class MacCodeSignatureVerifierTest {
     }
 
     private static CandidateBinary candidate() {
-        return new CandidateBinary(FILE, "00".repeat(32), "00".repeat(64), () -> {
+        return new CandidateBinary(FILE, "00".repeat(32), () -> {
             throw new AssertionError("code-signature mode must not fetch a detached signature");
         });
     }

@@ -10,7 +10,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -89,23 +88,20 @@ public final class SigningKey {
         return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
     }
 
-    /** Checks a raw 64-byte detached signature of {@code data} (see {@link #sign}). */
+    /** Checks a raw 64-byte detached signature over {@code data}. */
     public static boolean verify(PublicKey key, byte[] data, byte[] signature) throws GeneralSecurityException {
         Signature verifier = Signature.getInstance(ALGORITHM);
         verifier.initVerify(key);
-        verifier.update(sha512(data));
+        verifier.update(data);
         return verifier.verify(signature);
     }
 
-    /**
-     * The raw 64-byte Ed25519 signature of {@code data}'s SHA-512 digest (the 64 digest bytes
-     * are the signed message), the format a helper verifies while the binary streams in.
-     */
+    /** The raw 64-byte Ed25519 signature over all of {@code data}. */
     public byte[] sign(byte[] data) {
         try {
             Signature signer = Signature.getInstance(ALGORITHM);
             signer.initSign(privateKey);
-            signer.update(sha512(data));
+            signer.update(data);
             return signer.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed", e);
@@ -119,9 +115,5 @@ public final class SigningKey {
     /** Absolute path of the PEM public key a helper should pin. */
     public Path publicKeyPath() {
         return publicKeyPath;
-    }
-
-    private static byte[] sha512(byte[] data) throws GeneralSecurityException {
-        return MessageDigest.getInstance("SHA-512").digest(data);
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
@@ -27,11 +26,10 @@ final class PemKeys {
         return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 
-    /** The deployment's format: Ed25519 over the 64-byte SHA-512 digest of the binary. */
     static boolean verify(PublicKey key, byte[] data, byte[] signature) throws Exception {
         Signature verifier = Signature.getInstance("Ed25519");
         verifier.initVerify(key);
-        verifier.update(MessageDigest.getInstance("SHA-512").digest(data));
+        verifier.update(data);
         return verifier.verify(signature);
     }
 }
