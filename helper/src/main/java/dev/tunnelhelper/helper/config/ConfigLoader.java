@@ -58,11 +58,11 @@ public final class ConfigLoader {
         }
         String source = file + " with the macos section from --team-id/--bundle-id";
         try {
-            if (!(MAPPER.readTree(json) instanceof ObjectNode root)) {
+            if (!(Json.MAPPER.readTree(json) instanceof ObjectNode root)) {
                 throw new ConfigException(file + ": must hold a JSON object");
             }
-            root.set("macos", MAPPER.valueToTree(macos));
-            return parse(MAPPER.writeValueAsString(root), source);
+            root.set("macos", Json.MAPPER.valueToTree(macos));
+            return parse(Json.MAPPER.writeValueAsString(root), source);
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid JSON: " + e.getOriginalMessage());
         }
