@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
+import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -31,13 +32,17 @@ final class BuildInfoClient {
     /** The server's version, parsed, once it is known to be at least the minimum. */
     SemanticVersion fetchSupportedVersion(DeploymentUrl deployment, List<OperatorHeader> headers)
             throws AcquisitionException {
-        BuildInfo info = fetch(deployment, headers);
+        return supportedVersion(fetch(deployment, headers), deployment.resolve(PATH), minimum);
+    }
+
+    /** The version {@code info} (from {@code uri}) reports, once it is known to be at least {@code minimum}. */
+    static SemanticVersion supportedVersion(BuildInfo info, URI uri, SemanticVersion minimum) throws AcquisitionException {
         SemanticVersion server;
         try {
             server = SemanticVersion.parse(info.version());
         } catch (IllegalArgumentException e) {
-            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + deployment.resolve(PATH)
-                    + " reports version '" + info.version() + "', which is not a semantic version");
+            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri
+                    + " reports version '" + PeerText.of(info.version()) + "', which is not a semantic version");
         }
         if (server.isBelow(minimum)) {
             throw new AcquisitionException(Step.MINIMUM_VERSION, "the deployment runs " + server.original()
@@ -63,12 +68,17 @@ final class BuildInfoClient {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is larger than "
                     + MAX_BYTES + " bytes");
         }
+        return parse(body, uri);
+    }
+
+    /** The build info in {@code body}, which {@code uri} answered; the server's text is quoted only escaped. */
+    static BuildInfo parse(byte[] body, URI uri) throws AcquisitionException {
         BuildInfo info;
         try {
             info = JSON.readValue(body, BuildInfo.class);
         } catch (JsonProcessingException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not valid JSON: "
-                    + e.getOriginalMessage(), e);
+                    + PeerText.of(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "cannot read build info from " + uri, e);
         }
