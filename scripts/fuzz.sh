@@ -60,7 +60,7 @@ for entry in "${targets[@]}"; do
   (cd "$module" && JAZZER_FUZZ=1 nice -n 10 java -Xmx2g \
       -cp "target/test-classes:target/classes:$(cat target/fuzz-classpath.txt)" \
       ../scripts/FuzzOne.java "$target" "$seconds") >"$log" 2>&1 || status=$?
-  runs=$( (grep -Eo '^Done [0-9]+ runs' "$log" || true) | awk '{ s += $2 } END { print s + 0 }')
+  runs=$( (grep -a -Eo '^Done [0-9]+ runs' "$log" || true) | awk '{ s += $2 } END { print s + 0 }')
   findings=$(( $(find "$inputs" -name 'crash-*' | wc -l) - before ))
   if [ "$status" -ne 0 ] && [ "$findings" -eq 0 ]; then
     findings=1   # a failure Jazzer did not save as an input (e.g. in the committed corpus): still a finding

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
+import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,12 +49,12 @@ public final class ConfigLoader {
         try {
             config = MAPPER.readValue(json, HelperConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown key \"" + path(e) + "\"; known keys here: "
+            throw new ConfigException(source + ": unknown key \"" + PeerText.of(path(e)) + "\"; known keys here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
         } catch (JsonMappingException e) {
-            throw new ConfigException(source + ": bad value at \"" + path(e) + "\": " + e.getOriginalMessage());
+            throw new ConfigException(source + ": bad value at \"" + PeerText.of(path(e)) + "\": " + PeerText.of(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not valid JSON: " + e.getOriginalMessage());
+            throw new ConfigException(source + ": not valid JSON: " + PeerText.of(e.getOriginalMessage()));
         }
         validate(config, source);
         return config;
@@ -61,18 +62,18 @@ public final class ConfigLoader {
 
     public static void validate(HelperConfig c, String source) throws ConfigException {
         require(VERSION.matcher(c.minimumVersion()).matches(), source, "minimumVersion",
-                "\"" + c.minimumVersion() + "\" is not a version like 2.24.3");
+                "\"" + PeerText.of(c.minimumVersion()) + "\" is not a version like 2.24.3");
         require(c.subscriberQueueDepth() >= 1 && c.subscriberQueueDepth() <= 1_000_000, source, "subscriberQueueDepth",
                 "must be between 1 and 1000000, got " + c.subscriberQueueDepth());
         for (String dir : new String[] {c.socketDirectory(), c.binaryDirectory(), c.logDirectory()}) {
-            require(Path.of(dir).isAbsolute(), source, "directories", "\"" + dir + "\" is not an absolute path");
+            require(Path.of(dir).isAbsolute(), source, "directories", "\"" + PeerText.of(dir) + "\" is not an absolute path");
         }
         for (String key : c.verification().ed25519PublicKeys()) {
-            require(Path.of(key).isAbsolute(), source, "verification.ed25519PublicKeys", "\"" + key + "\" is not an absolute path");
+            require(Path.of(key).isAbsolute(), source, "verification.ed25519PublicKeys", "\"" + PeerText.of(key) + "\" is not an absolute path");
         }
         for (String hash : c.verification().pinnedSha256()) {
             require(SHA256.matcher(hash).matches(), source, "verification.pinnedSha256",
-                    "\"" + hash + "\" is not 64 lowercase hex digits");
+                    "\"" + PeerText.of(hash) + "\" is not 64 lowercase hex digits");
         }
         HelperConfig.Download d = c.download();
         require(d.connectTimeoutSeconds() > 0, source, "download.connectTimeoutSeconds", "must be positive");
@@ -112,7 +113,7 @@ public final class ConfigLoader {
 
     private static void requireServiceName(String name, String source, String key) throws ConfigException {
         require(name != null && TEAM_PREFIXED_SERVICE.matcher(name).matches(), source, key,
-                (name == null ? "is required:" : "\"" + name + "\" is not") + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
+                (name == null ? "is required:" : "\"" + PeerText.of(name) + "\" is not") + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
     }
 
     private static void require(boolean ok, String source, String key, String problem) throws ConfigException {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.ByteArrayInputStream;
@@ -54,10 +56,15 @@ class BinaryDownloadFuzzTest {
     private static RawResponder server;
     private static BinaryDownloader downloader;
     private static BinaryDirectory directory;
+    private static SilentCloseable onlyTheLoopbackServer;
 
     @BeforeAll
     static void startServer() throws Exception {
         server = new RawResponder();
+        // While fuzzing, Jazzer's SSRF detector refuses every connection but this one.
+        int port = server.uri().getPort();
+        onlyTheLoopbackServer = BugDetectors.allowNetworkConnections((host, p) -> p == port
+                && (host.equals("127.0.0.1") || host.equals("localhost")));
         DeploymentHttp http = DeploymentHttp.create(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Optional.empty());
         downloader = new BinaryDownloader(http, MAX_BYTES);
@@ -66,6 +73,7 @@ class BinaryDownloadFuzzTest {
 
     @AfterAll
     static void stopServer() throws IOException {
+        onlyTheLoopbackServer.close();
         server.close();
     }
 
