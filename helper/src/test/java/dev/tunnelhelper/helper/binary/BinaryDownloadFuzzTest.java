@@ -56,15 +56,19 @@ class BinaryDownloadFuzzTest {
     private static RawResponder server;
     private static BinaryDownloader downloader;
     private static BinaryDirectory directory;
-    private static SilentCloseable onlyTheLoopbackServer;
+
+    /**
+     * While fuzzing, Jazzer's SSRF detector refuses every connection but the one to this test's
+     * server. Set per call, as Jazzer asks: its sanitizers load only once fuzzing has begun.
+     */
+    private static SilentCloseable onlyTheLoopbackServer() {
+        int port = server.uri().getPort();
+        return BugDetectors.allowNetworkConnections((host, p) -> p == port && (host.equals("127.0.0.1") || host.equals("localhost")));
+    }
 
     @BeforeAll
     static void startServer() throws Exception {
         server = new RawResponder();
-        // While fuzzing, Jazzer's SSRF detector refuses every connection but this one.
-        int port = server.uri().getPort();
-        onlyTheLoopbackServer = BugDetectors.allowNetworkConnections((host, p) -> p == port
-                && (host.equals("127.0.0.1") || host.equals("localhost")));
         DeploymentHttp http = DeploymentHttp.create(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Optional.empty());
         downloader = new BinaryDownloader(http, MAX_BYTES);
@@ -73,7 +77,6 @@ class BinaryDownloadFuzzTest {
 
     @AfterAll
     static void stopServer() throws IOException {
-        onlyTheLoopbackServer.close();
         server.close();
     }
 
@@ -102,7 +105,7 @@ class BinaryDownloadFuzzTest {
         server.respondWith(head.toString().getBytes(StandardCharsets.ISO_8859_1), wire, sent);
 
         DownloadOutcome outcome;
-        try {
+        try (SilentCloseable allowed = onlyTheLoopbackServer()) {
             outcome = downloader.download(server.uri(), List.of(), installed ? Optional.of(INSTALLED_SHA1) : Optional.empty(),
                     directory, "coder", ProgressListener.NONE);
         } catch (AcquisitionException e) {
@@ -135,8 +138,11 @@ class BinaryDownloadFuzzTest {
         byte[] body = java.util.Arrays.copyOf(content, (int) Math.min(content.length, MAX_BYTES));
         String head = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         server.respondWith(head.getBytes(StandardCharsets.ISO_8859_1), body, body.length);
-        DownloadOutcome.Downloaded downloaded = assertInstanceOf(DownloadOutcome.Downloaded.class,
-                downloader.download(server.uri(), List.of(), Optional.of(INSTALLED_SHA1), directory, "coder", ProgressListener.NONE));
+        DownloadOutcome.Downloaded downloaded;
+        try (SilentCloseable allowed = onlyTheLoopbackServer()) {
+            downloaded = assertInstanceOf(DownloadOutcome.Downloaded.class,
+                    downloader.download(server.uri(), List.of(), Optional.of(INSTALLED_SHA1), directory, "coder", ProgressListener.NONE));
+        }
         assertArrayEquals(body, Files.readAllBytes(downloaded.tempFile()));
         Files.delete(downloaded.tempFile());
     }
