@@ -70,10 +70,4 @@ class VersionListTest {
         assertThrows(IllegalArgumentException.class, () -> v(1, -1));
         assertEquals("1.0", v(1, 0).toString());
     }
-
-    @Test
-    void onlyUidZeroIsRoot() {
-        assertTrue(new PeerIdentity(0, 5, 1, List.of()).isRoot());
-        assertFalse(new PeerIdentity(1, 0, 1, List.of(0L)).isRoot());
-    }
 }

@@ -107,7 +107,7 @@ class BinaryDownloadFuzzTest {
         DownloadOutcome outcome;
         try (SilentCloseable allowed = onlyTheLoopbackServer()) {
             outcome = downloader.download(server.uri(), List.of(), installed ? Optional.of(INSTALLED_SHA1) : Optional.empty(),
-                    directory, "coder", ProgressListener.NONE);
+                    directory, "coder", AcquisitionListener.NONE);
         } catch (AcquisitionException e) {
             assertEquals(AcquisitionException.Step.DOWNLOAD, e.step(), e.getMessage());
             assertOneLine(e.getMessage());
@@ -142,7 +142,7 @@ class BinaryDownloadFuzzTest {
         DownloadOutcome.Downloaded downloaded;
         try (SilentCloseable allowed = onlyTheLoopbackServer()) {
             downloaded = assertInstanceOf(DownloadOutcome.Downloaded.class,
-                    downloader.download(server.uri(), List.of(), Optional.of(INSTALLED_SHA1), directory, "coder", ProgressListener.NONE));
+                    downloader.download(server.uri(), List.of(), Optional.of(INSTALLED_SHA1), directory, "coder", AcquisitionListener.NONE));
         }
         assertArrayEquals(body, Files.readAllBytes(downloaded.tempFile()));
         Files.delete(downloaded.tempFile());

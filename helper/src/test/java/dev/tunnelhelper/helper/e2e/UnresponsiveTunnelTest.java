@@ -4,25 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.tunnelhelper.helper.config.HelperConfig;
-import dev.tunnelhelper.helper.session.SessionManager;
-import dev.tunnelhelper.protocol.helper.SessionState;
+import dev.tunnelhelper.helper.session.RecordingListener;
+import dev.tunnelhelper.helper.session.SessionPhase;
+import dev.tunnelhelper.shim.ExitStatus;
 import dev.tunnelhelper.shim.TunDevice;
 import dev.tunnelhelper.shim.testing.RequiresRootAndTun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A tunnel that ignores the stop request, its closed pipes and SIGTERM (testbed fault
@@ -35,43 +27,23 @@ class UnresponsiveTunnelTest {
     @TempDir
     Path dir;
 
-    private final Logger sessionLog = (Logger) LoggerFactory.getLogger(SessionManager.class);
-    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-
-    private Level levelBefore;
-
-    @BeforeEach
-    void capture() {
-        levelBefore = sessionLog.getLevel();
-        sessionLog.setLevel(Level.INFO);
-        captured.start();
-        sessionLog.addAppender(captured);
-    }
-
-    @AfterEach
-    void release() {
-        sessionLog.detachAppender(captured);
-        sessionLog.setLevel(levelBefore);
-    }
+    private final RecordingListener events = new RecordingListener();
 
     private HelperFixture start() throws Exception {
-        return HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.124"), "ignore-stop"),
-                c -> c.withTunnel(new HelperConfig.Tunnel(10_000L, 30_000L, 1_000L, 500L, 5_000L, 10_000L)));
+        HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.124"), "ignore-stop"),
+                c -> c.toBuilder().tunnel(HelperFixture.timeouts().stopTimeoutMillis(1_000).killGraceMillis(500).build()).build());
+        f.helper.addListener(events);
+        return f;
     }
 
-    /** The tunnel: this JVM's one child running the reference tunnel. */
-    private static long tunnelPid() {
-        List<ProcessHandle> tunnels = ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains("ReferenceTunnelMain")).toList();
-        assertEquals(1, tunnels.size(), "one tunnel child: " + tunnels);
-        return tunnels.get(0).pid();
+    /** How every tunnel child of this session ended, in order, as the session saw it reaped. */
+    private List<ExitStatus> endings() {
+        return events.history().stream().filter(RecordingListener.ChildExited.class::isInstance)
+                .map(e -> ((RecordingListener.ChildExited) e).status()).toList();
     }
 
-    /** What the session logged about how the tunnel ended. */
-    private List<String> endings() {
-        return captured.list.stream().filter(e -> e.getFormattedMessage().startsWith("tunnel "))
-                .flatMap(e -> e.getKeyValuePairs() == null ? java.util.stream.Stream.empty() : e.getKeyValuePairs().stream())
-                .filter(kv -> kv.key.equals("status")).map(kv -> Objects.toString(kv.value)).toList();
+    private int spawnedPid() {
+        return events.await(RecordingListener.ChildSpawned.class, e -> true).pid();
     }
 
     @Test
@@ -80,29 +52,29 @@ class UnresponsiveTunnelTest {
             var ne = f.extension();
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
-            long pid = tunnelPid();
+            int pid = spawnedPid();
 
             assertTrue(ne.stop().getSuccess());
 
             assertFalse(Files.exists(Path.of("/proc/" + pid)), "the tunnel is gone and reaped (no zombie) when stop returns");
-            assertEquals(List.of("killed by signal 9 (SIGKILL)"), endings());
-            assertEquals(SessionState.SESSION_STATE_IDLE, f.helper.sessions().status().getState());
+            assertEquals(List.of(ExitStatus.killedBy(9)), endings());
+            assertEquals(SessionPhase.IDLE, f.helper.session().status().get().phase());
         }
     }
 
     @Test
     void helperShutdownKillsATunnelThatIgnoresEverythingButSigkillAndReapsIt() throws Exception {
         HelperFixture f = start();
-        long pid;
+        int pid;
         try {
             var ne = f.extension();
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
-            pid = tunnelPid();
+            pid = spawnedPid();
         } finally {
             f.close();
         }
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "the tunnel is gone and reaped when the helper has shut down");
-        assertEquals(List.of("killed by signal 9 (SIGKILL)"), endings());
+        assertEquals(List.of(ExitStatus.killedBy(9)), endings());
     }
 }

@@ -9,6 +9,12 @@ import dev.tunnelhelper.netext.ExtensionClient;
 import dev.tunnelhelper.netext.StartFlags;
 import dev.tunnelhelper.netext.net.InterfaceApplier;
 import dev.tunnelhelper.netext.net.PlatformAppliers;
+import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.helper.AppMessage;
+import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.helper.NotifyWake;
+import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.shim.TunDevice;
 import dev.tunnelhelper.testbed.deployment.BinarySource;
 import dev.tunnelhelper.testbed.deployment.DeploymentOptions;
@@ -58,9 +64,10 @@ public final class SoakDriver {
                 awaitSocket(paths.extensionSocket(), helper);
                 long helperPid = jvmPid(helper);
                 Usage first = null;
-                try (HelperClient app = HelperClient.connect(paths.appSocket(), TIMEOUT)) {
+                try (HelperClient app = HelperClient.connect(paths.appSocket(), TIMEOUT);
+                        Speaker<AppMessage, HelperAppMessage> wake = EndpointClient.connectApp(paths.appSocket(), TIMEOUT, push -> { })) {
                     for (int i = 1; i <= cycles; i++) {
-                        cycle(deployment.url(), paths, app, tunName);
+                        cycle(deployment.url(), paths, app, wake, tunName);
                         if (i == 1) {
                             first = usage(helperPid);
                         }
@@ -83,14 +90,19 @@ public final class SoakDriver {
     }
 
     /** One session: start with a fresh TUN device, the app's calls while it runs, stop. */
-    private static void cycle(String url, HelperPaths paths, HelperClient app, String tunName) throws Exception {
+    private static void cycle(String url, HelperPaths paths, HelperClient app, Speaker<AppMessage, HelperAppMessage> wake,
+            String tunName) throws Exception {
         try (TunDevice tun = TunDevice.open(tunName)) {
             InterfaceApplier applier = PlatformAppliers.forInterface(tun.name());
             try (ExtensionClient ne = ExtensionClient.connect(paths.extensionSocket(), TIMEOUT, applier, reason -> { })) {
                 ne.start(url, "soak-token", List.of(), tun.fd(), StartFlags.DEFAULT, TIMEOUT);
                 app.peerState();
                 try (Subscription subscription = app.subscribe(new SubscriptionListener() { }, false)) {
-                    app.notifyWake();
+                    Result woke = wake.call(AppMessage.newBuilder().setNotifyWake(NotifyWake.getDefaultInstance()).build(), TIMEOUT)
+                            .getResult();
+                    if (!woke.getSuccess()) {
+                        throw new IllegalStateException("wake failed: " + woke.getErrorMessage());
+                    }
                 }
                 if (!ne.stop(TIMEOUT).getSuccess()) {
                     throw new IllegalStateException("stop failed");
