@@ -2,13 +2,19 @@ package dev.tunnelhelper.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class FdsTest {
@@ -82,37 +88,70 @@ class FdsTest {
 
     @Test
     void closingAStreamFromAnotherThreadEndsABlockedRead() throws Exception {
-        Pipe p = Fds.pipe();
-        java.io.InputStream in = Fds.inputStream(p.readEnd());
-        var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return in.read();
-            } catch (java.io.IOException e) {
-                return -2;
-            }
-        });
-        Thread.sleep(200); // the reader is now blocked: nothing was written
-        in.close();
-        assertEquals(-2, reader.get(5, java.util.concurrent.TimeUnit.SECONDS), "the blocked read ends with an IOException");
-        p.writeEnd().close();
+        try (Pipe p = Fds.pipe()) {
+            InputStream in = Fds.inputStream(p.readEnd());
+            Blocked reader = Blocked.start(() -> in.read());
+            reader.awaitBlockedIn("waitReadable"); // nothing was written: the read waits in poll
+            in.close();
+            assertEquals("stream closed", reader.failure().getMessage(), "the blocked read ends with an IOException");
+        }
     }
 
     @Test
     void closingAStreamFromAnotherThreadEndsABlockedWrite() throws Exception {
-        Pipe p = Fds.pipe();
-        java.io.OutputStream out = Fds.outputStream(p.writeEnd());
-        var writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                out.write(new byte[1 << 20]); // far more than a pipe buffers: blocks
-                return "written";
-            } catch (java.io.IOException e) {
-                return e.getMessage();
+        try (Pipe p = Fds.pipe()) {
+            OutputStream out = Fds.outputStream(p.writeEnd());
+            Blocked writer = Blocked.start(() -> {
+                out.write(new byte[1 << 20]); // far more than a pipe buffers
+                return 0;
+            });
+            writer.awaitBlockedIn("waitWritable"); // the pipe is full and nobody reads
+            out.close();
+            assertEquals("stream closed", writer.failure().getMessage());
+        }
+    }
+
+    /** An I/O call on a thread of its own, observed until it is parked in a given shim call. */
+    private static final class Blocked {
+        interface Io {
+            int run() throws IOException;
+        }
+
+        private final CompletableFuture<Thread> thread = new CompletableFuture<>();
+        private final CompletableFuture<Integer> result = new CompletableFuture<>();
+
+        static Blocked start(Io io) {
+            Blocked b = new Blocked();
+            CompletableFuture.runAsync(() -> {
+                b.thread.complete(Thread.currentThread());
+                try {
+                    b.result.complete(io.run());
+                } catch (Throwable e) {
+                    b.result.completeExceptionally(e);
+                }
+            });
+            return b;
+        }
+
+        /** Returns once the call is inside {@code Fds.<method>} (its poll), i.e. really blocked. */
+        void awaitBlockedIn(String method) throws Exception {
+            Thread t = thread.get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Arrays.stream(t.getStackTrace()).noneMatch(f -> f.getClassName().equals(Fds.class.getName())
+                    && f.getMethodName().equals(method))) {
+                assertFalse(result.isDone(), "the call ended before it blocked: " + result);
+                assertTrue(System.nanoTime() < deadline, "the call never blocked in Fds." + method);
+                Thread.onSpinWait();
             }
-        });
-        Thread.sleep(200);
-        out.close();
-        assertEquals("stream closed", writer.get(5, java.util.concurrent.TimeUnit.SECONDS));
-        p.readEnd().close();
+        }
+
+        /** The exception the call ended with; a call still blocked 10 s after the close fails the test. */
+        Throwable failure() throws Exception {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS),
+                    "the blocked call was not woken by the close");
+            assertInstanceOf(IOException.class, e.getCause());
+            return e.getCause();
+        }
     }
 
     @Test

@@ -14,6 +14,11 @@ class PeerTextTest {
     }
 
     @Test
+    void theC1ControlRangeIsEscapedFromItsFirstToItsLastCharacterAndNoFurther() {
+        assertEquals("\\x80 \\x9f \u00a0 ~", PeerText.of("\u0080 \u009f \u00a0 ~"));
+    }
+
+    @Test
     void aLineBreakCannotForgeASecondLogLine() {
         String forged = PeerText.of("x\n2026-01-01T00:00:00Z INFO  fake - tunnel-helper ready\r");
         assertFalse(forged.contains("\n") || forged.contains("\r"), forged);

@@ -1,6 +1,7 @@
 package dev.tunnelhelper.helper.binary;
 
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
+import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -159,7 +160,7 @@ final class BinaryDownloader {
         if (encoding.get().trim().toLowerCase(Locale.ROOT).equals("gzip")) {
             return true;
         }
-        throw new TransferException(response.uri() + " used an unsupported Content-Encoding '" + encoding.get() + "'");
+        throw new TransferException(response.uri() + " used an unsupported Content-Encoding '" + PeerText.of(encoding.get()) + "'");
     }
 
     private static void closeQuietly(BinaryDirectory.TempFile temp) {

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
+import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -141,7 +142,7 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
 
     private static String describe(Throwable t) {
         String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : PeerText.of(message);
     }
 
     private void cancel() {

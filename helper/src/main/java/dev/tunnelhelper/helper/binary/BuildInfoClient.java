@@ -2,6 +2,7 @@ package dev.tunnelhelper.helper.binary;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
+import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -26,13 +27,18 @@ final class BuildInfoClient {
     /** The server's version, parsed, once it is known to be at least the minimum. */
     SemanticVersion fetchSupportedVersion(DeploymentUrl deployment, List<OperatorHeader> headers)
             throws AcquisitionException {
-        String version = fetchVersion(deployment, headers);
+        return supportedVersion(fetchVersion(deployment, headers), deployment.resolve(PATH), minimum);
+    }
+
+    /** {@code version} (reported by {@code uri}), parsed, once it is known to be at least {@code minimum}. */
+    static SemanticVersion supportedVersion(String version, URI uri, SemanticVersion minimum)
+            throws AcquisitionException {
         SemanticVersion server;
         try {
             server = SemanticVersion.parse(version);
         } catch (IllegalArgumentException e) {
-            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + deployment.resolve(PATH)
-                    + " reports version '" + version + "', which is not a semantic version");
+            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri
+                    + " reports version '" + PeerText.of(version) + "', which is not a semantic version");
         }
         if (server.isBelow(minimum)) {
             throw new AcquisitionException(Step.MINIMUM_VERSION, "the deployment runs " + server.original()
@@ -53,18 +59,23 @@ final class BuildInfoClient {
             body = response.body().readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "cannot fetch build info from " + uri + ": "
-                    + e.getMessage(), e);
+                    + PeerText.of(e.getMessage()), e);
         }
         if (body.length > MAX_BYTES) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is larger than "
                     + MAX_BYTES + " bytes");
         }
+        return parseVersion(body, uri);
+    }
+
+    /** The version in the build info {@code body}, which {@code uri} answered; the server's text is quoted only escaped. */
+    static String parseVersion(byte[] body, URI uri) throws AcquisitionException {
         Optional<String> version;
         try {
             version = JsonVersion.read(body);
         } catch (JsonProcessingException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not valid JSON: "
-                    + e.getOriginalMessage(), e);
+                    + PeerText.of(e.getOriginalMessage()), e);
         } catch (JsonVersion.NotAnObjectException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not a JSON object");
         }

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
+import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,7 +101,10 @@ final class DeploymentHttp {
         return new OpenResponse(uri, response.statusCode(), response.headers(), body);
     }
 
-    /** Names the cause without leaking anything secret: JDK network messages carry no header values. */
+    /**
+     * Names the cause without leaking anything secret (JDK network messages carry no header values
+     * of ours); the server's text they may quote, such as an invalid header it sent, is escaped.
+     */
     static String describe(Throwable t) {
         StringBuilder text = new StringBuilder();
         Throwable cause = t;
@@ -112,7 +116,7 @@ final class DeploymentHttp {
             }
             text.append(cause.getClass().getSimpleName());
             if (message != null && !message.isBlank()) {
-                text.append(" (").append(message).append(')');
+                text.append(" (").append(PeerText.of(message)).append(')');
             }
             cause = cause.getCause() == cause ? null : cause.getCause();
         }

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
+import dev.tunnelhelper.protocol.PeerText;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -29,7 +30,7 @@ final class RedirectPolicy {
         try {
             to = from.resolve(location.trim());
         } catch (IllegalArgumentException e) {
-            throw new TransferException("redirect from " + from + " to an invalid location: " + e.getMessage(), e);
+            throw new TransferException("redirect from " + from + " to an invalid location: " + PeerText.of(e.getMessage()), e);
         }
         String fromScheme = scheme(from);
         String toScheme = scheme(to);

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
+import dev.tunnelhelper.protocol.PeerText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,26 +42,26 @@ public final class SemanticVersion implements Comparable<SemanticVersion> {
         if (plus >= 0) {
             String build = core.substring(plus + 1);
             if (!build.matches("[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*")) {
-                throw new IllegalArgumentException("not a semantic version: '" + text + "'");
+                throw new IllegalArgumentException("not a semantic version: '" + PeerText.of(text) + "'");
             }
             core = core.substring(0, plus);
         }
         Matcher m = FORMAT.matcher(core);
         if (!m.matches()) {
-            throw new IllegalArgumentException("not a semantic version: '" + text + "'");
+            throw new IllegalArgumentException("not a semantic version: '" + PeerText.of(text) + "'");
         }
         List<String> pre = m.group(4) == null ? List.of() : List.of(m.group(4).split("\\."));
         for (String identifier : pre) {
             if (isNumeric(identifier) && identifier.length() > 1 && identifier.startsWith("0")) {
-                throw new IllegalArgumentException("not a semantic version (leading zero in '" + identifier
-                        + "'): '" + text + "'");
+                throw new IllegalArgumentException("not a semantic version (leading zero in '" + PeerText.of(identifier)
+                        + "'): '" + PeerText.of(text) + "'");
             }
         }
         try {
             return new SemanticVersion(text.trim(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
                     Long.parseLong(m.group(3)), pre);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("version number too large: '" + text + "'", e);
+            throw new IllegalArgumentException("version number too large: '" + PeerText.of(text) + "'", e);
         }
     }
 

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunnelhelper.helper.binary.SemanticVersion;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.launchd.LaunchdSettings;
+import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -17,7 +20,6 @@ import java.util.stream.Collectors;
 
 /** Reads and validates {@link HelperConfig}: unknown keys and bad values are errors naming the key. */
 public final class ConfigLoader {
-    private static final Pattern VERSION = Pattern.compile("v?\\d+\\.\\d+\\.\\d+([-+].*)?");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     /** A system extension may only reach a daemon's Mach service under its team-id prefix: {@code <TEAMID>.<rest>}. */
     private static final Pattern TEAM_PREFIXED_SERVICE = Pattern.compile("[A-Z0-9]{10}\\.[A-Za-z0-9][A-Za-z0-9.-]*");
@@ -73,31 +75,31 @@ public final class ConfigLoader {
         try {
             config = Json.MAPPER.readValue(json, HelperConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown key \"" + path(e) + "\"; known keys here: "
+            throw new ConfigException(source + ": unknown key \"" + PeerText.of(path(e)) + "\"; known keys here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
         } catch (JsonMappingException e) {
-            throw new ConfigException(source + ": bad value at \"" + path(e) + "\": " + e.getOriginalMessage());
+            throw new ConfigException(source + ": bad value at \"" + PeerText.of(path(e)) + "\": " + PeerText.of(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not valid JSON: " + e.getOriginalMessage());
+            throw new ConfigException(source + ": not valid JSON: " + PeerText.of(e.getOriginalMessage()));
         }
         validate(config, source);
         return config;
     }
 
     public static void validate(HelperConfig c, String source) throws ConfigException {
-        require(VERSION.matcher(c.minimumVersion()).matches(), source, "minimumVersion",
-                "\"" + c.minimumVersion() + "\" is not a version like 2.24.3");
+        require(isSemanticVersion(c.minimumVersion()), source, "minimumVersion",
+                "\"" + PeerText.of(c.minimumVersion()) + "\" is not a version like 2.24.3");
         require(c.subscriberQueueDepth() >= 1 && c.subscriberQueueDepth() <= 1_000_000, source, "subscriberQueueDepth",
                 "must be between 1 and 1000000, got " + c.subscriberQueueDepth());
         requireAbsolute(c.socketDirectory(), source, "socketDirectory");
         requireAbsolute(c.binaryDirectory(), source, "binaryDirectory");
         requireAbsolute(c.logDirectory(), source, "logDirectory");
         for (String key : c.verification().ed25519PublicKeys()) {
-            require(Path.of(key).isAbsolute(), source, "verification.ed25519PublicKeys", "\"" + key + "\" is not an absolute path");
+            require(isAbsolutePath(key), source, "verification.ed25519PublicKeys", "\"" + PeerText.of(key) + "\" is not an absolute path");
         }
         for (String hash : c.verification().pinnedSha256()) {
             require(SHA256.matcher(hash).matches(), source, "verification.pinnedSha256",
-                    "\"" + hash + "\" is not 64 lowercase hex digits");
+                    "\"" + PeerText.of(hash) + "\" is not 64 lowercase hex digits");
         }
         DownloadConfig d = c.download();
         require(d.connectTimeoutSeconds() > 0, source, "download.connectTimeoutSeconds", "must be positive");
@@ -105,7 +107,7 @@ public final class ConfigLoader {
         require(d.totalTimeoutSeconds() > 0, source, "download.totalTimeoutSeconds", "must be positive");
         require(d.maxBinaryBytes() > 0, source, "download.maxBinaryBytes", "must be positive");
         if (d.extraCaCertificate() != null) {
-            require(Path.of(d.extraCaCertificate()).isAbsolute(), source, "download.extraCaCertificate", "must be an absolute path");
+            require(isAbsolutePath(d.extraCaCertificate()), source, "download.extraCaCertificate", "must be an absolute path");
         }
         TunnelConfig t = c.tunnel();
         require(t.handshakeTimeoutMillis() > 0, source, "tunnel.handshakeTimeoutMillis", "must be positive");
@@ -150,11 +152,30 @@ public final class ConfigLoader {
 
     private static void requireServiceName(String name, String source, String key) throws ConfigException {
         require(name != null && TEAM_PREFIXED_SERVICE.matcher(name).matches(), source, key,
-                (name == null ? "is required:" : "\"" + name + "\" is not") + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
+                (name == null ? "is required:" : "\"" + PeerText.of(name) + "\" is not") + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
+    }
+
+    /** A NUL character makes Path.of throw: that is a bad value like any other, not a crash. */
+    private static boolean isAbsolutePath(String text) {
+        try {
+            return Path.of(text).isAbsolute();
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** Exactly what the binary acquisition will parse it with: a looser check let it fail later, with a stack trace. */
+    private static boolean isSemanticVersion(String text) {
+        try {
+            SemanticVersion.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void requireAbsolute(String dir, String source, String key) throws ConfigException {
-        require(Path.of(dir).isAbsolute(), source, key, "\"" + dir + "\" is not an absolute path");
+        require(isAbsolutePath(dir), source, key, "\"" + PeerText.of(dir) + "\" is not an absolute path");
     }
 
     private static void require(boolean ok, String source, String key, String problem) throws ConfigException {

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -40,11 +41,23 @@ class ProgressThrottleTest {
     }
 
     @Test
-    void aThrowingListenerDoesNotAbortTheDownload() {
+    void aThrowingListenerDoesNotAbortTheDownloadAndStillGetsTheFinalReport() {
+        List<Long> attempted = new ArrayList<>();
         ProgressThrottle failing = new ProgressThrottle(AcquisitionFixture.onDownloaded((written, total) -> {
+            attempted.add(written);
             throw new IllegalStateException("subscriber gone");
         }), -1, clock::get);
-        failing.update(1);
-        failing.finish(2);
+        assertDoesNotThrow(() -> failing.update(1));
+        assertDoesNotThrow(() -> failing.finish(2));
+        assertEquals(List.of(1L, 2L), attempted);
+    }
+
+    @Test
+    void theTotalIsPassedWithEveryReport() {
+        List<Long> totals = new ArrayList<>();
+        ProgressThrottle withTotal = new ProgressThrottle(AcquisitionFixture.onDownloaded((written, total) -> totals.add(total)), 4096, clock::get);
+        withTotal.update(0);
+        withTotal.finish(4096);
+        assertEquals(List.of(4096L, 4096L), totals);
     }
 }

@@ -124,4 +124,25 @@ class VerificationFailureTest {
                 e.getMessage());
         fixture.assertOnlyInstalled(goodSha256);
     }
+
+    /**
+     * A long-running helper that verified the installed binary keeps that result in its cache;
+     * a tampered update must still miss the cache and be rejected, not ride on v1's verdict.
+     */
+    @Test
+    void aHelperThatVerifiedTheInstalledBinaryStillRejectsATamperedUpdate() throws Exception {
+        BinaryAcquirer longRunning = new BinaryAcquirer(fixture.config().build());
+        fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter), false);
+        assertEquals(goodSha256, longRunning.acquire(fixture.request()).sha256(), "v1 verified by this helper");
+        long probes = fixture.probes();
+        update = fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter, 10_000), false);
+        update.updateBehaviour(b -> b.withTamperedBody(true));
+
+        AcquisitionException e = assertThrows(AcquisitionException.class, () -> longRunning.acquire(fixture.request()));
+
+        assertEquals(Step.SIGNATURE, e.step(), e.getMessage());
+        assertTrue(e.getMessage().contains("does not verify with any of the 1 pinned key(s)"), e.getMessage());
+        assertEquals(probes, fixture.probes(), "the tampered update was never executed");
+        fixture.assertOnlyInstalled(goodSha256);
+    }
 }

@@ -68,6 +68,13 @@ class ConfigLoaderTest {
     void badValuesAreRejectedWithTheKeyAndTheReason() {
         assertEquals("h.json: \"minimumVersion\" \"latest\" is not a version like 2.24.3",
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"minimumVersion\": \"latest\"}", "h.json")).getMessage());
+        // Found by fuzzing: these passed a looser pattern, then failed at startup with a stack trace.
+        for (String bad : new String[] {"v2.24.3+v2(24.3", "2.24.3-", "01.2.3", "2.24.99999999999999999999"}) {
+            assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"minimumVersion\": \"" + bad + "\"}", "h.json"))
+                    .getMessage().startsWith("h.json: \"minimumVersion\" "), bad);
+        }
+        assertEquals("h.json: \"socketDirectory\" \"/run/\\x00x\" is not an absolute path",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"socketDirectory\": \"/run/\\u0000x\"}", "h.json")).getMessage());
         assertEquals("h.json: \"verification.pinnedSha256\" \"ABC\" is not 64 lowercase hex digits",
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"verification\": {\"pinnedSha256\": [\"ABC\"]}}", "h.json")).getMessage());
         assertEquals("h.json: \"download.maxBinaryBytes\" must be positive",

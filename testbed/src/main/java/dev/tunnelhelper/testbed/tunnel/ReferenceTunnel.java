@@ -74,7 +74,9 @@ public final class ReferenceTunnel {
         log.info("handshake done, protocol {}", speaker.version());
         speaker.closeFuture().thenAccept(cause -> {
             log.info("manager closed the conversation{}", cause == null ? "" : ": " + cause.getMessage());
-            exitCode.complete(0);
+            if (settings.fault().kind() != TunnelFault.Kind.IGNORE_STOP) {
+                exitCode.complete(0);
+            }
         });
         try {
             return exitCode.get();
@@ -91,6 +93,10 @@ public final class ReferenceTunnel {
         switch (message.getMsgCase()) {
             case START -> start(incoming);
             case STOP -> {
+                if (settings.fault().kind() == TunnelFault.Kind.IGNORE_STOP) {
+                    log.warn("ignoring the stop request (fault mode {})", settings.fault());
+                    return;
+                }
                 publisher.shutdownNow();
                 sendLog(speaker, Log.Level.INFO, "stopping", "reason", "stop request");
                 incoming.reply(TunnelMessage.newBuilder().setStop(StopResponse.newBuilder().setSuccess(true)).build());

@@ -32,7 +32,12 @@ public record TunnelFault(Kind kind, long millis) {
         /** {@code version --output=json} reports a version other than the one it was built with. */
         WRONG_VERSION,
         /** Exits with code 7 as soon as {@code vpn-daemon run} begins. */
-        EXIT_IMMEDIATELY
+        EXIT_IMMEDIATELY,
+        /**
+         * Never answers the stop request, stays up when the manager closes the pipes, and ignores
+         * SIGTERM (its launcher sets it to ignored before the JVM starts): only SIGKILL ends it.
+         */
+        IGNORE_STOP
     }
 
     public static final TunnelFault NONE = new TunnelFault(Kind.NONE, 0);

@@ -1,0 +1,127 @@
+package dev.tunnelhelper.helper.apps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.tunnelhelper.helper.session.SessionEventListener;
+import dev.tunnelhelper.protocol.Envelope;
+import dev.tunnelhelper.protocol.FrameCodec;
+import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.protocol.endpoint.Endpoints;
+import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
+import dev.tunnelhelper.protocol.helper.AppMessage;
+import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.vpn.Agent;
+import dev.tunnelhelper.protocol.vpn.PeerUpdate;
+import dev.tunnelhelper.protocol.vpn.TunnelMessage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * The fan-out over real Unix-socket connections: a subscriber whose app stopped reading holds
+ * up nobody (docs/security.md, "Bounded input", a slow app). The stalled app subscribes first, so
+ * a fan-out that wrote to its subscribers one after the other, blocking, would be stuck on it.
+ */
+class AppFanoutTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Far beyond a Unix socket's buffers: a blocking write of it to an app that does not read cannot complete. */
+    private static final int LARGER_THAN_THE_SOCKET_BUFFERS = 4 << 20;
+
+    @TempDir
+    Path dir;
+
+    private AFUNIXServerSocket server;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final AppFanout fanout = new AppFanout("test", 8, new SessionEventListener() { });
+
+    @BeforeEach
+    void listen() throws IOException {
+        server = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(dir.resolve("app.sock")));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        server.close();
+    }
+
+    /** A subscribed app connection: the helper's side goes to the fan-out, the app's side is returned unread. */
+    private UnixSocketChannel<AppMessage, HelperAppMessage> subscribe(String who) throws IOException {
+        var app = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(dir.resolve("app.sock"), WAIT, HelperAppMessage.parser(),
+                new FrameCodec());
+        open.add(app);
+        var helperSide = UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(server.accept(),
+                AppMessage.parser(), new FrameCodec(), who);
+        Speaker<HelperAppMessage, AppMessage> speaker = Speaker.start(who, helperSide, Endpoints.HELPER_APP,
+                Endpoints.VERSIONS.versions().get(0), in -> { });
+        open.add(speaker);
+        fanout.startDelivery(fanout.subscribe(speaker, who));
+        return app;
+    }
+
+    private static TunnelMessage update(String agentName, int padding) {
+        return TunnelMessage.newBuilder().setPeerUpdate(PeerUpdate.newBuilder()
+                .addUpsertedAgents(Agent.newBuilder().setName(agentName).addFqdn("x".repeat(padding)))).build();
+    }
+
+    /** An app that reads: the peer updates pushed to it, as they arrive. */
+    private BlockingQueue<PeerUpdate> reading(UnixSocketChannel<AppMessage, HelperAppMessage> app) {
+        BlockingQueue<PeerUpdate> arrivals = new LinkedBlockingQueue<>();
+        open.add(Speaker.start("reading-app", app, Endpoints.APP, Endpoints.VERSIONS.versions().get(0),
+                in -> arrivals.add(in.message().getPeerUpdate())));
+        return arrivals;
+    }
+
+    private static String nextAgent(BlockingQueue<PeerUpdate> arrivals) throws InterruptedException {
+        PeerUpdate update = arrivals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(update, "an update did not reach the app that reads");
+        return update.getUpsertedAgents(0).getName();
+    }
+
+    private static PeerUpdate next(UnixSocketChannel<AppMessage, HelperAppMessage> app) throws IOException {
+        Envelope<HelperAppMessage> in = app.receive();
+        assertNotNull(in, "the connection ended");
+        return in.message().getPeerUpdate();
+    }
+
+    /** Relays {@code message} as the session's thread does, and waits until the fan-out has taken it. */
+    private void relay(TunnelMessage message) throws InterruptedException {
+        BlockingQueue<String> relayed = new LinkedBlockingQueue<>();
+        NamedThreads.start("session-stand-in", () -> {
+            fanout.messageRelayed(message);
+            relayed.add("relayed");
+        });
+        assertEquals("relayed", relayed.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "the session was held up by the stalled app");
+    }
+
+    @Test
+    void anAppThatStopsReadingDelaysNoUpdateForTheSubscribersAfterIt() throws Exception {
+        var stalled = subscribe("stalled");
+        relay(update("big", LARGER_THAN_THE_SOCKET_BUFFERS)); // its writer is stuck on this one for good
+
+        var healthy = reading(subscribe("healthy"));
+        relay(update("small", 1));
+
+        assertEquals("small", nextAgent(healthy), "the app after the stalled one got the update while the stalled one read nothing");
+
+        // The stalled app, reading at last, has lost nothing either: it was within its queue.
+        assertEquals("big", next(stalled).getUpsertedAgents(0).getName());
+        assertEquals("small", next(stalled).getUpsertedAgents(0).getName());
+        assertEquals(2, fanout.subscriberCount());
+    }
+}

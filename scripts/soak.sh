@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Soak test: N start/stop cycles of a real session against the reference tunnel, each mixed with
+# the app's GetPeerState, subscribe/unsubscribe and wake, with the helper as its own process.
+#
+#   scripts/soak.sh [--cycles N] [--lock-held]     (default 100; as root, with /dev/net/tun)
+#
+# The last line is `soak: N cycles, fd delta D, thread delta T, rss delta R KiB`: the helper's open
+# descriptors, threads and resident memory after cycle N minus after cycle 1, each read from /proc
+# right after a full GC (jcmd GC.run). It creates TUN devices, so it holds the shared lock
+# /tmp/th-verify.lock while it runs (docs/testing.md); --lock-held: the caller already holds it,
+# e.g. flock /tmp/th-verify.lock sh -c './mvnw -B verify && scripts/soak.sh --lock-held'.
+# SOAK_HELPER_WRAPPER puts a command in front of the helper's JVM (e.g. strace -f -Z -e trace=close -o F).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cycles=100
+lock=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cycles) cycles="$2"; shift 2 ;;
+    --lock-held) lock=""; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "soak.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
+  echo "soak.sh: needs root and /dev/net/tun (it starts real tunnels)" >&2
+  exit 2
+fi
+
+echo "soak: compiling the helper and writing its test classpath" >&2
+./mvnw -B -q -DskipTests -pl helper -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/soak-classpath.txt >&2
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tunnel-helper-soak.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd helper
+if [ -n "$lock" ]; then
+  exec 9>/tmp/th-verify.lock
+  flock 9
+fi
+java -cp "target/test-classes:target/classes:$(cat target/soak-classpath.txt)" \
+  dev.tunnelhelper.helper.soak.SoakDriver "$cycles" "$work" thsoak0 100.126
