@@ -26,6 +26,9 @@ import sun.misc.Signal;
 
 /** {@code tunnel-helper run}: the daemon in the foreground. Flags override the config file. */
 @Command(name = "run", description = "Run the daemon in the foreground.")
+// sun.misc.Signal (jdk.unsupported, kept by JEP 260) is the only way to handle SIGTERM without a
+// shutdown hook, which would leave the exit status at 128+signal.
+@SuppressWarnings("sunapi")
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON config (default /etc/tunnel-helper/helper.json, or D/helper.json with --state-dir).")
     Path configFile;
