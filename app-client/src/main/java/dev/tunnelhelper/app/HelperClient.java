@@ -7,11 +7,9 @@ import dev.tunnelhelper.protocol.helper.GetPeerState;
 import dev.tunnelhelper.protocol.helper.GetStatus;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
-import dev.tunnelhelper.protocol.helper.NotifyWake;
 import dev.tunnelhelper.protocol.helper.PeerState;
 import dev.tunnelhelper.protocol.helper.Ping;
 import dev.tunnelhelper.protocol.helper.Pong;
-import dev.tunnelhelper.protocol.helper.Result;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,15 +54,6 @@ public final class HelperClient implements AutoCloseable {
     public PeerState peerState() throws IOException {
         return expect(connection.call(AppMessage.newBuilder().setGetPeerState(GetPeerState.getDefaultInstance()).build()),
                 HelperAppMessage.MsgCase.PEER_STATE).getPeerState();
-    }
-
-    /** Tells the helper the machine woke up, so it can ask the tunnel to re-establish connections. */
-    public void notifyWake() throws IOException {
-        Result result = expect(connection.call(AppMessage.newBuilder().setNotifyWake(NotifyWake.getDefaultInstance()).build()),
-                HelperAppMessage.MsgCase.RESULT).getResult();
-        if (!result.getSuccess()) {
-            throw new HelperErrorException("WAKE_FAILED", result.getErrorMessage());
-        }
     }
 
     /**

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,15 +21,13 @@ import org.slf4j.LoggerFactory;
  * One conversation on the app endpoint: connects (turning "nobody there" into
  * {@link HelperUnavailableException}), makes calls (turning {@code error} replies into
  * {@link HelperErrorException}) and hands one-way pushes to a consumer.
+ *
+ * <p>The helper sends a one-way {@code error} just before it closes a connection it drops
+ * (refused, idle, too slow). The speaker hands that error over before it fails any pending call
+ * for the close, so a call cut off by the close throws the helper's reason, not just "closed".
  */
 final class HelperConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HelperConnection.class);
-    /**
-     * The helper sends a one-way {@code error} just before it closes a connection it rejects. The
-     * close fails our pending call on the reader thread, possibly before the dispatcher thread has
-     * handed us that error; this is how long we give it to arrive so the caller sees the reason.
-     */
-    private static final long CLOSING_ERROR_GRACE_MS = 300;
 
     private final Path socket;
     private final Duration timeout;
@@ -61,32 +58,34 @@ final class HelperConnection implements AutoCloseable {
 
     /** Sends a request and returns the reply, or throws {@link HelperErrorException} for an {@code error} reply. */
     HelperAppMessage call(AppMessage request) throws IOException {
+        return call(request, reply -> { });
+    }
+
+    /** The same, running {@code onReply} on the reply before any push that arrived after it is handed over. */
+    HelperAppMessage call(AppMessage request, Consumer<HelperAppMessage> onReply) throws IOException {
         HelperAppMessage reply;
         try {
-            reply = speaker.call(request, timeout);
+            reply = speaker.await(speaker.request(request, timeout, onReply));
         } catch (SpeakerClosedException e) {
-            Error why = closingErrorIfAny();
+            Error why = closingError();
             if (why != null) {
-                throw new HelperErrorException(why.getCode(), why.getMessage());
+                throw new HelperErrorException(why);
             }
             throw new IOException("the helper closed the connection (" + socket + ")", e);
         }
         if (reply.hasError()) {
-            throw new HelperErrorException(reply.getError().getCode(), reply.getError().getMessage());
+            throw new HelperErrorException(reply.getError());
         }
         return reply;
     }
 
-    /** The one-way error the helper sent before closing, waiting briefly for it to be dispatched. */
-    Error closingErrorIfAny() {
-        try {
-            return closingError.get(CLOSING_ERROR_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            return null;
-        }
+    /**
+     * The one-way error the helper sent before it closed, or null. Complete once a call has failed
+     * for the close or {@link #closeFuture()} has completed: what came before the close is
+     * delivered first.
+     */
+    Error closingError() {
+        return closingError.getNow(null);
     }
 
     /** Completes when the connection ends: {@code null} for a clean close, the failure otherwise. */

@@ -2,14 +2,12 @@ package dev.tunnelhelper.app;
 
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
-import dev.tunnelhelper.protocol.helper.HelperStatus;
 import dev.tunnelhelper.protocol.helper.Subscribe;
 import dev.tunnelhelper.protocol.helper.Subscribed;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * A live subscription to the helper: status changes, start progress and peer deltas, merged into
  * a {@link PeerView}. With a reconnecting policy it survives helper restarts: each new connection
  * re-subscribes and the listener gets a fresh {@link SubscriptionListener#onSnapshot}.
+ *
+ * <p>The snapshot is installed from the {@code subscribed} reply in its turn (the speaker runs it
+ * before any push that arrived after the reply), so every push is merged on top of it and reaches
+ * the listener in the order the helper sent it.
  */
 public final class Subscription implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
@@ -30,19 +32,10 @@ public final class Subscription implements AutoCloseable {
     private final SubscriptionListener listener;
     private final ReconnectPolicy policy;
     private final PeerView view = new PeerView();
-    private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "app-subscription-reconnect");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService reconnects =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("app-subscription-reconnect"));
     private final CompletableFuture<String> ended = new CompletableFuture<>();
-    private final Object lock = new Object();
-    // Guarded by lock: pushes can reach the dispatcher before the caller has the subscribed reply;
-    // they wait here until the full state is installed, so they are merged on top of it.
-    private boolean snapshotInstalled;
-    private final List<HelperAppMessage> early = new ArrayList<>();
     private volatile HelperConnection connection;
-    private volatile HelperStatus lastStatus = HelperStatus.getDefaultInstance();
     private volatile boolean closed;
 
     private Subscription(Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy) {
@@ -61,30 +54,16 @@ public final class Subscription implements AutoCloseable {
     }
 
     private void connectAndSubscribe() throws IOException {
-        synchronized (lock) {
-            snapshotInstalled = false;
-            early.clear();
-        }
         HelperConnection c = HelperConnection.open(socket, timeout, this::onPush);
         try {
-            Subscribed subscribed = HelperClient.expect(
-                    c.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build()),
-                    HelperAppMessage.MsgCase.SUBSCRIBED).getSubscribed();
+            HelperClient.expect(c.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(),
+                    this::installSnapshot), HelperAppMessage.MsgCase.SUBSCRIBED);
             if (closed) {
                 // close() ran while we were reconnecting: this connection must not outlive it.
                 c.close();
                 return;
             }
             connection = c;
-            synchronized (lock) {
-                lastStatus = subscribed.getStatus();
-                listener.onSnapshot(subscribed.getStatus(), view.reset(subscribed.getPeers()));
-                snapshotInstalled = true;
-                for (HelperAppMessage m : early) {
-                    deliver(m);
-                }
-                early.clear();
-            }
         } catch (IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -92,22 +71,17 @@ public final class Subscription implements AutoCloseable {
         c.closeFuture().whenComplete((cause, ignored) -> onConnectionClosed(c, cause));
     }
 
-    private void onPush(HelperAppMessage message) {
-        synchronized (lock) {
-            if (!snapshotInstalled) {
-                early.add(message);
-                return;
-            }
-            deliver(message);
+    /** On the speaker's thread, before the first push of this connection. */
+    private void installSnapshot(HelperAppMessage reply) {
+        if (reply.hasSubscribed() && !closed) {
+            Subscribed subscribed = reply.getSubscribed();
+            listener.onSnapshot(subscribed.getStatus(), view.reset(subscribed.getPeers()));
         }
     }
 
-    private void deliver(HelperAppMessage message) {
+    private void onPush(HelperAppMessage message) {
         switch (message.getMsgCase()) {
-            case STATUS -> {
-                lastStatus = message.getStatus();
-                listener.onStatus(message.getStatus());
-            }
+            case STATUS -> listener.onStatus(message.getStatus());
             case PROGRESS -> listener.onProgress(message.getProgress());
             case PEER_UPDATE -> listener.onPeerUpdate(message.getPeerUpdate(), view.apply(message.getPeerUpdate()));
             case ERROR -> log.debug("helper is closing the subscription: {} {}",
@@ -131,7 +105,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     private String describeLoss(HelperConnection c, Throwable cause) {
-        var error = c.closingErrorIfAny();
+        var error = c.closingError();
         if (error != null) {
             return error.getCode() + ": " + error.getMessage();
         }
@@ -160,11 +134,6 @@ public final class Subscription implements AutoCloseable {
     /** The merged peer view: always a full picture. */
     public PeerView.Snapshot currentPeers() {
         return view.snapshot();
-    }
-
-    /** The last status the helper told us about. */
-    public HelperStatus currentStatus() {
-        return lastStatus;
     }
 
     /**

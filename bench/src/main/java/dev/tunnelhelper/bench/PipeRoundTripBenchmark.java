@@ -5,6 +5,7 @@ import dev.tunnelhelper.protocol.ProtocolVersion;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.StreamTransport;
 import dev.tunnelhelper.protocol.VpnRpc;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.vpn.GetPeerUpdate;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.PeerUpdate;
@@ -53,7 +54,7 @@ public class PipeRoundTripBenchmark {
             in = Channels.newInputStream(back.source());
             InputStream echoIn = Channels.newInputStream(there.source());
             OutputStream echoOut = Channels.newOutputStream(back.sink());
-            echo = new Thread(() -> {
+            echo = NamedThreads.start("raw-echo", () -> {
                 byte[] buf = new byte[16];
                 try {
                     while (true) {
@@ -63,9 +64,7 @@ public class PipeRoundTripBenchmark {
                 } catch (IOException e) {
                     // pipes closed at teardown
                 }
-            }, "raw-echo");
-            echo.setDaemon(true);
-            echo.start();
+            });
         }
 
         @TearDown(Level.Trial)

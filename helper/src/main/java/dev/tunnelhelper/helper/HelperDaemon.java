@@ -1,8 +1,8 @@
 package dev.tunnelhelper.helper;
 
+import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.helper.binary.BinaryAcquirer;
-import dev.tunnelhelper.helper.binary.VerificationSettings;
 import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AccessPolicy;
@@ -22,42 +22,65 @@ import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.helper.endpoint.GroupDirectory;
-import dev.tunnelhelper.helper.session.AppBroadcast;
-import dev.tunnelhelper.helper.session.SessionManager;
+import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionSettings;
+import dev.tunnelhelper.helper.session.TunnelSession;
+import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
+import dev.tunnelhelper.helper.tunnel.TunnelProcess;
 import dev.tunnelhelper.protocol.trust.PathTrust;
 import java.io.IOException;
 import java.nio.file.FileSystems;
-import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running helper: both endpoints, the session manager and binary acquisition, wired from the config. */
+/** The running helper: both endpoints, the tunnel session and binary acquisition, wired from the config. */
 public final class HelperDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HelperDaemon.class);
 
     private final HelperConfig config;
     private final HelperPaths paths;
-    private final SessionManager sessions;
-    private final AppBroadcast broadcast = new AppBroadcast();
+    private final TunnelSession session;
+    private final AppFanout fanout;
+    private final List<SessionEventListener> observers = new CopyOnWriteArrayList<>();
     private EndpointListener extensionEndpoint;
     private EndpointListener appEndpoint;
     private SystemPowerWatch powerWatch;
 
-    public HelperDaemon(HelperConfig config, HelperPaths paths) throws ConfigException {
+    public HelperDaemon(HelperConfig config, HelperPaths paths) {
+        this(config, paths, new BinaryAcquirer(config.download().applyTo(AcquisitionConfig.builder(paths.binaryDirectory(),
+                config.verification().settings()).minimumVersion(config.minimumVersion())).build()), TunnelProcess::spawn);
+    }
+
+    /**
+     * With the session's two outside parts given: tests run the whole daemon, real sockets
+     * included, on a fake acquirer and an in-process tunnel, without a deployment or root.
+     */
+    public HelperDaemon(HelperConfig config, HelperPaths paths, Acquirer acquirer, TunnelLauncher launcher) {
         this.config = config;
         this.paths = paths;
-        HelperConfig.Tunnel t = config.tunnel();
-        SessionSettings settings = new SessionSettings(
-                Duration.ofMillis(t.handshakeTimeoutMillis()), Duration.ofMillis(t.startTimeoutMillis()),
-                Duration.ofMillis(t.stopTimeoutMillis()), Duration.ofMillis(t.killGraceMillis()),
-                Duration.ofMillis(t.rpcTimeoutMillis()), HelperVersion.get(),
-                config.deviceId() == null ? "" : config.deviceId(), deviceOs());
-        this.sessions = new SessionManager(settings, new BinaryAcquirer(acquisitionConfig()), broadcast);
+        SessionSettings settings = config.tunnel().sessionSettings().helperVersion(HelperVersion.get())
+                .deviceId(config.deviceId() == null ? "" : config.deviceId()).deviceOs(NativePlatform.current().os()).build();
+        this.session = new TunnelSession(settings, acquirer, launcher);
+        this.fanout = new AppFanout(HelperVersion.get(), config.subscriberQueueDepth(), new SessionEventListener() {
+            @Override
+            public void subscriberDropped(String who, String reason) {
+                observers.forEach(o -> o.subscriberDropped(who, reason));
+            }
+        });
+        session.addListener(fanout);
+    }
+
+    /** {@code listener} hears the session's events and the app fan-out's dropped subscribers. */
+    public void addListener(SessionEventListener listener) {
+        observers.add(listener);
+        session.addListener(listener);
     }
 
     /**
@@ -83,11 +106,11 @@ public final class HelperDaemon implements AutoCloseable {
         var extension = new EndpointSpec<>("network-extension", Endpoints.Kind.EXTENSION,
                 ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION,
                 e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                extensionPolicy::refusal, EndpointConnections.extensionConnections(sessions, settingsTimeout), limits);
+                extensionPolicy::refusal, EndpointConnections.extensionConnections(session, settingsTimeout), limits);
         var app = new EndpointSpec<>("app", Endpoints.Kind.APP,
                 AppMessage.parser(), Endpoints.HELPER_APP,
                 e -> HelperAppMessage.newBuilder().setError(e).build(),
-                appPolicy::refusal, EndpointConnections.appConnections(sessions, broadcast, config.subscriberQueueDepth(), HelperVersion.get()),
+                appPolicy::refusal, EndpointConnections.appConnections(session, fanout, HelperVersion.get()),
                 limits);
         extensionEndpoint = carrier.listen(extension);
         try {
@@ -100,8 +123,8 @@ public final class HelperDaemon implements AutoCloseable {
             // On macOS the helper hears system wake itself and forwards it like an app's NotifyWake.
             powerWatch = SystemPowerWatch.start(event -> {
                 if (event == PowerEvent.DID_WAKE) {
-                    log.atInfo().setMessage("system woke; notifying the tunnel").addKeyValue("result",
-                            sessions.wake().getErrorMessage()).log();
+                    session.wake().whenComplete((woke, e) -> log.atInfo().setMessage("system woke; notified the tunnel")
+                            .addKeyValue("result", e == null ? "ok" : e.getCause() == null ? e.toString() : e.getCause().getMessage()).log());
                 }
             });
         }
@@ -111,12 +134,12 @@ public final class HelperDaemon implements AutoCloseable {
                 .addKeyValue("binaries", paths.binaryDirectory()).log();
     }
 
-    public SessionManager sessions() {
-        return sessions;
+    public TunnelSession session() {
+        return session;
     }
 
-    public AppBroadcast broadcast() {
-        return broadcast;
+    public AppFanout fanout() {
+        return fanout;
     }
 
     public HelperPaths paths() {
@@ -135,7 +158,8 @@ public final class HelperDaemon implements AutoCloseable {
         if (powerWatch != null) {
             powerWatch.close();
         }
-        sessions.stop(null);
+        // Starts are refused with SHUTTING_DOWN from here on; a running tunnel is stopped first.
+        session.shutdown().join();
         if (appEndpoint != null) {
             appEndpoint.close();
         }
@@ -143,28 +167,6 @@ public final class HelperDaemon implements AutoCloseable {
             extensionEndpoint.close();
         }
         log.info("stopped");
-    }
-
-    /** How binaries are verified under {@code config}; doctor checks the same settings. */
-    public static VerificationSettings verificationSettings(HelperConfig config) {
-        HelperConfig.Verification v = config.verification();
-        return new VerificationSettings(
-                v.ed25519PublicKeys().stream().map(Path::of).toList(), v.pinnedSha256(), v.macCodeSignature(),
-                v.macSigningIdentifier(), v.macTeamIdentifier(), v.allowDisablingSignatureValidation());
-    }
-
-    private AcquisitionConfig acquisitionConfig() {
-        HelperConfig.Download d = config.download();
-        AcquisitionConfig.Builder b = AcquisitionConfig.builder(paths.binaryDirectory(), verificationSettings(config))
-                .minimumVersion(config.minimumVersion())
-                .connectTimeout(Duration.ofSeconds(d.connectTimeoutSeconds()))
-                .idleTimeout(Duration.ofSeconds(d.idleTimeoutSeconds()))
-                .totalTimeout(Duration.ofSeconds(d.totalTimeoutSeconds()))
-                .maxBinaryBytes(d.maxBinaryBytes());
-        if (d.extraCaCertificate() != null) {
-            b.extraCaCertificate(Path.of(d.extraCaCertificate()));
-        }
-        return b.build();
     }
 
     private AccessPolicy appPolicy(long helperUid) throws IOException, ConfigException {
@@ -186,9 +188,5 @@ public final class HelperDaemon implements AutoCloseable {
         } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
             throw new ConfigException("appAccess.socketGroup: no group named \"" + name + "\"");
         }
-    }
-
-    static String deviceOs() {
-        return NativePlatform.current().os();
     }
 }

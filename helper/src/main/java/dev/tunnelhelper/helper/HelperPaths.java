@@ -5,7 +5,7 @@ import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import java.nio.file.Path;
 
 /**
- * Where things live. With {@code --state-dir D} everything is under D (ARCHITECTURE §8):
+ * Where things live. With {@code --state-dir D} everything is under D (docs/operations.md):
  * config {@code D/helper.json}, sockets {@code D/run/}, binaries {@code D/bin/}, logs {@code D/log/}.
  */
 public record HelperPaths(Path config, Path socketDirectory, Path binaryDirectory, Path logDirectory) {

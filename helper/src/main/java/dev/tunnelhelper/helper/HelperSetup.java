@@ -21,7 +21,7 @@ public record HelperSetup(HelperPaths paths, HelperConfig config) {
         }
         List<String> all = new ArrayList<>(config.verification().ed25519PublicKeys());
         keys.forEach(k -> all.add(k.toAbsolutePath().toString()));
-        return config.withVerification(config.verification().withEd25519Keys(all));
+        return config.toBuilder().verification(config.verification().withEd25519PublicKeys(all)).build();
     }
 
     /** The config file {@code --config} and {@code --state-dir} select. */

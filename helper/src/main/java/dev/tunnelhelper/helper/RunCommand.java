@@ -1,8 +1,10 @@
 package dev.tunnelhelper.helper;
 
+import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
+import dev.tunnelhelper.helper.config.VerificationConfig;
 import dev.tunnelhelper.helper.endpoint.AlreadyRunningException;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
 import dev.tunnelhelper.protocol.trust.PathTrust;
@@ -39,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ed25519-key", paramLabel = "PATH", description = "Pinned Ed25519 public key (PEM) for binary signatures; repeatable; adds to the config's keys.")
     List<Path> ed25519Keys = new ArrayList<>();
 
-    @Option(names = "--min-version", paramLabel = "V", description = "Minimum deployment version (default 2.24.3).")
+    @Option(names = "--min-version", paramLabel = "V", description = "Minimum deployment version (default " + AcquisitionConfig.DEFAULT_MINIMUM_VERSION + ").")
     String minimumVersion;
 
     @Option(names = "--extra-ca", paramLabel = "PATH", description = "Extra trusted CA certificate (PEM) for the deployment's TLS.")
@@ -70,13 +72,13 @@ final class RunCommand implements Callable<Integer> {
 
         LogFile.use(paths.logDirectory().resolve(TrustedLayout.LOG_FILE));
         Logger log = LoggerFactory.getLogger(RunCommand.class);
-        HelperConfig.Verification v = config.verification();
+        VerificationConfig v = config.verification();
         if (v.ed25519PublicKeys().isEmpty() && v.pinnedSha256().isEmpty() && !v.macCodeSignature()) {
             log.warn("no binary verification is configured (verification.ed25519PublicKeys, pinnedSha256 or "
                     + "macCodeSignature, or --ed25519-key): every start will fail at the signature step");
         }
         if (config.verification().allowDisablingSignatureValidation()) {
-            log.warn("network extensions may ask to DISABLE binary signature validation (allowDisablingSignatureValidation)");
+            log.warn("network extensions may ask to DISABLE binary signature validation (verification.allowDisablingSignatureValidation)");
         }
 
         // Handled here, not in a shutdown hook: a hook would leave the JVM's exit status at 128+signal.
@@ -115,15 +117,16 @@ final class RunCommand implements Callable<Integer> {
 
     private HelperConfig applyFlags(HelperConfig config) {
         HelperConfig c = HelperSetup.withEd25519Keys(config, ed25519Keys);
+        HelperConfig.Builder b = c.toBuilder();
         if (minimumVersion != null) {
-            c = c.withMinimumVersion(minimumVersion);
+            b.minimumVersion(minimumVersion);
         }
         if (extraCa != null) {
-            c = c.withDownload(c.download().withExtraCaCertificate(extraCa.toAbsolutePath().toString()));
+            b.download(c.download().toBuilder().extraCaCertificate(extraCa.toAbsolutePath().toString()).build());
         }
         if (allowDisabling) {
-            c = c.withVerification(c.verification().withAllowDisabling(true));
+            b.verification(c.verification().withAllowDisablingSignatureValidation(true));
         }
-        return c;
+        return b.build();
     }
 }

@@ -58,10 +58,6 @@ public record LaunchdSettings(
         return value != null && REVERSE_DNS.matcher(value).matches();
     }
 
-    public static boolean isTeamId(String value) {
-        return value != null && TEAM_ID.matcher(value).matches();
-    }
-
     private static void requireAbsoluteOrNull(String field, String path) {
         if (path != null && !path.startsWith("/")) {
             throw new InvalidServiceDefinitionException(field + " must be an absolute path, got " + quote(path));

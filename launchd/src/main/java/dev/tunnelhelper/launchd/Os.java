@@ -1,14 +1,16 @@
 package dev.tunnelhelper.launchd;
 
-import java.util.Locale;
+import dev.tunnelhelper.shim.NativePlatform;
 
-/** The service manager family the commands target; injected so tests can drive macOS paths on Linux. */
+/**
+ * The service manager family the commands target (launchd or systemd); injected so tests can drive
+ * macOS paths on Linux. Which one this host has is the shim's one OS detection.
+ */
 public enum Os {
     MACOS,
     LINUX;
 
     public static Os current() {
-        String name = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        return name.contains("mac") || name.contains("darwin") ? MACOS : LINUX;
+        return NativePlatform.current().isMac() ? MACOS : LINUX;
     }
 }

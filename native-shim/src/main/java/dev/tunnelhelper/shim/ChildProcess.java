@@ -23,11 +23,6 @@ public final class ChildProcess {
         return pid;
     }
 
-    /** The status if the child has already been reaped by this object. */
-    public synchronized Optional<ExitStatus> exitStatus() {
-        return Optional.ofNullable(status);
-    }
-
     /** Waits up to {@code timeout}; empty if the child is still running. */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

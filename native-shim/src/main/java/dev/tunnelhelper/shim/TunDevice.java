@@ -41,11 +41,6 @@ public final class TunDevice implements AutoCloseable {
         return name;
     }
 
-    /** Gives up ownership of the fd, e.g. after handing it to another process. */
-    public OwnedFd ownedFd() {
-        return fd;
-    }
-
     @Override
     public void close() {
         fd.close();

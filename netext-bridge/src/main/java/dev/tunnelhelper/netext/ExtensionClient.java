@@ -1,12 +1,12 @@
 package dev.tunnelhelper.netext;
 
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.SpeakerClosedException;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +28,15 @@ import org.slf4j.LoggerFactory;
  * fd, stop it, and answer the helper's requests while it runs — {@code ApplyNetworkSettings}
  * (merged, handed to a {@link NetworkSettingsApplier}, answered with the real outcome) and
  * {@code CancelProvider} (acknowledged, then handed to a {@link CancelListener}).
+ *
+ * <p>The helper sends a one-way {@code error} just before it closes a connection it drops; the
+ * speaker hands it over before it fails a call for the close, so such a call throws the helper's
+ * reason as a {@link HelperErrorException}.
  */
 public final class ExtensionClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExtensionClient.class);
     /** How long a start may take: download, verification and the tunnel's own start. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
-    /** See the app client: the one-way error before a close may be dispatched after the close fails our call. */
-    private static final long CLOSING_ERROR_GRACE_MS = 300;
 
     private final Path socket;
     private final NetworkSettingsApplier applier;
@@ -67,7 +68,9 @@ public final class ExtensionClient implements AutoCloseable {
      * outcome, answering settings requests meanwhile. The caller keeps its own copy of the fd.
      *
      * @throws StartFailedException the helper tried and failed (the reason is the message)
-     * @throws HelperErrorException the helper refused, e.g. {@code ALREADY_RUNNING}
+     * @throws HelperErrorException the helper refused and started nothing; {@link HelperErrorException#code()}
+     *         is {@code ALREADY_RUNNING} (another session is active), {@code SHUTTING_DOWN} or
+     *         {@code BAD_REQUEST} (docs/protocol.md §2.2)
      */
     public void start(String accessUrl, String token, List<StartRequest.Header> headers, int tunFd, StartFlags flags,
             Duration timeout) throws IOException {
@@ -76,7 +79,7 @@ public final class ExtensionClient implements AutoCloseable {
                 .setDangerousDisableSignatureValidation(flags.dangerouslyDisableSignatureValidation())
                 .setDeviceId(flags.deviceId()).setDeviceOs(flags.deviceOs());
         HelperExtensionMessage reply = call(ExtensionMessage.newBuilder().setStartDaemon(start).build(),
-                List.of(UnixSocketChannel.fileDescriptor(tunFd)), timeout, HelperExtensionMessage.MsgCase.START_DAEMON_RESULT);
+                List.of(FileDescriptors.of(tunFd)), timeout, HelperExtensionMessage.MsgCase.START_DAEMON_RESULT);
         Result result = reply.getStartDaemonResult();
         if (!result.getSuccess()) {
             throw new StartFailedException(result.getErrorMessage());
@@ -95,30 +98,19 @@ public final class ExtensionClient implements AutoCloseable {
         try {
             reply = speaker.call(request, fds, timeout);
         } catch (SpeakerClosedException e) {
-            Error why = closingError();
+            Error why = closingError.getNow(null);
             if (why != null) {
-                throw new HelperErrorException(why.getCode(), why.getMessage());
+                throw new HelperErrorException(why);
             }
             throw new IOException("the helper closed the connection (" + socket + ")", e);
         }
         if (reply.hasError()) {
-            throw new HelperErrorException(reply.getError().getCode(), reply.getError().getMessage());
+            throw new HelperErrorException(reply.getError());
         }
         if (reply.getMsgCase() != expected) {
             throw new IOException("helper answered " + reply.getMsgCase() + " where " + expected + " was expected");
         }
         return reply;
-    }
-
-    private Error closingError() {
-        try {
-            return closingError.get(CLOSING_ERROR_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private void onIncoming(Incoming<ExtensionMessage, HelperExtensionMessage> in) throws IOException {
@@ -157,11 +149,6 @@ public final class ExtensionClient implements AutoCloseable {
         if (in.isRequest()) {
             in.reply(ExtensionMessage.newBuilder().setApplyNetworkSettingsResult(result).build());
         }
-    }
-
-    /** The merged settings last applied successfully. */
-    public NetworkSettingsRequest currentSettings() {
-        return merger.current();
     }
 
     /** Completes when the connection ends: {@code null} for a clean close, the failure otherwise. */

@@ -4,12 +4,12 @@ import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
 
 /**
  * Holds the network settings in effect and merges the tunnel's diffs into them
- * (PROTOCOL-FACTS §1.4: a {@code NetworkSettingsRequest} is a diff).
+ * (docs/protocol.md §1.5: a {@code NetworkSettingsRequest} is a diff).
  *
  * <ul>
  *   <li>{@code dns_settings}, {@code ipv4_settings}, {@code ipv6_settings}: replaced as a whole
- *       when present in the diff, kept when absent. There is no way to clear one, as in the
- *       protocol: an empty but present message replaces with empty.</li>
+ *       when present in the diff, kept when absent. A present but empty message therefore
+ *       clears the section (docs/protocol.md §2.4, "Network settings").</li>
  *   <li>{@code mtu}: replaced when non-zero (0 means "not in this diff").</li>
  *   <li>{@code tunnel_overhead_bytes}: replaced when non-zero, like mtu (proto3 cannot tell an
  *       explicit 0 from absence, and 0 overhead is not a meaningful change).</li>

@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * Length-prefixed framing of the CoderVPN protocol: a 4-byte unsigned big-endian length,
- * then that many bytes of payload (PROTOCOL-FACTS §1.2).
+ * then that many bytes of payload (docs/protocol.md §1.3). {@link MessageDecoder} turns a
+ * payload into a message.
  *
  * <p>Stateless and thread-safe; callers serialise concurrent writers on one stream.
  */
@@ -49,10 +50,20 @@ public final class FrameCodec {
         if (length < 0) {
             return null;
         }
+        checkIncoming(length);
+        return readPayload(in, (int) length);
+    }
+
+    /**
+     * The size rule for a received payload, whatever carried it: a frame's announced length is
+     * checked before anything is allocated for it, an XPC payload once it is there.
+     *
+     * @throws ProtocolException if {@code length} exceeds the maximum
+     */
+    void checkIncoming(long length) throws ProtocolException {
         if (length > maxFrameSize) {
             throw new ProtocolException("frame of " + length + " bytes exceeds the maximum of " + maxFrameSize + " bytes");
         }
-        return readPayload(in, (int) length);
     }
 
     /** Writes one frame with the given payload, prefix and payload in a single write. */
@@ -62,12 +73,6 @@ public final class FrameCodec {
         putLength(frame, payload.length);
         System.arraycopy(payload, 0, frame, 4, payload.length);
         out.write(frame);
-        out.flush();
-    }
-
-    /** Serialises {@code message} straight into one frame buffer: one allocation, one write. */
-    public void writeMessage(OutputStream out, MessageLite message) throws IOException {
-        out.write(encode(message));
         out.flush();
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 
 /**
- * The CoderVPN handshake (PROTOCOL-FACTS §1.1): each side writes {@code codervpn <role> <versions>\n}
+ * The CoderVPN handshake (docs/protocol.md §1.2): each side writes {@code codervpn <role> <versions>\n}
  * and reads the peer's line.
  *
  * <p>Our line is written on its own thread while the peer's is read, because neither side may
@@ -77,22 +77,22 @@ public final class Handshake {
     public HandshakeResult negotiate(String line) throws HandshakeException {
         String[] parts = line.split(" ", -1);
         if (parts.length != 3) {
-            throw new HandshakeException("malformed header \"" + PeerText.of(line) + "\": expected 3 space-separated parts, got " + parts.length);
+            throw new HandshakeException(HandshakeException.Reason.MALFORMED, "malformed header \"" + PeerText.of(line) + "\": expected 3 space-separated parts, got " + parts.length);
         }
         if (!preamble.equals(parts[0])) {
-            throw new HandshakeException("bad preamble: expected " + preamble + ", got " + PeerText.of(parts[0]));
+            throw new HandshakeException(HandshakeException.Reason.BAD_PREAMBLE, "bad preamble: expected " + preamble + ", got " + PeerText.of(parts[0]));
         }
         if (!expectedPeerRole.equals(parts[1])) {
-            throw new HandshakeException("wrong role: expected " + expectedPeerRole + ", got " + PeerText.of(parts[1]));
+            throw new HandshakeException(HandshakeException.Reason.WRONG_ROLE, "wrong role: expected " + expectedPeerRole + ", got " + PeerText.of(parts[1]));
         }
         VersionList theirs;
         try {
             theirs = VersionList.parse(parts[2]);
         } catch (ProtocolException e) {
-            throw new HandshakeException(e.getMessage(), e);
+            throw new HandshakeException(HandshakeException.Reason.BAD_VERSIONS, e.getMessage(), e);
         }
         ProtocolVersion version = ourVersions.negotiate(theirs)
-                .orElseThrow(() -> new HandshakeException("no common major version: ours " + ourVersions + ", theirs " + theirs));
+                .orElseThrow(() -> new HandshakeException(HandshakeException.Reason.NO_COMMON_VERSION, "no common major version: ours " + ourVersions + ", theirs " + theirs));
         return new HandshakeResult(version, parts[1], theirs);
     }
 
@@ -112,7 +112,7 @@ public final class Handshake {
 
     /** The peer closed the stream after {@code bytes} bytes of its line. */
     public static HandshakeException endedEarly(int bytes) {
-        return new HandshakeException("stream ended after " + bytes + " header bytes, before the newline");
+        return new HandshakeException(HandshakeException.Reason.ENDED, "stream ended after " + bytes + " header bytes, before the newline");
     }
 
     private <T> T await(CompletableFuture<T> future, long deadlineNanos, Closeable abort, String what) throws IOException {
@@ -120,17 +120,17 @@ public final class Handshake {
             return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             abort.close();
-            throw new HandshakeException("handshake timed out after " + timeout.toMillis() + " ms " + what);
+            throw new HandshakeException(HandshakeException.Reason.TIMED_OUT, "handshake timed out after " + timeout.toMillis() + " ms " + what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort.close();
-            throw new HandshakeException("interrupted " + what);
+            throw new HandshakeException(HandshakeException.Reason.IO_ERROR, "interrupted " + what);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof HandshakeException he) {
                 throw he;
             }
-            throw new HandshakeException("I/O error " + what + ": " + cause.getMessage(), cause);
+            throw new HandshakeException(HandshakeException.Reason.IO_ERROR, "I/O error " + what + ": " + cause.getMessage(), cause);
         }
     }
 

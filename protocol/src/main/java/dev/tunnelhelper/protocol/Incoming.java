@@ -3,6 +3,7 @@ package dev.tunnelhelper.protocol;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A request or one-way message delivered to a {@link Speaker.Handler}. A request is answered
@@ -13,6 +14,7 @@ public final class Incoming<S, R> {
     private final R message;
     private final List<FileDescriptor> fds;
     private final long msgId;
+    private final AtomicBoolean answered = new AtomicBoolean();
 
     Incoming(Speaker<S, R> speaker, R message, List<FileDescriptor> fds, long msgId) {
         this.speaker = speaker;
@@ -43,6 +45,11 @@ public final class Incoming<S, R> {
         return speaker;
     }
 
+    /** Whether {@link #reply} has been called (whatever became of the send). */
+    public boolean answered() {
+        return answered.get();
+    }
+
     public void reply(S response) throws IOException {
         reply(response, List.of());
     }
@@ -51,6 +58,7 @@ public final class Incoming<S, R> {
         if (!isRequest()) {
             throw new IllegalStateException("a one-way message cannot be replied to");
         }
+        answered.set(true);
         speaker.sendReply(msgId, response, fds);
     }
 }

@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Carries whole messages, optionally with file descriptors attached, in both directions.
+ * Carries whole messages, optionally with file descriptors attached, in both directions. Every
+ * implementation decodes what it receives with {@link MessageDecoder}.
  * The {@link Speaker} is written against this so the same RPC logic runs over the tunnel's
  * pipes, a Unix socket (fds as SCM_RIGHTS) or XPC.
  *
@@ -16,7 +17,7 @@ import java.util.List;
 public interface MessageTransport<S, R> extends Closeable {
 
     /** @return the next message, or {@code null} on a clean end of stream between messages. */
-    Inbound<R> receive() throws IOException;
+    Envelope<R> receive() throws IOException;
 
     void send(S message, List<FileDescriptor> fds) throws IOException;
 

@@ -13,10 +13,6 @@ public record PeerIdentity(long uid, long gid, long pid, List<Long> gids) {
         gids = List.copyOf(gids);
     }
 
-    public boolean isRoot() {
-        return uid == 0;
-    }
-
     @Override
     public String toString() {
         return "uid=" + uid + " gid=" + gid + " pid=" + pid;

@@ -1,21 +1,18 @@
 package dev.tunnelhelper.protocol;
 
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.vpn.RPC;
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,19 +20,24 @@ import org.slf4j.LoggerFactory;
  * RPC over a {@link MessageTransport}: numbers our requests from 1, routes replies by
  * {@code response_to}, delivers the peer's requests and one-way messages to a {@link Handler}.
  *
- * <p>Threads: one reader thread routes replies; one dispatcher thread runs the handler, in
- * arrival order, so a handler may itself make a blocking call on this speaker (the reader keeps
- * routing replies meanwhile). The dispatcher queue is bounded: when a handler falls behind, the
- * reader stops reading and the peer feels back-pressure instead of us buffering without limit.
+ * <p>Threads: one reader thread reads; one dispatcher thread delivers, one message at a time.
+ * The dispatcher queue is bounded: when a handler falls behind, the reader stops reading and the
+ * peer feels back-pressure instead of us buffering without limit.
+ *
+ * <p><b>Order.</b> Everything the peer sends is delivered in arrival order: the handler is called
+ * for each request and one-way message, and a reply completes its request (its {@code onReply}
+ * first, then its future), only after the handler has returned for every message that arrived
+ * before it. When the peer closes or the stream breaks, pending requests fail only after every
+ * message that arrived before the end has been delivered, so a one-way {@code error} sent just
+ * before a close reaches the handler before any call fails. One exception keeps a handler from
+ * waiting for itself: a request made on the dispatcher thread (from inside a handler) is
+ * completed, or failed by the end of the stream, as soon as that happens. So a handler may make a
+ * blocking call on its own speaker; it must not wait for a reply to a request another thread
+ * made on it, and while it blocks, everything after its message waits.
  */
 public final class Speaker<S, R> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Speaker.class);
     private static final int DISPATCH_QUEUE_CAPACITY = 1024;
-    private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "speaker-rpc-timeouts");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** Receives the peer's requests and one-way messages. Exceptions are logged, never fatal. */
     @FunctionalInterface
@@ -48,13 +50,15 @@ public final class Speaker<S, R> implements AutoCloseable {
     private final RpcAccess<S, R> rpc;
     private final ProtocolVersion version;
     private final Handler<S, R> handler;
+    private final Dispatcher dispatcher;
     private final AtomicLong nextMsgId = new AtomicLong(1);
-    private final Map<Long, CompletableFuture<R>> pending = new ConcurrentHashMap<>();
-    private final BlockingQueue<Runnable> dispatchQueue = new ArrayBlockingQueue<>(DISPATCH_QUEUE_CAPACITY);
+    private final PendingCalls<R> pending;
     private final CompletableFuture<Throwable> closed = new CompletableFuture<>();
-    private final java.util.concurrent.atomic.AtomicBoolean shuttingDown = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private volatile Throwable closeCause;
     private volatile boolean closing;
+    private volatile boolean streamEnded;
 
     private Speaker(String name, MessageTransport<S, R> transport, RpcAccess<S, R> rpc, ProtocolVersion version, Handler<S, R> handler) {
         this.name = name;
@@ -62,23 +66,37 @@ public final class Speaker<S, R> implements AutoCloseable {
         this.rpc = rpc;
         this.version = version;
         this.handler = handler;
+        this.dispatcher = new Dispatcher("speaker-" + name + "-dispatch", DISPATCH_QUEUE_CAPACITY);
+        this.pending = new PendingCalls<>(name);
     }
 
     /**
-     * Starts reading from {@code transport} at once.
+     * A speaker that does not read yet: whoever needs it before the first message arrives (a
+     * connection handler keeping a reference) gets it now, then calls {@link #start()}.
      *
      * @param name    used in thread names, log lines and error messages (e.g. {@code tunnel})
      * @param version the negotiated protocol version, exposed to callers that gate features on it
      */
+    public static <S, R> Speaker<S, R> open(String name, MessageTransport<S, R> transport, RpcAccess<S, R> rpc,
+                                            ProtocolVersion version, Handler<S, R> handler) {
+        return new Speaker<>(name, transport, rpc, version, handler);
+    }
+
+    /** {@link #open} and {@link #start()} in one. */
     public static <S, R> Speaker<S, R> start(String name, MessageTransport<S, R> transport, RpcAccess<S, R> rpc,
                                              ProtocolVersion version, Handler<S, R> handler) {
-        Speaker<S, R> speaker = new Speaker<>(name, transport, rpc, version, handler);
-        speaker.startThreads();
+        Speaker<S, R> speaker = open(name, transport, rpc, version, handler);
+        speaker.start();
         return speaker;
     }
 
-    public String name() {
-        return name;
+    /** Starts reading and delivering; once. */
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("speaker " + name + " already started");
+        }
+        dispatcher.start();
+        NamedThreads.start("speaker-" + name + "-reader", this::readLoop);
     }
 
     public ProtocolVersion version() {
@@ -87,35 +105,37 @@ public final class Speaker<S, R> implements AutoCloseable {
 
     /** Sends a request; the future completes with the reply, or fails with {@link RpcTimeoutException} or {@link SpeakerClosedException}. */
     public CompletableFuture<R> request(S message, Duration timeout) {
-        return request(message, List.of(), timeout);
+        return request(message, List.of(), timeout, reply -> { });
     }
 
-    public CompletableFuture<R> request(S message, List<FileDescriptor> fds, Duration timeout) {
+    /**
+     * Sends a request; {@code onReply} runs on the reply in its turn (see the class comment), so
+     * before the handler sees any message that arrived after the reply; then the future completes.
+     */
+    public CompletableFuture<R> request(S message, Duration timeout, Consumer<? super R> onReply) {
+        return request(message, List.of(), timeout, onReply);
+    }
+
+    private CompletableFuture<R> request(S message, List<FileDescriptor> fds, Duration timeout, Consumer<? super R> onReply) {
         long id = nextMsgId.getAndIncrement();
-        CompletableFuture<R> reply = new CompletableFuture<>();
-        // Registered before sending: the reply may arrive before send() returns.
-        pending.put(id, reply);
-        // Checked after registering: either shutDown sees this entry or we see its flag.
-        if (shuttingDown.get()) {
-            pending.remove(id);
-            reply.completeExceptionally(closedException());
-            return reply;
+        PendingCalls.Call<R> call = pending.register(id, onReply, dispatcher.isCurrentThread());
+        // Checked after registering: either the closing side sees this entry or we see its flag.
+        if (shuttingDown.get() || (call.fromDispatcher() && streamEnded)) {
+            pending.fail(id, call, closedException());
+            return call.reply();
         }
         try {
             transport.send(rpc.withRpc(message, RPC.newBuilder().setMsgId(id).build()), fds);
         } catch (IOException | RuntimeException e) {
-            pending.remove(id);
-            reply.completeExceptionally(shuttingDown.get() ? closedException() : e);
-            return reply;
-        }
-        var timer = TIMEOUTS.schedule(() -> {
-            if (pending.remove(id, reply)) {
-                reply.completeExceptionally(new RpcTimeoutException(
-                        "no reply from " + name + " to request " + id + " within " + timeout.toMillis() + " ms"));
+            boolean ended = closing || streamEnded || shuttingDown.get();
+            if (!ended || call.fromDispatcher() || shuttingDown.get()) {
+                pending.fail(id, call, ended ? closedException() : e);
+                return call.reply();
             }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        reply.whenComplete((r, e) -> timer.cancel(false));
-        return reply;
+            // The stream has ended: this fails with the others, once what arrived before the end is delivered.
+        }
+        pending.expireAfter(id, call, timeout);
+        return call.reply();
     }
 
     /** Blocking form of {@link #request}. */
@@ -124,11 +144,19 @@ public final class Speaker<S, R> implements AutoCloseable {
     }
 
     public R call(S message, List<FileDescriptor> fds, Duration timeout) throws IOException {
+        return await(request(message, fds, timeout, reply -> { }));
+    }
+
+    /**
+     * Waits for a reply future of this speaker, reporting failures as the blocking calls do: an
+     * {@link IOException}, e.g. {@link RpcTimeoutException} or {@link SpeakerClosedException}.
+     */
+    public R await(CompletableFuture<R> reply) throws IOException {
         try {
-            return request(message, fds, timeout).get();
+            return reply.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for a reply from " + name);
+            throw new InterruptedIOException("interrupted waiting for a reply from " + name);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
@@ -162,7 +190,9 @@ public final class Speaker<S, R> implements AutoCloseable {
 
     /**
      * Completes when the speaker has closed: with {@code null} after a clean end of stream or a
-     * local close, with the error otherwise. Pending requests have failed by then.
+     * local close, with the error otherwise. After a local close at once; after the end of the
+     * stream once everything that arrived before it has been delivered. Pending requests have
+     * failed by then.
      */
     public CompletableFuture<Throwable> closeFuture() {
         return closed;
@@ -172,9 +202,11 @@ public final class Speaker<S, R> implements AutoCloseable {
         return shuttingDown.get();
     }
 
+    /** Closes at once: pending requests fail, messages already queued are still delivered. */
     @Override
     public void close() {
         closing = true;
+        dispatcher.refuseMessages();
         try {
             transport.close();
         } catch (IOException e) {
@@ -183,21 +215,12 @@ public final class Speaker<S, R> implements AutoCloseable {
         shutDown(null);
     }
 
-    private void startThreads() {
-        Thread reader = new Thread(this::readLoop, "speaker-" + name + "-reader");
-        reader.setDaemon(true);
-        Thread dispatcher = new Thread(this::dispatchLoop, "speaker-" + name + "-dispatch");
-        dispatcher.setDaemon(true);
-        dispatcher.start();
-        reader.start();
-    }
-
     private void readLoop() {
         Throwable cause = null;
         try {
-            Inbound<R> inbound;
-            while ((inbound = transport.receive()) != null) {
-                route(inbound);
+            Envelope<R> envelope;
+            while ((envelope = transport.receive()) != null) {
+                route(envelope);
             }
             log.debug("{}: peer closed the stream", name);
         } catch (InterruptedException e) {
@@ -213,24 +236,36 @@ public final class Speaker<S, R> implements AutoCloseable {
         } catch (IOException e) {
             log.debug("{}: error closing transport", name, e);
         }
-        shutDown(cause);
+        Throwable why = cause;
+        closeCause = why;
+        streamEnded = true;
+        // A handler blocked on its own request would otherwise wait for the end queued behind it.
+        pending.failAll(PendingCalls.Call::fromDispatcher, this::closedException);
+        dispatcher.queueLast(() -> shutDown(why));
     }
 
-    private void route(Inbound<R> inbound) throws InterruptedException {
-        RPC ids = rpc.rpcOf(inbound.message());
+    private void route(Envelope<R> envelope) throws InterruptedException {
+        RPC ids = rpc.rpcOf(envelope.message());
         if (ids.getResponseTo() != 0) {
             // No reply of ours carries descriptors, and nobody would own them.
-            FileDescriptors.closeQuietly(inbound.fds());
-            CompletableFuture<R> waiter = pending.remove(ids.getResponseTo());
-            if (waiter == null) {
+            FileDescriptors.closeQuietly(envelope.fds());
+            PendingCalls.Call<R> call = pending.take(ids.getResponseTo());
+            if (call == null) {
                 log.warn("{}: dropping reply to unknown request id {}", name, ids.getResponseTo());
-            } else {
-                waiter.complete(inbound.message());
+                return;
+            }
+            Runnable answer = () -> call.answer(envelope.message());
+            if (call.fromDispatcher()) {
+                answer.run();
+            } else if (!dispatcher.runIfIdle(answer)) {
+                dispatcher.queueReply(answer);
             }
             return;
         }
-        Incoming<S, R> incoming = new Incoming<>(this, inbound.message(), inbound.fds(), ids.getMsgId());
-        dispatchQueue.put(() -> deliver(incoming));
+        Incoming<S, R> incoming = new Incoming<>(this, envelope.message(), envelope.fds(), ids.getMsgId());
+        if (!dispatcher.queueMessage(() -> deliver(incoming))) {
+            FileDescriptors.closeQuietly(envelope.fds());
+        }
     }
 
     private void deliver(Incoming<S, R> incoming) {
@@ -241,42 +276,14 @@ public final class Speaker<S, R> implements AutoCloseable {
         }
     }
 
-    private void dispatchLoop() {
-        try {
-            while (true) {
-                Runnable task = dispatchQueue.take();
-                if (task == STOP_DISPATCH) {
-                    return;
-                }
-                task.run();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static final Runnable STOP_DISPATCH = () -> { };
-
     private void shutDown(Throwable cause) {
         if (!shuttingDown.compareAndSet(false, true)) {
             return;
         }
         closeCause = cause;
         // Pending calls fail before closeFuture completes, so whoever waits on it sees them failed.
-        SpeakerClosedException failure = closedException();
-        pending.values().forEach(f -> f.completeExceptionally(failure));
-        pending.clear();
+        pending.failAll(call -> true, this::closedException);
         closed.complete(cause);
-        // Messages already queued are still delivered; the stop marker goes behind them.
-        Thread stopper = new Thread(() -> {
-            try {
-                dispatchQueue.put(STOP_DISPATCH);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "speaker-" + name + "-stop");
-        stopper.setDaemon(true);
-        stopper.start();
     }
 
     private SpeakerClosedException closedException() {

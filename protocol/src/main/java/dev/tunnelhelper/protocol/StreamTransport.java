@@ -1,6 +1,5 @@
 package dev.tunnelhelper.protocol;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import java.io.Closeable;
@@ -18,7 +17,7 @@ public final class StreamTransport<S extends MessageLite, R> implements MessageT
     private final InputStream in;
     private final OutputStream out;
     private final Closeable closer;
-    private final Parser<R> parser;
+    private final MessageDecoder<R> decoder;
     private final FrameCodec codec;
     private final Object writeLock = new Object();
 
@@ -29,21 +28,14 @@ public final class StreamTransport<S extends MessageLite, R> implements MessageT
         this.in = in;
         this.out = out;
         this.closer = closer;
-        this.parser = parser;
+        this.decoder = new MessageDecoder<>(parser, codec);
         this.codec = codec;
     }
 
     @Override
-    public Inbound<R> receive() throws IOException {
-        byte[] payload = codec.readFrame(in);
-        if (payload == null) {
-            return null;
-        }
-        try {
-            return Inbound.of(parser.parseFrom(payload));
-        } catch (InvalidProtocolBufferException e) {
-            throw new ProtocolException("garbage protobuf in a frame of " + payload.length + " bytes: " + e.getMessage(), e);
-        }
+    public Envelope<R> receive() throws IOException {
+        R message = decoder.read(in);
+        return message == null ? null : Envelope.of(message);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * The versions one side offers: one {@code major.minor} per major, majors strictly ascending
- * (PROTOCOL-FACTS §1.1). The minor is the highest minor of that major the side speaks.
+ * (docs/protocol.md §1.2). The minor is the highest minor of that major the side speaks.
  */
 public final class VersionList {
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,9}");

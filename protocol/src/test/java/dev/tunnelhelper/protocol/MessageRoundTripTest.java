@@ -93,7 +93,7 @@ class MessageRoundTripTest {
                 }
             });
             List<M> received = new ArrayList<>();
-            Inbound<M> in;
+            Envelope<M> in;
             while ((in = receiver.receive()) != null) {
                 received.add(in.message());
             }

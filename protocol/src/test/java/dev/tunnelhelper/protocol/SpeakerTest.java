@@ -1,6 +1,7 @@
 package dev.tunnelhelper.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,6 +57,15 @@ class SpeakerTest {
 
     private static ManagerMessage startFor(String url) {
         return ManagerMessage.newBuilder().setStart(StartRequest.newBuilder().setCoderUrl(url)).build();
+    }
+
+    private static TunnelMessage oneWay(String text) {
+        return TunnelMessage.newBuilder().setLog(Log.newBuilder().setMessage(text)).build();
+    }
+
+    private WatchedTransport<ManagerMessage, TunnelMessage> watched(int watchedCall) {
+        return new WatchedTransport<>(new StreamTransport<>(pipes.left.in(), pipes.left.out(), pipes.left, TunnelMessage.parser(),
+                new FrameCodec()), watchedCall);
     }
 
     private static TunnelMessage replyTo(long id, String text) {
@@ -238,5 +248,97 @@ class SpeakerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aOneWayMessageThatArrivedBeforeAReplyIsHandledBeforeTheReplyCompletesItsCall() throws Exception {
+        // receive() 1 returns the push, 2 the reply; the 3rd call means the reply has been routed.
+        var transport = watched(3);
+        var call = new CompletableFuture<CompletableFuture<TunnelMessage>>();
+        var replySeenDuringPush = new CompletableFuture<Boolean>();
+        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
+            transport.askedForMore.get();
+            replySeenDuringPush.complete(call.get().isDone());
+        });
+        call.complete(speaker.request(startFor("x"), LONG));
+        long id = peer.receive().message().getRpc().getMsgId();
+        peer.send(oneWay("pushed before the reply"));
+        peer.send(replyTo(id, "the reply"));
+        assertFalse(replySeenDuringPush.get(), "the call saw its reply while the push sent before it was still being handled");
+        assertEquals("the reply", call.get().get().getStart().getErrorMessage());
+        speaker.close();
+    }
+
+    @Test
+    void aCallFailsOnlyAfterTheMessagesThatArrivedBeforeTheCloseWereHandled() throws Exception {
+        var transport = watched(Integer.MAX_VALUE);
+        var call = new CompletableFuture<CompletableFuture<TunnelMessage>>();
+        var failedDuringLastMessage = new CompletableFuture<Boolean>();
+        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
+            // The reader has seen the end of the stream and is done with it.
+            transport.reader.get().join();
+            failedDuringLastMessage.complete(call.get().isDone());
+        });
+        call.complete(speaker.request(startFor("x"), LONG));
+        peer.receive();
+        peer.send(oneWay("error: closing"));
+        pipes.right.close();
+        assertFalse(failedDuringLastMessage.get(), "the call failed before the message sent ahead of the close was handled");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(SpeakerClosedException.class, e.getCause());
+        assertNull(speaker.closeFuture().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void repliesAndOneWayMessagesAreObservedInArrivalOrder() throws Exception {
+        var observed = new LinkedBlockingQueue<String>();
+        var speaker = manager(in -> observed.add(in.message().getLog().getMessage()));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            speaker.request(startFor("r" + i), LONG, reply -> observed.add(reply.getStart().getErrorMessage()));
+        }
+        for (int i = 0; i < 200; i++) {
+            long id = peer.receive().message().getRpc().getMsgId();
+            peer.send(oneWay("push " + i));
+            peer.send(replyTo(id, "reply " + i));
+            expected.add("push " + i);
+            expected.add("reply " + i);
+        }
+        for (String next : expected) {
+            assertEquals(next, observed.poll(10, TimeUnit.SECONDS));
+        }
+        speaker.close();
+    }
+
+    @Test
+    void aHandlerWaitingForItsOwnRequestIsToldAtOnceWhenThePeerCloses() throws Exception {
+        var failure = new CompletableFuture<Throwable>();
+        var speaker = manager(in -> {
+            try {
+                in.speaker().call(startFor("from the handler"), LONG);
+            } catch (IOException e) {
+                failure.complete(e);
+            }
+        });
+        peer.send(oneWay("go"));
+        assertEquals("from the handler", peer.receive().message().getStart().getCoderUrl());
+        pipes.right.close();
+        assertInstanceOf(SpeakerClosedException.class, failure.get(10, TimeUnit.SECONDS));
+        assertNull(speaker.closeFuture().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anOpenedSpeakerHasNoThreadsAndReadsNothingUntilStarted() throws Exception {
+        var transport = watched(1);
+        var speaker = Speaker.open("not-yet", transport, VpnRpc.MANAGER, V13, in -> { });
+        assertEquals(List.of(), threadsNamed("speaker-not-yet-"), "open() started a thread");
+        speaker.start();
+        transport.askedForMore.get(10, TimeUnit.SECONDS);
+        assertThrows(IllegalStateException.class, speaker::start);
+        speaker.close();
+    }
+
+    static List<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith(prefix)).toList();
     }
 }

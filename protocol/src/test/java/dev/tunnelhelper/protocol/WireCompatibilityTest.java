@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guards wire compatibility with the deployed CoderVPN protocol (PROTOCOL-FACTS §1.4): the
+ * Guards wire compatibility with the deployed CoderVPN protocol (docs/protocol.md §1.5): the
  * expected table below is transcribed from the facts, not generated from our schema.
  */
 class WireCompatibilityTest {

@@ -3,6 +3,7 @@ package dev.tunnelhelper.app.cli;
 import dev.tunnelhelper.app.ReconnectPolicy;
 import dev.tunnelhelper.app.Subscription;
 import dev.tunnelhelper.cli.DurationConverter;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,11 +33,11 @@ final class WatchCommand extends HelperCommand {
         CompletableFuture<Void> interrupted = new CompletableFuture<>();
         // Ctrl-C: close the subscription and end the output cleanly; the JVM then exits (130, as
         // for any program ended by SIGINT) without a stack trace or a half-drawn bar.
-        Thread hook = new Thread(() -> {
+        Thread hook = NamedThreads.create("app-client-watch-shutdown", () -> {
             interrupted.complete(null);
             subscription.close();
             printer.finish();
-        }, "app-client-watch-shutdown");
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             String endReason = duration == null ? subscription.ended().get()

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * then the version probe, and only then the atomic rename over the previous binary. Whatever
  * fails, the previous good binary stays and the rejected file is deleted.
  */
-public final class BinaryAcquirer {
+public final class BinaryAcquirer implements Acquirer {
 
     private static final Logger log = LoggerFactory.getLogger(BinaryAcquirer.class);
 
@@ -42,6 +42,7 @@ public final class BinaryAcquirer {
     }
 
     /** One acquisition at a time: two concurrent ones would race for the same destination. */
+    @Override
     public synchronized AcquiredBinary acquire(AcquisitionRequest request) throws AcquisitionException {
         VerificationPolicy policy = VerificationPolicy.build(config.verification(), platform,
                 request.disableSignatureValidation());
@@ -59,7 +60,7 @@ public final class BinaryAcquirer {
                 .addKeyValue("headerNames", request.headers().stream().map(OperatorHeader::name).toList())
                 .addKeyValue("platform", platform).log();
 
-        request.progress().onStage(ProgressListener.Stage.FETCHING_INFO);
+        request.listener().phaseStarted(AcquisitionPhase.FETCHING_INFO);
         BinaryDirectory directory = BinaryDirectory.open(config.binaryDirectory(), ownerUid);
         DeploymentHttp client = http();
         SemanticVersion server = new BuildInfoClient(client, minimum)
@@ -70,13 +71,13 @@ public final class BinaryAcquirer {
         Path destination = directory.binaryPath(name);
         Optional<FileHashes> installed = installedHashes(directory, name);
 
-        request.progress().onStage(ProgressListener.Stage.DOWNLOADING);
+        request.listener().phaseStarted(AcquisitionPhase.DOWNLOADING);
         BinaryDownloader downloader = new BinaryDownloader(client, config.maxBinaryBytes());
         DownloadOutcome outcome = downloader.download(binaryUrl, request.headers(),
-                installed.map(FileHashes::sha1), directory, name, request.progress());
+                installed.map(FileHashes::sha1), directory, name, request.listener());
 
         CandidateBinary.DetachedSignature signature = () -> fetchSignature(downloader, binaryUrl, request.headers());
-        request.progress().onStage(ProgressListener.Stage.VALIDATING);
+        request.listener().phaseStarted(AcquisitionPhase.VALIDATING);
         AcquiredBinary result;
         if (outcome instanceof DownloadOutcome.Downloaded downloaded) {
             Path temp = downloaded.tempFile();
@@ -99,9 +100,12 @@ public final class BinaryAcquirer {
             try {
                 check(directory, destination, current, signature, policy, server);
             } catch (AcquisitionException e) {
-                directory.deleteQuietly(destination);
-                hashes.forget(destination);
-                verified.forget(current.sha256());
+                // Interrupted (a stop abandoned the start), the check never judged the binary: keep it.
+                if (!Thread.currentThread().isInterrupted()) {
+                    directory.deleteQuietly(destination);
+                    hashes.forget(destination);
+                    verified.forget(current.sha256());
+                }
                 throw e;
             }
             result = new AcquiredBinary(destination, server.original(), current.sha256(),

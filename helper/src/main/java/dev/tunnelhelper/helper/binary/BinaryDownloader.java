@@ -36,7 +36,7 @@ final class BinaryDownloader {
     }
 
     DownloadOutcome download(URI url, List<OperatorHeader> headers, Optional<String> installedSha1,
-            BinaryDirectory directory, String name, ProgressListener progress) throws AcquisitionException {
+            BinaryDirectory directory, String name, AcquisitionListener progress) throws AcquisitionException {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("Accept-Encoding", "gzip");
         installedSha1.ifPresent(sha1 -> extra.put("If-None-Match", "\"" + sha1 + "\""));
@@ -58,7 +58,7 @@ final class BinaryDownloader {
     }
 
     private DownloadOutcome receive(OpenResponse response, BinaryDirectory directory, String name,
-            ProgressListener progress) throws AcquisitionException, TransferException {
+            AcquisitionListener progress) throws AcquisitionException, TransferException {
         boolean gzip = isGzip(response);
         OptionalLong contentLength = response.longHeader("Content-Length");
         OptionalLong originalLength = response.longHeader("X-Original-Content-Length");

@@ -6,21 +6,20 @@ import dev.tunnelhelper.shim.NativePlatform;
 public record HostPlatform(String os, String arch) {
 
     public static HostPlatform current() {
-        return of(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        return of(NativePlatform.current());
     }
 
     /**
-     * Maps JVM {@code os.name}/{@code os.arch} values; an unsupported host is an IllegalStateException.
+     * The deployment's name for {@code host}; an unsupported host is an IllegalStateException.
      * Detection and naming are the shim's ({@link NativePlatform#goArch()}); this adds only which
      * platforms deployments publish.
      */
-    public static HostPlatform of(String osName, String osArch) {
-        NativePlatform host = NativePlatform.of(osName, osArch);
+    public static HostPlatform of(NativePlatform host) {
         if (!host.isLinux() && !host.isMac()) {
-            throw new IllegalStateException("no tunnel binaries are published for operating system '" + osName + "'");
+            throw new IllegalStateException("no tunnel binaries are published for operating system '" + host.os() + "'");
         }
         if (!host.arch().equals("x86_64") && !host.arch().equals("aarch64")) {
-            throw new IllegalStateException("no tunnel binaries are published for architecture '" + osArch + "'");
+            throw new IllegalStateException("no tunnel binaries are published for architecture '" + host.arch() + "'");
         }
         return new HostPlatform(host.os(), host.goArch());
     }

@@ -5,21 +5,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards at most one progress report per interval, plus the final one: a fast loopback
- * download would otherwise flood every app subscriber with thousands of updates.
+ * Forwards at most one progress report per interval, plus the final one (once, even when the
+ * last regular report already carried it): a fast loopback download would otherwise flood every
+ * app subscriber with thousands of updates.
  */
 final class ProgressThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(ProgressThrottle.class);
     static final long INTERVAL_NANOS = 10_000_000L;
 
-    private final ProgressListener listener;
+    private final AcquisitionListener listener;
     private final long totalBytes;
     private final LongSupplier nanoClock;
     private long lastReportNanos;
     private boolean reportedOnce;
+    private long lastReportedBytes = -1;
 
-    ProgressThrottle(ProgressListener listener, long totalBytes, LongSupplier nanoClock) {
+    ProgressThrottle(AcquisitionListener listener, long totalBytes, LongSupplier nanoClock) {
         this.listener = listener;
         this.totalBytes = totalBytes;
         this.nanoClock = nanoClock;
@@ -35,12 +37,15 @@ final class ProgressThrottle {
     }
 
     void finish(long bytesWritten) {
-        deliver(bytesWritten);
+        if (bytesWritten != lastReportedBytes) {
+            deliver(bytesWritten);
+        }
     }
 
     private void deliver(long bytesWritten) {
+        lastReportedBytes = bytesWritten;
         try {
-            listener.onProgress(bytesWritten, totalBytes);
+            listener.downloaded(bytesWritten, totalBytes);
         } catch (RuntimeException e) {
             // A misbehaving subscriber must not abort the download of the binary.
             log.atDebug().setMessage("progress listener failed").setCause(e).log();

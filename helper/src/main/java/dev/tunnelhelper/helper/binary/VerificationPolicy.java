@@ -33,9 +33,9 @@ public final class VerificationPolicy {
     static VerificationPolicy build(VerificationSettings settings, HostPlatform platform, boolean disableRequested)
             throws AcquisitionException {
         if (disableRequested) {
-            if (!settings.allowDisableSignatureValidation()) {
+            if (!settings.allowDisablingSignatureValidation()) {
                 throw signature("signature validation cannot be disabled: the helper's configuration does not "
-                        + "allow it (allowDisableSignatureValidation is off)");
+                        + "allow it (verification.allowDisablingSignatureValidation is off)");
             }
             return new VerificationPolicy(List.of(), true);
         }

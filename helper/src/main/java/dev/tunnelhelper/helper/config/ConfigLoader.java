@@ -64,9 +64,9 @@ public final class ConfigLoader {
                 "\"" + c.minimumVersion() + "\" is not a version like 2.24.3");
         require(c.subscriberQueueDepth() >= 1 && c.subscriberQueueDepth() <= 1_000_000, source, "subscriberQueueDepth",
                 "must be between 1 and 1000000, got " + c.subscriberQueueDepth());
-        for (String dir : new String[] {c.socketDirectory(), c.binaryDirectory(), c.logDirectory()}) {
-            require(Path.of(dir).isAbsolute(), source, "directories", "\"" + dir + "\" is not an absolute path");
-        }
+        requireAbsolute(c.socketDirectory(), source, "socketDirectory");
+        requireAbsolute(c.binaryDirectory(), source, "binaryDirectory");
+        requireAbsolute(c.logDirectory(), source, "logDirectory");
         for (String key : c.verification().ed25519PublicKeys()) {
             require(Path.of(key).isAbsolute(), source, "verification.ed25519PublicKeys", "\"" + key + "\" is not an absolute path");
         }
@@ -74,7 +74,7 @@ public final class ConfigLoader {
             require(SHA256.matcher(hash).matches(), source, "verification.pinnedSha256",
                     "\"" + hash + "\" is not 64 lowercase hex digits");
         }
-        HelperConfig.Download d = c.download();
+        DownloadConfig d = c.download();
         require(d.connectTimeoutSeconds() > 0, source, "download.connectTimeoutSeconds", "must be positive");
         require(d.idleTimeoutSeconds() > 0, source, "download.idleTimeoutSeconds", "must be positive");
         require(d.totalTimeoutSeconds() > 0, source, "download.totalTimeoutSeconds", "must be positive");
@@ -82,10 +82,13 @@ public final class ConfigLoader {
         if (d.extraCaCertificate() != null) {
             require(Path.of(d.extraCaCertificate()).isAbsolute(), source, "download.extraCaCertificate", "must be an absolute path");
         }
-        HelperConfig.Tunnel t = c.tunnel();
-        require(t.handshakeTimeoutMillis() > 0 && t.startTimeoutMillis() > 0 && t.stopTimeoutMillis() > 0
-                && t.killGraceMillis() > 0 && t.rpcTimeoutMillis() > 0 && t.networkSettingsTimeoutMillis() > 0,
-                source, "tunnel", "every timeout must be positive");
+        TunnelConfig t = c.tunnel();
+        require(t.handshakeTimeoutMillis() > 0, source, "tunnel.handshakeTimeoutMillis", "must be positive");
+        require(t.startTimeoutMillis() > 0, source, "tunnel.startTimeoutMillis", "must be positive");
+        require(t.stopTimeoutMillis() > 0, source, "tunnel.stopTimeoutMillis", "must be positive");
+        require(t.killGraceMillis() > 0, source, "tunnel.killGraceMillis", "must be positive");
+        require(t.rpcTimeoutMillis() > 0, source, "tunnel.rpcTimeoutMillis", "must be positive");
+        require(t.networkSettingsTimeoutMillis() > 0, source, "tunnel.networkSettingsTimeoutMillis", "must be positive");
         require(c.connections().idleTimeoutSeconds() > 0, source, "connections.idleTimeoutSeconds", "must be positive");
         int forOthers = ConnectionLimits.PER_ENDPOINT - ConnectionLimits.RESERVED;
         require(c.connections().maxPerUser() >= 1 && c.connections().maxPerUser() <= forOthers, source, "connections.maxPerUser",
@@ -113,6 +116,10 @@ public final class ConfigLoader {
     private static void requireServiceName(String name, String source, String key) throws ConfigException {
         require(name != null && TEAM_PREFIXED_SERVICE.matcher(name).matches(), source, key,
                 (name == null ? "is required:" : "\"" + name + "\" is not") + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
+    }
+
+    private static void requireAbsolute(String dir, String source, String key) throws ConfigException {
+        require(Path.of(dir).isAbsolute(), source, key, "\"" + dir + "\" is not an absolute path");
     }
 
     private static void require(boolean ok, String source, String key, String problem) throws ConfigException {

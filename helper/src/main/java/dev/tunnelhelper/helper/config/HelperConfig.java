@@ -2,13 +2,17 @@ package dev.tunnelhelper.helper.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.launchd.LaunchdSettings;
+import dev.tunnelhelper.launchd.systemd.SystemdUnit;
 import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
 import java.util.List;
 
 /**
  * The helper's JSON configuration (ARCHITECTURE §6). Every field is optional with a safe
- * default; {@link ConfigLoader} rejects unknown keys and validates values at startup.
+ * default, defined once, by the component it configures; {@link ConfigLoader} rejects unknown
+ * keys and validates values at startup. In Java, build one with {@link #builder()}.
  */
 public record HelperConfig(
         String socketDirectory,
@@ -16,9 +20,9 @@ public record HelperConfig(
         String logDirectory,
         AppAccess appAccess,
         String minimumVersion,
-        Verification verification,
-        Download download,
-        Tunnel tunnel,
+        VerificationConfig verification,
+        DownloadConfig download,
+        TunnelConfig tunnel,
         int subscriberQueueDepth,
         String deviceId,
         Xpc xpc,
@@ -26,19 +30,19 @@ public record HelperConfig(
         Connections connections) {
 
     public static final String LINUX_SOCKET_DIRECTORY = EndpointSockets.DEFAULT_DIRECTORY.toString();
-    public static final String LINUX_BINARY_DIRECTORY = "/var/lib/tunnel-helper";
-    public static final String LINUX_LOG_DIRECTORY = "/var/log/tunnel-helper";
+    public static final String LINUX_BINARY_DIRECTORY = SystemdUnit.STATE_DIR;
+    public static final String LINUX_LOG_DIRECTORY = SystemdUnit.LOGS_DIR;
 
     @JsonCreator
-    public HelperConfig(
+    HelperConfig(
             @JsonProperty("socketDirectory") String socketDirectory,
             @JsonProperty("binaryDirectory") String binaryDirectory,
             @JsonProperty("logDirectory") String logDirectory,
             @JsonProperty("appAccess") AppAccess appAccess,
             @JsonProperty("minimumVersion") String minimumVersion,
-            @JsonProperty("verification") Verification verification,
-            @JsonProperty("download") Download download,
-            @JsonProperty("tunnel") Tunnel tunnel,
+            @JsonProperty("verification") VerificationConfig verification,
+            @JsonProperty("download") DownloadConfig download,
+            @JsonProperty("tunnel") TunnelConfig tunnel,
             @JsonProperty("subscriberQueueDepth") Integer subscriberQueueDepth,
             @JsonProperty("deviceId") String deviceId,
             @JsonProperty("xpc") Xpc xpc,
@@ -48,11 +52,11 @@ public record HelperConfig(
                 binaryDirectory == null ? LINUX_BINARY_DIRECTORY : binaryDirectory,
                 logDirectory == null ? LINUX_LOG_DIRECTORY : logDirectory,
                 appAccess == null ? AppAccess.DEFAULT : appAccess,
-                minimumVersion == null ? "2.24.3" : minimumVersion,
-                verification == null ? Verification.DEFAULT : verification,
-                download == null ? Download.DEFAULT : download,
-                tunnel == null ? Tunnel.DEFAULT : tunnel,
-                subscriberQueueDepth == null ? 1024 : subscriberQueueDepth.intValue(),
+                minimumVersion == null ? AcquisitionConfig.DEFAULT_MINIMUM_VERSION : minimumVersion,
+                verification == null ? VerificationConfig.DEFAULT : verification,
+                download == null ? DownloadConfig.DEFAULT : download,
+                tunnel == null ? TunnelConfig.DEFAULT : tunnel,
+                subscriberQueueDepth == null ? AppFanout.DEFAULT_QUEUE_DEPTH : subscriberQueueDepth.intValue(),
                 deviceId,
                 xpc,
                 macos,
@@ -60,70 +64,43 @@ public record HelperConfig(
     }
 
     public static HelperConfig defaults() {
-        return new HelperConfig(null, null, null, null, null, null, null, null, (Integer) null, null, null, null, null);
+        return builder().build();
     }
 
-    public HelperConfig withDirectories(String sockets, String binaries, String logs) {
-        return toBuilder().set(b -> {
-            b.socketDirectory = sockets;
-            b.binaryDirectory = binaries;
-            b.logDirectory = logs;
-        });
+    /** Starts from the defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public HelperConfig withMinimumVersion(String v) {
-        return toBuilder().set(b -> b.minimumVersion = v);
-    }
-
-    public HelperConfig withVerification(Verification v) {
-        return toBuilder().set(b -> b.verification = v);
-    }
-
-    public HelperConfig withDownload(Download d) {
-        return toBuilder().set(b -> b.download = d);
-    }
-
-    public HelperConfig withTunnel(Tunnel t) {
-        return toBuilder().set(b -> b.tunnel = t);
-    }
-
-    public HelperConfig withSubscriberQueueDepth(int depth) {
-        return toBuilder().set(b -> b.subscriberQueueDepth = depth);
-    }
-
-    public HelperConfig withXpc(Xpc x) {
-        return toBuilder().set(b -> b.xpc = x);
-    }
-
-    public HelperConfig withAppAccess(AppAccess a) {
-        return toBuilder().set(b -> b.appAccess = a);
-    }
-
-    public HelperConfig withConnections(Connections c) {
-        return toBuilder().set(b -> b.connections = c);
-    }
-
-    private Builder toBuilder() {
+    public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The one place that copies every field, so each {@code with…} names only what it changes. */
-    private static final class Builder {
-        String socketDirectory;
-        String binaryDirectory;
-        String logDirectory;
-        AppAccess appAccess;
-        String minimumVersion;
-        Verification verification;
-        Download download;
-        Tunnel tunnel;
-        int subscriberQueueDepth;
-        String deviceId;
-        Xpc xpc;
-        LaunchdSettings macos;
-        Connections connections;
+    /** Everything of this configuration, with {@code sockets}, {@code binaries} and {@code logs} as its directories. */
+    public HelperConfig withDirectories(String sockets, String binaries, String logs) {
+        return toBuilder().socketDirectory(sockets).binaryDirectory(binaries).logDirectory(logs).build();
+    }
 
-        Builder(HelperConfig c) {
+    /** Each setter names the JSON key it stands for; what is left unset keeps its default. */
+    public static final class Builder {
+        private String socketDirectory;
+        private String binaryDirectory;
+        private String logDirectory;
+        private AppAccess appAccess;
+        private String minimumVersion;
+        private VerificationConfig verification;
+        private DownloadConfig download;
+        private TunnelConfig tunnel;
+        private Integer subscriberQueueDepth;
+        private String deviceId;
+        private Xpc xpc;
+        private LaunchdSettings macos;
+        private Connections connections;
+
+        private Builder() {
+        }
+
+        private Builder(HelperConfig c) {
             socketDirectory = c.socketDirectory;
             binaryDirectory = c.binaryDirectory;
             logDirectory = c.logDirectory;
@@ -139,8 +116,72 @@ public record HelperConfig(
             connections = c.connections;
         }
 
-        HelperConfig set(java.util.function.Consumer<Builder> change) {
-            change.accept(this);
+        public Builder socketDirectory(String dir) {
+            socketDirectory = dir;
+            return this;
+        }
+
+        public Builder binaryDirectory(String dir) {
+            binaryDirectory = dir;
+            return this;
+        }
+
+        public Builder logDirectory(String dir) {
+            logDirectory = dir;
+            return this;
+        }
+
+        public Builder appAccess(AppAccess a) {
+            appAccess = a;
+            return this;
+        }
+
+        public Builder minimumVersion(String v) {
+            minimumVersion = v;
+            return this;
+        }
+
+        public Builder verification(VerificationConfig v) {
+            verification = v;
+            return this;
+        }
+
+        public Builder download(DownloadConfig d) {
+            download = d;
+            return this;
+        }
+
+        public Builder tunnel(TunnelConfig t) {
+            tunnel = t;
+            return this;
+        }
+
+        public Builder subscriberQueueDepth(int depth) {
+            subscriberQueueDepth = depth;
+            return this;
+        }
+
+        public Builder deviceId(String id) {
+            deviceId = id;
+            return this;
+        }
+
+        public Builder xpc(Xpc x) {
+            xpc = x;
+            return this;
+        }
+
+        public Builder macos(LaunchdSettings m) {
+            macos = m;
+            return this;
+        }
+
+        public Builder connections(Connections c) {
+            connections = c;
+            return this;
+        }
+
+        public HelperConfig build() {
             return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification,
                     download, tunnel, subscriberQueueDepth, deviceId, xpc, macos, connections);
         }
@@ -163,58 +204,6 @@ public record HelperConfig(
         }
     }
 
-    /** How downloaded binaries are trusted (docs/security.md, "Binary trust"). */
-    public record Verification(List<String> ed25519PublicKeys, List<String> pinnedSha256, boolean macCodeSignature,
-                               String macSigningIdentifier, String macTeamIdentifier, boolean allowDisablingSignatureValidation) {
-        static final Verification DEFAULT = new Verification(List.of(), List.of(), null, null, null, null);
-
-        @JsonCreator
-        public Verification(@JsonProperty("ed25519PublicKeys") List<String> ed25519PublicKeys,
-                            @JsonProperty("pinnedSha256") List<String> pinnedSha256,
-                            @JsonProperty("macCodeSignature") Boolean macCodeSignature,
-                            @JsonProperty("macSigningIdentifier") String macSigningIdentifier,
-                            @JsonProperty("macTeamIdentifier") String macTeamIdentifier,
-                            @JsonProperty("allowDisablingSignatureValidation") Boolean allowDisablingSignatureValidation) {
-            this(ed25519PublicKeys == null ? List.of() : List.copyOf(ed25519PublicKeys),
-                    pinnedSha256 == null ? List.of() : List.copyOf(pinnedSha256),
-                    macCodeSignature != null && macCodeSignature,
-                    macSigningIdentifier == null ? "com.coder.cli" : macSigningIdentifier,
-                    macTeamIdentifier,
-                    allowDisablingSignatureValidation != null && allowDisablingSignatureValidation);
-        }
-
-        public Verification withEd25519Keys(List<String> keys) {
-            return new Verification(keys, pinnedSha256, macCodeSignature, macSigningIdentifier, macTeamIdentifier,
-                    allowDisablingSignatureValidation);
-        }
-
-        public Verification withAllowDisabling(boolean allow) {
-            return new Verification(ed25519PublicKeys, pinnedSha256, macCodeSignature, macSigningIdentifier, macTeamIdentifier, allow);
-        }
-    }
-
-    public record Download(long connectTimeoutSeconds, long idleTimeoutSeconds, long totalTimeoutSeconds,
-                           long maxBinaryBytes, String extraCaCertificate) {
-        static final Download DEFAULT = new Download((Long) null, null, null, null, null);
-
-        @JsonCreator
-        public Download(@JsonProperty("connectTimeoutSeconds") Long connectTimeoutSeconds,
-                        @JsonProperty("idleTimeoutSeconds") Long idleTimeoutSeconds,
-                        @JsonProperty("totalTimeoutSeconds") Long totalTimeoutSeconds,
-                        @JsonProperty("maxBinaryBytes") Long maxBinaryBytes,
-                        @JsonProperty("extraCaCertificate") String extraCaCertificate) {
-            this(connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds,
-                    idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds,
-                    totalTimeoutSeconds == null ? 300 : totalTimeoutSeconds,
-                    maxBinaryBytes == null ? 512L * 1024 * 1024 : maxBinaryBytes,
-                    extraCaCertificate);
-        }
-
-        public Download withExtraCaCertificate(String path) {
-            return new Download(connectTimeoutSeconds, idleTimeoutSeconds, totalTimeoutSeconds, maxBinaryBytes, path);
-        }
-    }
-
     /**
      * Connections to the helper's endpoints (docs/protocol.md §2.1). Each endpoint holds at most
      * 256, of which 32 only root and the helper's own user may use.
@@ -230,27 +219,6 @@ public record HelperConfig(
         public Connections(@JsonProperty("idleTimeoutSeconds") Long idleTimeoutSeconds,
                            @JsonProperty("maxPerUser") Integer maxPerUser) {
             this(idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds, maxPerUser == null ? 32 : maxPerUser);
-        }
-    }
-
-    /** Timeouts for the tunnel child and its protocol. */
-    public record Tunnel(long handshakeTimeoutMillis, long startTimeoutMillis, long stopTimeoutMillis,
-                        long killGraceMillis, long rpcTimeoutMillis, long networkSettingsTimeoutMillis) {
-        static final Tunnel DEFAULT = new Tunnel((Long) null, null, null, null, null, null);
-
-        @JsonCreator
-        public Tunnel(@JsonProperty("handshakeTimeoutMillis") Long handshakeTimeoutMillis,
-                      @JsonProperty("startTimeoutMillis") Long startTimeoutMillis,
-                      @JsonProperty("stopTimeoutMillis") Long stopTimeoutMillis,
-                      @JsonProperty("killGraceMillis") Long killGraceMillis,
-                      @JsonProperty("rpcTimeoutMillis") Long rpcTimeoutMillis,
-                      @JsonProperty("networkSettingsTimeoutMillis") Long networkSettingsTimeoutMillis) {
-            this(handshakeTimeoutMillis == null ? 10_000 : handshakeTimeoutMillis,
-                    startTimeoutMillis == null ? 60_000 : startTimeoutMillis,
-                    stopTimeoutMillis == null ? 10_000 : stopTimeoutMillis,
-                    killGraceMillis == null ? 5_000 : killGraceMillis,
-                    rpcTimeoutMillis == null ? 10_000 : rpcTimeoutMillis,
-                    networkSettingsTimeoutMillis == null ? 30_000 : networkSettingsTimeoutMillis);
         }
     }
 

@@ -8,11 +8,11 @@ import dev.tunnelhelper.cli.DurationConverter;
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.cli.JsonOption;
 import dev.tunnelhelper.cli.StateDirOption;
-import dev.tunnelhelper.helper.HelperDaemon;
 import dev.tunnelhelper.helper.HelperSetup;
 import dev.tunnelhelper.helper.binary.BinaryDiagnostics;
 import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.HelperConfig;
+import dev.tunnelhelper.helper.config.VerificationConfig;
 import dev.tunnelhelper.launchd.install.ServiceHost;
 import dev.tunnelhelper.protocol.trust.PathTrust;
 import dev.tunnelhelper.shim.NativePlatform;
@@ -125,7 +125,7 @@ public final class DoctorCommand implements Callable<Integer> {
         checks.add(endpoints.extensionEndpoint());
         checks.add(endpoints.socketFiles());
         checks.add(new StateDirectoryCheck(setup.paths(), state, trust).run());
-        BinaryDiagnostics diagnostics = new BinaryDiagnostics(HelperDaemon.verificationSettings(config), config.minimumVersion(),
+        BinaryDiagnostics diagnostics = new BinaryDiagnostics(config.verification().settings(), config.minimumVersion(),
                 Optional.ofNullable(config.download().extraCaCertificate()).map(Path::of));
         BinaryChecks binaries = new BinaryChecks(diagnostics, setup.paths().binaryDirectory(), Optional.ofNullable(url));
         checks.add(binaries.signatureConfiguration(describeModes(config)));
@@ -139,7 +139,7 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private static String describeModes(HelperConfig config) {
-        HelperConfig.Verification v = config.verification();
+        VerificationConfig v = config.verification();
         List<String> modes = new ArrayList<>();
         if (!v.ed25519PublicKeys().isEmpty()) {
             modes.add(v.ed25519PublicKeys().size() + " Ed25519 key(s) readable and valid: " + String.join(", ", v.ed25519PublicKeys()));

@@ -1,34 +1,39 @@
 package dev.tunnelhelper.helper.endpoint;
 
-import dev.tunnelhelper.helper.session.AppBroadcast;
-import dev.tunnelhelper.helper.session.SessionManager;
-import dev.tunnelhelper.helper.session.Subscriber;
+import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.apps.WireStatus;
+import dev.tunnelhelper.helper.session.TunnelSession;
+import dev.tunnelhelper.helper.session.TunnelUnavailableException;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.helper.AppMessage;
-import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.helper.HelperStatus;
 import dev.tunnelhelper.protocol.helper.PeerState;
 import dev.tunnelhelper.protocol.helper.Pong;
+import dev.tunnelhelper.protocol.helper.Result;
+import dev.tunnelhelper.protocol.vpn.PeerUpdate;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
-/** One app connection: status and peer queries, wake, and a subscription to pushed updates. */
-final class AppConnection implements EndpointServer.Connection<HelperAppMessage, AppMessage> {
+/**
+ * One app connection: status and peer queries, wake, and a subscription to pushed updates. A
+ * subscribed connection may go on sending requests; their replies travel between the pushes.
+ */
+final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage> {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private final SessionManager sessions;
-    private final AppBroadcast broadcast;
-    private final int queueDepth;
+    private final TunnelSession session;
+    private final AppFanout fanout;
     private final String helperVersion;
     private final String who;
     private volatile Speaker<HelperAppMessage, AppMessage> speaker;
-    private volatile Subscriber subscriber;
+    private volatile AppFanout.Subscription subscription;
 
-    AppConnection(SessionManager sessions, AppBroadcast broadcast, int queueDepth, String helperVersion, String who) {
-        this.sessions = sessions;
-        this.broadcast = broadcast;
-        this.queueDepth = queueDepth;
+    AppConnection(TunnelSession session, AppFanout fanout, String helperVersion, String who) {
+        this.session = session;
+        this.fanout = fanout;
         this.helperVersion = helperVersion;
         this.who = who;
     }
@@ -40,51 +45,68 @@ final class AppConnection implements EndpointServer.Connection<HelperAppMessage,
 
     @Override
     public void onMessage(Incoming<HelperAppMessage, AppMessage> in) throws IOException {
-        // The first request can be dispatched before attached() ran.
-        speaker = in.speaker();
         if (!in.isRequest()) {
             return; // apps send only requests; anything else has nothing to answer
         }
+        if (in.message().hasSubscribe()) {
+            subscribe(in);
+        } else {
+            in.reply(answer(in.message()));
+        }
+    }
+
+    private HelperAppMessage answer(AppMessage request) {
         HelperAppMessage.Builder reply = HelperAppMessage.newBuilder();
-        switch (in.message().getMsgCase()) {
+        switch (request.getMsgCase()) {
             case PING -> reply.setPong(Pong.newBuilder().setHelperVersion(helperVersion));
-            case GET_STATUS -> reply.setStatus(sessions.status().toBuilder().setHelperThreads(THREADS.getThreadCount()));
+            case GET_STATUS -> reply.setStatus(status().toBuilder().setHelperThreads(THREADS.getThreadCount()));
             case GET_PEER_STATE -> {
                 try {
-                    reply.setPeerState(PeerState.newBuilder().setPeers(sessions.peerState()).setStatus(sessions.status()));
-                } catch (IOException e) {
-                    reply.setError(Error.newBuilder().setCode("UNAVAILABLE").setMessage("the tunnel did not answer: " + e.getMessage()));
+                    PeerUpdate peers = Answers.await(session.peerState(), TunnelUnavailableException.class);
+                    reply.setPeerState(PeerState.newBuilder().setPeers(peers).setStatus(status()));
+                } catch (TunnelUnavailableException e) {
+                    reply.setError(ErrorCode.UNAVAILABLE.error(e.getMessage()));
                 }
             }
-            case SUBSCRIBE -> {
-                if (subscriber != null) {
-                    reply.setError(Error.newBuilder().setCode("BAD_REQUEST").setMessage("this connection is already subscribed"));
-                    break;
+            case NOTIFY_WAKE -> {
+                try {
+                    Answers.await(session.wake(), TunnelUnavailableException.class);
+                    reply.setResult(Result.newBuilder().setSuccess(true));
+                } catch (TunnelUnavailableException e) {
+                    reply.setResult(Result.newBuilder().setSuccess(false).setErrorMessage(e.getMessage()));
                 }
-                Subscriber s = new Subscriber(speaker, who, queueDepth);
-                subscriber = s;
-                in.reply(reply.setSubscribed(broadcast.subscribe(s)).build());
-                broadcast.startDelivery(s);
-                return;
             }
-            case NOTIFY_WAKE -> reply.setResult(sessions.wake());
-            default -> reply.setError(Error.newBuilder().setCode("BAD_REQUEST")
-                    .setMessage("unexpected " + in.message().getMsgCase() + " request on the app endpoint"));
+            default -> reply.setError(ErrorCode.BAD_REQUEST.error("unexpected " + request.getMsgCase() + " request on the app endpoint"));
         }
-        in.reply(reply.build());
+        return reply.build();
+    }
+
+    private void subscribe(Incoming<HelperAppMessage, AppMessage> in) throws IOException {
+        if (subscription != null) {
+            in.reply(HelperAppMessage.newBuilder().setError(ErrorCode.BAD_REQUEST.error("this connection is already subscribed")).build());
+            return;
+        }
+        AppFanout.Subscription s = fanout.subscribe(in.speaker(), who);
+        subscription = s;
+        in.reply(HelperAppMessage.newBuilder().setSubscribed(s.initial()).build());
+        fanout.startDelivery(s);
+    }
+
+    private HelperStatus status() {
+        return WireStatus.of(session.status().join(), helperVersion);
     }
 
     /** A subscriber hears from the helper, not the other way round: it may stay silent as long as it likes. */
     @Override
     public boolean keepsOpen() {
-        return subscriber != null;
+        return subscription != null;
     }
 
     @Override
     public void closed(Throwable cause) {
-        Subscriber s = subscriber;
+        AppFanout.Subscription s = subscription;
         if (s != null) {
-            broadcast.unsubscribe(s);
+            fanout.unsubscribe(s);
         }
     }
 }

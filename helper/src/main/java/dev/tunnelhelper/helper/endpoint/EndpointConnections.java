@@ -1,7 +1,7 @@
 package dev.tunnelhelper.helper.endpoint;
 
-import dev.tunnelhelper.helper.session.AppBroadcast;
-import dev.tunnelhelper.helper.session.SessionManager;
+import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.session.TunnelSession;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -12,13 +12,13 @@ import java.time.Duration;
 public final class EndpointConnections {
     private EndpointConnections() {}
 
-    public static EndpointServer.ConnectionFactory<HelperExtensionMessage, ExtensionMessage> extensionConnections(
-            SessionManager sessions, Duration settingsTimeout) {
-        return who -> new ExtensionConnection(sessions, settingsTimeout, who);
+    public static PeerConnectionFactory<HelperExtensionMessage, ExtensionMessage> extensionConnections(
+            TunnelSession session, Duration requestTimeout) {
+        return who -> new ExtensionConnection(session, requestTimeout, who);
     }
 
-    public static EndpointServer.ConnectionFactory<HelperAppMessage, AppMessage> appConnections(
-            SessionManager sessions, AppBroadcast broadcast, int queueDepth, String helperVersion) {
-        return who -> new AppConnection(sessions, broadcast, queueDepth, helperVersion, who);
+    public static PeerConnectionFactory<HelperAppMessage, AppMessage> appConnections(
+            TunnelSession session, AppFanout fanout, String helperVersion) {
+        return who -> new AppConnection(session, fanout, helperVersion, who);
     }
 }

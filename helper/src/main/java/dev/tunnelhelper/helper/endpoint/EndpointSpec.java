@@ -20,6 +20,6 @@ import java.util.function.Function;
  * @param limits     how many connections, from whom, idle for how long
  */
 public record EndpointSpec<S extends MessageLite, R>(String name, Endpoints.Kind kind, Parser<R> parser, RpcAccess<S, R> rpc,
-        Function<Error, S> errorFrame, Function<PeerIdentity, Optional<String>> policy, EndpointServer.ConnectionFactory<S, R> factory,
+        Function<Error, S> errorFrame, Function<PeerIdentity, Optional<String>> policy, PeerConnectionFactory<S, R> factory,
         ConnectionLimits limits) {
 }

@@ -2,59 +2,40 @@ package dev.tunnelhelper.helper.endpoint;
 
 import com.google.protobuf.MessageLite;
 import dev.tunnelhelper.protocol.FrameCodec;
-import dev.tunnelhelper.protocol.Handshake;
-import dev.tunnelhelper.protocol.HandshakeException;
-import dev.tunnelhelper.protocol.HeaderLine;
-import dev.tunnelhelper.protocol.PeerIdentity;
-import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything a Unix-socket endpoint does before a peer is admitted, for every connection at once
- * on one thread (a selector): accept; read the peer's kernel credentials; decide
- * ({@link PeerAdmission#decide}: access policy and connection limits); answer a refused peer with
- * our hello line and an UNAUTHORIZED frame, then read and discard what it sent for a moment so it
- * can read ours (closing with its bytes unread would reset the connection); read an admitted
- * peer's hello line against a deadline. Only a peer with a valid hello line costs threads: it is
- * handed to {@link PeerAdmission#start}. So the number of threads does not grow with the number
- * of connections, and a peer that connects and says nothing holds a counted slot and no thread.
+ * on one thread (a selector): accept, read the peer's kernel credentials and decide
+ * ({@link Acceptor}); answer a refused peer ({@link RefusalLinger}); read an admitted peer's hello
+ * line against a deadline ({@link HelloReader}). The connections it holds meanwhile are in
+ * {@link HeldPeers}. Only a peer with a valid hello line costs threads: it is handed to
+ * {@link PeerAdmission#start}. So the number of threads does not grow with the number of
+ * connections, and a peer that connects and says nothing holds a counted slot and no thread.
  *
  * <p>The gate keeps its own list of the connections it holds, and checks it on every turn: when
  * a peer hangs up, junixsocket's selector cancels the key (reporting it selected once, already
  * invalid) and leaves the channel open, so the selector's keys alone would leak the connection.
  *
- * <p>Accept failures (EMFILE when the process is out of descriptors, ENFILE), and any other
- * failure of one turn of the loop, pause accepting for {@link #ACCEPT_BACKOFF} and are logged at
- * most once per {@link #ACCEPT_FAILURE_LOG_INTERVAL}; the gate keeps serving.
+ * <p>A failed accept, and any other failure of one turn of the loop, pauses accepting
+ * ({@link AcceptBackoff}); the gate keeps serving.
  */
 final class HelloGate<S extends MessageLite, R> {
     private static final Logger log = LoggerFactory.getLogger(HelloGate.class);
-    static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
-    static final Duration ACCEPT_FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
-    /** How long a refused peer may take to read why (and send more, which is discarded). */
-    static final Duration REFUSAL_LINGER = Duration.ofSeconds(1);
-    private static final int REFUSAL_DISCARD_LIMIT = 64 * 1024;
-    /** Refused connections kept open to linger at once; beyond that they are closed at once. */
-    static final int MAX_LINGERING = 64;
 
     private final EndpointSpec<S, R> spec;
     private final PeerAdmission<S, R> admission;
@@ -62,18 +43,14 @@ final class HelloGate<S extends MessageLite, R> {
     private final Selector selector;
     private final Path path;
     private final UnixSocketChannel.DescriptorReceiver receiver;
-    private final Handshake handshake;
-    private final byte[] hello;
+    private final HelloReader hello;
     private final FrameCodec codec = new FrameCodec();
-    private final ByteBuffer oneByte = ByteBuffer.allocate(1);
-    private final ByteBuffer discard = ByteBuffer.allocate(4096);
+    private final RefusalLinger refusals;
+    private final AcceptBackoff backoff;
+    private final HeldPeers held;
     private final SelectionKey acceptKey;
-    private final Set<Pending> held = new HashSet<>();
+    private final Acceptor acceptor;
     private volatile boolean closing;
-    private int lingering;
-    private long acceptPausedUntil;
-    private long lastFailureLog;
-    private long failuresSinceLog;
 
     /** @param receiver how admitted peers' descriptors are received, or null when this endpoint takes none */
     HelloGate(EndpointSpec<S, R> spec, PeerAdmission<S, R> admission, AFUNIXServerSocketChannel server, Path path,
@@ -83,39 +60,20 @@ final class HelloGate<S extends MessageLite, R> {
         this.server = server;
         this.path = path;
         this.receiver = receiver;
-        this.handshake = Endpoints.helperHandshake(spec.kind());
-        this.hello = handshake.ourHeader().getBytes(StandardCharsets.US_ASCII);
+        this.hello = new HelloReader(spec.kind());
+        byte[] ourLine = hello.ourLine().getBytes(StandardCharsets.US_ASCII);
+        this.refusals = new RefusalLinger(admission, ourLine, codec);
+        this.held = new HeldPeers(refusals);
         this.selector = AFUNIXSelectorProvider.provider().openSelector();
         server.configureBlocking(false);
         this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
-    }
-
-    /** A connection not yet admitted: refused and lingering, or waiting for its hello line. */
-    private final class Pending {
-        final AFUNIXSocketChannel channel;
-        final PeerIdentity peer;
-        final ConnectionSlots.Slot slot;
-        final boolean refused;
-        final ByteBuffer out;
-        final long deadline;
-        final HeaderLine line = new HeaderLine();
-        SelectionKey key;
-        int discarded;
-        String peerLine;
-
-        Pending(AFUNIXSocketChannel channel, PeerIdentity peer, ConnectionSlots.Slot slot, boolean refused, ByteBuffer out, long deadline) {
-            this.channel = channel;
-            this.peer = peer;
-            this.slot = slot;
-            this.refused = refused;
-            this.out = out;
-            this.deadline = deadline;
-        }
+        this.backoff = new AcceptBackoff(spec.name(), acceptKey);
+        this.acceptor = new Acceptor(spec.name(), server, selector, admission, refusals, held, backoff, ourLine);
     }
 
     /** The gate's thread: until {@link #close}. */
     void run() {
-        List<Pending> ready = new ArrayList<>();
+        List<PendingPeer> ready = new ArrayList<>();
         try {
             while (!closing) {
                 try {
@@ -126,7 +84,7 @@ final class HelloGate<S extends MessageLite, R> {
                     if (closing || e instanceof ClosedSelectorException) {
                         return;
                     }
-                    turnFailed(e);
+                    backoff.failed("handling connections failed; pausing accepting and retrying", e);
                     pause();
                 }
             }
@@ -135,16 +93,16 @@ final class HelloGate<S extends MessageLite, R> {
         }
     }
 
-    /** Waits {@link #ACCEPT_BACKOFF} (or until {@link #close}) before the next turn; what became ready meanwhile stays ready. */
+    /** Waits {@link AcceptBackoff#ACCEPT_BACKOFF} (or until {@link #close}) before the next turn; what became ready meanwhile stays ready. */
     private void pause() {
         try {
-            selector.select(ACCEPT_BACKOFF.toMillis());
+            selector.select(AcceptBackoff.ACCEPT_BACKOFF.toMillis());
         } catch (IOException | RuntimeException e) {
             // the next turn meets the same problem and reports it
         }
     }
 
-    private void turn(List<Pending> ready) throws IOException {
+    private void turn(List<PendingPeer> ready) throws IOException {
         long wait = millisToNextDeadline();
         // Not select(0): junixsocket's selector takes 0 as "do not wait" (a poll timeout), not "forever".
         if (wait == 0) {
@@ -155,9 +113,9 @@ final class HelloGate<S extends MessageLite, R> {
         for (SelectionKey key : selector.selectedKeys()) {
             try {
                 if (key == acceptKey) {
-                    acceptAll();
-                } else if (held.contains((Pending) key.attachment())) {
-                    Pending p = (Pending) key.attachment();
+                    acceptor.acceptAll();
+                } else if (held.contains((PendingPeer) key.attachment())) {
+                    PendingPeer p = (PendingPeer) key.attachment();
                     if (key.isValid()) {
                         step(key, p, ready);
                     } else {
@@ -171,7 +129,7 @@ final class HelloGate<S extends MessageLite, R> {
         }
         selector.selectedKeys().clear();
         expire();
-        resumeAccepting();
+        backoff.resumeIfDue();
         handOver(ready);
     }
 
@@ -184,222 +142,97 @@ final class HelloGate<S extends MessageLite, R> {
     /** Milliseconds until the nearest deadline (at least 1), or 0 when there is none. */
     private long millisToNextDeadline() {
         long now = System.nanoTime();
-        long next = Long.MAX_VALUE;
-        for (Pending p : held) {
-            next = Math.min(next, p.deadline);
-        }
-        if (acceptPausedUntil != 0) {
-            next = Math.min(next, acceptPausedUntil);
+        long next = held.nextDeadline();
+        if (backoff.pausedUntil() != 0) {
+            next = Math.min(next, backoff.pausedUntil());
         }
         return next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now) / 1_000_000 + 1);
     }
 
-    private void acceptAll() {
-        while (true) {
-            AFUNIXSocketChannel channel;
-            try {
-                channel = server.accept();
-            } catch (IOException e) {
-                pauseAccepting(e);
-                return;
-            }
-            if (channel == null) {
-                return;
-            }
-            open(channel);
-        }
-    }
-
-    /**
-     * Takes a new connection: decides, then answers (refused) or waits for its line (admitted).
-     * Whatever fails, the connection is held or closed, and a slot is never left claimed.
-     */
-    private void open(AFUNIXSocketChannel channel) {
-        Pending p = null;
+    private void step(SelectionKey key, PendingPeer p, List<PendingPeer> ready) {
         try {
-            channel.configureBlocking(false);
-            PeerIdentity peer = UnixSocketChannel.identity(channel.getPeerCredentials());
-            PeerAdmission.Decision decision = admission.decide(peer);
-            long now = System.nanoTime();
-            if (decision.refusal() != null) {
-                refuse(channel, peer, decision.refusal(), now);
-                admission.logRefusal(peer, decision.refusal());
-                return;
-            }
-            p = hold(new Pending(channel, peer, decision.slot(), false, ByteBuffer.wrap(hello), now + Endpoints.HANDSHAKE_TIMEOUT.toNanos()));
-            channel.write(p.out);
-            p.key = channel.register(selector, p.out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ, p);
-        } catch (IOException e) {
-            letGo(channel, p);
-            log.debug("{} endpoint: could not take a connection: {}", spec.name(), e.toString());
-        } catch (RuntimeException | LinkageError e) {
-            letGo(channel, p);
-            throw e;
-        }
-    }
-
-    private void letGo(AFUNIXSocketChannel channel, Pending p) {
-        if (p != null) {
-            drop(p);
-        } else if (!isHeld(channel)) {
-            closeQuietly(channel);
-        }
-    }
-
-    private Pending hold(Pending p) {
-        held.add(p);
-        if (p.refused) {
-            lingering++;
-        }
-        return p;
-    }
-
-    private boolean isHeld(AFUNIXSocketChannel channel) {
-        for (Pending p : held) {
-            if (p.channel == channel) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Our line and the error go out at once; then the peer gets a moment to read them, unless too many already linger. */
-    private void refuse(AFUNIXSocketChannel channel, PeerIdentity peer, String reason, long now) throws IOException {
-        byte[] frame = codec.encode(admission.refusalFrame(reason));
-        ByteBuffer out = ByteBuffer.allocate(hello.length + frame.length).put(hello).put(frame).flip();
-        channel.write(out);
-        if (lingering >= MAX_LINGERING) {
-            // Under a flood: tell it if the buffer took it, but keep nothing open for it.
-            closeQuietly(channel);
-            return;
-        }
-        if (!out.hasRemaining()) {
-            channel.shutdownOutput();
-        }
-        Pending p = hold(new Pending(channel, peer, admission.lingering(peer), true, out, now + REFUSAL_LINGER.toNanos()));
-        p.key = channel.register(selector, out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ, p);
-    }
-
-    private void step(SelectionKey key, Pending p, List<Pending> ready) {
-        try {
-            if (key.isWritable() && p.out.hasRemaining()) {
-                p.channel.write(p.out);
-                if (!p.out.hasRemaining()) {
-                    key.interestOps(SelectionKey.OP_READ);
-                    if (p.refused) {
-                        p.channel.shutdownOutput();
-                    } else if (p.peerLine != null) {
-                        admitted(key, p, ready);
-                        return;
-                    }
+            if (key.isWritable() && p.out.hasRemaining() && p.flush()) {
+                key.interestOps(SelectionKey.OP_READ);
+                if (p.refused) {
+                    refusals.answered(p);
+                } else if (p.peerLine != null) {
+                    admitted(p, ready);
+                    return;
                 }
             }
             if (key.isReadable()) {
                 if (p.refused) {
-                    discardInput(key, p);
+                    if (refusals.discardInput(p)) {
+                        held.drop(p);
+                    }
                 } else {
                     readHello(key, p, ready);
                 }
             }
         } catch (IOException e) {
-            drop(p);
+            held.drop(p);
             if (!p.refused) {
                 admission.logHelloFailure(p.peer, "I/O error reading the hello line: " + e.getMessage(), true);
             }
         }
     }
 
-    private void discardInput(SelectionKey key, Pending p) throws IOException {
-        while (true) {
-            discard.clear();
-            int n = p.channel.read(discard);
-            if (n == 0) {
-                return;
-            }
-            p.discarded += Math.max(0, n);
-            if (n < 0 || p.discarded > REFUSAL_DISCARD_LIMIT) {
-                drop(p);
-                return;
+    private void readHello(SelectionKey key, PendingPeer p, List<PendingPeer> ready) throws IOException {
+        HelloReader.Outcome outcome = hello.read(p);
+        if (outcome.failure() != null) {
+            failHello(p, outcome);
+        } else if (outcome.complete()) {
+            if (p.out.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_WRITE); // our line first; its frames wait in the socket meanwhile
+            } else {
+                admitted(p, ready);
             }
         }
     }
 
-    /** Byte by byte: not one byte past the newline may be taken from the frames that follow. */
-    private void readHello(SelectionKey key, Pending p, List<Pending> ready) throws IOException {
-        while (p.peerLine == null) {
-            oneByte.clear();
-            int n = p.channel.read(oneByte);
-            if (n == 0) {
-                return;
-            }
-            if (n < 0) {
-                failHello(p, Handshake.endedEarly(p.line.length()).getMessage(), p.line.length() == 0);
-                return;
-            }
-            try {
-                p.peerLine = p.line.add(oneByte.get(0));
-            } catch (HandshakeException e) {
-                failHello(p, e.getMessage(), false);
-                return;
-            }
-        }
-        try {
-            handshake.negotiate(p.peerLine);
-        } catch (HandshakeException e) {
-            failHello(p, e.getMessage(), false);
-            return;
-        }
-        if (p.out.hasRemaining()) {
-            key.interestOps(SelectionKey.OP_WRITE); // our line first; its frames wait in the socket meanwhile
-        } else {
-            admitted(key, p, ready);
-        }
-    }
-
-    private void admitted(SelectionKey key, Pending p, List<Pending> ready) {
-        key.cancel();
-        held.remove(p);
+    private void admitted(PendingPeer p, List<PendingPeer> ready) {
+        held.admitted(p);
         ready.add(p);
     }
 
     /** Drops first, then logs: out of descriptors, logging can fail (a class to load), and the descriptor must go regardless. */
-    private void failHello(Pending p, String reason, boolean silentProbe) {
-        drop(p);
-        admission.logHelloFailure(p.peer, reason, silentProbe);
+    private void failHello(PendingPeer p, HelloReader.Outcome outcome) {
+        held.drop(p);
+        admission.logHelloFailure(p.peer, outcome.failure(), outcome.silentProbe());
     }
 
-    private void hungUp(Pending p) {
-        drop(p);
-        if (!p.refused) {
-            admission.logHelloFailure(p.peer, Handshake.endedEarly(p.line.length()).getMessage(), p.line.length() == 0);
+    private void hungUp(PendingPeer p) {
+        if (p.refused) {
+            held.drop(p);
+        } else {
+            failHello(p, HelloReader.hungUp(p));
         }
     }
 
     /** Deadlines, and connections closed without the selector telling. */
     private void expire() {
         long now = System.nanoTime();
-        for (Pending p : List.copyOf(held)) {
+        for (PendingPeer p : held.all()) {
             if (!p.channel.isOpen()) {
                 hungUp(p);
-            } else if (now - p.deadline >= 0) {
+            } else if (p.expired(now)) {
                 if (p.refused) {
-                    drop(p);
+                    held.drop(p);
                 } else {
-                    failHello(p, "handshake timed out after " + Endpoints.HANDSHAKE_TIMEOUT.toMillis()
-                            + " ms waiting for the peer's header", p.line.length() == 0);
+                    failHello(p, HelloReader.timedOut(p));
                 }
             }
         }
     }
 
     /** Admitted peers leave the selector and are served in blocking mode by their speaker. */
-    private void handOver(List<Pending> ready) throws IOException {
+    private void handOver(List<PendingPeer> ready) throws IOException {
         if (ready.isEmpty()) {
             return;
         }
         selector.selectNow(); // deregisters their cancelled keys
         while (!ready.isEmpty()) {
-            Pending p = ready.remove(0);
+            PendingPeer p = ready.remove(0);
             try {
                 p.channel.configureBlocking(true);
                 AFUNIXSocket socket = (AFUNIXSocket) p.channel.socket();
@@ -409,66 +242,20 @@ final class HelloGate<S extends MessageLite, R> {
                 admission.start(channel, p.slot);
             } catch (IOException | RuntimeException e) {
                 log.warn("{} endpoint: could not start serving {}: {}", spec.name(), p.peer, e.toString());
-                drop(p);
+                held.drop(p);
             }
         }
     }
 
-    /** Accepting failed (EMFILE, ENFILE...): stop asking for a moment rather than spin on the same error. */
-    private void pauseAccepting(Throwable e) {
-        acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF.toNanos();
-        acceptKey.interestOps(0);
-        logFailure("accepting failed; pausing and retrying", e);
-    }
-
-    /** A turn failed outside accept: pause accepting too, since the cause is usually the same shortage. */
-    private void turnFailed(Throwable e) {
-        acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF.toNanos();
-        acceptKey.interestOps(0);
-        logFailure("handling connections failed; pausing accepting and retrying", e);
-    }
-
-    /** At most one line per interval, however often it fails. */
-    private void logFailure(String what, Throwable e) {
-        long now = System.nanoTime();
-        failuresSinceLog++;
-        if (lastFailureLog == 0 || now - lastFailureLog >= ACCEPT_FAILURE_LOG_INTERVAL.toNanos()) {
-            log.atError().setMessage(what).addKeyValue("endpoint", spec.name())
-                    .addKeyValue("reason", e.getMessage() == null ? e.toString() : e.getMessage())
-                    .addKeyValue("failuresSinceLastLine", failuresSinceLog).addKeyValue("pauseMillis", ACCEPT_BACKOFF.toMillis()).log();
-            lastFailureLog = now;
-            failuresSinceLog = 0;
-        }
-    }
-
-    private void resumeAccepting() {
-        if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0) {
-            acceptPausedUntil = 0;
-            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-        }
-    }
-
-    /** Forgets a connection that is not handed over: closed, its slot released, exactly once. */
-    private void drop(Pending p) {
-        if (held.remove(p) && p.refused) {
-            lingering--;
-        }
-        if (p.key != null) {
-            p.key.cancel();
-        }
-        p.slot.release();
-        closeQuietly(p.channel);
-    }
-
     private void closeAll() {
-        for (Pending p : List.copyOf(held)) {
-            drop(p);
+        for (PendingPeer p : held.all()) {
+            held.drop(p);
         }
         closeQuietly(selector);
         closeQuietly(server);
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
         } catch (Exception e) {

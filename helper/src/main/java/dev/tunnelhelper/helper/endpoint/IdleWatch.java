@@ -21,16 +21,15 @@ final class IdleWatch {
 
     private final long timeoutNanos;
     private final BooleanSupplier keepsOpen;
-    private final Runnable onIdle;
+    private volatile Runnable onIdle;
     private final AtomicInteger handling = new AtomicInteger();
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean stopped;
     private ScheduledFuture<?> timer;
 
-    IdleWatch(Duration timeout, BooleanSupplier keepsOpen, Runnable onIdle) {
+    IdleWatch(Duration timeout, BooleanSupplier keepsOpen) {
         this.timeoutNanos = timeout.toNanos();
         this.keepsOpen = keepsOpen;
-        this.onIdle = onIdle;
     }
 
     /** {@code handler}, with every message counted as activity that lasts until it is handled. */
@@ -47,7 +46,9 @@ final class IdleWatch {
         };
     }
 
-    synchronized void start() {
+    /** Starts timing; {@code onIdle} runs (once, on the timer thread) when the connection is found idle. */
+    synchronized void start(Runnable onIdle) {
+        this.onIdle = onIdle;
         arm(timeoutNanos);
     }
 

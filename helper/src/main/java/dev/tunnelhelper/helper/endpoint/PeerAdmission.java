@@ -6,7 +6,7 @@ import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
-import dev.tunnelhelper.protocol.helper.Error;
+import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +18,8 @@ import org.slf4j.event.Level;
  * The carrier-independent part of accepting a peer: the access policy and the connection limits
  * ({@link ConnectionSlots}), the UNAUTHORIZED error frame for a refused peer, the log lines about
  * peers (those about refused and failing peers rate-limited per uid), and for an admitted peer a
- * {@link Speaker} handed to the endpoint's connection handler, closed when idle ({@link IdleWatch}).
+ * {@link Speaker} handed to the endpoint's {@link PeerConnection} before it reads anything, closed
+ * when idle ({@link IdleWatch}). A request whose handler throws is answered with INTERNAL.
  */
 public final class PeerAdmission<S extends MessageLite, R> {
     private static final Logger log = LoggerFactory.getLogger(PeerAdmission.class);
@@ -53,7 +54,7 @@ public final class PeerAdmission<S extends MessageLite, R> {
 
     /** The one-way UNAUTHORIZED error a refused peer receives before the connection closes. */
     S refusalFrame(String reason) {
-        return spec.errorFrame().apply(Error.newBuilder().setCode("UNAUTHORIZED").setMessage(reason).build());
+        return spec.errorFrame().apply(ErrorCode.UNAUTHORIZED.error(reason));
     }
 
     /** Logs a refusal, at most a few lines per uid and minute. */
@@ -107,21 +108,10 @@ public final class PeerAdmission<S extends MessageLite, R> {
         String who = channel.peer().toString();
         log.atInfo().setMessage("peer connected").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who)
                 .addKeyValue("channel", channel.describe()).log();
-        EndpointServer.Connection<S, R> connection = spec.factory().open(who);
-        CompletableFuture<Speaker<S, R>> started = new CompletableFuture<>();
-        IdleWatch idle = new IdleWatch(spec.limits().idleTimeout(), connection::keepsOpen,
-                () -> started.thenAccept(s -> closeIdle(s, who)));
-        Speaker<S, R> speaker;
-        try {
-            speaker = Speaker.start(spec.name() + "-client", channel, spec.rpc(), Endpoints.VERSIONS.versions().get(0),
-                    idle.around(connection));
-        } catch (RuntimeException e) {
-            slot.release();
-            throw e;
-        }
-        started.complete(speaker);
-        connection.attached(speaker);
-        idle.start();
+        PeerConnection<S, R> connection = spec.factory().open(who);
+        IdleWatch idle = new IdleWatch(spec.limits().idleTimeout(), connection::keepsOpen);
+        Speaker<S, R> speaker = Speaker.open(spec.name() + "-client", channel, spec.rpc(), Endpoints.VERSIONS.versions().get(0),
+                idle.around(answeringFailures(connection)));
         speaker.closeFuture().thenAccept(cause -> {
             idle.stop();
             slot.release();
@@ -129,13 +119,45 @@ public final class PeerAdmission<S extends MessageLite, R> {
                     .addKeyValue("reason", cause == null ? "closed" : PeerText.of(cause.getMessage())).log();
             connection.closed(cause);
         });
+        // Before the first message is read, so no handler can see a message before its speaker.
+        connection.attached(speaker);
+        try {
+            speaker.start();
+        } catch (RuntimeException | Error e) {
+            speaker.close();
+            throw e;
+        }
+        idle.start(() -> closeIdle(speaker, who));
+    }
+
+    /** A request the handler threw on is answered with INTERNAL (unless it was answered already) instead of timing out. */
+    private Speaker.Handler<S, R> answeringFailures(Speaker.Handler<S, R> handler) {
+        return incoming -> {
+            try {
+                handler.onMessage(incoming);
+            } catch (Throwable failure) {
+                if (incoming.isRequest() && !incoming.answered()) {
+                    try {
+                        incoming.reply(spec.errorFrame().apply(internalError(incoming.msgId())));
+                    } catch (IOException | RuntimeException e) {
+                        failure.addSuppressed(e);
+                    }
+                }
+                throw failure;
+            }
+        };
+    }
+
+    /** What a peer hears of a fault of the helper's own: which request, never the exception (the log has it). */
+    static dev.tunnelhelper.protocol.helper.Error internalError(long msgId) {
+        return ErrorCode.INTERNAL.error("the helper failed to handle request " + msgId + "; its log says why");
     }
 
     private void closeIdle(Speaker<S, R> speaker, String who) {
         String why = "closed after " + spec.limits().idleTimeout().toSeconds() + " s without a request (subscribe to stay connected)";
         log.atInfo().setMessage("closing idle connection").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who).log();
         try {
-            speaker.send(spec.errorFrame().apply(Error.newBuilder().setCode("IDLE_TIMEOUT").setMessage(why).build()));
+            speaker.send(spec.errorFrame().apply(ErrorCode.IDLE_TIMEOUT.error(why)));
         } catch (IOException e) {
             log.debug("could not tell the idle peer why: {}", e.toString());
         }

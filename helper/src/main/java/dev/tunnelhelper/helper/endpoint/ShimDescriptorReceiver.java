@@ -34,7 +34,7 @@ final class ShimDescriptorReceiver implements UnixSocketChannel.DescriptorReceiv
         }
         try {
             for (OwnedFd fd : received.fds()) {
-                fds.add(UnixSocketChannel.fileDescriptor(fd.get()));
+                fds.add(FileDescriptors.of(fd.get()));
                 fd.release();
             }
         } catch (IOException e) {

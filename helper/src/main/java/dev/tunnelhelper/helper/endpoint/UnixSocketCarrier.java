@@ -25,7 +25,7 @@ public final class UnixSocketCarrier implements EndpointCarrier {
     @Override
     public <S extends MessageLite, R> EndpointListener listen(EndpointSpec<S, R> spec) throws IOException {
         boolean app = spec.kind() == Endpoints.Kind.APP;
-        EndpointServer<S, R> server = new EndpointServer<>(spec, app ? appSocket : extensionSocket);
+        UnixEndpointServer<S, R> server = new UnixEndpointServer<>(spec, app ? appSocket : extensionSocket);
         server.start(app ? "rw-rw----" : "rw-------", app ? appGroup : null);
         return server;
     }

@@ -1,9 +1,9 @@
 package dev.tunnelhelper.helper.tunnel;
 
 import dev.tunnelhelper.protocol.FrameCodec;
-import dev.tunnelhelper.protocol.Handshake;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.TunnelProtocol;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.shim.ChildProcess;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * pipe the helper logs, the two RPC pipes and the TUN fd; a scrubbed environment; its own session.
  * The API token never appears here: it travels later, inside {@code StartRequest}, over the pipe.
  */
-public final class TunnelProcess implements AutoCloseable {
+public final class TunnelProcess implements RunningTunnel {
     /** Fixed child fd numbers: stdio, then the manager→tunnel pipe, tunnel→manager pipe, TUN device. */
     public static final int CHILD_READ_FD = 3;
     public static final int CHILD_WRITE_FD = 4;
@@ -56,7 +56,7 @@ public final class TunnelProcess implements AutoCloseable {
         this.toTunnel = toTunnel;
     }
 
-    /** Spawns {@code binary vpn-daemon run --rpc-read-fd 3 --rpc-write-fd 4} with {@code tunFd} as fd 5. */
+    /** Spawns {@code binary vpn-daemon run --rpc-read-fd 3 --rpc-write-fd 4} with {@code tunFd} as fd 5 (a {@link TunnelLauncher}). */
     public static TunnelProcess spawn(Path binary, int tunFd) {
         try (Pipe managerToTunnel = Fds.pipe(); Pipe tunnelToManager = Fds.pipe(); Pipe output = Fds.pipe()) {
             SpawnSpec spec = SpawnSpec.builder(binary)
@@ -81,23 +81,25 @@ public final class TunnelProcess implements AutoCloseable {
         }
     }
 
+    @Override
     public int pid() {
         return child.pid();
     }
 
-    /** Handshake as manager, then a speaker on the framed stream. */
+    @Override
     public Speaker<ManagerMessage, TunnelMessage> connect(Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler)
             throws IOException {
         TunnelProtocol protocol = new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec());
         return protocol.connectAsManager(fromTunnel, toTunnel, this::closePipes, handler);
     }
 
-    /** Completes with the exit status once the child has been reaped. */
+    @Override
     public CompletableFuture<ExitStatus> exit() {
         return exit;
     }
 
     /** SIGTERM to the child's process group, SIGKILL after {@code grace}, then reaped. */
+    @Override
     public ExitStatus terminate(Duration grace) {
         ExitStatus status = child.terminate(grace);
         exit.complete(status);
@@ -107,9 +109,6 @@ public final class TunnelProcess implements AutoCloseable {
     @Override
     public void close() {
         closePipes();
-        if (!exit.isDone()) {
-            terminate(Duration.ofSeconds(2));
-        }
     }
 
     private void closePipes() {
@@ -127,7 +126,7 @@ public final class TunnelProcess implements AutoCloseable {
 
     /** Polls waitpid in small steps so a crash is noticed well within 100 ms. */
     private void reapInBackground() {
-        Thread reaper = new Thread(() -> {
+        NamedThreads.start("tunnel-reaper-" + child.pid(), () -> {
             try {
                 while (!exit.isDone()) {
                     child.waitFor(Duration.ofMillis(20)).ifPresent(status -> {
@@ -142,13 +141,11 @@ public final class TunnelProcess implements AutoCloseable {
                 // terminate() reaped it concurrently: the exit future is completed there.
                 log.debug("reaper stopped: {}", e.toString());
             }
-        }, "tunnel-reaper-" + child.pid());
-        reaper.setDaemon(true);
-        reaper.start();
+        });
     }
 
     private void logOutput(InputStream output) {
-        Thread t = new Thread(() -> {
+        NamedThreads.start("tunnel-output-" + child.pid(), () -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
@@ -158,8 +155,6 @@ public final class TunnelProcess implements AutoCloseable {
             } catch (IOException e) {
                 log.debug("tunnel output ended: {}", e.toString());
             }
-        }, "tunnel-output-" + child.pid());
-        t.setDaemon(true);
-        t.start();
+        });
     }
 }

@@ -3,10 +3,10 @@ package dev.tunnelhelper.helper.xpc;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tunnelhelper.protocol.Channel;
-import dev.tunnelhelper.protocol.Inbound;
+import dev.tunnelhelper.protocol.Envelope;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.ProtocolException;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.shim.NativeException;
 import dev.tunnelhelper.shim.XpcConnection;
 import dev.tunnelhelper.shim.XpcHandler;
@@ -134,7 +134,7 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
     }
 
     @Override
-    public Inbound<R> receive() throws IOException {
+    public Envelope<R> receive() throws IOException {
         return inbox.take();
     }
 
@@ -148,7 +148,7 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
         if (fds.size() > 1) {
             throw new ProtocolException(describe + ": XPC carries at most one file descriptor per message, not " + fds.size());
         }
-        int fd = fds.isEmpty() ? -1 : UnixSocketChannel.fdNumber(fds.get(0));
+        int fd = fds.isEmpty() ? -1 : FileDescriptors.number(fds.get(0));
         if (closed.get()) {
             throw new IOException(describe + ": XPC connection closed");
         }

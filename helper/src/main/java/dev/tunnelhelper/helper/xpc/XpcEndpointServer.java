@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One endpoint on an XPC Mach service, in the role {@link dev.tunnelhelper.helper.endpoint.EndpointServer}
+ * One endpoint on an XPC Mach service, in the role {@link dev.tunnelhelper.helper.endpoint.UnixEndpointServer}
  * plays for a Unix socket. For each new peer, still inside XPC's peer callback and so before
  * the connection is resumed: the code-signing requirement is set (a peer that fails it never
  * delivers a message), the identity is taken from the audit token, and an {@link XpcChannel} is

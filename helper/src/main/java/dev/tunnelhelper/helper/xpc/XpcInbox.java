@@ -1,11 +1,11 @@
 package dev.tunnelhelper.helper.xpc;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import dev.tunnelhelper.protocol.Envelope;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.FrameCodec;
-import dev.tunnelhelper.protocol.Inbound;
+import dev.tunnelhelper.protocol.MessageDecoder;
 import dev.tunnelhelper.protocol.ProtocolException;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.shim.OwnedFd;
 import dev.tunnelhelper.shim.XpcMessage;
 import java.io.FileDescriptor;
@@ -21,13 +21,12 @@ import java.util.List;
  * far behind, the inbox fails and the caller cancels the connection. XPC gives us no other
  * back-pressure (the Unix carrier's is the socket buffer).
  *
- * <p>Parsing happens on the reader thread, so the callback only copies bytes.
+ * <p>Decoding happens on the reader thread, so the callback only copies bytes; it is the same
+ * {@link MessageDecoder} stage as on the Unix carrier (the payload is a frame without its length
+ * prefix), so a message is valid on both carriers or on neither.
  */
 final class XpcInbox<R> {
-    /** The same ceiling as a Unix-socket frame, so a message is valid on both carriers or on neither. */
-    static final int MAX_PAYLOAD = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
-
-    private final Parser<R> parser;
+    private final MessageDecoder<R> decoder;
     private final int capacity;
     private final String where;
     private final ArrayDeque<XpcMessage> queue = new ArrayDeque<>();
@@ -38,7 +37,7 @@ final class XpcInbox<R> {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        this.parser = parser;
+        this.decoder = new MessageDecoder<>(parser, new FrameCodec());
         this.capacity = capacity;
         this.where = where;
     }
@@ -79,7 +78,7 @@ final class XpcInbox<R> {
     }
 
     /** The next message, {@code null} once the connection has ended and the queue is empty. */
-    Inbound<R> take() throws IOException {
+    Envelope<R> take() throws IOException {
         XpcMessage next;
         synchronized (this) {
             while (true) {
@@ -98,28 +97,23 @@ final class XpcInbox<R> {
                 }
             }
         }
-        return next == null ? null : parse(next);
+        return next == null ? null : decode(next);
     }
 
-    private Inbound<R> parse(XpcMessage message) throws IOException {
-        byte[] payload = message.payload();
-        if (payload.length > MAX_PAYLOAD) {
-            closeFd(message);
-            throw new ProtocolException(where + ": XPC payload of " + payload.length + " bytes exceeds the maximum of " + MAX_PAYLOAD);
-        }
-        R parsed;
+    private Envelope<R> decode(XpcMessage message) throws IOException {
+        R decoded;
         try {
-            parsed = parser.parseFrom(payload);
-        } catch (InvalidProtocolBufferException e) {
+            decoded = decoder.decode(message.payload());
+        } catch (ProtocolException e) {
             closeFd(message);
-            throw new ProtocolException(where + ": garbage protobuf in an XPC payload of " + payload.length + " bytes: " + e.getMessage(), e);
+            throw e;
         }
         if (message.fd().isEmpty()) {
-            return new Inbound<>(parsed, List.of());
+            return Envelope.of(decoded);
         }
         // Ownership moves to the receiver, as with SCM_RIGHTS on the Unix carrier.
-        FileDescriptor fd = UnixSocketChannel.fileDescriptor(message.fd().get().release());
-        return new Inbound<>(parsed, List.of(fd));
+        FileDescriptor fd = FileDescriptors.of(message.fd().get().release());
+        return new Envelope<>(decoded, List.of(fd));
     }
 
     private void drain() {

@@ -79,6 +79,16 @@ final class AcquisitionFixture implements AutoCloseable {
         return AcquisitionRequest.of(deployment.url(), List.of());
     }
 
+    /** A listener that hears only the download's progress. */
+    static AcquisitionListener onDownloaded(java.util.function.BiConsumer<Long, Long> progress) {
+        return new AcquisitionListener() {
+            @Override
+            public void downloaded(long bytesWritten, long totalBytes) {
+                progress.accept(bytesWritten, totalBytes);
+            }
+        };
+    }
+
     Path installedPath() {
         return binDir.resolve(deployment.platform().binaryName());
     }

@@ -133,8 +133,8 @@ class BinaryAcquirerTest {
         List<long[]> reports = new CopyOnWriteArrayList<>();
         long started = System.nanoTime();
 
-        fixture.acquirer().acquire(fixture.request().withProgress((written, total) ->
-                reports.add(new long[] {written, total, System.nanoTime()})));
+        fixture.acquirer().acquire(fixture.request().withListener(AcquisitionFixture.onDownloaded((written, total) ->
+                reports.add(new long[] {written, total, System.nanoTime()}))));
 
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         long size = deployment.binarySize();
@@ -185,7 +185,7 @@ class BinaryAcquirerTest {
         DeploymentServer deployment = fixture.deployment;
         deployment.updateBehaviour(b -> b.withFailingPath(deployment.binaryPath() + ".sig", 404));
         BinaryAcquirer acquirer = new BinaryAcquirer(fixture.config(VerificationSettings.none()
-                .withAllowDisableSignatureValidation(true)).build());
+                .withAllowDisablingSignatureValidation(true)).build());
 
         AcquiredBinary binary = acquirer.acquire(fixture.request().withDisableSignatureValidation(true));
 

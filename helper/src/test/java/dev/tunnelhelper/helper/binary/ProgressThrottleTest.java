@@ -11,8 +11,8 @@ class ProgressThrottleTest {
 
     private final AtomicLong clock = new AtomicLong();
     private final List<Long> reported = new ArrayList<>();
-    private final ProgressThrottle throttle = new ProgressThrottle((written, total) -> reported.add(written), 100,
-            clock::get);
+    private final ProgressThrottle throttle = new ProgressThrottle(AcquisitionFixture.onDownloaded((written, total) -> reported.add(written)),
+            100, clock::get);
 
     @Test
     void atMostOneReportPerTenMillisecondsPlusTheFinalOne() {
@@ -30,10 +30,20 @@ class ProgressThrottleTest {
     }
 
     @Test
+    void theFinalSizeIsReportedOnceEvenWhenTheLastRegularReportCarriedIt() {
+        throttle.update(0);
+        clock.addAndGet(10_000_000);
+        throttle.update(100);
+        throttle.finish(100);
+
+        assertEquals(List.of(0L, 100L), reported);
+    }
+
+    @Test
     void aThrowingListenerDoesNotAbortTheDownload() {
-        ProgressThrottle failing = new ProgressThrottle((written, total) -> {
+        ProgressThrottle failing = new ProgressThrottle(AcquisitionFixture.onDownloaded((written, total) -> {
             throw new IllegalStateException("subscriber gone");
-        }, -1, clock::get);
+        }), -1, clock::get);
         failing.update(1);
         failing.finish(2);
     }

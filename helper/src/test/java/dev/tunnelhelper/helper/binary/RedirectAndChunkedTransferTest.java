@@ -131,7 +131,7 @@ class RedirectAndChunkedTransferTest {
 
         AcquisitionException e = assertThrows(AcquisitionException.class, () -> new BinaryDownloader(http, 100_000)
                 .download(URI.create(base + "/chunked"), HEADERS, Optional.empty(), directory, "coder-linux-amd64",
-                        (written, total) -> totals.add(total)));
+                        AcquisitionFixture.onDownloaded((written, total) -> totals.add(total))));
 
         assertEquals(Step.DOWNLOAD, e.step());
         assertTrue(e.getMessage().contains("sent more than the limit of 100000 bytes"), e.getMessage());

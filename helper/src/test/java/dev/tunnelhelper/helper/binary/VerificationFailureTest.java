@@ -95,8 +95,8 @@ class VerificationFailureTest {
 
     @Test
     void everyConfiguredModeMustPass() throws Exception {
-        VerificationSettings keyAndOldPin = new VerificationSettings(List.of(update.publicKeyPath()),
-                List.of(goodSha256), false, null, null, false);
+        VerificationSettings keyAndOldPin = VerificationSettings.builder().ed25519PublicKeys(List.of(update.publicKeyPath()))
+                .pinnedSha256(List.of(goodSha256)).build();
         AcquisitionException e = failingAcquire(fixture.config(keyAndOldPin).build());
         assertRejectedBeforeExecution(e, "pinned hash");
     }

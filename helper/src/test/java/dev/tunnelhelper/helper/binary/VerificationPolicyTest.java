@@ -37,10 +37,11 @@ class VerificationPolicyTest {
     @Test
     void disablingNeedsBothTheConfigurationAndTheRequest() throws Exception {
         AcquisitionException e = refused(VerificationSettings.pinnedSha256(List.of(HASH)), LINUX, true);
-        assertTrue(e.getMessage().contains("does not allow it"), e.getMessage());
+        assertTrue(e.getMessage().contains("does not allow it (verification.allowDisablingSignatureValidation is off)"),
+                e.getMessage());
 
         VerificationSettings allowing = VerificationSettings.pinnedSha256(List.of(HASH))
-                .withAllowDisableSignatureValidation(true);
+                .withAllowDisablingSignatureValidation(true);
         assertEquals(false, VerificationPolicy.build(allowing, LINUX, false).signatureValidationDisabled(),
                 "allowing alone does not disable anything");
         VerificationPolicy disabled = VerificationPolicy.build(allowing, LINUX, true);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.helper.binary.AcquisitionConfig;
+import dev.tunnelhelper.helper.binary.VerificationSettings;
+import dev.tunnelhelper.helper.session.SessionSettings;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theFilesDefaultsAreTheComponentsOwn() throws Exception {
+        HelperConfig c = ConfigLoader.parse("{}", "test.json");
+        AcquisitionConfig acquisition = c.download().applyTo(AcquisitionConfig.builder(Path.of("/bin-dir"), c.verification().settings()))
+                .build();
+        AcquisitionConfig defaults = AcquisitionConfig.builder(Path.of("/bin-dir"), c.verification().settings()).build();
+        assertEquals(defaults, acquisition, "download.* defaults are the acquirer's");
+        assertEquals(AcquisitionConfig.DEFAULT_MINIMUM_VERSION, c.minimumVersion());
+        assertEquals(SessionSettings.builder().build(), c.tunnel().sessionSettings().build(), "tunnel.* defaults are the session's");
+        assertEquals(VerificationSettings.none(), c.verification().settings());
+        assertEquals(HelperConfig.defaults(), c, "the builder's defaults are the file's");
+    }
+
+    @Test
     void aMissingOptionalFileGivesTheDefaultsAndAMissingRequiredOneIsAnError() throws Exception {
         assertEquals("2.24.3", ConfigLoader.load(dir.resolve("absent.json"), true).minimumVersion());
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("absent.json"), false));
@@ -42,6 +58,10 @@ class ConfigLoaderTest {
         ConfigException nested = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse("{\"download\": {\"idleTimeout\": 5}}", "h.json"));
         assertTrue(nested.getMessage().startsWith("h.json: unknown key \"download.idleTimeout\""), nested.getMessage());
+        ConfigException tunnel = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("{\"tunnel\": {\"killGrace\": 5}}", "h.json"));
+        assertEquals("h.json: unknown key \"tunnel.killGrace\"; known keys here: handshakeTimeoutMillis, killGraceMillis, "
+                + "networkSettingsTimeoutMillis, rpcTimeoutMillis, startTimeoutMillis, stopTimeoutMillis", tunnel.getMessage());
     }
 
     @Test
@@ -52,8 +72,16 @@ class ConfigLoaderTest {
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"verification\": {\"pinnedSha256\": [\"ABC\"]}}", "h.json")).getMessage());
         assertEquals("h.json: \"download.maxBinaryBytes\" must be positive",
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"download\": {\"maxBinaryBytes\": 0}}", "h.json")).getMessage());
-        assertEquals("h.json: \"directories\" \"relative/dir\" is not an absolute path",
-                assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"binaryDirectory\": \"relative/dir\"}", "h.json")).getMessage());
+        for (String key : new String[] {"socketDirectory", "binaryDirectory", "logDirectory"}) {
+            assertEquals("h.json: \"" + key + "\" \"relative/dir\" is not an absolute path",
+                    assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"" + key + "\": \"relative/dir\"}", "h.json")).getMessage(),
+                    "the message names the key, as written in the file");
+        }
+        for (String key : new String[] {"handshakeTimeoutMillis", "startTimeoutMillis", "stopTimeoutMillis", "killGraceMillis",
+                "rpcTimeoutMillis", "networkSettingsTimeoutMillis"}) {
+            assertEquals("h.json: \"tunnel." + key + "\" must be positive",
+                    assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"tunnel\": {\"" + key + "\": 0}}", "h.json")).getMessage());
+        }
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"subscriberQueueDepth\": \"many\"}", "h.json"))
                 .getMessage().startsWith("h.json: bad value at \"subscriberQueueDepth\""));
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"tunnel\": ", "h.json"))

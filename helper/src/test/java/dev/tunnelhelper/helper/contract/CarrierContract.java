@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
-import dev.tunnelhelper.helper.endpoint.EndpointServer;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
+import dev.tunnelhelper.helper.endpoint.PeerConnection;
 import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
+import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.helper.ApplyNetworkSettings;
 import dev.tunnelhelper.protocol.helper.CancelProvider;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
@@ -35,6 +36,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 public abstract class CarrierContract {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final AtomicInteger ENDPOINTS = new AtomicInteger();
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final BlockingQueue<Served> served = new ArrayBlockingQueue<>(8);
@@ -105,7 +108,7 @@ public abstract class CarrierContract {
         byte[] expected = "written by the helper through the carried fd".getBytes(StandardCharsets.UTF_8);
         try (Pipe pipe = Fds.pipe()) {
             HelperExtensionMessage reply = client.call(start("fd"),
-                    List.of(UnixSocketChannel.fileDescriptor(pipe.writeEnd().get())), WAIT);
+                    List.of(FileDescriptors.of(pipe.writeEnd().get())), WAIT);
             assertEquals("started fd with 1 fd(s)", reply.getStartDaemonResult().getErrorMessage());
             try (InputStream in = Fds.inputStream(pipe.readEnd())) {
                 assertEquals(new String(expected, StandardCharsets.UTF_8),
@@ -136,12 +139,44 @@ public abstract class CarrierContract {
     }
 
     @Test
+    void theConnectionHasItsSpeakerBeforeAnythingIsRead() throws Exception {
+        Speaker<ExtensionMessage, HelperExtensionMessage> client = connected();
+        client.call(start("first"), WAIT);
+        Served served = nextServed();
+        assertEquals(List.of(), served.readersAtAttach, "the speaker was already reading when the connection got it");
+        assertTrue(served.speakerAtFirstMessage.get(WAIT.toSeconds(), TimeUnit.SECONDS), "the first message came before attached()");
+    }
+
+    @Test
+    void aRequestWhoseHandlerThrowsIsAnsweredInternal() throws Exception {
+        Speaker<ExtensionMessage, HelperExtensionMessage> client = connected();
+        HelperExtensionMessage reply = client.call(start(Served.THROW), WAIT);
+        assertEquals(ErrorCode.INTERNAL.name(), reply.getError().getCode());
+        assertEquals("the helper failed to handle request 1; its log says why", reply.getError().getMessage());
+        assertEquals("started next", client.call(start("next"), WAIT).getStartDaemonResult().getErrorMessage(),
+                "the connection carries on");
+    }
+
+    @Test
+    void anIdlePeerIsToldIdleTimeoutAndDropped() throws Exception {
+        EndpointListener listener = listen(peer -> Optional.empty(), Duration.ofSeconds(1));
+        Speaker<ExtensionMessage, HelperExtensionMessage> client = clientSpeaker(listener);
+        Incoming<ExtensionMessage, HelperExtensionMessage> told = atClient.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(told != null, "the idle peer was told why");
+        assertEquals(ErrorCode.IDLE_TIMEOUT.name(), told.message().getError().getCode());
+        assertEquals("closed after 1 s without a request (subscribe to stay connected)", told.message().getError().getMessage());
+        assertNull(client.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertNull(nextServed().closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, listener.openConnections());
+    }
+
+    @Test
     void aRefusedPeerIsToldUnauthorizedAndDropped() throws Exception {
         EndpointListener listener = listen(peer -> Optional.of("uid " + peer.uid() + " may not use this endpoint"));
         Speaker<ExtensionMessage, HelperExtensionMessage> client = clientSpeaker(listener);
         Incoming<ExtensionMessage, HelperExtensionMessage> told = atClient.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(told != null, "the refused peer was told why");
-        assertEquals("UNAUTHORIZED", told.message().getError().getCode());
+        assertEquals(ErrorCode.UNAUTHORIZED.name(), told.message().getError().getCode());
         assertTrue(told.message().getError().getMessage().endsWith("may not use this endpoint"), told.message().getError().getMessage());
         client.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(served.isEmpty(), "no connection handler for a refused peer");
@@ -160,12 +195,18 @@ public abstract class CarrierContract {
     }
 
     private EndpointListener listen(Function<PeerIdentity, Optional<String>> policy) throws Exception {
-        EndpointListener listener = start(new EndpointSpec<>("contract", Endpoints.Kind.EXTENSION, ExtensionMessage.parser(),
+        return listen(policy, ConnectionLimits.IDLE_TIMEOUT);
+    }
+
+    private EndpointListener listen(Function<PeerIdentity, Optional<String>> policy, Duration idleTimeout) throws Exception {
+        // A name of its own, so that its speakers' threads can be told apart from other tests'.
+        String name = "contract" + ENDPOINTS.incrementAndGet();
+        EndpointListener listener = start(new EndpointSpec<>(name, Endpoints.Kind.EXTENSION, ExtensionMessage.parser(),
                 Endpoints.HELPER_EXTENSION, e -> HelperExtensionMessage.newBuilder().setError(e).build(), policy, who -> {
-                    Served s = new Served();
+                    Served s = new Served("speaker-" + name + "-client-");
                     served.add(s);
                     return s;
-                }, ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, ownUid())));
+                }, ConnectionLimits.of(idleTimeout, ConnectionLimits.PER_UID, ownUid())));
         cleanup.add(listener);
         return listener;
     }
@@ -192,15 +233,30 @@ public abstract class CarrierContract {
         return s;
     }
 
-    /** The helper side of one accepted peer: answers StartDaemon, writing into an attached fd. */
-    private static final class Served implements EndpointServer.Connection<HelperExtensionMessage, ExtensionMessage> {
+    /**
+     * The helper side of one accepted peer: answers StartDaemon, writing into an attached fd, and
+     * throws on the one for {@link #THROW}.
+     */
+    private static final class Served implements PeerConnection<HelperExtensionMessage, ExtensionMessage> {
+        static final String THROW = "throw";
         final CompletableFuture<Speaker<HelperExtensionMessage, ExtensionMessage>> speaker = new CompletableFuture<>();
         final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+        final CompletableFuture<Boolean> speakerAtFirstMessage = new CompletableFuture<>();
+        private final String threadPrefix;
+        volatile List<String> readersAtAttach;
+
+        Served(String threadPrefix) {
+            this.threadPrefix = threadPrefix;
+        }
 
         @Override
         public void onMessage(Incoming<HelperExtensionMessage, ExtensionMessage> incoming) throws Exception {
+            speakerAtFirstMessage.complete(speaker.getNow(null) == incoming.speaker());
             if (incoming.message().getMsgCase() != ExtensionMessage.MsgCase.START_DAEMON) {
                 return;
+            }
+            if (incoming.message().getStartDaemon().getAccessUrl().equals(THROW)) {
+                throw new IllegalStateException("a handler bug, on purpose");
             }
             for (var fd : incoming.fds()) {
                 try (FileOutputStream out = new FileOutputStream(fd)) {
@@ -214,6 +270,8 @@ public abstract class CarrierContract {
 
         @Override
         public void attached(Speaker<HelperExtensionMessage, ExtensionMessage> s) {
+            readersAtAttach = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith(threadPrefix)).toList();
             speaker.complete(s);
         }
 

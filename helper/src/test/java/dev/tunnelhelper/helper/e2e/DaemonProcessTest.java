@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.helper.HelperPaths;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -136,7 +136,7 @@ class DaemonProcessTest {
                 }
             });
             HelperExtensionMessage started = ne.call(ExtensionMessage.newBuilder().setStartDaemon(StartDaemon.newBuilder()
-                    .setAccessUrl(deployment.url()).setToken(HelperFixture.TOKEN)).build(), List.of(UnixSocketChannel.fileDescriptor(tun.fd())),
+                    .setAccessUrl(deployment.url()).setToken(HelperFixture.TOKEN)).build(), List.of(FileDescriptors.of(tun.fd())),
                     HelperFixture.WAIT);
             assertTrue(started.getStartDaemonResult().getSuccess(), started.toString());
             List<ProcessHandle> children = helper.toHandle().children().toList();

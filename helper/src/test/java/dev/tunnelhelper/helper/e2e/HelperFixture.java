@@ -3,9 +3,11 @@ package dev.tunnelhelper.helper.e2e;
 import dev.tunnelhelper.helper.HelperDaemon;
 import dev.tunnelhelper.helper.HelperPaths;
 import dev.tunnelhelper.helper.config.HelperConfig;
+import dev.tunnelhelper.helper.config.TunnelConfig;
+import dev.tunnelhelper.helper.config.VerificationConfig;
+import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -37,6 +39,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class HelperFixture implements AutoCloseable {
     static final String TOKEN = "secret-token-4f1c9b";
     static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** The timeouts these tests run with: shorter than the defaults where a failure is waited for. */
+    static TunnelConfig.Builder timeouts() {
+        return TunnelConfig.builder().startTimeoutMillis(30_000).stopTimeoutMillis(5_000).killGraceMillis(2_000)
+                .rpcTimeoutMillis(5_000).networkSettingsTimeoutMillis(10_000);
+    }
 
     final Path stateDir;
     final DeploymentServer deployment;
@@ -70,8 +78,10 @@ final class HelperFixture implements AutoCloseable {
         HelperPaths paths = HelperPaths.underStateDir(state);
         HelperConfig config = HelperConfig.defaults()
                 .withDirectories(paths.socketDirectory().toString(), paths.binaryDirectory().toString(), paths.logDirectory().toString())
-                .withVerification(HelperConfig.defaults().verification().withEd25519Keys(List.of(deployment.publicKeyPath().toString())))
-                .withTunnel(new HelperConfig.Tunnel(10_000L, 30_000L, 5_000L, 2_000L, 5_000L, 10_000L));
+                .toBuilder()
+                .verification(VerificationConfig.DEFAULT.withEd25519PublicKeys(List.of(deployment.publicKeyPath().toString())))
+                .tunnel(timeouts().build())
+                .build();
         config = tweak.apply(config);
         HelperDaemon helper = new HelperDaemon(config, paths);
         try {
@@ -127,7 +137,7 @@ final class HelperFixture implements AutoCloseable {
 
         Result start(StartDaemon request, int fd) throws IOException {
             HelperExtensionMessage reply = speaker.call(ExtensionMessage.newBuilder().setStartDaemon(request).build(),
-                    List.of(UnixSocketChannel.fileDescriptor(fd)), WAIT);
+                    List.of(FileDescriptors.of(fd)), WAIT);
             if (reply.hasError()) {
                 return Result.newBuilder().setSuccess(false).setErrorMessage(reply.getError().getCode() + ": " + reply.getError().getMessage()).build();
             }

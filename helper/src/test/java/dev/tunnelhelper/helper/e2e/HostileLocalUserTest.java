@@ -73,9 +73,9 @@ class HostileLocalUserTest {
     }
 
     private void startHelper(long idleTimeoutSeconds, List<Long> allowedUids) throws Exception {
-        fixture = HelperFixture.start(dir, HelperFixture.tunnel("100.131"), c -> c
-                .withAppAccess(new HelperConfig.AppAccess("nogroup", allowedUids, List.of()))
-                .withConnections(new HelperConfig.Connections(idleTimeoutSeconds, null)));
+        fixture = HelperFixture.start(dir, HelperFixture.tunnel("100.131"), c -> c.toBuilder()
+                .appAccess(new HelperConfig.AppAccess("nogroup", allowedUids, List.of()))
+                .connections(new HelperConfig.Connections(idleTimeoutSeconds, null)).build());
     }
 
     private Path appSocket() {

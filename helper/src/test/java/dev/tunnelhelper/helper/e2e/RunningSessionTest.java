@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.helper.session.RecordingListener;
+import dev.tunnelhelper.helper.session.SessionPhase;
 import dev.tunnelhelper.protocol.FrameCodec;
-import dev.tunnelhelper.protocol.Inbound;
+import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -25,8 +27,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,12 +41,15 @@ class RunningSessionTest {
     @TempDir
     Path dir;
 
-    private static void awaitState(HelperFixture f, SessionState wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (f.helper.sessions().status().getState() != wanted) {
-            assertTrue(System.nanoTime() < deadline, "state is " + f.helper.sessions().status().getState() + ", expected " + wanted);
-            Thread.sleep(20);
-        }
+    private static SessionPhase phase(HelperFixture f) {
+        return f.helper.session().status().join().phase();
+    }
+
+    /** A listener hears the current state first, then every transition: no polling, and no transition missed. */
+    private static void awaitState(HelperFixture f, SessionPhase wanted) {
+        RecordingListener events = new RecordingListener();
+        f.helper.addListener(events);
+        events.awaitPhase(wanted);
     }
 
     @Test
@@ -57,17 +64,17 @@ class RunningSessionTest {
                     throw new RuntimeException(e);
                 }
             });
-            awaitState(f, SessionState.SESSION_STATE_STARTING);
+            awaitState(f, SessionPhase.STARTING);
             Result second = f.extension().start(q.readEnd().get());
             assertFalse(second.getSuccess());
-            assertEquals("already running: a session is STARTING; stop it first", second.getErrorMessage());
-            assertEquals(SessionState.SESSION_STATE_STARTING, f.helper.sessions().status().getState(), "the first start is untouched");
+            assertEquals("ALREADY_RUNNING: a session is STARTING; stop it first", second.getErrorMessage(), "an error reply with its code");
+            assertEquals(SessionPhase.STARTING, phase(f), "the first start is untouched");
 
             assertTrue(first.stop().getSuccess());
             Result firstResult = pending.get(30, TimeUnit.SECONDS);
             assertFalse(firstResult.getSuccess());
             assertTrue(firstResult.getErrorMessage().contains("stopped"), firstResult.getErrorMessage());
-            assertEquals(SessionState.SESSION_STATE_IDLE, f.helper.sessions().status().getState());
+            assertEquals(SessionPhase.IDLE, phase(f));
         }
     }
 
@@ -90,7 +97,7 @@ class RunningSessionTest {
 
             String reason = ne.cancels.poll(30, TimeUnit.SECONDS);
             assertEquals("tunnel exited: exit code 3", reason);
-            awaitState(f, SessionState.SESSION_STATE_IDLE);
+            awaitState(f, SessionPhase.IDLE);
             // The helper is idle before the pushes have necessarily reached this app.
             long pushed = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!states.contains(SessionState.SESSION_STATE_IDLE) || states.lastIndexOf(SessionState.SESSION_STATE_IDLE)
@@ -105,7 +112,7 @@ class RunningSessionTest {
             TunDevice tun2 = f.tun();
             Result again = ne.start(tun2.fd());
             assertTrue(again.getSuccess(), again.getErrorMessage());
-            assertEquals(SessionState.SESSION_STATE_RUNNING, f.helper.sessions().status().getState());
+            assertEquals(SessionPhase.RUNNING, phase(f));
         }
     }
 
@@ -117,8 +124,8 @@ class RunningSessionTest {
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
             ne.speaker.close();
-            awaitState(f, SessionState.SESSION_STATE_IDLE);
-            assertEquals("", f.helper.sessions().status().getErrorMessage(), "a clean stop, not a failure");
+            awaitState(f, SessionPhase.IDLE);
+            assertEquals("", f.helper.session().status().join().errorMessage(), "a clean stop, not a failure");
         }
     }
 
@@ -140,7 +147,7 @@ class RunningSessionTest {
                 });
                 app.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), HelperFixture.WAIT);
             }
-            assertEquals(100, f.helper.broadcast().subscriberCount());
+            assertEquals(100, f.helper.fanout().subscriberCount());
             int before = received.get(99).size();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (received.get(99).size() < before + 8) {
@@ -167,10 +174,13 @@ class RunningSessionTest {
     @RequiresRootAndTun
     void aStalledSubscriberIsDisconnectedAndNeverDelaysTheOthers() throws Exception {
         var tunnel = HelperFixture.tunnel("100.124").withScenario(10, 20, Duration.ofMillis(50));
-        try (HelperFixture f = HelperFixture.start(dir, tunnel, c -> c.withSubscriberQueueDepth(8))) {
+        try (HelperFixture f = HelperFixture.start(dir, tunnel, c -> c.toBuilder().subscriberQueueDepth(8).build())) {
             var ne = f.extension();
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
+
+            RecordingListener events = new RecordingListener();
+            f.helper.addListener(events);
 
             // The stalled app: subscribes over a raw channel and then never reads.
             var stalled = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(f.helper.paths().appSocket(), HelperFixture.WAIT,
@@ -178,28 +188,24 @@ class RunningSessionTest {
             Endpoints.clientHandshake(Endpoints.Kind.APP, HelperFixture.WAIT).perform(stalled.rawInput(), stalled.rawOutput(), stalled);
             stalled.send(AppMessage.newBuilder().setRpc(RPC.newBuilder().setMsgId(1)).setSubscribe(Subscribe.getDefaultInstance()).build());
 
-            List<Long> arrivals = new CopyOnWriteArrayList<>();
+            BlockingQueue<PeerUpdate> arrivals = new LinkedBlockingQueue<>();
             var healthy = f.app(in -> {
                 if (in.message().hasPeerUpdate()) {
-                    arrivals.add(System.nanoTime());
+                    arrivals.add(in.message().getPeerUpdate());
                 }
             });
             healthy.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), HelperFixture.WAIT);
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (f.helper.broadcast().subscriberCount() > 1) {
-                assertTrue(System.nanoTime() < deadline, "the stalled subscriber was never disconnected");
-                Thread.sleep(20);
-            }
-            int atDisconnect = arrivals.size();
-            while (arrivals.size() < atDisconnect + 10) {
-                assertTrue(System.nanoTime() < deadline, "the healthy subscriber stopped receiving");
-                Thread.sleep(20);
+            events.await(RecordingListener.SubscriberDropped.class, dropped -> true);
+            assertEquals(1, f.helper.fanout().subscriberCount(), "only the stalled one was dropped");
+            arrivals.clear();
+            for (int i = 0; i < 10; i++) {
+                assertNotNull(arrivals.poll(30, TimeUnit.SECONDS), "the healthy subscriber stopped receiving");
             }
 
             // Reading now, the stalled app finds its backlog, then the reason, then the end.
             HelperAppMessage last = null;
-            Inbound<HelperAppMessage> in;
+            Envelope<HelperAppMessage> in;
             while ((in = stalled.receive()) != null) {
                 last = in.message();
             }

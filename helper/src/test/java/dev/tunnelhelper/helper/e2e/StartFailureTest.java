@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.helper.SessionState;
@@ -85,7 +84,7 @@ class StartFailureTest {
     @Test
     void aTunnelThatNeverAnswersTheHandshake() throws Exception {
         try (HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "silent-handshake"),
-                c -> c.withTunnel(new HelperConfig.Tunnel(1_500L, 30_000L, 5_000L, 2_000L, 5_000L, 10_000L)))) {
+                c -> c.toBuilder().tunnel(HelperFixture.timeouts().handshakeTimeoutMillis(1_500).build()).build())) {
             assertIdleAfter(f, startWithoutTun(f), "handshake with the tunnel: handshake timed out after 1500 ms");
         }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelhelper.app.Uuids;
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.netext.ExtensionClient;
 import dev.tunnelhelper.netext.StartFailedException;
 import dev.tunnelhelper.netext.StartFlags;
@@ -103,9 +104,9 @@ class TunnelSessionE2eTest {
                 Programs.Result second = Programs.run(stack.logs, "bridge2", Programs.netextBridge("start", "--url", stack.url,
                         "--token-file", stack.tokenFile().toString(), "--tun", "the2e9", "--state-dir", stack.stateDir.toString()),
                         Duration.ofSeconds(60));
-                // The helper refuses with a failed start result (not an error reply): exit 1, its reason printed.
-                assertEquals(1, second.code(), "a second session is refused\n" + second.err());
-                assertTrue(second.err().contains("start failed: already running"), second.err());
+                // The helper refuses with an error reply ALREADY_RUNNING: exit 4, the code and reason printed.
+                assertEquals(ExitCodes.HELPER_ERROR, second.code(), "a second session is refused\n" + second.err());
+                assertTrue(second.err().contains("the helper refused: ALREADY_RUNNING: a session is RUNNING; stop it first"), second.err());
                 assertTrue(bridge.isAlive(), "the first session is unaffected");
 
                 // The reference tunnel sends deltas every 2 s; wait for a few to reach the watcher.

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tunnelhelper.protocol.Inbound;
+import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.ProtocolException;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.StartDaemon;
@@ -44,16 +44,14 @@ class XpcInboxTest {
     }
 
     @Test
-    void theReaderWaitsForTheNextMessage() throws Exception {
-        CompletableFuture<Inbound<ExtensionMessage>> taken = CompletableFuture.supplyAsync(() -> {
+    void aReaderAlreadyWaitingGetsTheNextMessage() throws Exception {
+        CompletableFuture<Envelope<ExtensionMessage>> taken = CompletableFuture.supplyAsync(() -> {
             try {
                 return inbox.take();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(100);
-        assertFalse(taken.isDone());
         inbox.offer(message("late"));
         assertEquals("late", taken.get(5, TimeUnit.SECONDS).message().getStartDaemon().getAccessUrl());
     }
@@ -62,7 +60,7 @@ class XpcInboxTest {
     void anAttachedFdBecomesTheReceiversFileDescriptor() throws Exception {
         try (Pipe pipe = Fds.pipe()) {
             inbox.offer(new XpcMessage(message("fd").payload(), Optional.of(Fds.dup(pipe.writeEnd().get()))));
-            Inbound<ExtensionMessage> in = inbox.take();
+            Envelope<ExtensionMessage> in = inbox.take();
             assertEquals(1, in.fds().size());
             try (FileOutputStream out = new FileOutputStream(in.fds().get(0))) {
                 out.write("ok".getBytes(StandardCharsets.UTF_8));
@@ -88,10 +86,14 @@ class XpcInboxTest {
     }
 
     @Test
-    void garbageIsAProtocolViolation() {
-        inbox.offer(new XpcMessage(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, Optional.empty()));
-        ProtocolException e = assertThrows(ProtocolException.class, inbox::take);
-        assertTrue(e.getMessage().startsWith("xpc:test: garbage protobuf in an XPC payload of 3 bytes"), e.getMessage());
+    void aPayloadTheDecoderRefusesFailsTheReaderAndClosesItsFd() throws Exception {
+        try (Pipe pipe = Fds.pipe()) {
+            OwnedFd attached = Fds.dup(pipe.writeEnd().get());
+            inbox.offer(new XpcMessage(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, Optional.of(attached)));
+            ProtocolException e = assertThrows(ProtocolException.class, inbox::take);
+            assertTrue(e.getMessage().startsWith("garbage protobuf in a frame of 3 bytes"), e.getMessage());
+            assertFalse(attached.isOpen(), "the fd that came with it was closed");
+        }
     }
 
     @Test

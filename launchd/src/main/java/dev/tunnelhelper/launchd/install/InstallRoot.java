@@ -18,10 +18,6 @@ public record InstallRoot(Path dir) {
         return dirOrNull == null ? SYSTEM : new InstallRoot(dirOrNull);
     }
 
-    public boolean isSystem() {
-        return dir.equals(SYSTEM.dir);
-    }
-
     /** @param absolute a path as the running system sees it, e.g. {@code /etc/systemd/system/x.service} */
     public Path resolve(String absolute) {
         if (!absolute.startsWith("/")) {

@@ -30,7 +30,7 @@ public final class LaunchdInstaller {
         this.files = files;
     }
 
-    /** {@code /Library/Application Support/<bundle-id>}: the helper's macOS state and default config (§6). */
+    /** {@code /Library/Application Support/<bundle-id>}: the helper's macOS state and default config (docs/macos.md). */
     public static String stateDir(LaunchdSettings settings) {
         return "/Library/Application Support/" + settings.bundleId();
     }

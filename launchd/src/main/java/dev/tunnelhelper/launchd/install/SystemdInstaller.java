@@ -13,7 +13,7 @@ import java.util.List;
  * are still written, so an image can be prepared and the service starts on the next real boot.
  */
 public final class SystemdInstaller {
-    // Every config field is optional with a safe default (ARCHITECTURE §6), so an empty object is a valid config.
+    // Every config field is optional with a safe default (docs/operations.md), so an empty object is a valid config.
     private static final byte[] DEFAULT_CONFIG = "{}\n".getBytes(StandardCharsets.UTF_8);
 
     private final ServiceHost host;

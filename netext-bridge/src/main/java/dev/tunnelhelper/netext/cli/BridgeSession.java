@@ -2,6 +2,7 @@ package dev.tunnelhelper.netext.cli;
 
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.netext.ExtensionClient;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.netext.StartFailedException;
 import dev.tunnelhelper.netext.StartFlags;
@@ -71,7 +72,7 @@ final class BridgeSession {
         }
         client.closeFuture().whenComplete((cause, ignored) -> ending.complete(new Ending(ExitCodes.FAILURE,
                 "lost the connection to the helper" + (cause == null ? "" : ": " + cause.getMessage()))));
-        Thread hook = new Thread(this::stopOnSignal, "netext-bridge-shutdown");
+        Thread hook = NamedThreads.create("netext-bridge-shutdown", this::stopOnSignal);
         Runtime.getRuntime().addShutdownHook(hook);
 
         System.err.println("netext-bridge: starting the tunnel on " + tun.name() + " via " + socket + " ...");

@@ -111,10 +111,6 @@ public class InterfaceApplier implements NetworkSettingsApplier {
         }
     }
 
-    public String interfaceName() {
-        return ifname;
-    }
-
     /** Addresses this applier has added and not removed. */
     public synchronized List<Cidr> addresses() {
         return List.copyOf(addedAddresses);

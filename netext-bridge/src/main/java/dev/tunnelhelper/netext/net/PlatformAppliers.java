@@ -1,15 +1,14 @@
 package dev.tunnelhelper.netext.net;
 
-import java.util.Locale;
+import dev.tunnelhelper.shim.NativePlatform;
 
-/** Picks the applier for the OS we run on. */
+/** Picks the applier for the OS we run on, as the shim detects it. */
 public final class PlatformAppliers {
     private PlatformAppliers() {
     }
 
     public static InterfaceApplier forInterface(String ifname) {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (os.contains("mac") || os.contains("darwin")) {
+        if (NativePlatform.current().isMac()) {
             return MacNetworkApplier.forInterface(ifname);
         }
         return LinuxNetworkApplier.forInterface(ifname);

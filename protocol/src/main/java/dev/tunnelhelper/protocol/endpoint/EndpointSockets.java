@@ -3,7 +3,7 @@ package dev.tunnelhelper.protocol.endpoint;
 import java.nio.file.Path;
 
 /**
- * Where the helper's endpoints live (ARCHITECTURE §8): {@code --socket PATH} wins, then
+ * Where the helper's endpoints live (docs/protocol.md §2): {@code --socket PATH} wins, then
  * {@code <state-dir>/run/<name>}, then the system service's {@code /run/tunnel-helper/<name>}.
  * The helper binds these paths and every client looks them up here, so they cannot drift apart.
  */

@@ -1,12 +1,12 @@
 package dev.tunnelhelper.protocol.endpoint;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.FrameCodec;
-import dev.tunnelhelper.protocol.Inbound;
+import dev.tunnelhelper.protocol.MessageDecoder;
 import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.ProtocolException;
 import java.io.ByteArrayInputStream;
@@ -22,7 +22,6 @@ import java.util.List;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketCredentials;
-import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * The Unix-socket carrier: length-prefixed protobuf frames on a stream socket, file descriptors
@@ -62,7 +61,7 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     private final AFUNIXSocket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final Parser<R> parser;
+    private final MessageDecoder<R> decoder;
     private final FrameCodec codec;
     private final DescriptorReceiver receiver;
     private final PeerIdentity peer;
@@ -72,7 +71,7 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     private UnixSocketChannel(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where, DescriptorReceiver receiver)
             throws IOException {
         this.socket = socket;
-        this.parser = parser;
+        this.decoder = new MessageDecoder<>(parser, codec);
         this.codec = codec;
         this.receiver = receiver;
         socket.setAncillaryReceiveBufferSize(0);
@@ -128,10 +127,10 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     }
 
     @Override
-    public Inbound<R> receive() throws IOException {
+    public Envelope<R> receive() throws IOException {
         if (receiver == null) {
-            byte[] payload = codec.readFrame(in);
-            return payload == null ? null : new Inbound<>(parse(payload), List.of());
+            R message = decoder.read(in);
+            return message == null ? null : Envelope.of(message);
         }
         List<FileDescriptor> fds = new ArrayList<>();
         byte[] first = new byte[LENGTH_PREFIX];
@@ -140,24 +139,16 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
             return null;
         }
         try {
-            byte[] payload = codec.readFrame(new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in));
-            return new Inbound<>(parse(payload), fds);
+            // Not null: at least one byte of the frame is already here.
+            return new Envelope<>(decoder.read(new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in)), fds);
         } catch (IOException | RuntimeException e) {
             FileDescriptors.closeQuietly(fds);
             throw e;
         }
     }
 
-    private R parse(byte[] payload) throws ProtocolException {
-        try {
-            return parser.parseFrom(payload);
-        } catch (InvalidProtocolBufferException e) {
-            throw new ProtocolException("garbage protobuf in a frame of " + payload.length + " bytes: " + e.getMessage(), e);
-        }
-    }
-
     private int socketFd() throws IOException {
-        return FileDescriptorCast.using(socket.getFileDescriptor()).as(Integer.class);
+        return FileDescriptors.number(socket.getFileDescriptor());
     }
 
     @Override
@@ -192,15 +183,5 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
             // not connected any more: nothing to wake
         }
         socket.close();
-    }
-
-    /** The number behind a received descriptor, e.g. to hand it to a child process. */
-    public static int fdNumber(FileDescriptor fd) throws IOException {
-        return FileDescriptorCast.using(fd).as(Integer.class);
-    }
-
-    /** A {@link FileDescriptor} for a raw number, to attach it to a message. */
-    public static FileDescriptor fileDescriptor(int fd) throws IOException {
-        return FileDescriptorCast.unsafeUsing(fd).getFileDescriptor();
     }
 }

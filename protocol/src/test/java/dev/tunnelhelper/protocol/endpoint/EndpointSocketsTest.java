@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The socket layout of ARCHITECTURE §8, which the helper binds and every client looks up. */
+/** The socket layout of docs/protocol.md §2, which the helper binds and every client looks up. */
 class EndpointSocketsTest {
 
     @Test

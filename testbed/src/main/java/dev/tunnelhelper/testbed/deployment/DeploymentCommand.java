@@ -1,5 +1,6 @@
 package dev.tunnelhelper.testbed.deployment;
 
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -119,11 +120,11 @@ public final class DeploymentCommand implements Callable<Integer> {
         DeploymentOptions options = options();
         DeploymentServer server = DeploymentServer.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(NamedThreads.create("testbed-deployment-shutdown", () -> {
             log.info("signal received, stopping");
             server.close();
             stopped.countDown();
-        }, "testbed-deployment-shutdown"));
+        }));
 
         Path manifest = DeploymentManifest.write(options.dir(), server);
         PrintWriter out = spec.commandLine().getOut();

@@ -3,6 +3,7 @@ package dev.tunnelhelper.testbed.deployment;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,8 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -91,7 +90,7 @@ public final class DeploymentServer implements AutoCloseable {
                 new BinaryHandler(binary, catalogue),
                 new SignatureHandler(binary, catalogue)));
         // Unbounded: a throttled download holds its thread for as long as it lasts.
-        ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+        ExecutorService executor = Executors.newCachedThreadPool(NamedThreads.factory("testbed-deployment"));
         server.setExecutor(executor);
         server.start();
         log.info("deployment serving {} ({} bytes, sha1 {}) as {} at {}", options.binary().describe(),
@@ -110,15 +109,6 @@ public final class DeploymentServer implements AutoCloseable {
             return "[::1]";
         }
         return bare.contains(":") ? "[" + bare + "]" : bare;
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "testbed-deployment-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:41234}, with no trailing slash. */
@@ -160,11 +150,6 @@ public final class DeploymentServer implements AutoCloseable {
 
     public long binarySize() {
         return binary.length();
-    }
-
-    /** The raw 64-byte signature served at {@code <binary path>.sig}. */
-    public byte[] binarySignature() {
-        return binary.signature();
     }
 
     /** Absolute path of the PEM Ed25519 public key the binary is signed with. */

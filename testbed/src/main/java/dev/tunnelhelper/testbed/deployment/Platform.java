@@ -24,12 +24,12 @@ public record Platform(String os, String arch) {
 
     /** The platform of this JVM, named the way the deployment names it. */
     public static Platform host() {
-        return fromJvm(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        return of(NativePlatform.current());
     }
 
-    static Platform fromJvm(String osName, String osArch) {
-        NativePlatform jvm = NativePlatform.of(osName, osArch);
-        return new Platform(jvm.os(), jvm.goArch());
+    /** The deployment's name for a platform as the shim names it. */
+    static Platform of(NativePlatform platform) {
+        return new Platform(platform.os(), platform.goArch());
     }
 
     /** Parses {@code coder-<os>-<arch>}; empty when the name does not have that shape. */

@@ -3,7 +3,6 @@ package dev.tunnelhelper.testbed.deployment;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * How the deployment answers, including the faults it injects. Immutable: a running server
@@ -61,10 +60,6 @@ public record ServingBehaviour(
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("not an HTTP status: " + status);
         }
-    }
-
-    public Optional<RequiredHeader> requiredHeaderIfAny() {
-        return Optional.ofNullable(requiredHeader);
     }
 
     public ServingBehaviour withGzip(boolean on) {

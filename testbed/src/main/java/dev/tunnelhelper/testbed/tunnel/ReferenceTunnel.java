@@ -5,6 +5,7 @@ import dev.tunnelhelper.protocol.Handshake;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.TunnelProtocol;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.vpn.Log;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
@@ -41,11 +42,7 @@ public final class ReferenceTunnel {
     private final InputStream in;
     private final OutputStream out;
     private final PeerScenario scenario;
-    private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "peer-publisher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("peer-publisher"));
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private volatile boolean started;
 
@@ -170,13 +167,11 @@ public final class ReferenceTunnel {
         }
 
         started = true;
-        Thread icmp = new Thread(new IcmpResponder(tunFd, () -> {
+        NamedThreads.start("icmp-responder", new IcmpResponder(tunFd, () -> {
             var addresses = new java.util.HashSet<>(scenario.agentAddresses());
             addresses.add(settings.ownAddress());
             return addresses;
-        }), "icmp-responder");
-        icmp.setDaemon(true);
-        icmp.start();
+        }));
         publishPeers(speaker);
         replyStart(incoming, true, "");
         sendLog(speaker, Log.Level.INFO, "started", "tun", tunName, "agents", Integer.toString(scenario.agentAddresses().size()));

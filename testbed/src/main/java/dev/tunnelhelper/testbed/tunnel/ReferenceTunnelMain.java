@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The reference tunnel's command line, exactly as the deployed binary's (PROTOCOL-FACTS §2):
+ * The reference tunnel's command line, exactly as the deployed binary's (docs/protocol.md §1.1):
  * {@code vpn-daemon run --rpc-read-fd N --rpc-write-fd M} and {@code version --output=json}.
  * Its configuration comes from system properties baked in by {@link TunnelLauncher}.
  */

@@ -36,10 +36,6 @@ public record TunnelSettings(String version, VersionList protocolVersions, Tunne
         return new TunnelSettings(v, protocolVersions, fault, workspaces, agentsPerWorkspace, deltaInterval, subnet, matchDomain);
     }
 
-    public TunnelSettings withProtocolVersions(VersionList v) {
-        return new TunnelSettings(version, v, fault, workspaces, agentsPerWorkspace, deltaInterval, subnet, matchDomain);
-    }
-
     public TunnelSettings withScenario(int ws, int agents, Duration interval) {
         return new TunnelSettings(version, protocolVersions, fault, ws, agents, interval, subnet, matchDomain);
     }

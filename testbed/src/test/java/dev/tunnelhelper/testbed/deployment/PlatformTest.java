@@ -4,19 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.shim.NativePlatform;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PlatformTest {
 
     @Test
-    void mapsJvmNamesToDeploymentNames() {
-        assertEquals(new Platform("linux", "amd64"), Platform.fromJvm("Linux", "amd64"));
-        assertEquals(new Platform("linux", "amd64"), Platform.fromJvm("Linux", "x86_64"));
-        assertEquals(new Platform("linux", "arm64"), Platform.fromJvm("Linux", "aarch64"));
-        assertEquals(new Platform("darwin", "arm64"), Platform.fromJvm("Mac OS X", "aarch64"));
-        assertEquals(new Platform("darwin", "amd64"), Platform.fromJvm("Mac OS X", "x86_64"));
-        assertEquals("/bin/coder-darwin-arm64", Platform.fromJvm("Mac OS X", "aarch64").binaryPath());
+    void mapsTheShimsNamesToDeploymentNames() {
+        assertEquals(new Platform("linux", "amd64"), Platform.of(NativePlatform.of("Linux", "amd64")));
+        assertEquals(new Platform("linux", "amd64"), Platform.of(NativePlatform.of("Linux", "x86_64")));
+        assertEquals(new Platform("linux", "arm64"), Platform.of(NativePlatform.of("Linux", "aarch64")));
+        assertEquals(new Platform("darwin", "arm64"), Platform.of(NativePlatform.of("Mac OS X", "aarch64")));
+        assertEquals(new Platform("darwin", "amd64"), Platform.of(NativePlatform.of("Mac OS X", "x86_64")));
+        assertEquals("/bin/coder-darwin-arm64", Platform.of(NativePlatform.of("Mac OS X", "aarch64")).binaryPath());
     }
 
     @Test

@@ -1,10 +1,8 @@
 package dev.tunnelhelper.helper.endpoint;
 
 import com.google.protobuf.MessageLite;
-import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
-import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,39 +15,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One endpoint on a Unix socket: binds it, then a {@link HelloGate} accepts connections, decides
- * on each peer from its kernel credentials and reads hello lines, all on one thread; admitted
- * peers go to a {@link ConnectionFactory} through {@link PeerAdmission}, which the XPC carrier
- * shares. Carrier-specific code stops here: handlers only see a {@link Speaker} over a
+ * One endpoint on a Unix socket (the XPC carrier's counterpart is
+ * {@link dev.tunnelhelper.helper.xpc.XpcEndpointServer}): binds it, then a {@link HelloGate}
+ * accepts connections, decides on each peer from its kernel credentials and reads hello lines,
+ * all on one thread; admitted peers go to the endpoint's {@link PeerConnectionFactory} through
+ * {@link PeerAdmission}, which the XPC carrier shares. Carrier-specific code stops here: a
+ * {@link PeerConnection} only sees a {@link dev.tunnelhelper.protocol.Speaker} over a
  * {@link dev.tunnelhelper.protocol.Channel}. Descriptors are accepted only on the
  * network-extension endpoint (the TUN device comes with StartDaemon), through the shim.
  */
-public final class EndpointServer<S extends MessageLite, R> implements EndpointListener {
-    private static final Logger log = LoggerFactory.getLogger(EndpointServer.class);
-
-    /** Creates the per-connection handler; {@code onClose} runs when the peer goes away. Shared by both carriers. */
-    public interface ConnectionFactory<S, R> {
-        Connection<S, R> open(String who);
-    }
-
-    /** A connection's behaviour. */
-    public interface Connection<S, R> extends Speaker.Handler<S, R> {
-        void attached(Speaker<S, R> speaker);
-
-        void closed(Throwable cause);
-
-        /** True while the connection must stay open though its peer sends nothing (a subscription, a session it owns). */
-        default boolean keepsOpen() {
-            return false;
-        }
-    }
+public final class UnixEndpointServer<S extends MessageLite, R> implements EndpointListener {
+    private static final Logger log = LoggerFactory.getLogger(UnixEndpointServer.class);
 
     private final EndpointSpec<S, R> spec;
     private final Path path;
     private final PeerAdmission<S, R> admission;
     private HelloGate<S, R> gate;
 
-    public EndpointServer(EndpointSpec<S, R> spec, Path path) {
+    public UnixEndpointServer(EndpointSpec<S, R> spec, Path path) {
         this.spec = spec;
         this.path = path;
         this.admission = new PeerAdmission<>(spec);

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.helper.session;
+package dev.tunnelhelper.helper.apps;
 
 import com.google.protobuf.ByteString;
 import dev.tunnelhelper.protocol.vpn.Agent;

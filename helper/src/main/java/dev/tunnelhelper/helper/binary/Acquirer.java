@@ -1,0 +1,11 @@
+package dev.tunnelhelper.helper.binary;
+
+/**
+ * Gets a verified tunnel binary onto disk ({@link BinaryAcquirer} is the real one). The session
+ * runs it on a worker thread and interrupts that thread to abandon a start; an interrupted
+ * acquisition fails promptly where it waits on the network and leaves the installed binary alone.
+ */
+@FunctionalInterface
+public interface Acquirer {
+    AcquiredBinary acquire(AcquisitionRequest request) throws AcquisitionException;
+}
