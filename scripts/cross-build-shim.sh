@@ -49,7 +49,8 @@ for entry in "${targets[@]}"; do
   IFS=: read -r triple os arch <<<"$entry"
   # zig's macOS SDK has libSystem (which includes XPC) but no frameworks: link against
   # text-based stubs that list exactly the Security/CoreFoundation symbols the shim uses.
-  if ! CC="$zig cc -target $triple" OS="$os" ARCH="$arch" FRAMEWORK_DIRS="-F$src/darwin-sdk-stubs" \
+  # XPCSIM=0: the Linux XPC simulator variant is built for the host by the Maven build only.
+  if ! XPCSIM=0 CC="$zig cc -target $triple" OS="$os" ARCH="$arch" FRAMEWORK_DIRS="-F$src/darwin-sdk-stubs" \
       sh "$src/build.sh" "$out"; then
     echo "cross-build: $os-$arch FAILED" >&2
     status=1

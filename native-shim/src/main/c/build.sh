@@ -8,6 +8,8 @@
 # with CC="zig cc -target ...", OS and ARCH set.
 # Environment: CC (default cc), OS and ARCH (default: this host), EXTRA_CFLAGS, EXTRA_LDFLAGS,
 # FRAMEWORK_DIRS (-F flags for the darwin link).
+# On Linux it then builds the XPC simulator variant with xpcsim/build.sh (see there), unless
+# XPCSIM=0.
 # A library newer than every source and this script is left alone, so a rebuild is a no-op.
 set -eu
 src=$(cd "$(dirname "$0")" && pwd)
@@ -27,11 +29,11 @@ if ! command -v "$compiler" >/dev/null 2>&1; then
   exit 1
 fi
 
-sources="shim_err.c shim_spawn.c shim_tun.c shim_fd.c shim_icmp.c"
+sources="shim_err.c shim_caps.c shim_spawn.c shim_tun.c shim_fd.c shim_icmp.c"
 cflags="-Wall -Wextra -Werror -fPIC -O2 -fvisibility=hidden -std=gnu11"
 if [ "$OS" = darwin ]; then
   lib=libtunnelshim.dylib
-  sources="$sources shim_xpc.c shim_codesign.c shim_power.c"
+  sources="$sources shim_xpc.c shim_codesign.c shim_power.c shim_log.c"
   cflags="$cflags -fblocks"
   ldflags="-dynamiclib -install_name @rpath/libtunnelshim.dylib ${FRAMEWORK_DIRS:-} -framework Security -framework CoreFoundation -framework IOKit"
 else
@@ -41,18 +43,24 @@ else
 fi
 
 target="$out/$lib"
+stale=1
 if [ -f "$target" ]; then
   stale=""
   for f in $sources shim.h build.sh; do
     if [ "$src/$f" -nt "$target" ]; then stale=1; fi
   done
-  [ -n "$stale" ] || exit 0
 fi
 
-mkdir -p "$out"
-paths=""
-for f in $sources; do paths="$paths $src/$f"; done
-# One compiler run compiles and links; the library appears under its name only when complete.
-# shellcheck disable=SC2086 # CC, the flags and the paths are word lists on purpose
-$CC $cflags ${EXTRA_CFLAGS:-} $paths $ldflags ${EXTRA_LDFLAGS:-} -o "$target.tmp"
-mv -f "$target.tmp" "$target"
+if [ -n "$stale" ]; then
+  mkdir -p "$out"
+  paths=""
+  for f in $sources; do paths="$paths $src/$f"; done
+  # One compiler run compiles and links; the library appears under its name only when complete.
+  # shellcheck disable=SC2086 # CC, the flags and the paths are word lists on purpose
+  $CC $cflags ${EXTRA_CFLAGS:-} $paths $ldflags ${EXTRA_LDFLAGS:-} -o "$target.tmp"
+  mv -f "$target.tmp" "$target"
+fi
+
+if [ "$OS" = linux ] && [ "${XPCSIM:-1}" != 0 ]; then
+  CC="$CC" ARCH="$ARCH" sh "$src/xpcsim/build.sh" "$out"
+fi

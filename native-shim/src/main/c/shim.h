@@ -65,6 +65,14 @@ TH_EXPORT int th_net_link(const char *ifname, int mtu, int up, char *err, size_t
 TH_EXPORT long th_net_list(int routes, const char *ifname, char *out, size_t outlen, char *err, size_t errlen);
 #endif
 
+/* What this build of the library can do (TH_CAP_* bits): the darwin build and the Linux build
+ * against the XPC simulator have the macOS features, the plain Linux build has none. */
+#define TH_CAP_XPC 1
+#define TH_CAP_CODE_SIGNATURE 2
+#define TH_CAP_POWER_EVENTS 4
+#define TH_CAP_UNIFIED_LOGGING 8
+TH_EXPORT int th_capabilities(void);
+
 /* Internal: formats "<what>: <strerror(errnum)>" into err and returns -errnum. */
 int th_fail(char *err, size_t errlen, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -81,8 +89,15 @@ typedef int (*th_xpc_peer_cb)(void *ctx, th_xpc_conn *peer);
  * th_xpc_reply_send or th_xpc_reply_discard exactly once. */
 typedef void (*th_xpc_message_cb)(void *ctx, th_xpc_conn *conn, const uint8_t *payload,
                                   size_t len, int fd, th_xpc_reply *reply);
-/* The connection failed or was cancelled; text is the XPC error description. */
-typedef void (*th_xpc_error_cb)(void *ctx, th_xpc_conn *conn, const char *text);
+/* Which XPC error object an event was (th_xpc_error_cb's kind). */
+#define TH_XPC_ERROR_OTHER 0
+#define TH_XPC_ERROR_CONNECTION_INVALID 1
+#define TH_XPC_ERROR_CONNECTION_INTERRUPTED 2
+#define TH_XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT 3
+/* The connection failed, was cancelled, or a peer failed its code-signing requirement; text is
+ * the XPC error description. conn is NULL for an error of a listener itself (e.g. a name this
+ * process may not serve: no peer will ever arrive). */
+typedef void (*th_xpc_error_cb)(void *ctx, th_xpc_conn *conn, int kind, const char *text);
 /* Result of an asynchronous send-with-reply; payload NULL and error text set on failure. */
 typedef void (*th_xpc_reply_cb)(void *ctx, const uint8_t *payload, size_t len, int fd, const char *error);
 
@@ -92,12 +107,15 @@ TH_EXPORT th_xpc_conn *th_xpc_listen(const char *service_name, th_xpc_peer_cb on
 TH_EXPORT th_xpc_conn *th_xpc_listen_anonymous(th_xpc_peer_cb on_peer, th_xpc_message_cb on_message,
                                                th_xpc_error_cb on_error, void *ctx,
                                                char *err, size_t errlen);
-TH_EXPORT th_xpc_conn *th_xpc_connect(const char *service_name, int privileged,
+/* requirement (or NULL): the code-signing requirement the service must satisfy, set before the
+ * connection is activated; a reply from a service that fails it is PEER_CODE_SIGNING_REQUIREMENT. */
+TH_EXPORT th_xpc_conn *th_xpc_connect(const char *service_name, int privileged, const char *requirement,
                                       th_xpc_message_cb on_message, th_xpc_error_cb on_error,
                                       void *ctx, char *err, size_t errlen);
-TH_EXPORT th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener,
+TH_EXPORT th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, const char *requirement,
                                                th_xpc_message_cb on_message, th_xpc_error_cb on_error,
                                                void *ctx, char *err, size_t errlen);
+/* Only before activation (a peer in the listener's peer callback) and once: else EBUSY. */
 TH_EXPORT int th_xpc_set_peer_requirement(th_xpc_conn *conn, const char *requirement, char *err, size_t errlen);
 TH_EXPORT int th_xpc_peer_euid(th_xpc_conn *conn);
 TH_EXPORT int th_xpc_peer_pid(th_xpc_conn *conn);
@@ -126,9 +144,24 @@ TH_EXPORT int th_codesign_check(const char *path, const char *requirement,
 #define TH_POWER_DID_WAKE 2
 typedef struct th_power th_power;
 typedef void (*th_power_cb)(void *ctx, int event);
-/* Delivers TH_POWER_* events on a private queue; sleep is never vetoed. */
+/* Delivers TH_POWER_* events, in order, on a private queue; sleep is acknowledged at once (and
+ * never vetoed), without waiting for the callback. */
 TH_EXPORT th_power *th_power_watch(th_power_cb callback, void *ctx, char *err, size_t errlen);
+/* Stops the IOKit registration at once; no callback starts afterwards. Never waits for a running
+ * callback, so it may be called from one. */
 TH_EXPORT void th_power_unwatch(th_power *watch);
+
+/* ---- Unified logging (shim_log.c) ---- */
+#define TH_LOG_DEBUG 0
+#define TH_LOG_INFO 1
+#define TH_LOG_DEFAULT 2
+#define TH_LOG_ERROR 3
+#define TH_LOG_FAULT 4
+typedef struct th_log th_log;
+/* os_log_create(subsystem, category); the handle lives as long as the process. */
+TH_EXPORT th_log *th_log_open(const char *subsystem, const char *category);
+/* One message at a TH_LOG_* level, logged as %{public}s: callers log nothing secret. */
+TH_EXPORT void th_log_write(th_log *log, int level, const char *message);
 #endif
 
 #endif

@@ -9,6 +9,7 @@
 #include <dispatch/dispatch.h>
 #include <errno.h>
 #include <mach/mach.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 typedef mach_port_t io_object_t;
@@ -35,10 +36,20 @@ struct th_power {
     io_connect_t root_port;
     IONotificationPortRef port;
     io_object_t notifier;
-    dispatch_queue_t queue;
+    dispatch_queue_t queue;    /* IOKit's notifications: acknowledged here, never waiting for the caller */
+    dispatch_queue_t delivery; /* the caller's callbacks, one at a time, in order */
     th_power_cb callback;
     void *ctx;
+    _Atomic int closed;
 };
+
+/* Hands the event to the caller's queue: whatever the callback does (a Java listener, an RPC to
+ * the tunnel) happens there, never on IOKit's queue, so acknowledgements are never delayed. */
+static void deliver(struct th_power *p, int event) {
+    dispatch_async(p->delivery, ^{
+      if (!atomic_load(&p->closed)) p->callback(p->ctx, event);
+    });
+}
 
 static void on_power(void *refcon, io_service_t service, uint32_t type, void *arg) {
     (void)service;
@@ -49,12 +60,12 @@ static void on_power(void *refcon, io_service_t service, uint32_t type, void *ar
         IOAllowPowerChange(p->root_port, (intptr_t)arg);
         break;
     case TH_MSG_SYSTEM_WILL_SLEEP:
-        p->callback(p->ctx, TH_POWER_WILL_SLEEP);
-        /* Acknowledge after the callback so the caller gets its moment before sleep. */
+        deliver(p, TH_POWER_WILL_SLEEP);
+        /* At once: the system waits for this (up to 30 s), and nothing here must slow sleep down. */
         IOAllowPowerChange(p->root_port, (intptr_t)arg);
         break;
     case TH_MSG_SYSTEM_HAS_POWERED_ON:
-        p->callback(p->ctx, TH_POWER_DID_WAKE);
+        deliver(p, TH_POWER_DID_WAKE);
         break;
     default:
         break;
@@ -80,6 +91,7 @@ th_power *th_power_watch(th_power_cb callback, void *ctx, char *err, size_t errl
         return NULL;
     }
     p->queue = dispatch_queue_create("dev.tunnelhelper.shim.power", DISPATCH_QUEUE_SERIAL);
+    p->delivery = dispatch_queue_create("dev.tunnelhelper.shim.power.delivery", DISPATCH_QUEUE_SERIAL);
     IONotificationPortSetDispatchQueue(p->port, p->queue);
     return p;
 }
@@ -89,10 +101,17 @@ void th_power_unwatch(th_power *p) {
     IODeregisterForSystemPower(&p->notifier);
     IOServiceClose(p->root_port);
     IONotificationPortDestroy(p->port);
-    /* Drain the queue so no callback runs after p is freed. */
+    /* IOKit's queue only acknowledges and hands off, so waiting for it never waits for a
+     * callback (and this is never called on it). */
     dispatch_sync(p->queue, ^{
     });
     dispatch_release(p->queue);
-    free(p);
+    /* Callbacks queued but not started are skipped. One that is running (perhaps the caller
+     * itself, or a listener that is stuck) is not waited for: p is freed after it, on its queue. */
+    atomic_store(&p->closed, 1);
+    dispatch_async(p->delivery, ^{
+      dispatch_release(p->delivery);
+      free(p);
+    });
 }
 #endif

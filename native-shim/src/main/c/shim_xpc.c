@@ -7,6 +7,7 @@
 
 #include <dispatch/dispatch.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@ struct th_xpc_conn {
     th_xpc_message_cb on_message;
     th_xpc_error_cb on_error;
     void *ctx;
+    _Atomic int activated;       /* resumed: too late for a peer requirement */
+    _Atomic int has_requirement; /* libxpc allows one per connection */
 };
 
 struct th_xpc_reply {
@@ -57,8 +60,51 @@ static struct th_xpc_conn *wrap(xpc_connection_t conn, dispatch_queue_t queue, t
     return c;
 }
 
+/* Apple: releasing an inactive connection is a programming error. One that will not be used is
+ * cancelled and activated first, with a handler that ignores its final event. */
+static void dispose_inactive(xpc_connection_t conn) {
+    xpc_connection_set_event_handler(conn, ^(xpc_object_t event) {
+      (void)event;
+    });
+    xpc_connection_cancel(conn);
+    xpc_connection_resume(conn);
+    xpc_release(conn);
+}
+
+static void activate(struct th_xpc_conn *c) {
+    atomic_store(&c->activated, 1);
+    xpc_connection_resume(c->conn);
+}
+
+static int set_requirement(struct th_xpc_conn *c, const char *requirement, char *err, size_t errlen) {
+    if (atomic_load(&c->activated)) {
+        return fail_msg(err, errlen, EBUSY, "a peer code-signing requirement must be set before the connection is "
+                        "activated (in the listener's peer callback, or when connecting)");
+    }
+    if (atomic_exchange(&c->has_requirement, 1)) {
+        return fail_msg(err, errlen, EBUSY, "this connection already has a peer code-signing requirement");
+    }
+    if (__builtin_available(macOS 12.0, *)) {
+        int rc = xpc_connection_set_peer_code_signing_requirement(c->conn, requirement);
+        if (rc != 0) {
+            atomic_store(&c->has_requirement, 0);
+            return th_fail(err, errlen, rc, "xpc_connection_set_peer_code_signing_requirement(\"%s\")", requirement);
+        }
+        return 0;
+    }
+    atomic_store(&c->has_requirement, 0);
+    return fail_msg(err, errlen, ENOTSUP, "peer code-signing requirements need macOS 12 or later");
+}
+
 static dispatch_queue_t new_queue(void) {
     return dispatch_queue_create("dev.tunnelhelper.shim.xpc", DISPATCH_QUEUE_SERIAL);
+}
+
+static int error_kind(xpc_object_t error) {
+    if (error == XPC_ERROR_CONNECTION_INVALID) return TH_XPC_ERROR_CONNECTION_INVALID;
+    if (error == XPC_ERROR_CONNECTION_INTERRUPTED) return TH_XPC_ERROR_CONNECTION_INTERRUPTED;
+    if (error == XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT) return TH_XPC_ERROR_PEER_CODE_SIGNING_REQUIREMENT;
+    return TH_XPC_ERROR_OTHER;
 }
 
 static const char *error_text(xpc_object_t error) {
@@ -99,7 +145,7 @@ static void install_message_handler(struct th_xpc_conn *c) {
       if (type == XPC_TYPE_DICTIONARY) {
           deliver_message(c, event);
       } else if (type == XPC_TYPE_ERROR) {
-          if (c->on_error != NULL) c->on_error(c->ctx, c, error_text(event));
+          if (c->on_error != NULL) c->on_error(c->ctx, c, error_kind(event), error_text(event));
       }
     });
 }
@@ -121,14 +167,15 @@ static void install_listener_handler(struct th_xpc_conn *listener) {
           /* The callback sees the peer before it is resumed, so it can set a code-signing
            * requirement before any message is processed. */
           if (listener->on_peer(listener->ctx, p)) {
-              xpc_connection_resume(peer);
+              activate(p);
           } else {
               xpc_connection_cancel(peer);
-              xpc_connection_resume(peer);
+              activate(p);
               xpc_release(peer);
           }
       } else if (type == XPC_TYPE_ERROR) {
-          if (listener->on_error != NULL) listener->on_error(listener->ctx, listener, error_text(event));
+          /* The listener itself: no connection to name (e.g. this process may not serve the name). */
+          if (listener->on_error != NULL) listener->on_error(listener->ctx, NULL, error_kind(event), error_text(event));
       }
     });
 }
@@ -138,13 +185,13 @@ static th_xpc_conn *start_listener(xpc_connection_t conn, dispatch_queue_t queue
                                    char *err, size_t errlen) {
     struct th_xpc_conn *c = wrap(conn, queue, on_peer, on_message, on_error, ctx);
     if (c == NULL) {
-        xpc_release(conn);
+        dispose_inactive(conn);
         dispatch_release(queue);
         fail_msg(err, errlen, ENOMEM, "out of memory");
         return NULL;
     }
     install_listener_handler(c);
-    xpc_connection_resume(conn);
+    activate(c);
     return c;
 }
 
@@ -180,22 +227,28 @@ th_xpc_conn *th_xpc_listen_anonymous(th_xpc_peer_cb on_peer, th_xpc_message_cb o
     return start_listener(conn, queue, on_peer, on_message, on_error, ctx, err, errlen);
 }
 
-static th_xpc_conn *start_client(xpc_connection_t conn, dispatch_queue_t queue, th_xpc_message_cb on_message,
-                                 th_xpc_error_cb on_error, void *ctx, char *err, size_t errlen) {
+static th_xpc_conn *start_client(xpc_connection_t conn, dispatch_queue_t queue, const char *requirement,
+                                 th_xpc_message_cb on_message, th_xpc_error_cb on_error, void *ctx,
+                                 char *err, size_t errlen) {
     struct th_xpc_conn *c = wrap(conn, queue, NULL, on_message, on_error, ctx);
     if (c == NULL) {
-        xpc_release(conn);
+        dispose_inactive(conn);
         dispatch_release(queue);
         fail_msg(err, errlen, ENOMEM, "out of memory");
         return NULL;
     }
+    /* Before activation, so that not even the first reply is taken from the wrong service. */
+    if (requirement != NULL && set_requirement(c, requirement, err, errlen) != 0) {
+        dispose_inactive(conn); /* its finalizer frees c and the queue */
+        return NULL;
+    }
     install_message_handler(c);
-    xpc_connection_resume(conn);
+    activate(c);
     return c;
 }
 
-th_xpc_conn *th_xpc_connect(const char *service_name, int privileged, th_xpc_message_cb on_message,
-                            th_xpc_error_cb on_error, void *ctx, char *err, size_t errlen) {
+th_xpc_conn *th_xpc_connect(const char *service_name, int privileged, const char *requirement,
+                            th_xpc_message_cb on_message, th_xpc_error_cb on_error, void *ctx, char *err, size_t errlen) {
     if (service_name == NULL || on_message == NULL) {
         fail_msg(err, errlen, EINVAL, "service name and message callback are required");
         return NULL;
@@ -208,11 +261,12 @@ th_xpc_conn *th_xpc_connect(const char *service_name, int privileged, th_xpc_mes
         fail_msg(err, errlen, EINVAL, "xpc_connection_create_mach_service failed");
         return NULL;
     }
-    return start_client(conn, queue, on_message, on_error, ctx, err, errlen);
+    return start_client(conn, queue, requirement, on_message, on_error, ctx, err, errlen);
 }
 
-th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, th_xpc_message_cb on_message,
-                                     th_xpc_error_cb on_error, void *ctx, char *err, size_t errlen) {
+th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, const char *requirement,
+                                     th_xpc_message_cb on_message, th_xpc_error_cb on_error, void *ctx,
+                                     char *err, size_t errlen) {
     if (anonymous_listener == NULL || on_message == NULL) {
         fail_msg(err, errlen, EINVAL, "listener and message callback are required");
         return NULL;
@@ -226,17 +280,12 @@ th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, th_xpc_mes
     }
     dispatch_queue_t queue = new_queue();
     xpc_connection_set_target_queue(conn, queue);
-    return start_client(conn, queue, on_message, on_error, ctx, err, errlen);
+    return start_client(conn, queue, requirement, on_message, on_error, ctx, err, errlen);
 }
 
 int th_xpc_set_peer_requirement(th_xpc_conn *c, const char *requirement, char *err, size_t errlen) {
     if (c == NULL || requirement == NULL) return fail_msg(err, errlen, EINVAL, "connection and requirement are required");
-    if (__builtin_available(macOS 12.0, *)) {
-        int rc = xpc_connection_set_peer_code_signing_requirement(c->conn, requirement);
-        if (rc != 0) return th_fail(err, errlen, rc, "xpc_connection_set_peer_code_signing_requirement(\"%s\")", requirement);
-        return 0;
-    }
-    return fail_msg(err, errlen, ENOTSUP, "peer code-signing requirements need macOS 12 or later");
+    return set_requirement(c, requirement, err, errlen);
 }
 
 int th_xpc_peer_euid(th_xpc_conn *c) { return (int)xpc_connection_get_euid(c->conn); }

@@ -66,7 +66,7 @@ public final class HelperDaemon implements AutoCloseable {
         this.config = config;
         this.paths = paths;
         SessionSettings settings = config.tunnel().sessionSettings().helperVersion(HelperVersion.get())
-                .deviceId(config.deviceId() == null ? "" : config.deviceId()).deviceOs(NativePlatform.current().os()).build();
+                .deviceId(config.deviceId() == null ? "" : config.deviceId()).deviceOs(deviceOs(NativePlatform.current())).build();
         this.session = new TunnelSession(settings, acquirer, launcher);
         this.fanout = new AppFanout(HelperVersion.get(), config.subscriberQueueDepth(), new SessionEventListener() {
             @Override
@@ -90,13 +90,13 @@ public final class HelperDaemon implements AutoCloseable {
      */
     public void start() throws IOException, ConfigException {
         boolean xpc = XpcCarrier.selected(NativePlatform.current(), config);
-        if (!xpc && config.xpc() != null) {
-            log.warn("the \"xpc\" config section is ignored: XPC exists only on macOS; using Unix sockets");
+        if (!xpc && config.effectiveXpc().isPresent()) {
+            log.warn("the Mach services of the \"macos\"/\"xpc\" config sections are ignored: XPC exists only on macOS; using Unix sockets");
         }
         PathTrust trust = PathTrust.forThisProcess();
         new TrustedLayout(trust).prepare(paths, config, !xpc);
         long helperUid = trust.trustedUid();
-        EndpointCarrier carrier = xpc ? new XpcCarrier(config.xpc())
+        EndpointCarrier carrier = xpc ? new XpcCarrier(config.effectiveXpc().orElseThrow())
                 : new UnixSocketCarrier(paths.appSocket(), paths.extensionSocket(), socketGroup());
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
         AccessPolicy extensionPolicy = AccessPolicy.extension(helperUid);
@@ -188,5 +188,10 @@ public final class HelperDaemon implements AutoCloseable {
         } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
             throw new ConfigException("appAccess.socketGroup: no group named \"" + name + "\"");
         }
+    }
+
+    /** The StartRequest's device_os when the extension gives none: "macOS" as Coder Desktop sends it, else the OS name. */
+    static String deviceOs(NativePlatform platform) {
+        return platform.isMac() ? "macOS" : platform.os();
     }
 }

@@ -9,8 +9,6 @@ import java.nio.file.Path;
  * config {@code D/helper.json}, sockets {@code D/run/}, binaries {@code D/bin/}, logs {@code D/log/}.
  */
 public record HelperPaths(Path config, Path socketDirectory, Path binaryDirectory, Path logDirectory) {
-    public static final Path DEFAULT_CONFIG = Path.of("/etc/tunnel-helper/helper.json");
-
     public static HelperPaths underStateDir(Path stateDir) {
         Path d = stateDir.toAbsolutePath().normalize();
         return new HelperPaths(d.resolve("helper.json"), EndpointSockets.directory(d), d.resolve("bin"), d.resolve("log"));

@@ -3,7 +3,11 @@ package dev.tunnelhelper.helper;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.joran.spi.JoranException;
+import dev.tunnelhelper.helper.config.HelperConfig;
+import dev.tunnelhelper.shim.Capability;
+import dev.tunnelhelper.shim.NativeShim;
 import java.nio.file.Path;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -13,6 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogFile {
     static final String PROPERTY = "tunnelhelper.logFile";
+    static final String DEFAULT_SUBSYSTEM = "dev.tunnelhelper.helper";
 
     private LogFile() {}
 
@@ -26,5 +31,22 @@ final class LogFile {
                 System.err.println("tunnel-helper: logging configuration failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Where the shim has os_log (macOS), every line also goes to unified logging, subsystem the
+     * bundle id of the {@code macos} section ({@value #DEFAULT_SUBSYSTEM} without one). Call after
+     * {@link #use}, which resets the configuration.
+     */
+    static void unifiedLogging(HelperConfig config) {
+        if (!NativeShim.get().has(Capability.UNIFIED_LOGGING)
+                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        UnifiedLogAppender appender = new UnifiedLogAppender(config.macos() != null ? config.macos().bundleId() : DEFAULT_SUBSYSTEM);
+        appender.setContext(context);
+        appender.setName("UNIFIED");
+        appender.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
     }
 }

@@ -2,11 +2,13 @@ package dev.tunnelhelper.helper;
 
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.helper.config.ConfigException;
+import dev.tunnelhelper.launchd.cli.IdentityOptions;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.config.VerificationConfig;
 import dev.tunnelhelper.helper.endpoint.AlreadyRunningException;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
+import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.protocol.trust.PathTrust;
 import dev.tunnelhelper.protocol.trust.UntrustedPathException;
 import dev.tunnelhelper.shim.NativePlatform;
@@ -28,11 +30,14 @@ import picocli.CommandLine.Option;
 /** {@code tunnel-helper run}: the daemon in the foreground. Flags override the config file. */
 @Command(name = "run", description = "Run the daemon in the foreground.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON config (default /etc/tunnel-helper/helper.json, or D/helper.json with --state-dir).")
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; with --bundle-id B: /Library/Application Support/B/helper.json; D/helper.json with --state-dir).")
     Path configFile;
 
     @Mixin
     StateDirOption stateDirOption;
+
+    @Mixin
+    IdentityOptions macosIdentity;
 
     @Option(names = "--ed25519-key", paramLabel = "PATH", description = "Pinned Ed25519 public key (PEM) for binary signatures; repeatable; adds to the config's keys.")
     List<Path> ed25519Keys = new ArrayList<>();
@@ -54,8 +59,9 @@ final class RunCommand implements Callable<Integer> {
         TrustedLayout layout = new TrustedLayout(PathTrust.forThisProcess());
         try {
             Path state = stateDirOption.stateDir().orElse(null);
-            layout.checkConfigSource(state, HelperSetup.configFile(configFile, state));
-            HelperSetup setup = HelperSetup.load(configFile, state);
+            Optional<LaunchdSettings> macos = HelperSetup.macosFlags(macosIdentity);
+            layout.checkConfigSource(state, HelperSetup.configFile(configFile, state, macos));
+            HelperSetup setup = HelperSetup.load(configFile, state, macos);
             paths = setup.paths();
             config = setup.config();
             config = applyFlags(config);
@@ -67,6 +73,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         LogFile.use(paths.logDirectory().resolve(TrustedLayout.LOG_FILE));
+        LogFile.unifiedLogging(config);
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         VerificationConfig v = config.verification();
         if (v.ed25519PublicKeys().isEmpty() && v.pinnedSha256().isEmpty() && !v.macCodeSignature()) {

@@ -54,6 +54,19 @@ public record LaunchdSettings(
         return teamId + "." + bundleId + ".HelperNE";
     }
 
+    /**
+     * The code-signing requirement for code of this team: what the helper requires of its peers
+     * over XPC and what clients require of the helper (docs/macos.md §6).
+     */
+    public String teamRequirement() {
+        return "anchor apple generic and certificate leaf[subject.OU] = \"" + teamId + "\"";
+    }
+
+    /** {@code /Library/Application Support/<bundle-id>}: the helper's macOS state (binaries, logs, default config). */
+    public String stateDirectory() {
+        return "/Library/Application Support/" + bundleId;
+    }
+
     public static boolean isReverseDns(String value) {
         return value != null && REVERSE_DNS.matcher(value).matches();
     }

@@ -14,7 +14,7 @@ public final class CodeSignature {
      * {@link NativeException}; an unsigned or non-matching file is a result with valid=false.
      */
     public static CodeSignatureResult check(Path file, String requirement) {
-        UnsupportedPlatformException.requireMac("Code-signature checking");
+        NativeShim.get().require(Capability.CODE_SIGNATURE);
         byte[] ident = new byte[256];
         byte[] team = new byte[64];
         ErrorBuffer err = new ErrorBuffer();

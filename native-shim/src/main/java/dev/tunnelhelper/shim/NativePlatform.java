@@ -59,7 +59,12 @@ public record NativePlatform(String os, String arch) {
     }
 
     public String resourcePath() {
-        return "native/" + this + "/" + libraryFileName();
+        return resourcePath(libraryFileName());
+    }
+
+    /** Where a file built for this platform sits in the jar. */
+    public String resourcePath(String fileName) {
+        return "native/" + this + "/" + fileName;
     }
 
     @Override

@@ -1,15 +1,29 @@
 package dev.tunnelhelper.shim;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /** Entry point: the loaded shim, shared by the whole JVM. */
 public final class NativeShim {
     private static volatile NativeShim instance;
 
     private final ShimLibrary library;
     private final NativePlatform platform;
+    private final ShimVariant variant;
+    private final Set<Capability> capabilities;
 
-    private NativeShim(ShimLibrary library, NativePlatform platform) {
+    private NativeShim(ShimLibrary library, NativePlatform platform, ShimVariant variant) {
         this.library = library;
         this.platform = platform;
+        this.variant = variant;
+        int bits = library.th_capabilities();
+        EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+        for (Capability c : Capability.values()) {
+            if ((bits & c.bit()) != 0) {
+                caps.add(c);
+            }
+        }
+        this.capabilities = Set.copyOf(caps);
     }
 
     /** Loads the shim on first use; a missing library is a {@link ShimLoadException} naming the platform. */
@@ -20,7 +34,8 @@ public final class NativeShim {
                 shim = instance;
                 if (shim == null) {
                     NativePlatform platform = NativePlatform.current();
-                    shim = new NativeShim(ShimLoader.load(platform), platform);
+                    ShimVariant variant = ShimVariant.requested();
+                    shim = new NativeShim(ShimLoader.load(platform, variant), platform, variant);
                     instance = shim;
                 }
             }
@@ -30,6 +45,28 @@ public final class NativeShim {
 
     public NativePlatform platform() {
         return platform;
+    }
+
+    /** The library this JVM loaded: the host's own, or the Linux one backed by the XPC simulator. */
+    public ShimVariant variant() {
+        return variant;
+    }
+
+    /** The macOS features this library provides (all on macOS and with the XPC simulator). */
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    public boolean has(Capability capability) {
+        return capabilities.contains(capability);
+    }
+
+    /** Throws {@link UnsupportedPlatformException} naming the platform when the capability is missing. */
+    public void require(Capability capability) {
+        if (!has(capability)) {
+            throw new UnsupportedPlatformException(capability.feature(),
+                    "macOS or the XPC simulator (" + ShimVariant.PROPERTY + "=xpcsim)", platform);
+        }
     }
 
     /** Starts a child; see {@link SpawnSpec} for what it inherits. */

@@ -10,9 +10,12 @@ import com.sun.jna.ptr.PointerByReference;
 /**
  * The C API of libtunnelshim (see src/main/c/shim.h). {@code size_t} is mapped to {@code long}:
  * every supported platform is LP64. macOS-only functions are resolved lazily by JNA, so
- * declaring them here is harmless on Linux as long as they are not called.
+ * declaring them here is harmless on Linux as long as they are not called ({@link Capability}
+ * says whether the loaded library has them).
  */
 interface ShimLibrary extends Library {
+    int th_capabilities();
+
     int th_spawn(String path, String[] argv, String[] envp, String cwd, int[] childFds, int[] parentFds, int nmap,
                  int stdoutFd, int stderrFd, byte[] err, long errlen);
 
@@ -74,7 +77,7 @@ interface ShimLibrary extends Library {
     }
 
     interface ErrorCallback extends Callback {
-        void invoke(Pointer ctx, Pointer conn, String text);
+        void invoke(Pointer ctx, Pointer conn, int kind, String text);
     }
 
     interface ReplyCallback extends Callback {
@@ -87,11 +90,11 @@ interface ShimLibrary extends Library {
     Pointer th_xpc_listen_anonymous(PeerCallback onPeer, MessageCallback onMessage, ErrorCallback onError,
                                     Pointer ctx, byte[] err, long errlen);
 
-    Pointer th_xpc_connect(String serviceName, int privileged, MessageCallback onMessage, ErrorCallback onError,
-                           Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_connect(String serviceName, int privileged, String requirement, MessageCallback onMessage,
+                           ErrorCallback onError, Pointer ctx, byte[] err, long errlen);
 
-    Pointer th_xpc_connect_endpoint(Pointer anonymousListener, MessageCallback onMessage, ErrorCallback onError,
-                                    Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_connect_endpoint(Pointer anonymousListener, String requirement, MessageCallback onMessage,
+                                    ErrorCallback onError, Pointer ctx, byte[] err, long errlen);
 
     int th_xpc_set_peer_requirement(Pointer conn, String requirement, byte[] err, long errlen);
 
@@ -127,7 +130,21 @@ interface ShimLibrary extends Library {
 
     void th_power_unwatch(Pointer watch);
 
+    // ---- macOS: unified logging ----
+
+    Pointer th_log_open(String subsystem, String category);
+
+    void th_log_write(Pointer log, int level, String message);
+
     // ---- macOS: code signatures ----
+
+    // ---- the XPC simulator's own controls (libtunnelshim-xpcsim only) ----
+
+    int xpcsim_codesign_sign(String path, String identifier, String team, String anchor, byte[] err, long errlen);
+
+    int xpcsim_codesign_tamper(String path, byte[] err, long errlen);
+
+    int xpcsim_power_post(int type, long timeoutMs, byte[] out, long outlen);
 
     int th_codesign_check(String path, String requirement, byte[] identOut, long identLen, byte[] teamOut,
                           long teamLen, byte[] err, long errlen);

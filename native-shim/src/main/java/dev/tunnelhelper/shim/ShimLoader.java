@@ -23,7 +23,11 @@ final class ShimLoader {
     }
 
     static ShimLibrary load(NativePlatform platform) {
-        Path library = locate(platform);
+        return load(platform, ShimVariant.STANDARD);
+    }
+
+    static ShimLibrary load(NativePlatform platform, ShimVariant variant) {
+        Path library = locate(platform, variant);
         try {
             return Native.load(library.toString(), ShimLibrary.class,
                     Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
@@ -34,6 +38,10 @@ final class ShimLoader {
 
     /** The library file on disk: the override if set, else the jar resource extracted. */
     static Path locate(NativePlatform platform) {
+        return locate(platform, ShimVariant.STANDARD);
+    }
+
+    static Path locate(NativePlatform platform, ShimVariant variant) {
         String override = System.getProperty(OVERRIDE_PROPERTY);
         if (override != null && !override.isBlank()) {
             Path path = Path.of(override);
@@ -42,11 +50,16 @@ final class ShimLoader {
             }
             return path.toAbsolutePath();
         }
-        return extract(platform);
+        return extract(platform, variant.libraryFileName(platform));
     }
 
     static Path extract(NativePlatform platform) {
-        String resource = platform.resourcePath();
+        return extract(platform, platform.libraryFileName());
+    }
+
+    /** Copies native/<platform>/<fileName> from the jar into a fresh private directory. */
+    static Path extract(NativePlatform platform, String fileName) {
+        String resource = platform.resourcePath(fileName);
         try (InputStream in = ShimLoader.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new ShimLoadException("no native shim for " + platform + " in the jar (looked for " + resource + ")");
@@ -54,7 +67,7 @@ final class ShimLoader {
             Path dir = Files.createTempDirectory("tunnelshim-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             dir.toFile().deleteOnExit();
-            Path file = dir.resolve(platform.libraryFileName());
+            Path file = dir.resolve(fileName);
             // Registered after the directory so it is deleted first (deleteOnExit runs in reverse).
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sleep/wake notifications from IOKit (macOS only), e.g. to re-check a tunnel after wake.
- * The listener runs on a native dispatch thread; it should return quickly because sleep
- * waits for it. Sleep is never vetoed.
+ * Sleep/wake notifications from IOKit ({@link Capability#POWER_EVENTS}), e.g. to re-check a tunnel
+ * after wake. The listener runs on a native dispatch thread, one event at a time and in order.
+ * Sleep is acknowledged at once and never vetoed: the system does not wait for the listener.
  */
 public final class SystemPowerWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SystemPowerWatch.class);
@@ -29,7 +29,7 @@ public final class SystemPowerWatch implements AutoCloseable {
     }
 
     public static SystemPowerWatch start(Consumer<PowerEvent> listener) {
-        UnsupportedPlatformException.requireMac("System power notifications");
+        NativeShim.get().require(Capability.POWER_EVENTS);
         ShimLibrary.PowerCallback callback = (ctx, event) -> {
             try {
                 listener.accept(PowerEvent.fromNative(event));
@@ -46,6 +46,11 @@ public final class SystemPowerWatch implements AutoCloseable {
         return new SystemPowerWatch(callback, h);
     }
 
+    /**
+     * Ends the IOKit registration at once; no event starts afterwards. Never waits for a running
+     * listener, so it may be called from one, and a stuck listener does not keep the
+     * registration alive.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

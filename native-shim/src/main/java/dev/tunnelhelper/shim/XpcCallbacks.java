@@ -66,12 +66,19 @@ final class XpcCallbacks {
         }
     };
 
-    static final ShimLibrary.ErrorCallback ON_ERROR = (ctx, conn, text) -> {
+    static final ShimLibrary.ErrorCallback ON_ERROR = (ctx, conn, kind, text) -> {
         try {
             XpcHandler handler = HANDLERS.get(Pointer.nativeValue(ctx));
+            XpcError error = new XpcError(XpcError.Kind.fromNative(kind), text);
+            if (handler != null && conn == null) {
+                // The listener's own error: the shim names no connection (it may come before
+                // th_xpc_listen has even returned), the context names its handler.
+                handler.onListenerError(error);
+                return;
+            }
             XpcConnection connection = CONNECTIONS.get(Pointer.nativeValue(conn));
             if (handler != null && connection != null) {
-                handler.onError(connection, text);
+                handler.onError(connection, error);
             }
         } catch (Throwable t) {
             LOG.error("XPC error handler failed", t);

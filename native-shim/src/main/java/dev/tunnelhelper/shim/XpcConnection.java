@@ -24,10 +24,22 @@ public final class XpcConnection implements AutoCloseable {
 
     /** Connects to a Mach service; {@code privileged} requires the service to be a root LaunchDaemon's. */
     public static XpcConnection connect(String serviceName, boolean privileged, XpcHandler handler) {
-        UnsupportedPlatformException.requireMac("XPC");
+        return connect(serviceName, privileged, null, handler);
+    }
+
+    /**
+     * Connects to a Mach service that must satisfy {@code serviceRequirement} (a code-signing
+     * requirement, or null for none), set before the connection is activated: a reply from a
+     * service that fails it never arrives, the request fails and the handler gets
+     * {@link XpcError.Kind#PEER_CODE_SIGNING_REQUIREMENT}. A requirement that does not compile
+     * is a {@link NativeException} (EINVAL).
+     */
+    public static XpcConnection connect(String serviceName, boolean privileged, String serviceRequirement,
+                                        XpcHandler handler) {
+        NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
-        Pointer h = NativeShim.get().library().th_xpc_connect(serviceName, privileged ? 1 : 0,
+        Pointer h = NativeShim.get().library().th_xpc_connect(serviceName, privileged ? 1 : 0, serviceRequirement,
                 XpcCallbacks.ON_MESSAGE, XpcCallbacks.ON_ERROR, ctx, err.bytes, err.size());
         return adopt(h, ctx, err);
     }
@@ -46,7 +58,11 @@ public final class XpcConnection implements AutoCloseable {
         return handle;
     }
 
-    /** Only peers that satisfy the code-signing requirement may talk to us (macOS 12+). */
+    /**
+     * Only a peer that satisfies the code-signing requirement may talk to us (macOS 12+). Only in
+     * {@link XpcHandler#accept}, before the peer is activated, and once; for a client, pass the
+     * requirement to {@code connect}. Else a {@link NativeException} (EBUSY).
+     */
     public void setPeerRequirement(String requirement) {
         ErrorBuffer err = new ErrorBuffer();
         err.check(NativeShim.get().library().th_xpc_set_peer_requirement(live(), requirement, err.bytes, err.size()));

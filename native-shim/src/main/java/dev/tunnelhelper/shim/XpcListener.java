@@ -16,7 +16,7 @@ public final class XpcListener implements AutoCloseable {
 
     /** Listens on a Mach service that launchd registered for this process (plist {@code MachServices}). */
     public static XpcListener listen(String serviceName, XpcHandler handler) {
-        UnsupportedPlatformException.requireMac("XPC");
+        NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
         Pointer h = NativeShim.get().library().th_xpc_listen(serviceName, XpcCallbacks.ON_PEER,
@@ -26,7 +26,7 @@ public final class XpcListener implements AutoCloseable {
 
     /** A listener without a name, reachable only through {@link #connect}: no launchd needed. */
     public static XpcListener anonymous(XpcHandler handler) {
-        UnsupportedPlatformException.requireMac("XPC");
+        NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
         Pointer h = NativeShim.get().library().th_xpc_listen_anonymous(XpcCallbacks.ON_PEER,
@@ -44,13 +44,18 @@ public final class XpcListener implements AutoCloseable {
 
     /** A client connection to this (anonymous) listener through an XPC endpoint. */
     public XpcConnection connect(XpcHandler clientHandler) {
+        return connect(null, clientHandler);
+    }
+
+    /** The same, requiring this listener's process to satisfy {@code serviceRequirement} (see {@link XpcConnection#connect}). */
+    public XpcConnection connect(String serviceRequirement, XpcHandler clientHandler) {
         if (closed.get()) {
             throw new IllegalStateException("XPC listener closed");
         }
         Pointer ctx = XpcCallbacks.contextFor(clientHandler);
         ErrorBuffer err = new ErrorBuffer();
-        Pointer h = NativeShim.get().library().th_xpc_connect_endpoint(handle, XpcCallbacks.ON_MESSAGE,
-                XpcCallbacks.ON_ERROR, ctx, err.bytes, err.size());
+        Pointer h = NativeShim.get().library().th_xpc_connect_endpoint(handle, serviceRequirement,
+                XpcCallbacks.ON_MESSAGE, XpcCallbacks.ON_ERROR, ctx, err.bytes, err.size());
         return XpcConnection.adopt(h, ctx, err);
     }
 

@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
+/* Also run against the Apple spawn branch (POSIX_SPAWN_CLOEXEC_DEFAULT) in the XPC simulator\'s JVM. */
+@Tag("spawn")
 @EnabledOnOs(value = OS.LINUX, disabledReason = "inspects the child through /proc")
 class ChildLifecycleTest {
     private static final int SIGTERM = 15;

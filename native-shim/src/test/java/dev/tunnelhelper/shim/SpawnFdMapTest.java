@@ -12,10 +12,13 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+/* Also run against the Apple spawn branch (POSIX_SPAWN_CLOEXEC_DEFAULT) in the XPC simulator\'s JVM. */
+@Tag("spawn")
 @EnabledOnOs(value = OS.LINUX, disabledReason = "inspects the child through /proc")
 class SpawnFdMapTest {
 

@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A child never starts in the parent's working directory: {@code /} unless told otherwise. */
+/**
+ * A child never starts in the parent's working directory: {@code /} unless told otherwise. Also run
+ * against the Apple spawn branch ({@code posix_spawn_file_actions_addchdir_np}) in the XPC simulator's JVM.
+ */
+@Tag("spawn")
 class SpawnWorkingDirectoryTest {
 
     @TempDir

@@ -10,12 +10,17 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import dev.tunnelhelper.shim.testing.RequiresCapability;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 
-/** Runs on the macOS CI runner (.github/workflows/macos.yml): XPC exists only there. */
-@EnabledOnOs(value = OS.MAC, disabledReason = "XPC is macOS-only")
+/**
+ * The XPC bridge over an anonymous listener: on macOS over libxpc, on Linux over the simulator
+ * (where this test process's executable, java, is unsigned, as no process on a runner is signed
+ * by a made-up team).
+ */
+@RequiresCapability(Capability.XPC)
 class XpcRoundTripTest {
 
     @Test
@@ -60,24 +65,103 @@ class XpcRoundTripTest {
     }
 
     @Test
-    void peerFailingTheCodeSigningRequirementIsRefused() {
-        XpcHandler server = new XpcHandler() {
+    void peerFailingTheCodeSigningRequirementIsRefused() throws Exception {
+        CompletableFuture<XpcError> refusal = new CompletableFuture<>();
+        // No process on the runner is signed by this team, so the peer must be cut off. The
+        // refusal comes first and is told apart from the end of the connection.
+        XpcHandler server = echoing(
+                peer -> peer.setPeerRequirement("anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\""),
+                refusal::complete);
+        try (XpcListener listener = XpcListener.anonymous(server);
+             XpcConnection connection = listener.connect((c, m, r) -> { })) {
+            NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {42}, -1));
+            assertTrue(e.getMessage().length() > 0);
+            assertEquals(XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT, refusal.get(10, TimeUnit.SECONDS).kind());
+        }
+    }
+
+    @Test
+    void aClientRefusesAServiceThatFailsItsRequirement() throws Exception {
+        CompletableFuture<XpcError> clientSide = new CompletableFuture<>();
+        XpcHandler server = echoing(peer -> { }, error -> { });
+        XpcHandler client = echoing(peer -> { }, clientSide::complete);
+        // The service (this very process) is signed by no team: its reply must not be taken.
+        try (XpcListener listener = XpcListener.anonymous(server);
+             XpcConnection connection = listener.connect(
+                     "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"", client)) {
+            NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {7}, -1));
+            assertTrue(e.getMessage().contains("code sign") || e.getMessage().contains("forbidden"), e.getMessage());
+            assertEquals(XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT, clientSide.get(10, TimeUnit.SECONDS).kind());
+        }
+    }
+
+    @Test
+    void aRequirementThatDoesNotCompileIsRefusedWhenConnecting() {
+        try (XpcListener listener = XpcListener.anonymous((c, m, r) -> { })) {
+            NativeException e = assertThrows(NativeException.class,
+                    () -> listener.connect("anchor apple generic and (((", (c, m, r) -> { }));
+            assertTrue(e.getMessage().contains("(errno 22)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRequirementCanOnlyBeSetBeforeThePeerIsActivated() throws Exception {
+        CompletableFuture<XpcConnection> accepted = new CompletableFuture<>();
+        XpcHandler server = echoing(accepted::complete, error -> { });
+        try (XpcListener listener = XpcListener.anonymous(server);
+             XpcConnection connection = listener.connect((c, m, r) -> { })) {
+            connection.sendWithReply(new byte[] {1}, -1);
+            XpcConnection peer = accepted.get(10, TimeUnit.SECONDS);
+            NativeException late = assertThrows(NativeException.class, () -> peer.setPeerRequirement("anchor apple generic"));
+            assertTrue(late.getMessage().contains("before the connection is activated"), late.getMessage());
+            NativeException client = assertThrows(NativeException.class,
+                    () -> connection.setPeerRequirement("anchor apple generic"));
+            assertTrue(client.getMessage().contains("before the connection is activated"), client.getMessage());
+            // Refused without side effects: the connection still works.
+            assertArrayEquals(new byte[] {2}, connection.sendWithReply(new byte[] {2}, -1).payload());
+        }
+    }
+
+    @Test
+    void aListenerOnANameThisProcessMayNotServeReportsItself() throws Exception {
+        CompletableFuture<XpcError> listenerError = new CompletableFuture<>();
+        XpcHandler handler = new XpcHandler() {
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+            }
+
+            @Override
+            public void onListenerError(XpcError error) {
+                listenerError.complete(error);
+            }
+        };
+        // No loaded launchd job declares this name for this process (on a Mac as in the simulator).
+        try (XpcListener listener = XpcListener.listen("dev.tunnelhelper.test.undeclared." + ProcessHandle.current().pid(),
+                handler)) {
+            assertEquals(XpcError.Kind.CONNECTION_INVALID, listenerError.get(10, TimeUnit.SECONDS).kind());
+        }
+    }
+
+    /** Answers every request with its payload; {@code onPeer} sees each peer before it is activated. */
+    private static XpcHandler echoing(Consumer<XpcConnection> onPeer, Consumer<XpcError> onError) {
+        return new XpcHandler() {
             @Override
             public boolean accept(XpcConnection peer) {
-                // No process on the runner is signed by this team, so the peer must be cut off.
-                peer.setPeerRequirement("anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"");
+                onPeer.accept(peer);
                 return true;
             }
 
             @Override
             public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
-                reply.send(message.payload(), -1);
+                if (reply != null) {
+                    reply.send(message.payload(), -1);
+                }
+            }
+
+            @Override
+            public void onError(XpcConnection connection, XpcError error) {
+                onError.accept(error);
             }
         };
-        try (XpcListener listener = XpcListener.anonymous(server);
-             XpcConnection connection = listener.connect((c, m, r) -> { })) {
-            NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {42}, -1));
-            assertTrue(e.getMessage().length() > 0);
-        }
     }
 }

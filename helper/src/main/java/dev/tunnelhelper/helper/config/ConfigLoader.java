@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
+import dev.tunnelhelper.launchd.LaunchdSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,18 +31,38 @@ public final class ConfigLoader {
 
     /** Reads {@code file}; a missing file gives the defaults only when {@code optional}. */
     public static HelperConfig load(Path file, boolean optional) throws ConfigException {
+        return load(file, optional, null);
+    }
+
+    /**
+     * Reads {@code file} with its {@code macos} section replaced by {@code macos} (the command
+     * line's), before the defaults that depend on it (macOS paths, XPC names) are filled in.
+     */
+    public static HelperConfig load(Path file, boolean optional, LaunchdSettings macos) throws ConfigException {
         String json;
         try {
             json = Files.readString(file);
         } catch (NoSuchFileException e) {
-            if (optional) {
-                return HelperConfig.defaults();
+            if (!optional) {
+                throw new ConfigException("config file " + file + " does not exist");
             }
-            throw new ConfigException("config file " + file + " does not exist");
+            json = "{}";
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        return parse(json, file.toString());
+        if (macos == null) {
+            return parse(json, file.toString());
+        }
+        String source = file + " with the macos section from --team-id/--bundle-id";
+        try {
+            if (!(MAPPER.readTree(json) instanceof ObjectNode root)) {
+                throw new ConfigException(file + ": must hold a JSON object");
+            }
+            root.set("macos", MAPPER.valueToTree(macos));
+            return parse(MAPPER.writeValueAsString(root), source);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid JSON: " + e.getOriginalMessage());
+        }
     }
 
     public static HelperConfig parse(String json, String source) throws ConfigException {
@@ -97,9 +119,19 @@ public final class ConfigLoader {
         for (Long uid : c.appAccess().allowedUids()) {
             require(uid != null && uid >= 0, source, "appAccess.allowedUids", "uids are non-negative numbers");
         }
-        if (c.xpc() != null) {
-            validateXpc(c.xpc(), source);
+        if (c.xpc() != null && c.macos() != null) {
+            requireDerivedName(c.xpc().appServiceName(), c.macos().appServiceName(), source, "xpc.appServiceName");
+            requireDerivedName(c.xpc().extensionServiceName(), c.macos().extensionServiceName(), source, "xpc.extensionServiceName");
         }
+        if (c.effectiveXpc().isPresent()) {
+            validateXpc(c.effectiveXpc().get(), source);
+        }
+    }
+
+    /** A name the plist would not declare is a helper that listens on nothing: refuse it here. */
+    private static void requireDerivedName(String given, String derived, String source, String key) throws ConfigException {
+        require(given == null || given.equals(derived), source, key, "\"" + given + "\" differs from " + derived
+                + ", the name the plist made from the macos section declares in MachServices; leave it out to derive it");
     }
 
     private static void validateXpc(HelperConfig.Xpc x, String source) throws ConfigException {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tunnelhelper.helper.apps.AppFanout;
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.launchd.LaunchdSettings;
-import dev.tunnelhelper.launchd.systemd.SystemdUnit;
-import dev.tunnelhelper.protocol.endpoint.EndpointSockets;
+import dev.tunnelhelper.shim.NativePlatform;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The helper's JSON configuration (ARCHITECTURE §6). Every field is optional with a safe
@@ -29,10 +29,6 @@ public record HelperConfig(
         LaunchdSettings macos,
         Connections connections) {
 
-    public static final String LINUX_SOCKET_DIRECTORY = EndpointSockets.DEFAULT_DIRECTORY.toString();
-    public static final String LINUX_BINARY_DIRECTORY = SystemdUnit.STATE_DIR;
-    public static final String LINUX_LOG_DIRECTORY = SystemdUnit.LOGS_DIR;
-
     @JsonCreator
     HelperConfig(
             @JsonProperty("socketDirectory") String socketDirectory,
@@ -48,9 +44,9 @@ public record HelperConfig(
             @JsonProperty("xpc") Xpc xpc,
             @JsonProperty("macos") LaunchdSettings macos,
             @JsonProperty("connections") Connections connections) {
-        this(socketDirectory == null ? LINUX_SOCKET_DIRECTORY : socketDirectory,
-                binaryDirectory == null ? LINUX_BINARY_DIRECTORY : binaryDirectory,
-                logDirectory == null ? LINUX_LOG_DIRECTORY : logDirectory,
+        this(socketDirectory == null ? DefaultDirectories.of(NativePlatform.current(), macos).sockets() : socketDirectory,
+                binaryDirectory == null ? DefaultDirectories.of(NativePlatform.current(), macos).binaries() : binaryDirectory,
+                logDirectory == null ? DefaultDirectories.of(NativePlatform.current(), macos).logs() : logDirectory,
                 appAccess == null ? AppAccess.DEFAULT : appAccess,
                 minimumVersion == null ? AcquisitionConfig.DEFAULT_MINIMUM_VERSION : minimumVersion,
                 verification == null ? VerificationConfig.DEFAULT : verification,
@@ -70,6 +66,26 @@ public record HelperConfig(
     /** Starts from the defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The Mach services and requirements of the XPC carrier, when this config has any: each
+     * {@code xpc} key given, else what the {@code macos} section derives (the names the plist's
+     * {@code MachServices} declare, and the team's requirement). Empty without either section.
+     */
+    public Optional<Xpc> effectiveXpc() {
+        if (xpc == null && macos == null) {
+            return Optional.empty();
+        }
+        Xpc given = xpc != null ? xpc : new Xpc(null, null, null, null);
+        if (macos == null) {
+            return Optional.of(given);
+        }
+        return Optional.of(new Xpc(
+                given.appServiceName() != null ? given.appServiceName() : macos.appServiceName(),
+                given.extensionServiceName() != null ? given.extensionServiceName() : macos.extensionServiceName(),
+                given.appRequirement() != null ? given.appRequirement() : macos.teamRequirement(),
+                given.extensionRequirement() != null ? given.extensionRequirement() : macos.teamRequirement()));
     }
 
     public Builder toBuilder() {
@@ -224,8 +240,11 @@ public record HelperConfig(
 
     /**
      * The XPC carrier (macOS): the two team-prefixed Mach services the daemon's launchd plist
-     * declares, and the code-signing requirement each accepted peer must satisfy. Absent (null,
-     * the default) means Unix sockets; it is only used on macOS (docs/protocol.md §3).
+     * declares, and the code-signing requirement each accepted peer must satisfy. Every key is
+     * optional when the {@code macos} section is present, which derives them ({@link #effectiveXpc});
+     * a service name given here must then equal the derived one, or the plist made from the same
+     * config would declare other names. Neither section means Unix sockets; XPC is only used on
+     * macOS (docs/protocol.md §3).
      */
     public record Xpc(String appServiceName, String extensionServiceName, String appRequirement, String extensionRequirement) {
 

@@ -51,7 +51,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The helper's config (default /etc/tunnel-helper/helper.json, or D/helper.json with --state-dir).")
+    @Option(names = "--config", paramLabel = "FILE", description = "The helper's config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; D/helper.json with --state-dir).")
     Path configFile;
 
     @Option(names = "--ed25519-key", paramLabel = "PATH",

@@ -57,8 +57,8 @@ public final class PeerAdmission<S extends MessageLite, R> {
         return spec.errorFrame().apply(ErrorCode.UNAUTHORIZED.error(reason));
     }
 
-    /** Logs a refusal, at most a few lines per uid and minute. */
-    void logRefusal(PeerIdentity peer, String reason) {
+    /** Logs a refusal, at most a few lines per uid and minute; also for refusals a carrier makes itself (XPC's code-signing check). */
+    public void logRefusal(PeerIdentity peer, String reason) {
         long suppressed = throttle.admit(peer.uid());
         if (suppressed >= 0) {
             log.atWarn().setMessage("refused peer").addKeyValue("endpoint", spec.name()).addKeyValue("uid", peer.uid())

@@ -8,6 +8,9 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /** The tunnel's {@code Log} messages, into the helper's log as {@code tunnel.<logger names>} with their fields. */
 public final class TunnelLogRelay {
+    /** Field naming the tunnel's CRITICAL or FATAL level, which slf4j can only call ERROR. */
+    public static final String TUNNEL_LEVEL = "tunnel_level";
+
     private TunnelLogRelay() {}
 
     public static void relay(Log entry) {
@@ -18,7 +21,7 @@ public final class TunnelLogRelay {
             event = event.addKeyValue(field.getName(), field.getValue());
         }
         if (entry.getLevel() == Log.Level.CRITICAL || entry.getLevel() == Log.Level.FATAL) {
-            event = event.addKeyValue("tunnel_level", entry.getLevel().name());
+            event = event.addKeyValue(TUNNEL_LEVEL, entry.getLevel().name());
         }
         event.log();
     }

@@ -19,10 +19,11 @@ public final class XpcCarrier implements EndpointCarrier {
 
     /**
      * Whether the helper should use XPC: only on macOS, and only when the config names the Mach
-     * services. Everywhere else (and on macOS without an {@code xpc} section) Unix sockets are used.
+     * services (its {@code macos} or {@code xpc} section, {@link HelperConfig#effectiveXpc}).
+     * Everywhere else, and on macOS without either section, Unix sockets are used.
      */
     public static boolean selected(NativePlatform platform, HelperConfig config) {
-        return platform.isMac() && config.xpc() != null;
+        return platform.isMac() && config.effectiveXpc().isPresent();
     }
 
     @Override

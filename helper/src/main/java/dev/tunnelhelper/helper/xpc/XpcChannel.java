@@ -92,7 +92,8 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
         return new XpcChannel<>(c, inbox, identity, where + " " + identity, () -> { });
     }
 
-    private static PeerIdentity identityOf(XpcConnection c) {
+    /** The peer as XPC reports it as of its last message: euid as uid, no gid (XPC gives none), pid. */
+    static PeerIdentity identityOf(XpcConnection c) {
         return new PeerIdentity(Integer.toUnsignedLong(c.peerEuid()), -1, c.peerPid(), List.of());
     }
 

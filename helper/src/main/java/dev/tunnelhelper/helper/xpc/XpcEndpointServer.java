@@ -6,6 +6,7 @@ import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.helper.endpoint.PeerAdmission;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.shim.XpcConnection;
+import dev.tunnelhelper.shim.XpcError;
 import dev.tunnelhelper.shim.XpcHandler;
 import dev.tunnelhelper.shim.XpcListener;
 import dev.tunnelhelper.shim.XpcMessage;
@@ -137,6 +138,18 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
                 return;
             }
             channel.deliver(message, reply);
+        }
+
+        /**
+         * A peer that fails the requirement never delivers a message: without this line the
+         * refusal would be visible only at debug level, while a Unix-socket refusal is a warning.
+         */
+        @Override
+        public void onError(XpcConnection connection, XpcError error) {
+            if (error.kind() == XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT) {
+                admission.logRefusal(XpcChannel.identityOf(connection), "code-signing requirement not satisfied: " + requirement);
+            }
+            onError(connection, error.description());
         }
 
         @Override

@@ -42,6 +42,18 @@ class XpcConfigTest {
     }
 
     @Test
+    void aMacosSectionAloneSelectsXpcOnMacosWithTheNamesAndRequirementItDerives() throws Exception {
+        HelperConfig c = ConfigLoader.parse("{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.vpn\"}}", "h.json");
+        assertTrue(XpcCarrier.selected(NativePlatform.of("Mac OS X", "aarch64"), c));
+        assertFalse(XpcCarrier.selected(NativePlatform.of("Linux", "amd64"), c));
+        HelperConfig.Xpc x = c.effectiveXpc().orElseThrow();
+        assertEquals("ABCDE12345.com.example.vpn.HelperApp", x.appServiceName());
+        assertEquals("ABCDE12345.com.example.vpn.HelperNE", x.extensionServiceName());
+        assertEquals("anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"", x.appRequirement());
+        assertEquals(x.appRequirement(), x.extensionRequirement());
+    }
+
+    @Test
     void serviceNamesNeedTheTeamPrefix() {
         String noPrefix = xpc("\"com.example.vpn.HelperApp\"", "\"ABCDE12345.com.example.vpn.HelperNE\"", "\"" + REQ + "\"", "\"" + REQ + "\"");
         assertEquals("h.json: \"xpc.appServiceName\" \"com.example.vpn.HelperApp\" is not a team-prefixed Mach service name"

@@ -1,7 +1,6 @@
 package dev.tunnelhelper.launchd.cli;
 
 import dev.tunnelhelper.launchd.LaunchdSettings;
-import dev.tunnelhelper.launchd.install.LaunchdInstaller;
 import dev.tunnelhelper.launchd.install.ServiceHost;
 import dev.tunnelhelper.launchd.macos.BundleLayout;
 import dev.tunnelhelper.launchd.macos.LaunchDaemonPlist;
@@ -15,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** Puts launcher, runtime and daemon plist into an app bundle for the vendor to sign. */
 @Command(name = "bundle", mixinStandardHelpOptions = true,
-        description = "Lay the helper out in an app bundle: Contents/MacOS/<launcher>, Contents/Resources/runtime,"
-                + " Contents/Library/LaunchDaemons/<label>.plist.")
+        description = "Lay the helper out in an app bundle: Contents/MacOS/<launcher>, Contents/runtime (the Java runtime),"
+                + " Contents/app (jars), Contents/Library/LaunchDaemons/<label>.plist.")
 public final class BundleCommand extends ServiceCommand {
 
     @Mixin
@@ -37,7 +36,8 @@ public final class BundleCommand extends ServiceCommand {
     String launcher;
 
     @Option(names = "--daemon-config", paramLabel = "PATH",
-            description = "Config path the daemon is started with (default: /Library/Application Support/<bundle-id>/helper.json).")
+            description = "Config path the daemon is started with (default: none; the plist passes --team-id, --bundle-id"
+                    + " and --label, and the daemon reads /Library/Application Support/<bundle-id>/helper.json only if it exists).")
     Path daemonConfig;
 
     public BundleCommand() {
@@ -51,10 +51,9 @@ public final class BundleCommand extends ServiceCommand {
     @Override
     int execute() throws IOException {
         LaunchdSettings resolved = settings.resolve();
-        // The build-time --config is rarely where the installed daemon finds its config, so it is not the default here.
-        String configPath = daemonConfig != null
-                ? daemonConfig.toAbsolutePath().normalize().toString()
-                : LaunchdInstaller.defaultConfigPath(resolved);
+        // Nothing could create a config file for an SMAppService daemon (the app is not root), so by
+        // default it needs none; the build-time --config is rarely where the installed daemon would find one.
+        String configPath = daemonConfig != null ? daemonConfig.toAbsolutePath().normalize().toString() : null;
         BundleLayout layout = new BundleLayout(out, launcher);
         LaunchDaemonPlist plist = new LaunchDaemonPlist(resolved, layout.bundleProgram(), configPath);
         for (Path written : layout.build(runtime, jars, plist)) {

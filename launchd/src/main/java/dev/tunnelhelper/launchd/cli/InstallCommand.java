@@ -88,11 +88,12 @@ public final class InstallCommand extends ServiceCommand {
 
     private Report installMac() throws IOException, CommandException {
         LaunchdSettings resolved = settings.resolve();
-        String configPath = settings.daemonConfigPath(daemonConfig, LaunchdInstaller.defaultConfigPath(resolved));
         if (target.bundle != null) {
             DaemonProgram program = DaemonProgram.inBundle(
                     bundleProgram != null ? bundleProgram : PlistCommand.DEFAULT_BUNDLE_PROGRAM);
-            LaunchDaemonPlist plist = new LaunchDaemonPlist(resolved, program, configPath);
+            // Only an explicit --daemon-config: otherwise the daemon needs no file (see BundleCommand).
+            String bundleConfig = daemonConfig != null ? daemonConfig.toAbsolutePath().normalize().toString() : null;
+            LaunchDaemonPlist plist = new LaunchDaemonPlist(resolved, program, bundleConfig);
             return new LaunchdInstaller(host, new ServiceFiles(false)).installIntoBundle(plist, target.bundle);
         }
         if (target.program == null) {
@@ -102,6 +103,7 @@ public final class InstallCommand extends ServiceCommand {
         if (bundleProgram != null) {
             throw new InvalidServiceDefinitionException("--bundle-program only applies with --bundle");
         }
+        String configPath = settings.daemonConfigPath(daemonConfig, LaunchdInstaller.defaultConfigPath(resolved));
         LaunchDaemonPlist plist = new LaunchDaemonPlist(resolved, DaemonProgram.absolute(target.program), configPath);
         return new LaunchdInstaller(host, new ServiceFiles(ServiceHost.runningAsRoot()))
                 .installLegacy(plist, configPath, settings.configFile().isEmpty(), InstallRoot.of(root), filesOnly);

@@ -26,8 +26,9 @@ public final class PlistCommand extends ServiceCommand {
     ProgramChoice program = new ProgramChoice();
 
     @Option(names = "--daemon-config", paramLabel = "PATH",
-            description = "Config path the daemon is started with (default: --config, else "
-                    + "/Library/Application Support/<bundle-id>/helper.json).")
+            description = "Config path the daemon is started with (default with --program: --config, else "
+                    + "/Library/Application Support/<bundle-id>/helper.json; with a BundleProgram: none, the daemon gets"
+                    + " --team-id, --bundle-id and --label).")
     Path daemonConfig;
 
     static final class ProgramChoice {
@@ -58,7 +59,9 @@ public final class PlistCommand extends ServiceCommand {
     @Override
     int execute() throws IOException {
         LaunchdSettings resolved = settings.resolve();
-        String configPath = settings.daemonConfigPath(daemonConfig, LaunchdInstaller.defaultConfigPath(resolved));
+        String configPath = program.absolute != null
+                ? settings.daemonConfigPath(daemonConfig, LaunchdInstaller.defaultConfigPath(resolved))
+                : daemonConfig != null ? daemonConfig.toAbsolutePath().normalize().toString() : null;
         LaunchDaemonPlist plist = new LaunchDaemonPlist(resolved, program.resolve(), configPath);
         out().print(plist.toXml());
         out().flush();

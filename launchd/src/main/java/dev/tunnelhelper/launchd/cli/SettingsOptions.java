@@ -8,6 +8,7 @@ import dev.tunnelhelper.launchd.LaunchdSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code --config} plus flags that override its {@code macos} object, shared by every command. */
@@ -17,14 +18,8 @@ public final class SettingsOptions {
             description = "The helper's JSON config; its \"macos\" object supplies teamId, bundleId, label, log paths.")
     Path config;
 
-    @Option(names = "--team-id", paramLabel = "TEAMID", description = "Signing team identifier (10 characters).")
-    String teamId;
-
-    @Option(names = "--bundle-id", paramLabel = "ID", description = "The app's bundle identifier, e.g. com.example.App.")
-    String bundleId;
-
-    @Option(names = "--label", paramLabel = "LABEL", description = "launchd label (default: <bundle-id>.helper).")
-    String label;
+    @Mixin
+    IdentityOptions identity = new IdentityOptions();
 
     public Optional<Path> configFile() {
         return Optional.ofNullable(config);
@@ -34,14 +29,14 @@ public final class SettingsOptions {
     public LaunchdSettings resolve() throws IOException {
         SettingsReader reader = new SettingsReader();
         ObjectNode macos = config == null ? reader.mapper().createObjectNode() : reader.readMacos(config);
-        if (teamId != null) {
-            macos.put("teamId", teamId);
+        if (identity.teamId != null) {
+            macos.put("teamId", identity.teamId);
         }
-        if (bundleId != null) {
-            macos.put("bundleId", bundleId);
+        if (identity.bundleId != null) {
+            macos.put("bundleId", identity.bundleId);
         }
-        if (label != null) {
-            macos.put("label", label);
+        if (identity.label != null) {
+            macos.put("label", identity.label);
         }
         String source = config == null ? "flags" : "config " + config + " (\"macos\") and flags";
         try {

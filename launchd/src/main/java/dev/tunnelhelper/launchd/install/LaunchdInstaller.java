@@ -30,13 +30,8 @@ public final class LaunchdInstaller {
         this.files = files;
     }
 
-    /** {@code /Library/Application Support/<bundle-id>}: the helper's macOS state and default config (docs/macos.md). */
-    public static String stateDir(LaunchdSettings settings) {
-        return "/Library/Application Support/" + settings.bundleId();
-    }
-
     public static String defaultConfigPath(LaunchdSettings settings) {
-        return stateDir(settings) + "/helper.json";
+        return settings.stateDirectory() + "/helper.json";
     }
 
     /**
@@ -60,19 +55,27 @@ public final class LaunchdInstaller {
                     + DAEMONS_DIR + "/" + plist.fileName() + "`");
             return report;
         }
+        String service = "system/" + settings.label();
         boolean loaded = isLoaded(settings.label());
         boolean unchanged = Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), xml);
         if (loaded && unchanged) {
-            report.info("already installed: " + target + " is current and " + settings.label() + " is loaded");
+            // An upgrade replaces the program behind an unchanged plist: a running helper would
+            // keep the old code until it exits, so restart it now (as Coder's pkg postinstall does).
+            require(List.of("launchctl", "kickstart", "-k", service));
+            report.info("already installed: " + target + " is current and " + settings.label()
+                    + " is loaded; restarted it (launchctl kickstart -k) so the installed program runs");
             return report;
         }
         if (loaded) {
             // launchd caches the plist it bootstrapped; a changed plist only takes effect after bootout.
-            require(List.of("launchctl", "bootout", "system/" + settings.label()));
+            require(List.of("launchctl", "bootout", service));
             report.info("unloaded the previous " + settings.label() + " to apply the new plist");
         }
         files.writeIfChanged(target, xml);
         report.info("wrote " + target);
+        // A label someone disabled (launchctl disable, or an earlier removal) stays disabled across
+        // reboots, and bootstrap then fails with only "Input/output error": enable it first.
+        require(List.of("launchctl", "enable", service));
         require(List.of("launchctl", "bootstrap", "system", target.toString()));
         report.info("loaded " + settings.label() + " (launchd starts it on demand when "
                 + settings.appServiceName() + " or " + settings.extensionServiceName() + " is looked up)");
@@ -110,7 +113,7 @@ public final class LaunchdInstaller {
             report.info("not installed: " + settings.label() + " is not loaded and " + target + " does not exist");
         }
         if (purge) {
-            Path state = root.resolve(stateDir(settings));
+            Path state = root.resolve(settings.stateDirectory());
             report.info(files.deleteTree(state) ? "purged " + state : "no state to purge at " + state);
         }
         return report;

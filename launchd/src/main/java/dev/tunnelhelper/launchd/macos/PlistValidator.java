@@ -50,7 +50,7 @@ public final class PlistValidator {
         }
         checkLabel(root, expected, problems);
         String argv0 = checkProgram(root, problems);
-        checkArguments(root, argv0, problems);
+        checkArguments(root, argv0, expected, problems);
         checkMachServices(root, expected, problems);
         checkAssociatedBundle(root, expected, problems);
         checkOptionalAbsolute(root, "StandardOutPath", problems);
@@ -97,7 +97,7 @@ public final class PlistValidator {
         return path;
     }
 
-    private static void checkArguments(NSDictionary root, String argv0, List<String> problems) {
+    private static void checkArguments(NSDictionary root, String argv0, LaunchdSettings expected, List<String> problems) {
         NSObject value = root.objectForKey("ProgramArguments");
         if (!(value instanceof NSArray array)) {
             problems.add("ProgramArguments must be an array of strings");
@@ -111,15 +111,25 @@ public final class PlistValidator {
             }
             args.add(s.getContent());
         }
-        if (args.size() < 4 || !args.get(1).equals("run") || !args.get(2).equals("--config")) {
-            problems.add("ProgramArguments must be [program, run, --config, <path>], got " + args);
+        boolean withConfig = args.size() == 4 && args.get(1).equals("run") && args.get(2).equals("--config");
+        boolean withIdentity = args.size() == 8 && args.get(1).equals("run") && args.get(2).equals("--team-id");
+        if (!withConfig && !withIdentity) {
+            problems.add("ProgramArguments must be [program, run, --config, <path>] or [program, run, --team-id, T,"
+                    + " --bundle-id, B, --label, L], got " + args);
             return;
         }
         if (argv0 != null && !args.get(0).equals(argv0)) {
             problems.add("ProgramArguments[0] must be the program " + argv0 + ", got " + args.get(0));
         }
-        if (!args.get(3).startsWith("/")) {
+        if (withConfig && !args.get(3).startsWith("/")) {
             problems.add("the --config path must be absolute, got " + args.get(3));
+        }
+        if (withIdentity) {
+            // The daemon derives its Mach services from these: they must be the ones MachServices declares.
+            List<String> expectedArgs = LaunchDaemonPlist.identityArguments(args.get(0), expected);
+            if (!args.equals(expectedArgs)) {
+                problems.add("ProgramArguments must be " + expectedArgs + ", got " + args);
+            }
         }
     }
 

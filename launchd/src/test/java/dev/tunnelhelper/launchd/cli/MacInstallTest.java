@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MacInstallTest {
     static final String LABEL = "com.example.App.helper";
     static final String PRINT = "launchctl print system/" + LABEL;
+    static final String ENABLE = "launchctl enable system/" + LABEL;
+    static final String KICKSTART = "launchctl kickstart -k system/" + LABEL;
     static final String NOT_FOUND = "Bad request.\nCould not find service \"" + LABEL + "\" in domain for system";
 
     @TempDir
@@ -45,7 +47,7 @@ class MacInstallTest {
         runner.answer(PRINT, 113, NOT_FOUND);
         Cli cli = install("--program", "/Library/PrivilegedHelperTools/tunnel-helper");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals(List.of(PRINT, "launchctl bootstrap system " + plist), runner.commandLines());
+        assertEquals(List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist), runner.commandLines());
         PlistValidator.validate(Files.readAllBytes(plist), LaunchdSettings.of("ABCDE12345", "com.example.App"));
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(plist)));
         String xml = Files.readString(plist);
@@ -61,14 +63,15 @@ class MacInstallTest {
     }
 
     @Test
-    void installingTwiceOnlyChecksTheLoadedService() throws Exception {
+    void installingTwiceRestartsTheLoadedServiceSoAnUpgradedProgramRuns() throws Exception {
         runner.answer(PRINT, 113, NOT_FOUND);
         assertEquals(0, install("--program", "/usr/local/bin/th").exitCode());
         runner.answer(PRINT, 0, "system/" + LABEL + " = {\n\tstate = not running\n}");
         Cli again = install("--program", "/usr/local/bin/th");
         assertEquals(0, again.exitCode(), again::toString);
-        assertEquals(List.of(PRINT, "launchctl bootstrap system " + plist, PRINT), runner.commandLines());
+        assertEquals(List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist, PRINT, KICKSTART), runner.commandLines());
         assertTrue(again.out().contains("already installed"), again::toString);
+        assertTrue(again.out().contains("restarted it (launchctl kickstart -k)"), again::toString);
     }
 
     @Test
@@ -78,8 +81,8 @@ class MacInstallTest {
         runner.answer(PRINT, 0, "state = running");
         Cli cli = install("--program", "/usr/local/bin/th2");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals(List.of(PRINT, "launchctl bootstrap system " + plist, PRINT,
-                "launchctl bootout system/" + LABEL, "launchctl bootstrap system " + plist), runner.commandLines());
+        assertEquals(List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist, PRINT,
+                "launchctl bootout system/" + LABEL, ENABLE, "launchctl bootstrap system " + plist), runner.commandLines());
         assertTrue(Files.readString(plist).contains("<string>/usr/local/bin/th2</string>"));
     }
 
@@ -102,6 +105,8 @@ class MacInstallTest {
         Path inBundle = bundle.resolve("Contents/Library/LaunchDaemons/" + LABEL + ".plist");
         String xml = Files.readString(inBundle);
         assertTrue(xml.contains("<key>BundleProgram</key>\n\t<string>Contents/MacOS/tunnel-helper</string>"), xml);
+        assertFalse(xml.contains("--config"), "nothing would create a config file for an SMAppService daemon: " + xml);
+        assertTrue(xml.contains("<string>--team-id</string>\n\t\t<string>ABCDE12345</string>"), xml);
         assertTrue(cli.out().contains("SMAppService.daemon(plistName: \"" + LABEL + ".plist\").register()"),
                 cli::toString);
         assertFalse(Files.exists(root.resolve("Library/LaunchDaemons")), "bundle installs touch no system path");
@@ -131,7 +136,7 @@ class MacInstallTest {
         runner.answer(PRINT, 0, "state = running");
         Cli cli = uninstall("--purge");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals(List.of(PRINT, "launchctl bootstrap system " + plist, PRINT, "launchctl bootout system/" + LABEL),
+        assertEquals(List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist, PRINT, "launchctl bootout system/" + LABEL),
                 runner.commandLines());
         assertFalse(Files.exists(plist));
         assertFalse(Files.exists(root.resolve("Library/Application Support/com.example.App")));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.dd.plist.NSDictionary;
+import com.dd.plist.PropertyListParser;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.launchd.exec.CommandResult;
 import dev.tunnelhelper.launchd.exec.ProcessCommandRunner;
@@ -15,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The app-bundle layout: code where codesign expects nested code, data where it seals resources. */
 class BundleLayoutTest {
     @TempDir
     Path tmp;
@@ -30,12 +33,18 @@ class BundleLayoutTest {
 
         layout.build(runtime, List.of(jar), plist);
 
-        Path java = bundle.resolve("Contents/Resources/runtime/bin/java");
-        assertEquals("rwxr-xr-x", mode(java));
-        assertEquals("rwx------", mode(bundle.resolve("Contents/Resources/runtime/lib/jspawnhelper")));
-        assertEquals("rw-r--r--", mode(bundle.resolve("Contents/Resources/runtime/lib/modules")));
-        assertTrue(Files.isSymbolicLink(bundle.resolve("Contents/Resources/runtime/lib/link")));
-        assertTrue(Files.exists(bundle.resolve("Contents/Resources/runtime/app/helper-0.1.0.jar")));
+        Path home = bundle.resolve("Contents/runtime/Contents/Home");
+        assertEquals("rwxr-xr-x", mode(home.resolve("bin/java")));
+        assertEquals("rwx------", mode(home.resolve("lib/jspawnhelper")));
+        assertEquals("rw-r--r--", mode(home.resolve("lib/modules")));
+        assertTrue(Files.isSymbolicLink(home.resolve("lib/link")));
+        NSDictionary runtimeInfo = (NSDictionary) PropertyListParser.parse(bundle.resolve("Contents/runtime/Contents/Info.plist").toFile());
+        assertEquals("BNDL", runtimeInfo.get("CFBundlePackageType").toJavaObject(), "the runtime is a nested bundle");
+        assertEquals("com.example.App.runtime", runtimeInfo.get("CFBundleIdentifier").toJavaObject());
+        // The image's own jars and the added one are data, next to the runtime, not inside it.
+        assertEquals(List.of("dependency-1.0.jar", "helper-0.1.0.jar"), names(bundle.resolve("Contents/app")));
+        assertTrue(Files.notExists(home.resolve("app")));
+        assertTrue(Files.notExists(bundle.resolve("Contents/Resources")), "no code (or anything) under Contents/Resources");
         Path launcher = bundle.resolve("Contents/MacOS/tunnel-helper");
         assertEquals("rwxr-xr-x", mode(launcher));
         PlistValidator.validate(Files.readAllBytes(
@@ -45,8 +54,8 @@ class BundleLayoutTest {
         CommandResult run = new ProcessCommandRunner().run(List.of(launcher.toString(), "run", "--config", "/x y"));
         assertEquals(0, run.exitCode(), run.describe());
         String contents = bundle.resolve("Contents").toRealPath().toString();
-        assertEquals(String.join("\n", "java:" + contents + "/Resources/runtime/bin/java", "-cp",
-                contents + "/Resources/runtime/app/*", BundleLayout.MAIN_CLASS, "run", "--config", "/x y"),
+        assertEquals(String.join("\n", "java:" + contents + "/runtime/Contents/Home/bin/java", "-cp",
+                contents + "/app/*", BundleLayout.MAIN_CLASS, "run", "--config", "/x y"),
                 run.output().strip());
     }
 
@@ -58,9 +67,11 @@ class BundleLayoutTest {
         LaunchDaemonPlist plist = new LaunchDaemonPlist(LaunchdSettings.of("ABCDE12345", "com.example.App"),
                 layout.bundleProgram(), "/etc/th.json");
         layout.build(runtime, List.of(), plist);
-        Files.writeString(bundle.resolve("Contents/Resources/runtime/stale"), "old");
+        Files.writeString(bundle.resolve("Contents/runtime/Contents/Home/stale"), "old");
+        Files.writeString(bundle.resolve("Contents/app/stale.jar"), "old");
         layout.build(runtime, List.of(), plist);
-        assertTrue(Files.notExists(bundle.resolve("Contents/Resources/runtime/stale")));
+        assertTrue(Files.notExists(bundle.resolve("Contents/runtime/Contents/Home/stale")));
+        assertTrue(Files.notExists(bundle.resolve("Contents/app/stale.jar")));
     }
 
     @Test
@@ -88,7 +99,15 @@ class BundleLayoutTest {
         Path modules = Files.writeString(runtime.resolve("lib/modules"), "m");
         Files.setPosixFilePermissions(modules, PosixFilePermissions.fromString("rw-r--r--"));
         Files.createSymbolicLink(runtime.resolve("lib/link"), Path.of("modules"));
+        Files.createDirectories(runtime.resolve("app"));
+        Files.writeString(runtime.resolve("app/dependency-1.0.jar"), "jar");
         return runtime;
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static String mode(Path path) throws IOException {

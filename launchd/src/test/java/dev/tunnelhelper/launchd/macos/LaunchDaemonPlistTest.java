@@ -67,6 +67,14 @@ class LaunchDaemonPlistTest {
     }
 
     @Test
+    void withoutAConfigFileTheDaemonGetsTheIdentityItDerivesItsServicesFrom() throws Exception {
+        String xml = new LaunchDaemonPlist(SETTINGS, DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"), null).toXml();
+        NSDictionary root = (NSDictionary) PropertyListParser.parse(xml.getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("Contents/MacOS/tunnel-helper", "run", "--team-id", "ABCDE12345", "--bundle-id", "com.example.App",
+                "--label", "com.example.App.helper"), strings(root.objectForKey("ProgramArguments")));
+    }
+
+    @Test
     void binaryEncodingCarriesTheSameDictionary() throws Exception {
         LaunchDaemonPlist plist = new LaunchDaemonPlist(SETTINGS, DaemonProgram.inBundle("Contents/MacOS/th"), CONFIG);
         byte[] binary = BinaryPropertyListWriter.writeToArray(plist.toDictionary());

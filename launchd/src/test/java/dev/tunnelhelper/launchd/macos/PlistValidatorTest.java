@@ -70,8 +70,13 @@ class PlistValidatorTest {
         assertProblem("ProgramArguments[0] must be the program", d -> d.put("ProgramArguments", new NSArray(
                 new NSString("Contents/MacOS/other"), new NSString("run"), new NSString("--config"),
                 new NSString("/etc/th.json"))));
-        assertProblem("ProgramArguments must be [program, run, --config, <path>]",
+        assertProblem("ProgramArguments must be [program, run, --config, <path>] or [program, run, --team-id, T,",
                 d -> d.put("ProgramArguments", new NSArray(new NSString("Contents/MacOS/tunnel-helper"))));
+        // The daemon derives its Mach services from these flags: another team would listen on other names.
+        assertProblem("ProgramArguments must be [Contents/MacOS/tunnel-helper, run, --team-id, ABCDE12345,",
+                d -> d.put("ProgramArguments", new NSArray(new NSString("Contents/MacOS/tunnel-helper"), new NSString("run"),
+                        new NSString("--team-id"), new NSString("ZZZZZ99999"), new NSString("--bundle-id"),
+                        new NSString("com.example.App"), new NSString("--label"), new NSString("com.example.App.helper"))));
         assertProblem("ProgramArguments must contain only strings",
                 d -> d.put("ProgramArguments", new NSArray(new NSNumber(1))));
     }

@@ -1,0 +1,33 @@
+package dev.tunnelhelper.shim;
+
+import com.sun.jna.Pointer;
+import java.util.Objects;
+
+/**
+ * One os_log log object: a subsystem (the bundle id) and a category (one per component), as
+ * {@code log show --predicate 'subsystem == "..."'} selects them. Messages are logged as
+ * {@code %{public}s}: pass nothing secret. Needs {@link Capability#UNIFIED_LOGGING}.
+ */
+public final class UnifiedLog {
+    /** os_log's types, mildest first. */
+    public enum Level { DEBUG, INFO, DEFAULT, ERROR, FAULT }
+
+    private final Pointer handle;
+
+    private UnifiedLog(Pointer handle) {
+        this.handle = handle;
+    }
+
+    /** os_log_create(subsystem, category); the native log object lives as long as the process. */
+    public static UnifiedLog open(String subsystem, String category) {
+        Objects.requireNonNull(subsystem, "subsystem");
+        Objects.requireNonNull(category, "category");
+        NativeShim shim = NativeShim.get();
+        shim.require(Capability.UNIFIED_LOGGING);
+        return new UnifiedLog(shim.library().th_log_open(subsystem, category));
+    }
+
+    public void log(Level level, String message) {
+        NativeShim.get().library().th_log_write(handle, level.ordinal(), message);
+    }
+}
