@@ -59,7 +59,9 @@ while [ -L "$self" ]; do
   case "$target" in /*) self=$target ;; *) self=$(dirname "$self")/$target ;; esac
 done
 bin=$(cd "$(dirname "$self")" && pwd -P)
-exec "$bin/java" ${TUNNEL_HELPER_JAVA_OPTS:-} -cp "$bin/../app/*" dev.tunnelhelper.helper.HelperMain "$@"
+# The JVM flags of bin/tunnel-helper in the repository (docs/performance.md, "JVM flags").
+exec "$bin/java" -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -Xms16m ${TUNNEL_HELPER_JAVA_OPTS:-} \
+  -cp "$bin/../app/*" dev.tunnelhelper.helper.HelperMain "$@"
 LAUNCHER
 chmod 0755 "$out/bin/tunnel-helper"
 echo "$modules" > "$out/app/modules.txt"

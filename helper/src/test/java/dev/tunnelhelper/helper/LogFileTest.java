@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
 import java.nio.file.Files;
@@ -17,20 +16,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
-/** The production logging configuration ({@code logback.xml}): its file appender and its size budget. */
+/** The production logging configuration ({@link HelperLogging}): its file appender and its size budget. */
 class LogFileTest {
     @TempDir
     Path dir;
 
-    /** A fresh logging context configured from the production file, writing to {@code file}. */
-    private static LoggerContext production(Path file, String maxFileSize) throws Exception {
+    /** A fresh logging context with the production configuration, writing to {@code file}. */
+    private static LoggerContext production(Path file, String maxFileSize) {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter());
         context.putProperty("tunnelhelper.logFile", file.toString());
         context.putProperty("tunnelhelper.logMaxFileSize", maxFileSize);
-        JoranConfigurator joran = new JoranConfigurator();
-        joran.setContext(context);
-        joran.doConfigure(LogFileTest.class.getResource("/logback.xml"));
+        HelperLogging.install(context);
         return context;
     }
 

@@ -17,7 +17,6 @@ import picocli.CommandLine.Spec;
         subcommands = {PingCommand.class, StatusCommand.class, PeersCommand.class, WatchCommand.class},
         footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommand."})
 public final class AppClientMain implements Runnable {
-    static final String LOGGING_CONFIG = "app-client-logback.xml";
 
     @Spec
     CommandSpec spec;
@@ -31,10 +30,7 @@ public final class AppClientMain implements Runnable {
     JsonOption json;
 
     public static void main(String[] args) {
-        // Not logback.xml: this jar sits on other modules' test classpaths, where it could win over theirs.
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", LOGGING_CONFIG);
-        }
+        CliLogging.install();
         System.exit(commandLine().execute(args));
     }
 

@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A response body as a blocking stream with an idle and a total deadline. The JDK's own
  * {@code ofInputStream} has neither (its read blocks forever on a stalled server), so this
- * subscribes to the body itself, pulls one chunk list at a time (backpressure keeps memory
- * bounded) and cancels the transfer when a deadline passes.
+ * subscribes to the body itself and cancels the transfer when a deadline passes. It asks for
+ * {@link #WINDOW} chunk lists ahead (backpressure keeps memory bounded to that many of the
+ * client's 16 KiB buffers), so the client's thread keeps receiving while the reader hashes and
+ * writes, instead of the two handing each chunk over in lockstep.
  */
 final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
 
     private static final Object COMPLETE = new Object();
+    static final int WINDOW = 16;
 
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Duration idleTimeout;
@@ -45,7 +48,7 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
-        s.request(1);
+        s.request(WINDOW);
     }
 
     @Override

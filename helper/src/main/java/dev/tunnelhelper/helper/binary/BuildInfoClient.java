@@ -1,13 +1,12 @@
 package dev.tunnelhelper.helper.binary;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reads the deployment's version and holds it against the minimum the helper supports. */
 final class BuildInfoClient {
@@ -15,10 +14,6 @@ final class BuildInfoClient {
     static final String PATH = "/api/v2/buildinfo";
     /** Real build info is a few hundred bytes; anything huge is not build info. */
     private static final int MAX_BYTES = 256 * 1024;
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     private final DeploymentHttp http;
     private final SemanticVersion minimum;
@@ -31,13 +26,13 @@ final class BuildInfoClient {
     /** The server's version, parsed, once it is known to be at least the minimum. */
     SemanticVersion fetchSupportedVersion(DeploymentUrl deployment, List<OperatorHeader> headers)
             throws AcquisitionException {
-        BuildInfo info = fetch(deployment, headers);
+        String version = fetchVersion(deployment, headers);
         SemanticVersion server;
         try {
-            server = SemanticVersion.parse(info.version());
+            server = SemanticVersion.parse(version);
         } catch (IllegalArgumentException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + deployment.resolve(PATH)
-                    + " reports version '" + info.version() + "', which is not a semantic version");
+                    + " reports version '" + version + "', which is not a semantic version");
         }
         if (server.isBelow(minimum)) {
             throw new AcquisitionException(Step.MINIMUM_VERSION, "the deployment runs " + server.original()
@@ -46,7 +41,8 @@ final class BuildInfoClient {
         return server;
     }
 
-    BuildInfo fetch(DeploymentUrl deployment, List<OperatorHeader> headers) throws AcquisitionException {
+    /** The {@code version} string of the deployment's build info. */
+    String fetchVersion(DeploymentUrl deployment, List<OperatorHeader> headers) throws AcquisitionException {
         URI uri = deployment.resolve(PATH);
         byte[] body;
         try (OpenResponse response = http.get(uri, headers, Map.of("Accept", "application/json"))) {
@@ -63,21 +59,18 @@ final class BuildInfoClient {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is larger than "
                     + MAX_BYTES + " bytes");
         }
-        BuildInfo info;
+        Optional<String> version;
         try {
-            info = JSON.readValue(body, BuildInfo.class);
+            version = JsonVersion.read(body);
         } catch (JsonProcessingException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not valid JSON: "
                     + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new AcquisitionException(Step.FETCH_INFO, "cannot read build info from " + uri, e);
-        }
-        if (info == null) {
+        } catch (JsonVersion.NotAnObjectException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not a JSON object");
         }
-        if (info.version() == null || info.version().isBlank()) {
+        if (version.isEmpty() || version.get().isBlank()) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " has no version");
         }
-        return info;
+        return version.get();
     }
 }

@@ -1,7 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tunnelhelper.shim.ChildProcess;
 import dev.tunnelhelper.shim.ExitStatus;
 import dev.tunnelhelper.shim.Fds;
@@ -25,7 +24,6 @@ final class VersionProbe {
     static final int MAX_OUTPUT_BYTES = 64 * 1024;
     private static final String SAFE_PATH = "/usr/bin:/bin";
     private static final Duration KILL_GRACE = Duration.ofMillis(500);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Duration timeout;
 
@@ -100,19 +98,17 @@ final class VersionProbe {
     }
 
     private static String parse(byte[] output) throws VerificationException {
-        JsonNode json;
+        Optional<String> version;
         try {
-            json = JSON.readTree(output);
-        } catch (IOException e) {
+            version = JsonVersion.read(output);
+        } catch (JsonProcessingException e) {
             throw new VerificationException("the version output is not JSON");
-        }
-        if (json == null || !json.isObject()) {
+        } catch (JsonVersion.NotAnObjectException e) {
             throw new VerificationException("the version output is not a JSON object");
         }
-        JsonNode version = json.get("version");
-        if (version == null || !version.isTextual() || version.asText().isBlank()) {
+        if (version.isEmpty() || version.get().isBlank()) {
             throw new VerificationException("the version output has no \"version\" string");
         }
-        return version.asText();
+        return version.get();
     }
 }

@@ -22,10 +22,13 @@ public final class ConfigLoader {
     /** A system extension may only reach a daemon's Mach service under its team-id prefix: {@code <TEAMID>.<rest>}. */
     private static final Pattern TEAM_PREFIXED_SERVICE = Pattern.compile("[A-Z0-9]{10}\\.[A-Za-z0-9][A-Za-z0-9.-]*");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Created on first use: without a config file the helper never loads Jackson (about 370 classes). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
 
     private ConfigLoader() {}
 
@@ -55,11 +58,11 @@ public final class ConfigLoader {
         }
         String source = file + " with the macos section from --team-id/--bundle-id";
         try {
-            if (!(MAPPER.readTree(json) instanceof ObjectNode root)) {
+            if (!(Json.MAPPER.readTree(json) instanceof ObjectNode root)) {
                 throw new ConfigException(file + ": must hold a JSON object");
             }
-            root.set("macos", MAPPER.valueToTree(macos));
-            return parse(MAPPER.writeValueAsString(root), source);
+            root.set("macos", Json.MAPPER.valueToTree(macos));
+            return parse(Json.MAPPER.writeValueAsString(root), source);
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid JSON: " + e.getOriginalMessage());
         }
@@ -68,7 +71,7 @@ public final class ConfigLoader {
     public static HelperConfig parse(String json, String source) throws ConfigException {
         HelperConfig config;
         try {
-            config = MAPPER.readValue(json, HelperConfig.class);
+            config = Json.MAPPER.readValue(json, HelperConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown key \"" + path(e) + "\"; known keys here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));

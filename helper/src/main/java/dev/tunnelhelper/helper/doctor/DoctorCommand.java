@@ -41,7 +41,6 @@ import picocli.CommandLine.Spec;
             "(with --url). Exit 0 when no check fails, 1 otherwise."})
 public final class DoctorCommand implements Callable<Integer> {
     static final Path LINUX_TUN = Path.of("/dev/net/tun");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec
     CommandSpec spec;
@@ -86,12 +85,14 @@ public final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Check> checks = run();
         if (json.json()) {
-            ObjectNode doc = JSON.createObjectNode();
+            // Created here: picocli builds every subcommand for any command line, `run` included.
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode doc = mapper.createObjectNode();
             ArrayNode list = doc.putArray("checks");
             for (Check c : checks) {
                 list.addObject().put("name", c.name()).put("status", c.status().label()).put("detail", c.detail()).put("fix", c.fix());
             }
-            out.println(JSON.writeValueAsString(doc));
+            out.println(mapper.writeValueAsString(doc));
         } else {
             for (Check c : checks) {
                 out.printf("%-5s %-19s %s%n", c.status().label(), c.name(), c.detail());

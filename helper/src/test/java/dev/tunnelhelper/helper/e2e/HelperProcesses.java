@@ -57,7 +57,7 @@ final class HelperProcesses implements AutoCloseable {
 
     private static List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
+                "-cp", System.getProperty("java.class.path"),
                 "dev.tunnelhelper.helper.HelperMain"));
         command.addAll(List.of(args));
         return command;

@@ -58,9 +58,9 @@ final class Programs {
         return argv;
     }
 
-    /** The daemon, with its own logging configuration (the test classpath holds several). */
+    /** The daemon, with its own logging configuration ({@code HelperLogging} comes before any XML file on the classpath). */
     static List<String> tunnelHelper(String... args) {
-        return java(List.of("-Dlogback.configurationFile=logback.xml"), "dev.tunnelhelper.helper.HelperMain", args);
+        return java(List.of(), "dev.tunnelhelper.helper.HelperMain", args);
     }
 
     static List<String> appClient(String... args) {

@@ -1,0 +1,48 @@
+package dev.tunnelhelper.bench.harness;
+
+import dev.tunnelhelper.app.HelperClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * An app embedding the app-client library, timing GetPeerState through it:
+ * {@code AppClientDriver SOCKET WARMUP} connects, makes WARMUP calls (the JIT warms up as in a
+ * long-running app), prints "ready", then for each stdin line "run R N" prints "begin R", N
+ * lines "sample NS" and "done R". The first reply's agent count is printed as "agents N".
+ */
+public final class AppClientDriver {
+    private AppClientDriver() {}
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        try (HelperClient client = HelperClient.connect(Path.of(args[0]), Duration.ofSeconds(30))) {
+            out.println("agents " + client.peerState().getPeers().getUpsertedAgentsCount());
+            for (int i = Integer.parseInt(args[1]); i > 0; i--) {
+                client.peerState();
+            }
+            out.println("ready");
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] f = line.split(" ");
+                long[] samples = new long[Integer.parseInt(f[2])];
+                for (int i = 0; i < samples.length; i++) {
+                    long t0 = System.nanoTime();
+                    client.peerState();
+                    samples[i] = System.nanoTime() - t0;
+                }
+                out.println("begin " + f[1]);
+                out.println("agents " + client.peerState().getPeers().getUpsertedAgentsCount());
+                for (long s : samples) {
+                    out.println("sample " + s);
+                }
+                out.println("done " + f[1]);
+                out.flush();
+            }
+        }
+    }
+}
