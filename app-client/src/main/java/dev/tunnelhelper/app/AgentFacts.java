@@ -42,7 +42,7 @@ public record AgentFacts(Optional<Instant> lastHandshake, Optional<Duration> han
 
     /** "12s ago", "3m ago", "2h ago", "4d ago". */
     public static String ago(Duration age) {
-        long s = age.getSeconds();
+        long s = age.toSeconds();
         if (s < 60) {
             return s + "s ago";
         }

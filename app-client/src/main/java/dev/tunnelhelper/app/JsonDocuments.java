@@ -71,7 +71,7 @@ public final class JsonDocuments {
         a.getIpAddrsList().forEach(ips::add);
         n.put("last_handshake", f.lastHandshake().map(Instant::toString).orElse(null));
         if (f.handshakeAge().isPresent()) {
-            n.put("last_handshake_age_seconds", f.handshakeAge().get().getSeconds());
+            n.put("last_handshake_age_seconds", f.handshakeAge().get().toSeconds());
         } else {
             n.putNull("last_handshake_age_seconds");
         }

@@ -26,7 +26,6 @@ import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code tunnel-helper run}: the daemon in the foreground. Flags override the config file. */
 @Command(name = "run", description = "Run the daemon in the foreground.")
@@ -88,8 +87,7 @@ final class RunCommand implements Callable<Integer> {
         // Handled here, not in a shutdown hook: a hook would leave the JVM's exit status at 128+signal.
         // Installed before anything listens, so a signal that arrives as we become ready is never lost.
         CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        TerminationSignals.onTermination(stop::countDown);
 
         HelperDaemon daemon;
         try {

@@ -73,7 +73,7 @@ class LogFileTest {
         }
         assertEquals(List.of(log, dir.resolve("helper.log.1"), dir.resolve("helper.log.2"), dir.resolve("helper.log.3"),
                 dir.resolve("helper.log.4"), dir.resolve("helper.log.5")), files);
-        long lineBytes = Files.readAllLines(log).get(0).length() + 1;
+        long lineBytes = Files.readAllLines(log).get(0).length() + 1L;
         for (Path f : files) {
             assertTrue(Files.size(f) <= 4096 + lineBytes, f + " is " + Files.size(f) + " bytes: the size is checked on every line");
         }

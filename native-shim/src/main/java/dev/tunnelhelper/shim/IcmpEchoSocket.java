@@ -24,9 +24,19 @@ public final class IcmpEchoSocket implements AutoCloseable {
     }
 
     /** Which kind to ask for. */
-    public enum Mode { AUTO, DATAGRAM, RAW }
+    public enum Mode {
+        AUTO(0), DATAGRAM(1), RAW(2);
+
+        /** The shim's {@code th_icmp_open} mode number. */
+        final int code;
+
+        Mode(int code) {
+            this.code = code;
+        }
+    }
 
     /** One echo reply: its sequence number, TTL (hop limit; -1 if the kernel did not say) and payload. */
+    @SuppressWarnings("ArrayRecordComponent") // handed over once, never compared or kept by the shim
     public record EchoReply(int sequence, int ttl, byte[] payload) {
     }
 
@@ -48,7 +58,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
         boolean v6 = target instanceof Inet6Address;
         int[] kind = new int[1];
         ErrorBuffer err = new ErrorBuffer();
-        int fd = err.check(lib().th_icmp_open(v6 ? 1 : 0, mode.ordinal(), kind, err.bytes, err.size()));
+        int fd = err.check(lib().th_icmp_open(v6 ? 1 : 0, mode.code, kind, err.bytes, err.size()));
         return new IcmpEchoSocket(OwnedFd.adopt(fd), v6, kind[0] == 2 ? Kind.RAW : Kind.DATAGRAM);
     }
 

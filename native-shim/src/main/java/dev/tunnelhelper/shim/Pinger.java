@@ -18,6 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Pinger {
 
     /**
+     * How a ping run is paced.
+     *
      * @param count        requests to send, at least 1
      * @param interval     time between requests
      * @param timeout      how long each request waits for its reply

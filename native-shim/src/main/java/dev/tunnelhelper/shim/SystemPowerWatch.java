@@ -18,6 +18,7 @@ public final class SystemPowerWatch implements AutoCloseable {
 
     // One callback object per watch, held in a field: JNA must not see it collected while
     // IOKit can still call it.
+    @SuppressWarnings("UnusedVariable") // held, never read: see above
     private final ShimLibrary.PowerCallback callback;
     private final Pointer handle;
     private final AtomicBoolean closed = new AtomicBoolean();

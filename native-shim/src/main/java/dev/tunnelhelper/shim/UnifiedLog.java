@@ -10,7 +10,16 @@ import java.util.Objects;
  */
 public final class UnifiedLog {
     /** os_log's types, mildest first. */
-    public enum Level { DEBUG, INFO, DEFAULT, ERROR, FAULT }
+    public enum Level {
+        DEBUG(0), INFO(1), DEFAULT(2), ERROR(3), FAULT(4);
+
+        /** The shim's {@code th_log_write} level number (TH_LOG_DEBUG .. TH_LOG_FAULT). */
+        final int code;
+
+        Level(int code) {
+            this.code = code;
+        }
+    }
 
     private final Pointer handle;
 
@@ -28,6 +37,6 @@ public final class UnifiedLog {
     }
 
     public void log(Level level, String message) {
-        NativeShim.get().library().th_log_write(handle, level.ordinal(), message);
+        NativeShim.get().library().th_log_write(handle, level.code, message);
     }
 }

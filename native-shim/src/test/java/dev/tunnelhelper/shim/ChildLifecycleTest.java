@@ -103,7 +103,7 @@ class ChildLifecycleTest {
             assertTrue(Fds.waitReadable(pids.readEnd().get(), Duration.ofSeconds(5)));
             byte[] buf = new byte[32];
             int n = Fds.read(pids.readEnd().get(), buf, 0, buf.length);
-            long grandchild = Long.parseLong(new String(buf, 0, n).trim());
+            long grandchild = Long.parseLong(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8).trim());
             child.terminate(Duration.ofMillis(200));
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false)

@@ -70,7 +70,7 @@ class FdsTest {
         try (Pipe p = Fds.pipe()) {
             assertFalse(Fds.waitReadable(p.readEnd().get(), Duration.ofMillis(20)));
             Fds.write(p.writeEnd().get(), new byte[] {1, 2, 3}, 1, 2);
-            assertTrue(Fds.waitReadable(p.readEnd().get(), Duration.ofMillis(1000)));
+            assertTrue(Fds.waitReadable(p.readEnd().get(), Duration.ofSeconds(1)));
             byte[] buf = new byte[8];
             assertEquals(2, Fds.read(p.readEnd().get(), buf, 3, 5));
             assertEquals(2, buf[3]);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ExtensionClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExtensionClient.class);
     /** How long a start may take: download, verification and the tunnel's own start. */
-    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path socket;
     private final NetworkSettingsApplier applier;

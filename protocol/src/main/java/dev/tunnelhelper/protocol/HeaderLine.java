@@ -12,6 +12,8 @@ public final class HeaderLine {
     private int length;
 
     /**
+     * Takes one more byte of the header line.
+     *
      * @return the complete line without its newline once {@code b} is the newline, else null
      * @throws HandshakeException when the line reached the maximum without a newline
      */

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public interface MessageTransport<S, R> extends Closeable {
 
-    /** @return the next message, or {@code null} on a clean end of stream between messages. */
+    /** Returns the next message, or {@code null} on a clean end of stream between messages. */
     Envelope<R> receive() throws IOException;
 
     void send(S message, List<FileDescriptor> fds) throws IOException;

@@ -36,7 +36,7 @@ class FrameCodecTest {
     @Test
     void payloadsRoundTripThroughARealPipeIncludingZeroLength() throws Exception {
         try (PipePair pipes = PipePair.open()) {
-            byte[][] payloads = {new byte[0], "x".getBytes(), randomBytes(70_000), randomBytes(300)};
+            byte[][] payloads = {new byte[0], "x".getBytes(java.nio.charset.StandardCharsets.UTF_8), randomBytes(70_000), randomBytes(300)};
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
                     for (byte[] p : payloads) {

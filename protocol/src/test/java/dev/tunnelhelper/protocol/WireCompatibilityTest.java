@@ -97,7 +97,7 @@ class WireCompatibilityTest {
             String type = switch (f.getJavaType()) {
                 case MESSAGE -> relative(f.getMessageType().getFullName());
                 case ENUM -> relative(f.getEnumType().getFullName());
-                default -> f.getType().name().toLowerCase();
+                default -> f.getType().name().toLowerCase(java.util.Locale.ROOT);
             };
             String label = f.isRepeated() ? "repeated " : f.toProto().getProto3Optional() ? "optional " : "";
             String oneof = f.getRealContainingOneof() != null ? " [" + f.getRealContainingOneof().getName() + "]" : "";

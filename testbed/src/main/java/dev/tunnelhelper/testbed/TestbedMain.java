@@ -26,6 +26,7 @@ public final class TestbedMain implements Runnable {
     private CommandSpec spec;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    @SuppressWarnings("UnusedVariable") // picocli reads it
     private boolean help;
 
     /** Logging goes to stderr; stdout carries only the commands' own output. */

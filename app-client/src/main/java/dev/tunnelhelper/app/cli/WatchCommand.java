@@ -27,7 +27,10 @@ final class WatchCommand extends HelperCommand {
 
     @Override
     public Integer call() throws Exception {
-        WatchPrinter printer = new WatchPrinter(System.out, json.json(), !json.json() && System.console() != null, Clock.systemUTC());
+        // Java 17 to 21: no console when stdout is not a terminal, which is all this asks.
+        @SuppressWarnings("SystemConsoleNull")
+        boolean terminal = System.console() != null;
+        WatchPrinter printer = new WatchPrinter(System.out, json.json(), !json.json() && terminal, Clock.systemUTC());
         Subscription subscription = Subscription.open(appSocket(), socket.timeout(), printer,
                 noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT);
         CompletableFuture<Void> interrupted = new CompletableFuture<>();

@@ -97,13 +97,13 @@ final class WatchPrinter implements SubscriptionListener {
         if (json) {
             emit(JsonDocuments.peerUpdateEvent(delta, peers, clock.instant()));
         } else {
-            line("peers " + describe(delta, peers) + " -> " + peers.workspaces().size() + " workspace(s), "
+            line("peers " + describe(delta) + " -> " + peers.workspaces().size() + " workspace(s), "
                     + peers.agents().size() + " agent(s)");
         }
         before = peers;
     }
 
-    private String describe(PeerUpdate delta, PeerView.Snapshot after) {
+    private String describe(PeerUpdate delta) {
         List<String> parts = new ArrayList<>();
         for (Workspace w : delta.getUpsertedWorkspacesList()) {
             parts.add("workspace " + w.getName() + (before.workspace(w.getId()).isPresent() ? " now " : " added, ") + w.getStatus());

@@ -85,8 +85,8 @@ public final class Subscriber {
 
     private void drain() {
         try {
-            HelperAppMessage next;
-            while ((next = queue.take()) != END) {
+            // END is a sentinel instance: identity, not equality, is the point.
+            for (HelperAppMessage next = queue.take(); !isEnd(next); next = queue.take()) {
                 speaker.send(next);
             }
             HelperAppMessage last = farewell.get();
@@ -100,5 +100,10 @@ public final class Subscriber {
             log.debug("subscriber {} gone: {}", who, e.toString());
             closed.set(true);
         }
+    }
+
+    @SuppressWarnings("ReferenceEquality") // the sentinel is compared by identity on purpose
+    private static boolean isEnd(HelperAppMessage m) {
+        return m == END;
     }
 }

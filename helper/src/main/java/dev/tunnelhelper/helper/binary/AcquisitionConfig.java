@@ -32,7 +32,7 @@ public record AcquisitionConfig(
     public static final String DEFAULT_MINIMUM_VERSION = "2.24.3";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofSeconds(300);
+    public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(10);
     public static final long DEFAULT_MAX_BINARY_BYTES = 512L * 1024 * 1024;
 

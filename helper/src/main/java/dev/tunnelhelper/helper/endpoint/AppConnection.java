@@ -28,7 +28,6 @@ final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage
     private final AppFanout fanout;
     private final String helperVersion;
     private final String who;
-    private volatile Speaker<HelperAppMessage, AppMessage> speaker;
     private volatile AppFanout.Subscription subscription;
 
     AppConnection(TunnelSession session, AppFanout fanout, String helperVersion, String who) {
@@ -40,7 +39,7 @@ final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage
 
     @Override
     public void attached(Speaker<HelperAppMessage, AppMessage> speaker) {
-        this.speaker = speaker;
+        // Nothing to keep: every reply and push goes through the speaker each Incoming carries.
     }
 
     @Override

@@ -4,6 +4,9 @@ package dev.tunnelhelper.helper.endpoint;
 @FunctionalInterface
 public interface PeerConnectionFactory<S, R> {
 
-    /** @param who the peer, for log lines (e.g. {@code uid=501 gid=20 pid=88}) */
+    /**
+     * Makes the handler for one admitted peer.
+     *
+     * @param who the peer, for log lines (e.g. {@code uid=501 gid=20 pid=88}) */
     PeerConnection<S, R> open(String who);
 }

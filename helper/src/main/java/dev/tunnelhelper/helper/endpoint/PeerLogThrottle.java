@@ -37,6 +37,8 @@ final class PeerLogThrottle {
     }
 
     /**
+     * Decides whether one more line about {@code uid} is written.
+     *
      * @return -1 when this line is to be left out; otherwise how many lines about {@code uid}
      *         were left out since the last one written
      */

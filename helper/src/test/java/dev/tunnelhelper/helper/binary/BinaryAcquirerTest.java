@@ -171,7 +171,7 @@ class BinaryAcquirerTest {
     void aPinnedSha256AloneIsEnoughAndNoSignatureIsFetched() throws Exception {
         DeploymentServer deployment = fixture.deployment;
         BinaryAcquirer acquirer = new BinaryAcquirer(fixture.config(
-                VerificationSettings.pinnedSha256(List.of(deployment.binarySha256().toUpperCase()))).build());
+                VerificationSettings.pinnedSha256(List.of(deployment.binarySha256().toUpperCase(java.util.Locale.ROOT)))).build());
 
         AcquiredBinary binary = acquirer.acquire(fixture.request());
 

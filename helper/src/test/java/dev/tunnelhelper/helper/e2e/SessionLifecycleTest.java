@@ -98,7 +98,7 @@ class SessionLifecycleTest {
             PeerUpdate idle = app.call(AppMessage.newBuilder().setGetPeerState(GetPeerState.getDefaultInstance()).build(), WAIT)
                     .getPeerState().getPeers();
             assertEquals(0, idle.getUpsertedAgentsCount(), "idle: empty peer state");
-            assertEquals("pong", app.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), WAIT).getMsgCase().name().toLowerCase());
+            assertEquals("pong", app.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), WAIT).getMsgCase().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

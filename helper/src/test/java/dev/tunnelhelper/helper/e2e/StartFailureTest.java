@@ -33,7 +33,7 @@ class StartFailureTest {
 
     /** Starts with a pipe standing in for the TUN fd: these starts fail before the tunnel checks it. */
     private static Result startWithoutTun(HelperFixture f) throws Exception {
-        return startWithoutTun(f, f.extension(), f.startRequest());
+        return startWithoutTun(f.extension(), f.startRequest());
     }
 
     private static void assertIdleAfter(HelperFixture f, Result result, String expectedPrefix) throws Exception {
@@ -122,7 +122,7 @@ class StartFailureTest {
             for (String value : List.of("secret\u0001value", "secret\r\nX-Injected: 1", "secret\tvalue", "secret\u007f")) {
                 StartDaemon request = f.startRequest().toBuilder().clearHeaders()
                         .addHeaders(StartRequest.Header.newBuilder().setName("X-Api-Key").setValue(value)).build();
-                Result r = startWithoutTun(f, ne, request);
+                Result r = startWithoutTun(ne, request);
                 assertEquals("BAD_REQUEST: header 'X-Api-Key' has a control character in its value", r.getErrorMessage());
             }
             assertEquals(0, f.deployment.counters().totalRequests(), "refused before anything was started");
@@ -132,7 +132,7 @@ class StartFailureTest {
         }
     }
 
-    private static Result startWithoutTun(HelperFixture f, HelperFixture.Extension ne, StartDaemon request) throws Exception {
+    private static Result startWithoutTun(HelperFixture.Extension ne, StartDaemon request) throws Exception {
         try (Pipe p = Fds.pipe()) {
             return ne.start(request, p.readEnd().get());
         }

@@ -18,7 +18,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /** The gate's answer to failing accepts (EMFILE): pause, retry, and a bounded number of log lines. */
 class AcceptBackoffTest {
-    private static final IOException EMFILE = new IOException("Too many open files");
+    private static IOException emfile() {
+        return new IOException("Too many open files");
+    }
 
     @TempDir
     Path dir;
@@ -50,7 +52,7 @@ class AcceptBackoffTest {
 
     @Test
     void aFailureStopsAcceptingForTheBackoffThenAcceptingResumes() {
-        backoff.failed("accepting failed; pausing and retrying", EMFILE);
+        backoff.failed("accepting failed; pausing and retrying", emfile());
         assertEquals(0, acceptKey.interestOps(), "not accepting while paused");
         assertEquals(now.get() + AcceptBackoff.ACCEPT_BACKOFF.toNanos(), backoff.pausedUntil());
         advance(AcceptBackoff.ACCEPT_BACKOFF.minusNanos(1));
@@ -66,7 +68,7 @@ class AcceptBackoffTest {
     void failingEvery100MillisWritesOneLinePerInterval() {
         int lines = 0;
         for (int i = 0; i < 250; i++) {
-            if (backoff.failed("accepting failed; pausing and retrying", EMFILE)) {
+            if (backoff.failed("accepting failed; pausing and retrying", emfile())) {
                 lines++;
             }
             advance(AcceptBackoff.ACCEPT_BACKOFF);

@@ -108,7 +108,7 @@ class ImpersonatedHelperTest {
                 InputStream in = client.getInputStream();
                 byte[] received = in.readAllBytes();
                 FileDescriptor[] fds = client.getReceivedFileDescriptors();
-                assertEquals("", new String(received), "not one byte: no hello, no token, no header");
+                assertEquals("", new String(received, java.nio.charset.StandardCharsets.UTF_8), "not one byte: no hello, no token, no header");
                 assertEquals(0, fds == null ? 0 : fds.length, "no descriptor (the TUN device)");
             }
         }

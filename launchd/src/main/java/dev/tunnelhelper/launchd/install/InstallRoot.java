@@ -18,7 +18,10 @@ public record InstallRoot(Path dir) {
         return dirOrNull == null ? SYSTEM : new InstallRoot(dirOrNull);
     }
 
-    /** @param absolute a path as the running system sees it, e.g. {@code /etc/systemd/system/x.service} */
+    /**
+     * Where a system path lands under this root.
+     *
+     * @param absolute a path as the running system sees it, e.g. {@code /etc/systemd/system/x.service} */
     public Path resolve(String absolute) {
         if (!absolute.startsWith("/")) {
             throw new IllegalArgumentException("expected an absolute path, got " + absolute);

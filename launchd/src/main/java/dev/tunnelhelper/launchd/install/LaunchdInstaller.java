@@ -35,6 +35,8 @@ public final class LaunchdInstaller {
     }
 
     /**
+     * Installs the LaunchDaemon the legacy way (plist in /Library/LaunchDaemons).
+     *
      * @param writeDefaultConfig write {@code {"macos": ...}} at the plist's config path when absent,
      *     so the daemon knows its Mach service names on first start
      */

@@ -20,7 +20,10 @@ public final class ServiceStatusProbe {
         this.host = host;
     }
 
-    /** @param launchdLabel the launchd label; ignored on Linux, where the unit name is fixed */
+    /**
+     * Asks the service manager about the helper's job.
+     *
+     * @param launchdLabel the launchd label; ignored on Linux, where the unit name is fixed */
     public ServiceStatus probe(String launchdLabel) throws CommandException {
         return host.os() == Os.MACOS ? probeLaunchd(launchdLabel) : probeSystemd();
     }

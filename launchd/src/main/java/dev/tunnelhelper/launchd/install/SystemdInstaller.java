@@ -24,7 +24,10 @@ public final class SystemdInstaller {
         this.files = files;
     }
 
-    /** @param configPath the config ExecStart names; a default one is written there when absent */
+    /**
+     * Installs the systemd unit.
+     *
+     * @param configPath the config ExecStart names; a default one is written there when absent */
     public Report install(SystemdUnit unit, String configPath, InstallRoot root, boolean filesOnly)
             throws IOException, CommandException {
         Report report = new Report();

@@ -28,7 +28,10 @@ public final class PlistValidator {
     private PlistValidator() {
     }
 
-    /** @throws InvalidServiceDefinitionException listing every problem found */
+    /**
+     * Checks a LaunchDaemon definition.
+     *
+     * @throws InvalidServiceDefinitionException listing every problem found */
     public static void validate(byte[] plist, LaunchdSettings expected) {
         NSObject parsed;
         try {

@@ -30,7 +30,10 @@ public final class ToolTestPolicy {
         return Arrays.stream(requireEnv.trim().split("[\\s,]+")).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** @param missing the tools (names or absolute paths) this machine lacks */
+    /**
+     * The policy for a machine that lacks the given tools.
+     *
+     * @param missing the tools (names or absolute paths) this machine lacks */
     public static Decision decide(List<String> missing, Set<String> required) {
         if (missing.isEmpty()) {
             return new Decision(Verdict.RUN, "");

@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class NamedThreads {
     private static final Logger log = LoggerFactory.getLogger(NamedThreads.class);
-    private static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT = (thread, error) ->
-            log.atError().setMessage("uncaught exception").addKeyValue("thread", thread.getName()).setCause(error).log();
+
+    private static void logUncaught(Thread thread, Throwable error) {
+        log.atError().setMessage("uncaught exception").addKeyValue("thread", thread.getName()).setCause(error).log();
+    }
 
     private NamedThreads() {}
 
@@ -21,7 +23,7 @@ public final class NamedThreads {
     public static Thread create(String name, Runnable task) {
         Thread t = new Thread(task, name);
         t.setDaemon(true);
-        t.setUncaughtExceptionHandler(LOG_UNCAUGHT);
+        t.setUncaughtExceptionHandler(NamedThreads::logUncaught);
         return t;
     }
 

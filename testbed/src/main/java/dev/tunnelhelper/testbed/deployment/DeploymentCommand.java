@@ -32,6 +32,7 @@ public final class DeploymentCommand implements Callable<Integer> {
 
     // Not mixinStandardHelpOptions: its --version would collide with the deployment's --version.
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    @SuppressWarnings("UnusedVariable") // picocli reads it
     private boolean help;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",

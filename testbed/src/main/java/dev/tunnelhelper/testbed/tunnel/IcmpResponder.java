@@ -18,7 +18,7 @@ public final class IcmpResponder implements Runnable {
 
     private final int tunFd;
     private final Supplier<Set<String>> answeredAddresses;
-    private volatile long answered;
+    private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
 
     public IcmpResponder(int tunFd, Supplier<Set<String>> answeredAddresses) {
         this.tunFd = tunFd;
@@ -26,7 +26,7 @@ public final class IcmpResponder implements Runnable {
     }
 
     public long answered() {
-        return answered;
+        return answered.get();
     }
 
     @Override
@@ -47,7 +47,7 @@ public final class IcmpResponder implements Runnable {
             if (reply != null) {
                 try {
                     Fds.write(tunFd, reply, 0, reply.length);
-                    answered++;
+                    answered.incrementAndGet();
                 } catch (NativeException e) {
                     log.warn("TUN write failed: {}", e.getMessage());
                 }

@@ -56,18 +56,23 @@ public final class ReferenceTunnel {
     /** Runs the conversation to its end and returns the process exit code. */
     public int run() throws IOException, InterruptedException {
         switch (settings.fault().kind()) {
-            case EXIT_IMMEDIATELY:
+            case EXIT_IMMEDIATELY -> {
                 return 7;
-            case SILENT_HANDSHAKE:
+            }
+            case SILENT_HANDSHAKE -> {
                 return drainUntilEof();
-            case WRONG_ROLE:
+            }
+            case WRONG_ROLE -> {
                 writeRaw("codervpn manager " + settings.protocolVersions() + "\n");
                 return drainUntilEof();
-            case HANDSHAKE_GARBAGE:
+            }
+            case HANDSHAKE_GARBAGE -> {
                 writeRaw("HTTP/1.1 400 Bad Request\n");
                 return drainUntilEof();
-            default:
-                break;
+            }
+            default -> {
+                // every other fault happens after the handshake
+            }
         }
         TunnelProtocol protocol = new TunnelProtocol(settings.protocolVersions(), Handshake.DEFAULT_TIMEOUT, new FrameCodec());
         Speaker<TunnelMessage, ManagerMessage> speaker = protocol.connectAsTunnel(in, out, this::closeStreams, this::handle);

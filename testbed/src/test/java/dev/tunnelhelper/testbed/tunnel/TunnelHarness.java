@@ -35,6 +35,8 @@ final class TunnelHarness implements AutoCloseable {
     final ChildProcess child;
     final InputStream fromTunnel;
     final OutputStream toTunnel;
+    // Appended by the stderr reader thread, read by the test thread: a thread-safe buffer.
+    @SuppressWarnings("JdkObsolete")
     final StringBuffer stderr = new StringBuffer();
     /** One-way messages from the tunnel, by kind, so waiting for one kind never loses another. */
     final java.util.Map<TunnelMessage.MsgCase, BlockingQueue<TunnelMessage>> oneWay = new java.util.concurrent.ConcurrentHashMap<>();
@@ -48,7 +50,7 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     static TunnelHarness spawn(Path dir, TunnelSettings settings, Integer tunFd) throws IOException {
-        Path launcher = TunnelLauncher.write(dir.resolve("coder-" + settings.fault().kind().name().toLowerCase()), settings);
+        Path launcher = TunnelLauncher.write(dir.resolve("coder-" + settings.fault().kind().name().toLowerCase(java.util.Locale.ROOT)), settings);
         Pipe managerToTunnel = Fds.pipe();
         Pipe tunnelToManager = Fds.pipe();
         Pipe errors = Fds.pipe();
