@@ -12,15 +12,22 @@ import java.util.Optional;
  *
  * @param stale no handshake at all, or none for {@link #STALE_AFTER}: the peer is probably unreachable
  */
-public record AgentFacts(Optional<Instant> lastHandshake, Optional<Duration> handshakeAge, boolean stale,
-                         Optional<Duration> latency, Optional<Boolean> p2p, Optional<String> preferredDerp) {
+public record AgentFacts(
+        Optional<Instant> lastHandshake,
+        Optional<Duration> handshakeAge,
+        boolean stale,
+        Optional<Duration> latency,
+        Optional<Boolean> p2p,
+        Optional<String> preferredDerp) {
 
     /** WireGuard re-handshakes every 2 minutes while traffic flows; 5 minutes without one means trouble. */
     public static final Duration STALE_AFTER = Duration.ofMinutes(5);
 
     public static AgentFacts of(Agent agent, Instant now) {
         Optional<Instant> handshake = agent.hasLastHandshake() && !isZero(agent.getLastHandshake())
-                ? Optional.of(Instant.ofEpochSecond(agent.getLastHandshake().getSeconds(), agent.getLastHandshake().getNanos()))
+                ? Optional.of(Instant.ofEpochSecond(
+                        agent.getLastHandshake().getSeconds(),
+                        agent.getLastHandshake().getNanos()))
                 : Optional.empty();
         Optional<Duration> age = handshake.map(h -> {
             Duration d = Duration.between(h, now);
@@ -31,8 +38,14 @@ public record AgentFacts(Optional<Instant> lastHandshake, Optional<Duration> han
             return new AgentFacts(handshake, age, stale, Optional.empty(), Optional.empty(), Optional.empty());
         }
         var ping = agent.getLastPing();
-        Duration latency = Duration.ofSeconds(ping.getLatency().getSeconds(), ping.getLatency().getNanos());
-        return new AgentFacts(handshake, age, stale, Optional.of(latency), Optional.of(ping.getDidP2P()),
+        Duration latency = Duration.ofSeconds(
+                ping.getLatency().getSeconds(), ping.getLatency().getNanos());
+        return new AgentFacts(
+                handshake,
+                age,
+                stale,
+                Optional.of(latency),
+                Optional.of(ping.getDidP2P()),
                 ping.getPreferredDerp().isEmpty() ? Optional.empty() : Optional.of(ping.getPreferredDerp()));
     }
 

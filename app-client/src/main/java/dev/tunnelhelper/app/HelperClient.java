@@ -1,7 +1,7 @@
 package dev.tunnelhelper.app;
 
-import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
+import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.GetPeerState;
 import dev.tunnelhelper.protocol.helper.GetStatus;
@@ -36,24 +36,38 @@ public final class HelperClient implements AutoCloseable {
 
     /** Connects within {@code timeout}, which also bounds every later call. */
     public static HelperClient connect(Path socket, Duration timeout) throws IOException {
-        return new HelperClient(HelperConnection.open(socket, timeout,
+        return new HelperClient(HelperConnection.open(
+                socket,
+                timeout,
                 push -> log.debug("unexpected push on a call-only connection: {}", push.getMsgCase())));
     }
 
     public Pong ping() throws IOException {
-        return expect(connection.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build()),
-                HelperAppMessage.MsgCase.PONG).getPong();
+        return expect(
+                        connection.call(AppMessage.newBuilder()
+                                .setPing(Ping.getDefaultInstance())
+                                .build()),
+                        HelperAppMessage.MsgCase.PONG)
+                .getPong();
     }
 
     public HelperStatus status() throws IOException {
-        return expect(connection.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build()),
-                HelperAppMessage.MsgCase.STATUS).getStatus();
+        return expect(
+                        connection.call(AppMessage.newBuilder()
+                                .setGetStatus(GetStatus.getDefaultInstance())
+                                .build()),
+                        HelperAppMessage.MsgCase.STATUS)
+                .getStatus();
     }
 
     /** The helper's status and the tunnel's full peer state (empty when idle). */
     public PeerState peerState() throws IOException {
-        return expect(connection.call(AppMessage.newBuilder().setGetPeerState(GetPeerState.getDefaultInstance()).build()),
-                HelperAppMessage.MsgCase.PEER_STATE).getPeerState();
+        return expect(
+                        connection.call(AppMessage.newBuilder()
+                                .setGetPeerState(GetPeerState.getDefaultInstance())
+                                .build()),
+                        HelperAppMessage.MsgCase.PEER_STATE)
+                .getPeerState();
     }
 
     /**
@@ -61,7 +75,10 @@ public final class HelperClient implements AutoCloseable {
      * connection is re-established with backoff and the listener gets a fresh full state.
      */
     public Subscription subscribe(SubscriptionListener listener, boolean autoReconnect) throws IOException {
-        return Subscription.open(connection.socket(), connection.timeout(), listener,
+        return Subscription.open(
+                connection.socket(),
+                connection.timeout(),
+                listener,
                 autoReconnect ? ReconnectPolicy.DEFAULT : ReconnectPolicy.NEVER);
     }
 

@@ -1,11 +1,11 @@
 package dev.tunnelhelper.app;
 
-import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
-import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
 import dev.tunnelhelper.protocol.Incoming;
-import dev.tunnelhelper.protocol.SpeakerClosedException;
 import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.SpeakerClosedException;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
+import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -58,7 +58,7 @@ final class HelperConnection implements AutoCloseable {
 
     /** Sends a request and returns the reply, or throws {@link HelperErrorException} for an {@code error} reply. */
     HelperAppMessage call(AppMessage request) throws IOException {
-        return call(request, reply -> { });
+        return call(request, reply -> {});
     }
 
     /** The same, running {@code onReply} on the reply before any push that arrived after it is handed over. */

@@ -19,8 +19,7 @@ import java.util.List;
 public final class JsonDocuments {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private JsonDocuments() {
-    }
+    private JsonDocuments() {}
 
     public static ObjectNode status(HelperStatus s) {
         ObjectNode n = MAPPER.createObjectNode();
@@ -64,7 +63,9 @@ public final class JsonDocuments {
         n.put("id", Uuids.format(a.getId()));
         n.put("name", a.getName());
         n.put("workspace_id", Uuids.format(a.getWorkspaceId()));
-        n.put("workspace_name", context.workspace(a.getWorkspaceId()).map(Workspace::getName).orElse(null));
+        n.put(
+                "workspace_name",
+                context.workspace(a.getWorkspaceId()).map(Workspace::getName).orElse(null));
         ArrayNode fqdn = n.putArray("fqdn");
         a.getFqdnList().forEach(fqdn::add);
         ArrayNode ips = n.putArray("ip_addrs");

@@ -6,8 +6,7 @@ import dev.tunnelhelper.protocol.vpn.Workspace;
 
 /** Enum values as shown to people and in JSON: without the protobuf prefix, e.g. {@code RUNNING}. */
 public final class Names {
-    private Names() {
-    }
+    private Names() {}
 
     public static String state(SessionState s) {
         return strip(s.name(), "SESSION_STATE_");

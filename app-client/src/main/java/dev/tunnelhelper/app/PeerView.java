@@ -32,7 +32,9 @@ public final class PeerView {
         }
 
         public List<Agent> agentsOf(ByteString workspaceId) {
-            return agents.stream().filter(a -> a.getWorkspaceId().equals(workspaceId)).toList();
+            return agents.stream()
+                    .filter(a -> a.getWorkspaceId().equals(workspaceId))
+                    .toList();
         }
     }
 
@@ -66,6 +68,7 @@ public final class PeerView {
     }
 
     public synchronized Snapshot snapshot() {
-        return new Snapshot(List.copyOf(new ArrayList<>(workspaces.values())), List.copyOf(new ArrayList<>(agents.values())));
+        return new Snapshot(
+                List.copyOf(new ArrayList<>(workspaces.values())), List.copyOf(new ArrayList<>(agents.values())));
     }
 }

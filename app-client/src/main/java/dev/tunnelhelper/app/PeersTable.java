@@ -8,10 +8,11 @@ import java.util.List;
 
 /** {@code app-client peers}: one row per agent, grouped by workspace; stale peers flagged. */
 public final class PeersTable {
-    private static final String[] HEADER = {"WORKSPACE", "STATUS", "AGENT", "FQDN", "IPS", "HANDSHAKE", "LATENCY", "PATH"};
+    private static final String[] HEADER = {
+        "WORKSPACE", "STATUS", "AGENT", "FQDN", "IPS", "HANDSHAKE", "LATENCY", "PATH"
+    };
 
-    private PeersTable() {
-    }
+    private PeersTable() {}
 
     public static String render(PeerView.Snapshot peers, Instant now) {
         List<String[]> rows = new ArrayList<>();
@@ -20,7 +21,8 @@ public final class PeersTable {
         for (Workspace w : peers.workspaces()) {
             List<Agent> agents = peers.agentsOf(w.getId());
             if (agents.isEmpty()) {
-                rows.add(new String[] {w.getName(), Names.workspaceStatus(w.getStatus()), "-", "-", "-", "-", "-", "-"});
+                rows.add(
+                        new String[] {w.getName(), Names.workspaceStatus(w.getStatus()), "-", "-", "-", "-", "-", "-"});
             }
             for (Agent a : agents) {
                 rows.add(row(w.getName(), Names.workspaceStatus(w.getStatus()), a, now));
@@ -42,11 +44,19 @@ public final class PeersTable {
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
-        long stale = peers.agents().stream().filter(a -> AgentFacts.of(a, now).stale()).count();
-        out.append(peers.workspaces().size()).append(" workspace(s), ").append(peers.agents().size()).append(" agent(s)");
+        long stale = peers.agents().stream()
+                .filter(a -> AgentFacts.of(a, now).stale())
+                .count();
+        out.append(peers.workspaces().size())
+                .append(" workspace(s), ")
+                .append(peers.agents().size())
+                .append(" agent(s)");
         if (stale > 0) {
-            out.append(", ").append(stale).append(" STALE (no handshake for ")
-                    .append(AgentFacts.STALE_AFTER.toMinutes()).append(" minutes)");
+            out.append(", ")
+                    .append(stale)
+                    .append(" STALE (no handshake for ")
+                    .append(AgentFacts.STALE_AFTER.toMinutes())
+                    .append(" minutes)");
         }
         return out.append('\n').toString();
     }
@@ -55,9 +65,21 @@ public final class PeersTable {
         AgentFacts f = AgentFacts.of(a, now);
         String handshake = f.handshakeAge().map(AgentFacts::ago).orElse("never") + (f.stale() ? " STALE" : "");
         String latency = f.latency().map(d -> AgentFacts.millis(d) + "ms").orElse("-");
-        String path = f.p2p().map(p -> p ? "p2p" : "relay" + f.preferredDerp().map(d -> " (" + d + ")").orElse("")).orElse("-");
-        return new String[] {workspace, status, a.getName(), String.join(",", a.getFqdnList()),
-            String.join(",", a.getIpAddrsList()), handshake, latency, path};
+        String path = f.p2p()
+                .map(p -> p
+                        ? "p2p"
+                        : "relay" + f.preferredDerp().map(d -> " (" + d + ")").orElse(""))
+                .orElse("-");
+        return new String[] {
+            workspace,
+            status,
+            a.getName(),
+            String.join(",", a.getFqdnList()),
+            String.join(",", a.getIpAddrsList()),
+            handshake,
+            latency,
+            path
+        };
     }
 
     private static int[] widths(List<String[]> rows) {

@@ -9,7 +9,8 @@ import java.time.Duration;
 public record ReconnectPolicy(boolean enabled, Duration initial, Duration max) {
     public static final ReconnectPolicy NEVER = new ReconnectPolicy(false, Duration.ZERO, Duration.ZERO);
     /** Fast first retry (a helper restart takes about a second), capped so a long outage does not spin. */
-    public static final ReconnectPolicy DEFAULT = new ReconnectPolicy(true, Duration.ofMillis(250), Duration.ofSeconds(5));
+    public static final ReconnectPolicy DEFAULT =
+            new ReconnectPolicy(true, Duration.ofMillis(250), Duration.ofSeconds(5));
 
     /** The delay before retry number {@code attempt} (0-based). */
     public Duration delay(int attempt) {

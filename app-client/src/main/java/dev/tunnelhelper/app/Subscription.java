@@ -1,12 +1,12 @@
 package dev.tunnelhelper.app;
 
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.Subscribe;
 import dev.tunnelhelper.protocol.helper.Subscribed;
 import java.io.IOException;
 import java.nio.file.Path;
-import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -46,8 +46,8 @@ public final class Subscription implements AutoCloseable {
     }
 
     /** Connects and subscribes; the first connection's failure is thrown (no retry before the first success). */
-    public static Subscription open(Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy)
-            throws IOException {
+    public static Subscription open(
+            Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy) throws IOException {
         Subscription s = new Subscription(socket, timeout, listener, policy);
         s.connectAndSubscribe();
         return s;
@@ -56,8 +56,13 @@ public final class Subscription implements AutoCloseable {
     private void connectAndSubscribe() throws IOException {
         HelperConnection c = HelperConnection.open(socket, timeout, this::onPush);
         try {
-            HelperClient.expect(c.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(),
-                    this::installSnapshot), HelperAppMessage.MsgCase.SUBSCRIBED);
+            HelperClient.expect(
+                    c.call(
+                            AppMessage.newBuilder()
+                                    .setSubscribe(Subscribe.getDefaultInstance())
+                                    .build(),
+                            this::installSnapshot),
+                    HelperAppMessage.MsgCase.SUBSCRIBED);
             if (closed) {
                 // close() ran while we were reconnecting: this connection must not outlive it.
                 c.close();
@@ -84,8 +89,11 @@ public final class Subscription implements AutoCloseable {
             case STATUS -> listener.onStatus(message.getStatus());
             case PROGRESS -> listener.onProgress(message.getProgress());
             case PEER_UPDATE -> listener.onPeerUpdate(message.getPeerUpdate(), view.apply(message.getPeerUpdate()));
-            case ERROR -> log.debug("helper is closing the subscription: {} {}",
-                    message.getError().getCode(), message.getError().getMessage());
+            case ERROR ->
+                log.debug(
+                        "helper is closing the subscription: {} {}",
+                        message.getError().getCode(),
+                        message.getError().getMessage());
             default -> log.debug("ignoring {} push", message.getMsgCase());
         }
     }
@@ -117,18 +125,21 @@ public final class Subscription implements AutoCloseable {
             return;
         }
         Duration delay = policy.delay(attempt);
-        reconnects.schedule(() -> {
-            if (closed) {
-                return;
-            }
-            try {
-                connectAndSubscribe();
-                log.info("re-subscribed to the helper at {}", socket);
-            } catch (IOException e) {
-                log.debug("reconnect attempt {} failed: {}", attempt + 1, e.getMessage());
-                scheduleReconnect(attempt + 1);
-            }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        reconnects.schedule(
+                () -> {
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        connectAndSubscribe();
+                        log.info("re-subscribed to the helper at {}", socket);
+                    } catch (IOException e) {
+                        log.debug("reconnect attempt {} failed: {}", attempt + 1, e.getMessage());
+                        scheduleReconnect(attempt + 1);
+                    }
+                },
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** The merged peer view: always a full picture. */

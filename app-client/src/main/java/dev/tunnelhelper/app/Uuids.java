@@ -7,8 +7,7 @@ import java.util.UUID;
 
 /** Peer ids travel as 16 raw bytes; people and JSON get the canonical string form. */
 public final class Uuids {
-    private Uuids() {
-    }
+    private Uuids() {}
 
     /** Canonical {@code 8-4-4-4-12} form; anything not 16 bytes long is shown as plain hex rather than hidden. */
     public static String format(ByteString id) {
@@ -20,7 +19,9 @@ public final class Uuids {
     }
 
     public static ByteString bytes(UUID uuid) {
-        return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array());
+        return ByteString.copyFrom(ByteBuffer.allocate(16)
+                .putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits())
+                .array());
     }
 }

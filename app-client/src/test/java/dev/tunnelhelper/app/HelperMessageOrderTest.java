@@ -54,8 +54,8 @@ class HelperMessageOrderTest {
     void aCallCutOffByTheHelperThrowsTheErrorTheHelperSentBeforeClosing() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             try (var helper = ScriptedHelper.app(roundDir(round))) {
-                CompletableFuture<Void> script =
-                        helper.closeAfterNextMessage(List.of(error(ErrorCode.IDLE_TIMEOUT, "closed after 1 s without a request")));
+                CompletableFuture<Void> script = helper.closeAfterNextMessage(
+                        List.of(error(ErrorCode.IDLE_TIMEOUT, "closed after 1 s without a request")));
                 try (HelperClient client = HelperClient.connect(helper.socket(), TIMEOUT)) {
                     HelperErrorException e = assertThrows(HelperErrorException.class, client::ping, "round " + round);
                     assertEquals(Optional.of(ErrorCode.IDLE_TIMEOUT), e.errorCode(), "round " + round);
@@ -74,11 +74,17 @@ class HelperMessageOrderTest {
             List<String> expected = new ArrayList<>(List.of("snapshot RUNNING with 1 workspace"));
             for (int i = 0; i < 50; i++) {
                 Workspace w = Peers.workspace("w" + i, Workspace.Status.RUNNING);
-                pushes.add(HelperAppMessage.newBuilder().setPeerUpdate(PeerUpdate.newBuilder().addUpsertedWorkspaces(w)).build());
+                pushes.add(HelperAppMessage.newBuilder()
+                        .setPeerUpdate(PeerUpdate.newBuilder().addUpsertedWorkspaces(w))
+                        .build());
                 expected.add("delta w" + i + ", now " + (i + 2) + " workspaces");
             }
-            pushes.add(HelperAppMessage.newBuilder().setStatus(status(SessionState.SESSION_STATE_STOPPING)).build());
-            pushes.add(HelperAppMessage.newBuilder().setProgress(Progress.newBuilder().setStage(ProgressStage.PROGRESS_STAGE_FETCHING_INFO)).build());
+            pushes.add(HelperAppMessage.newBuilder()
+                    .setStatus(status(SessionState.SESSION_STATE_STOPPING))
+                    .build());
+            pushes.add(HelperAppMessage.newBuilder()
+                    .setProgress(Progress.newBuilder().setStage(ProgressStage.PROGRESS_STAGE_FETCHING_INFO))
+                    .build());
             expected.add("status STOPPING");
             expected.add("progress FETCHING_INFO");
 
@@ -86,14 +92,20 @@ class HelperMessageOrderTest {
                 CompletableFuture<Void> script = helper.play(h -> {
                     AppMessage subscribe = h.receive();
                     List<HelperAppMessage> burst = new ArrayList<>();
-                    burst.add(h.replyTo(subscribe, HelperAppMessage.newBuilder().setSubscribed(Subscribed.newBuilder()
-                            .setStatus(status(SessionState.SESSION_STATE_RUNNING))
-                            .setPeers(PeerUpdate.newBuilder().addUpsertedWorkspaces(Peers.workspace("first", Workspace.Status.RUNNING))))
-                            .build()));
+                    burst.add(h.replyTo(
+                            subscribe,
+                            HelperAppMessage.newBuilder()
+                                    .setSubscribed(Subscribed.newBuilder()
+                                            .setStatus(status(SessionState.SESSION_STATE_RUNNING))
+                                            .setPeers(PeerUpdate.newBuilder()
+                                                    .addUpsertedWorkspaces(
+                                                            Peers.workspace("first", Workspace.Status.RUNNING))))
+                                    .build()));
                     burst.addAll(pushes);
                     h.sendTogether(burst);
                 });
-                try (Subscription subscription = Subscription.open(helper.socket(), TIMEOUT, recorder(events), ReconnectPolicy.NEVER)) {
+                try (Subscription subscription =
+                        Subscription.open(helper.socket(), TIMEOUT, recorder(events), ReconnectPolicy.NEVER)) {
                     script.get(10, TimeUnit.SECONDS);
                     for (String next : expected) {
                         assertEquals(next, events.poll(10, TimeUnit.SECONDS), "round " + round);
@@ -111,14 +123,23 @@ class HelperMessageOrderTest {
             helper.play(h -> {
                 AppMessage subscribe = h.receive();
                 h.sendAndClose(List.of(
-                        h.replyTo(subscribe, HelperAppMessage.newBuilder().setSubscribed(Subscribed.newBuilder()
-                                .setStatus(status(SessionState.SESSION_STATE_IDLE))).build()),
+                        h.replyTo(
+                                subscribe,
+                                HelperAppMessage.newBuilder()
+                                        .setSubscribed(Subscribed.newBuilder()
+                                                .setStatus(status(SessionState.SESSION_STATE_IDLE)))
+                                        .build()),
                         error(ErrorCode.SLOW_CONSUMER, "fell more than 1024 messages behind")));
             });
-            try (Subscription subscription = Subscription.open(helper.socket(), TIMEOUT, recorder(events), ReconnectPolicy.NEVER)) {
-                assertEquals("SLOW_CONSUMER: fell more than 1024 messages behind", subscription.ended().get(10, TimeUnit.SECONDS));
+            try (Subscription subscription =
+                    Subscription.open(helper.socket(), TIMEOUT, recorder(events), ReconnectPolicy.NEVER)) {
+                assertEquals(
+                        "SLOW_CONSUMER: fell more than 1024 messages behind",
+                        subscription.ended().get(10, TimeUnit.SECONDS));
                 assertEquals("snapshot IDLE with 0 workspaces", events.poll(10, TimeUnit.SECONDS));
-                assertEquals("disconnected: SLOW_CONSUMER: fell more than 1024 messages behind", events.poll(10, TimeUnit.SECONDS));
+                assertEquals(
+                        "disconnected: SLOW_CONSUMER: fell more than 1024 messages behind",
+                        events.poll(10, TimeUnit.SECONDS));
             }
         }
     }
@@ -128,7 +149,8 @@ class HelperMessageOrderTest {
             @Override
             public void onSnapshot(HelperStatus status, PeerView.Snapshot peers) {
                 int n = peers.workspaces().size();
-                events.add("snapshot " + Names.state(status.getState()) + " with " + n + " workspace" + (n == 1 ? "" : "s"));
+                events.add("snapshot " + Names.state(status.getState()) + " with " + n + " workspace"
+                        + (n == 1 ? "" : "s"));
             }
 
             @Override
@@ -143,7 +165,8 @@ class HelperMessageOrderTest {
 
             @Override
             public void onPeerUpdate(PeerUpdate delta, PeerView.Snapshot peers) {
-                events.add("delta " + delta.getUpsertedWorkspaces(0).getName() + ", now " + peers.workspaces().size() + " workspaces");
+                events.add("delta " + delta.getUpsertedWorkspaces(0).getName() + ", now "
+                        + peers.workspaces().size() + " workspaces");
             }
 
             @Override

@@ -19,9 +19,13 @@ import org.junit.jupiter.api.Test;
 
 class JsonDocumentsTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:10:00Z");
-    private final HelperStatus running = HelperStatus.newBuilder().setState(SessionState.SESSION_STATE_RUNNING)
-            .setHelperVersion("0.1.0").setTunnelProtocolVersion("1.3").setAccessUrl("http://127.0.0.1:1")
-            .setServerVersion("v2.24.3+testbed").build();
+    private final HelperStatus running = HelperStatus.newBuilder()
+            .setState(SessionState.SESSION_STATE_RUNNING)
+            .setHelperVersion("0.1.0")
+            .setTunnelProtocolVersion("1.3")
+            .setAccessUrl("http://127.0.0.1:1")
+            .setServerVersion("v2.24.3+testbed")
+            .build();
 
     private static List<String> fieldNames(JsonNode n) {
         List<String> names = new java.util.ArrayList<>();
@@ -31,9 +35,18 @@ class JsonDocumentsTest {
 
     @Test
     void statusHasFixedFieldsInFixedOrder() throws Exception {
-        JsonNode n = JsonDocuments.MAPPER.readTree(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.status(running)));
-        assertEquals(List.of("state", "error_message", "signature_validation_disabled", "helper_version",
-                "tunnel_protocol_version", "access_url", "server_version"), fieldNames(n));
+        JsonNode n =
+                JsonDocuments.MAPPER.readTree(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.status(running)));
+        assertEquals(
+                List.of(
+                        "state",
+                        "error_message",
+                        "signature_validation_disabled",
+                        "helper_version",
+                        "tunnel_protocol_version",
+                        "access_url",
+                        "server_version"),
+                fieldNames(n));
         assertEquals("RUNNING", n.get("state").asText());
         assertEquals("1.3", n.get("tunnel_protocol_version").asText());
         assertFalse(n.get("signature_validation_disabled").asBoolean());
@@ -44,19 +57,38 @@ class JsonDocumentsTest {
         Workspace ws = Peers.workspace("ws0", Workspace.Status.RUNNING);
         Agent fresh = Peers.withPing(Peers.agent("a0", "ws0", "100.100.1.2", NOW.minusSeconds(12)), 5, true);
         Agent never = Peers.agent("a1", "ws0", "100.100.1.3", null);
-        PeerView.Snapshot peers = new PeerView().reset(PeerUpdate.newBuilder().addUpsertedWorkspaces(ws)
-                .addUpsertedAgents(fresh).addUpsertedAgents(never).build());
-        JsonNode n = JsonDocuments.MAPPER.readTree(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.peers(running, peers, NOW)));
+        PeerView.Snapshot peers = new PeerView()
+                .reset(PeerUpdate.newBuilder()
+                        .addUpsertedWorkspaces(ws)
+                        .addUpsertedAgents(fresh)
+                        .addUpsertedAgents(never)
+                        .build());
+        JsonNode n = JsonDocuments.MAPPER.readTree(
+                JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.peers(running, peers, NOW)));
 
         assertEquals(List.of("time", "status", "workspaces", "agents"), fieldNames(n));
         JsonNode w = n.get("workspaces").get(0);
-        assertEquals(UUID.fromString(w.get("id").asText()).toString(), w.get("id").asText());
+        assertEquals(
+                UUID.fromString(w.get("id").asText()).toString(), w.get("id").asText());
         assertEquals(Uuids.format(ws.getId()), w.get("id").asText());
         assertEquals("RUNNING", w.get("status").asText());
 
         JsonNode a = n.get("agents").get(0);
-        assertEquals(List.of("id", "name", "workspace_id", "workspace_name", "fqdn", "ip_addrs", "last_handshake",
-                "last_handshake_age_seconds", "stale", "latency_ms", "p2p", "preferred_derp"), fieldNames(a));
+        assertEquals(
+                List.of(
+                        "id",
+                        "name",
+                        "workspace_id",
+                        "workspace_name",
+                        "fqdn",
+                        "ip_addrs",
+                        "last_handshake",
+                        "last_handshake_age_seconds",
+                        "stale",
+                        "latency_ms",
+                        "p2p",
+                        "preferred_derp"),
+                fieldNames(a));
         assertEquals("ws0", a.get("workspace_name").asText());
         assertEquals("100.100.1.2", a.get("ip_addrs").get(0).asText());
         assertEquals("2026-01-01T00:09:48Z", a.get("last_handshake").asText());
@@ -83,9 +115,16 @@ class JsonDocumentsTest {
     @Test
     void watchEventsCarryTypeAndTimeFirst() throws Exception {
         PeerView.Snapshot empty = PeerView.Snapshot.EMPTY;
-        for (var event : List.of(JsonDocuments.snapshotEvent(running, empty, NOW), JsonDocuments.statusEvent(running, NOW),
-                JsonDocuments.progressEvent(Progress.newBuilder().setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING)
-                        .setBytesWritten(10).setBytesTotal(20).build(), NOW),
+        for (var event : List.of(
+                JsonDocuments.snapshotEvent(running, empty, NOW),
+                JsonDocuments.statusEvent(running, NOW),
+                JsonDocuments.progressEvent(
+                        Progress.newBuilder()
+                                .setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING)
+                                .setBytesWritten(10)
+                                .setBytesTotal(20)
+                                .build(),
+                        NOW),
                 JsonDocuments.peerUpdateEvent(PeerUpdate.getDefaultInstance(), empty, NOW),
                 JsonDocuments.disconnectedEvent("gone", true, NOW))) {
             String line = JsonDocuments.MAPPER.writeValueAsString(event);
@@ -93,8 +132,13 @@ class JsonDocumentsTest {
             List<String> names = fieldNames(JsonDocuments.MAPPER.readTree(line));
             assertEquals(List.of("type", "time"), names.subList(0, 2));
         }
-        JsonNode progress = JsonDocuments.progressEvent(Progress.newBuilder().setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING)
-                .setBytesWritten(10).setBytesTotal(20).build(), NOW);
+        JsonNode progress = JsonDocuments.progressEvent(
+                Progress.newBuilder()
+                        .setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING)
+                        .setBytesWritten(10)
+                        .setBytesTotal(20)
+                        .build(),
+                NOW);
         assertEquals("DOWNLOADING", progress.get("stage").asText());
         assertEquals(20, progress.get("bytes_total").asLong());
         JsonNode snapshot = JsonDocuments.snapshotEvent(running, empty, NOW);
@@ -105,8 +149,10 @@ class JsonDocumentsTest {
     void peerUpdateEventListsTheDeltaAndTheMergedCounts() {
         Agent extra = Peers.agent("extra", "ws0", "100.100.1.4", NOW);
         PeerView view = new PeerView();
-        view.reset(PeerUpdate.newBuilder().addUpsertedWorkspaces(Peers.workspace("ws0", Workspace.Status.RUNNING))
-                .addUpsertedAgents(extra).build());
+        view.reset(PeerUpdate.newBuilder()
+                .addUpsertedWorkspaces(Peers.workspace("ws0", Workspace.Status.RUNNING))
+                .addUpsertedAgents(extra)
+                .build());
         PeerUpdate delta = PeerUpdate.newBuilder().addDeletedAgents(extra).build();
         JsonNode n = JsonDocuments.peerUpdateEvent(delta, view.apply(delta), NOW);
         assertEquals("peer_update", n.get("type").asText());

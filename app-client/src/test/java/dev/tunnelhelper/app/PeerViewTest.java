@@ -19,8 +19,12 @@ class PeerViewTest {
 
     private PeerView fullView() {
         PeerView view = new PeerView();
-        view.reset(PeerUpdate.newBuilder().addUpsertedWorkspaces(ws0).addUpsertedWorkspaces(ws1)
-                .addUpsertedAgents(a0).addUpsertedAgents(a1).build());
+        view.reset(PeerUpdate.newBuilder()
+                .addUpsertedWorkspaces(ws0)
+                .addUpsertedWorkspaces(ws1)
+                .addUpsertedAgents(a0)
+                .addUpsertedAgents(a1)
+                .build());
         return view;
     }
 
@@ -34,7 +38,8 @@ class PeerViewTest {
     @Test
     void resetReplacesEverythingBefore() {
         PeerView view = fullView();
-        PeerView.Snapshot s = view.reset(PeerUpdate.newBuilder().addUpsertedWorkspaces(ws1).build());
+        PeerView.Snapshot s =
+                view.reset(PeerUpdate.newBuilder().addUpsertedWorkspaces(ws1).build());
         assertEquals(List.of(ws1), s.workspaces());
         assertTrue(s.agents().isEmpty());
     }
@@ -43,8 +48,12 @@ class PeerViewTest {
     void upsertReplacesByIdWholesaleAndKeepsPosition() {
         PeerView view = fullView();
         Agent moved = a0.toBuilder().clearIpAddrs().addIpAddrs("100.100.9.9").build();
-        Workspace stopping = ws0.toBuilder().setStatus(Workspace.Status.STOPPING).build();
-        PeerView.Snapshot s = view.apply(PeerUpdate.newBuilder().addUpsertedAgents(moved).addUpsertedWorkspaces(stopping).build());
+        Workspace stopping =
+                ws0.toBuilder().setStatus(Workspace.Status.STOPPING).build();
+        PeerView.Snapshot s = view.apply(PeerUpdate.newBuilder()
+                .addUpsertedAgents(moved)
+                .addUpsertedWorkspaces(stopping)
+                .build());
         assertEquals(List.of(moved, a1), s.agents());
         assertEquals(List.of("100.100.9.9"), s.agents().get(0).getIpAddrsList());
         assertEquals(Workspace.Status.STOPPING, s.workspaces().get(0).getStatus());
@@ -54,7 +63,8 @@ class PeerViewTest {
     @Test
     void newIdsAreAppended() {
         Agent extra = Peers.agent("extra", "ws0", "100.100.1.4", T0);
-        PeerView.Snapshot s = fullView().apply(PeerUpdate.newBuilder().addUpsertedAgents(extra).build());
+        PeerView.Snapshot s = fullView()
+                .apply(PeerUpdate.newBuilder().addUpsertedAgents(extra).build());
         assertEquals(List.of(a0, a1, extra), s.agents());
     }
 
@@ -62,13 +72,15 @@ class PeerViewTest {
     void deletesRemoveByIdEvenWhenTheDeletedCopyDiffers() {
         // The tunnel may send a deleted entry with only some fields filled; the id is what counts.
         Agent idOnly = Agent.newBuilder().setId(a1.getId()).build();
-        PeerView.Snapshot s = fullView().apply(PeerUpdate.newBuilder().addDeletedAgents(idOnly).build());
+        PeerView.Snapshot s = fullView()
+                .apply(PeerUpdate.newBuilder().addDeletedAgents(idOnly).build());
         assertEquals(List.of(a0), s.agents());
     }
 
     @Test
     void deletingAWorkspaceDoesNotCascadeToItsAgents() {
-        PeerView.Snapshot s = fullView().apply(PeerUpdate.newBuilder().addDeletedWorkspaces(ws1).build());
+        PeerView.Snapshot s = fullView()
+                .apply(PeerUpdate.newBuilder().addDeletedWorkspaces(ws1).build());
         assertEquals(List.of(ws0), s.workspaces());
         assertEquals(List.of(a0, a1), s.agents());
         assertTrue(s.workspace(ws1.getId()).isEmpty());
@@ -77,14 +89,19 @@ class PeerViewTest {
     @Test
     void deletesApplyBeforeUpsertsInOneUpdate() {
         Agent replacement = a1.toBuilder().setName("a1-new").build();
-        PeerView.Snapshot s = fullView().apply(PeerUpdate.newBuilder().addDeletedAgents(a1).addUpsertedAgents(replacement).build());
+        PeerView.Snapshot s = fullView()
+                .apply(PeerUpdate.newBuilder()
+                        .addDeletedAgents(a1)
+                        .addUpsertedAgents(replacement)
+                        .build());
         assertEquals(List.of(a0, replacement), s.agents());
     }
 
     @Test
     void deletingUnknownIdsIsHarmless() {
         Agent ghost = Peers.agent("ghost", "ws9", "100.100.9.2", T0);
-        PeerView.Snapshot s = fullView().apply(PeerUpdate.newBuilder().addDeletedAgents(ghost).build());
+        PeerView.Snapshot s =
+                fullView().apply(PeerUpdate.newBuilder().addDeletedAgents(ghost).build());
         assertEquals(2, s.agents().size());
     }
 

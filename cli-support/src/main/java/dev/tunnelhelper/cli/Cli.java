@@ -11,8 +11,7 @@ import picocli.CommandLine.ParseResult;
 
 /** What every program does with its command tree: the exit-code table, error mapping, shared options. */
 public final class Cli {
-    private Cli() {
-    }
+    private Cli() {}
 
     /**
      * Prepares {@code commandLine} (the program's top-level command): {@code --help} lists the
@@ -22,7 +21,11 @@ public final class Cli {
      */
     public static CommandLine prepare(CommandLine commandLine) {
         String program = commandLine.getCommandName();
-        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("Exit codes:%n").exitCodeList(ExitCodes.table());
+        commandLine
+                .getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("Exit codes:%n")
+                .exitCodeList(ExitCodes.table());
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
             if (e instanceof HelperUnavailableException u) {
                 cl.getErr().println(program + ": " + u.getMessage());
@@ -59,8 +62,9 @@ public final class Cli {
                 continue;
             }
             if (target.findOption(option.longestName()) == null) {
-                throw new ParameterException(leaf.commandSpec().commandLine(), "option '" + option.longestName()
-                        + "' does not apply to '" + target.qualifiedName() + "'");
+                throw new ParameterException(
+                        leaf.commandSpec().commandLine(),
+                        "option '" + option.longestName() + "' does not apply to '" + target.qualifiedName() + "'");
             }
         }
     }

@@ -19,10 +19,10 @@ import picocli.CommandLine;
 public final class CliDocs {
     /** Where the files live on the classpath, and the name of the list of them. */
     public static final String RESOURCE_DIR = "META-INF/tunnel-helper/cli-docs";
+
     public static final String INDEX = "index";
 
-    private CliDocs() {
-    }
+    private CliDocs() {}
 
     /**
      * {@code CliDocs OUTDIR VERSION CLASS...}: each class has a static {@code commandLine()}
@@ -58,7 +58,8 @@ public final class CliDocs {
         return written;
     }
 
-    private static void writePages(CommandLine command, Path dir, String version, List<String> written) throws IOException {
+    private static void writePages(CommandLine command, Path dir, String version, List<String> written)
+            throws IOException {
         if (command.getCommandSpec().usageMessage().hidden()) {
             return;
         }

@@ -23,16 +23,18 @@ public final class ExitCodes {
     public static final int ALREADY_RUNNING = 6;
     /** Ended by SIGINT / SIGTERM (128 + the signal), after cleaning up. */
     public static final int SIGINT = 130;
+
     public static final int SIGTERM = 143;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     /** The whole table, for each program's --help and man page. */
     public static Map<String, String> table() {
         Map<String, String> t = new LinkedHashMap<>();
         t.put(Integer.toString(OK), "ok");
-        t.put(Integer.toString(FAILURE), "the operation failed (start failed, tunnel died, connection lost, doctor found a failure)");
+        t.put(
+                Integer.toString(FAILURE),
+                "the operation failed (start failed, tunnel died, connection lost, doctor found a failure)");
         t.put(Integer.toString(USAGE), "usage or configuration error");
         t.put(Integer.toString(HELPER_UNAVAILABLE), "the helper is not running or cannot be reached");
         t.put(Integer.toString(HELPER_ERROR), "the helper answered with an error");

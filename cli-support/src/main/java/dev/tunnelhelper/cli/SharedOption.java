@@ -37,7 +37,10 @@ abstract class SharedOption<S extends SharedOption<S>> {
         if (mixee == null || mixee.root() == mixee) {
             return Optional.empty();
         }
-        return mixee.root().mixins().values().stream().map(CommandSpec::userObject)
-                .filter(type::isInstance).map(type::cast).findFirst();
+        return mixee.root().mixins().values().stream()
+                .map(CommandSpec::userObject)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .findFirst();
     }
 }

@@ -13,12 +13,17 @@ import picocli.CommandLine.Option;
 public final class SocketOptions extends SharedOption<SocketOptions> {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-    @Option(names = "--socket", paramLabel = "PATH",
+    @Option(
+            names = "--socket",
+            paramLabel = "PATH",
             description = "The helper's socket, winning over --state-dir. Default: D/run/app.sock or D/run/ne.sock, "
                     + "without --state-dir /run/tunnel-helper/app.sock (app endpoint) or ne.sock (extension endpoint).")
     Path socket;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Connect and per-call timeout, e.g. 5, 500ms, 10s (default: 5s).")
     Duration timeout;
 
@@ -27,11 +32,13 @@ public final class SocketOptions extends SharedOption<SocketOptions> {
     }
 
     public Path appSocket(StateDirOption stateDir) {
-        return EndpointSockets.appSocket(stateDir.stateDir().orElse(null), resolve(o -> o.socket).orElse(null));
+        return EndpointSockets.appSocket(
+                stateDir.stateDir().orElse(null), resolve(o -> o.socket).orElse(null));
     }
 
     public Path extensionSocket(StateDirOption stateDir) {
-        return EndpointSockets.extensionSocket(stateDir.stateDir().orElse(null), resolve(o -> o.socket).orElse(null));
+        return EndpointSockets.extensionSocket(
+                stateDir.stateDir().orElse(null), resolve(o -> o.socket).orElse(null));
     }
 
     public Duration timeout() {

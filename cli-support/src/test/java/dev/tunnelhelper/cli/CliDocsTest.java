@@ -20,17 +20,24 @@ class CliDocsTest {
 
     @Command(name = "demo-cli", description = "Does -things.", subcommands = Sub.class)
     static final class Demo implements Runnable {
-        @Option(names = {"-v", "--verbose"}, description = "Say more.")
+        @Option(
+                names = {"-v", "--verbose"},
+                description = "Say more.")
         boolean verbose;
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
-    @Command(name = "sub", description = {"The sub command.", ".hidden dot"})
+    @Command(
+            name = "sub",
+            description = {"The sub command.", ".hidden dot"})
     static final class Sub implements Callable<Integer> {
-        @Option(names = "--count", paramLabel = "N", defaultValue = "3", description = "How many (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--count",
+                paramLabel = "N",
+                defaultValue = "3",
+                description = "How many (default: ${DEFAULT-VALUE}).")
         int count;
 
         @Parameters(paramLabel = "ADDRESS", description = "Where.")
@@ -54,7 +61,9 @@ class CliDocsTest {
         assertTrue(top.startsWith(".TH \"DEMO-CLI\" \"1\" \"\" \"1.2.3\""), top);
         assertTrue(top.contains(".SH NAME\ndemo\\-cli \\- Does \\-things.\n"), top);
         assertTrue(top.contains(".TP\n\\fB\\-v\\fR, \\fB\\-\\-verbose\\fR\nSay more.\n"), top);
-        assertTrue(top.contains(".SH COMMANDS\n.TP\n\\fBsub\\fR\nThe sub command. See \\fBdemo\\-cli\\-sub\\fR(1).\n"), top);
+        assertTrue(
+                top.contains(".SH COMMANDS\n.TP\n\\fBsub\\fR\nThe sub command. See \\fBdemo\\-cli\\-sub\\fR(1).\n"),
+                top);
         assertTrue(top.contains(".SH EXIT STATUS\n.TP\n\\fB0\\fR\nok\n"), top);
 
         String sub = Files.readString(dir.resolve("man/man1/demo-cli-sub.1"));
@@ -67,7 +76,8 @@ class CliDocsTest {
     @Test
     void mainWritesAnIndexOfEveryFile() throws Exception {
         CliDocs.main(new String[] {dir.toString(), "1.0", Factory.class.getName()});
-        assertEquals(List.of("completion/demo-cli", "man/man1/demo-cli.1", "man/man1/demo-cli-sub.1"),
+        assertEquals(
+                List.of("completion/demo-cli", "man/man1/demo-cli.1", "man/man1/demo-cli-sub.1"),
                 Files.readAllLines(dir.resolve(CliDocs.INDEX)));
     }
 

@@ -8,26 +8,29 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import org.junit.jupiter.api.Test;
 
 /** The shared options of a small program shaped like the real ones: before or after the subcommand. */
 class SharedOptionsTest {
 
-    @Command(name = "prog", subcommands = {Connect.class, Local.class})
+    @Command(
+            name = "prog",
+            subcommands = {Connect.class, Local.class})
     static final class Prog implements Runnable {
         @Mixin
         StateDirOption stateDir;
+
         @Mixin
         SocketOptions socket;
+
         @Mixin
         JsonOption json;
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     /** Uses every shared option; prints what it resolved. */
@@ -35,8 +38,10 @@ class SharedOptionsTest {
     static final class Connect implements Callable<Integer> {
         @Mixin
         StateDirOption stateDir;
+
         @Mixin
         SocketOptions socket;
+
         @Mixin
         JsonOption json;
 
@@ -57,8 +62,7 @@ class SharedOptionsTest {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
         CommandLine cl = Cli.prepare(new CommandLine(new Prog()));
@@ -69,7 +73,8 @@ class SharedOptionsTest {
         System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             int code = cl.execute(args);
-            return new Run(code, out.toString(java.nio.charset.StandardCharsets.UTF_8).strip(), err.toString());
+            return new Run(
+                    code, out.toString(java.nio.charset.StandardCharsets.UTF_8).strip(), err.toString());
         } finally {
             System.setOut(saved);
         }
@@ -79,18 +84,33 @@ class SharedOptionsTest {
     void optionsBeforeAndAfterTheSubcommandMeanTheSame() {
         Path d = Path.of("/tmp/state");
         String expected = d.resolve("run/app.sock") + " " + d.resolve("run/ne.sock") + " 700 true";
-        assertEquals(expected, run("--state-dir", "/tmp/state", "--timeout", "700ms", "--json", "connect").out());
-        assertEquals(expected, run("connect", "--state-dir", "/tmp/state", "--timeout", "700ms", "--json").out());
-        assertEquals(expected, run("--state-dir", "/tmp/state", "connect", "--json", "--timeout", "700ms").out());
+        assertEquals(
+                expected,
+                run("--state-dir", "/tmp/state", "--timeout", "700ms", "--json", "connect")
+                        .out());
+        assertEquals(
+                expected,
+                run("connect", "--state-dir", "/tmp/state", "--timeout", "700ms", "--json")
+                        .out());
+        assertEquals(
+                expected,
+                run("--state-dir", "/tmp/state", "connect", "--json", "--timeout", "700ms")
+                        .out());
     }
 
     @Test
     void defaultsWithoutOptionsAndTheSubcommandsValueWins() {
-        assertEquals("/run/tunnel-helper/app.sock /run/tunnel-helper/ne.sock " + Duration.ofSeconds(5).toMillis() + " false",
+        assertEquals(
+                "/run/tunnel-helper/app.sock /run/tunnel-helper/ne.sock "
+                        + Duration.ofSeconds(5).toMillis() + " false",
                 run("connect").out());
-        assertEquals("/b/run/app.sock /b/run/ne.sock 1000 false", run("--state-dir", "/a", "--timeout", "9s", "connect",
-                "--state-dir", "/b", "--timeout", "1s").out());
-        assertEquals("/s.sock /s.sock 5000 false", run("--socket", "/s.sock", "connect", "--state-dir", "/b").out(),
+        assertEquals(
+                "/b/run/app.sock /b/run/ne.sock 1000 false",
+                run("--state-dir", "/a", "--timeout", "9s", "connect", "--state-dir", "/b", "--timeout", "1s")
+                        .out());
+        assertEquals(
+                "/s.sock /s.sock 5000 false",
+                run("--socket", "/s.sock", "connect", "--state-dir", "/b").out(),
                 "--socket wins over --state-dir wherever each is given");
     }
 

@@ -7,10 +7,10 @@ import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.cli.JsonOption;
 import dev.tunnelhelper.cli.StateDirOption;
 import dev.tunnelhelper.helper.config.ConfigException;
-import dev.tunnelhelper.launchd.cli.IdentityOptions;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
+import dev.tunnelhelper.launchd.cli.IdentityOptions;
 import dev.tunnelhelper.shim.NativePlatform;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,17 +39,26 @@ final class ConfigCommand implements Runnable {
      * {@code tunnel-helper plist} puts into {@code MachServices}). The output is JSON either way
      * (indented); {@code --json} is accepted as by every other command.
      */
-    @Command(name = "show", description = "Print the effective configuration as JSON (defaults filled in, Mach service names derived).")
+    @Command(
+            name = "show",
+            description = "Print the effective configuration as JSON (defaults filled in, Mach service names derived).")
     static final class Show implements Callable<Integer> {
-        @Option(names = "--config", paramLabel = "FILE",
-                description = "The helper's config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; with --bundle-id B: /Library/Application Support/B/helper.json; D/helper.json with --state-dir).")
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description =
+                        "The helper's config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; with --bundle-id B: /Library/Application Support/B/helper.json; D/helper.json with --state-dir).")
         Path configFile;
+
         @Mixin
         StateDirOption stateDir;
+
         @Mixin
         JsonOption json;
+
         @Mixin
         IdentityOptions macosIdentity;
+
         @Spec
         CommandSpec spec;
 
@@ -76,8 +85,11 @@ final class ConfigCommand implements Runnable {
                 names.put("extension", x.extensionServiceName());
             });
             ObjectNode effective = mapper.valueToTree(config);
-            effective.set("xpc", config.effectiveXpc().<com.fasterxml.jackson.databind.JsonNode>map(mapper::valueToTree)
-                    .orElse(mapper.nullNode()));
+            effective.set(
+                    "xpc",
+                    config.effectiveXpc()
+                            .<com.fasterxml.jackson.databind.JsonNode>map(mapper::valueToTree)
+                            .orElse(mapper.nullNode()));
             out.set("config", effective);
             spec.commandLine().getOut().println(mapper.writeValueAsString(out));
             spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper;
 
+import dev.tunnelhelper.helper.apps.AppFanout;
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.helper.binary.BinaryAcquirer;
@@ -8,27 +9,26 @@ import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.endpoint.AccessPolicy;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointCarrier;
+import dev.tunnelhelper.helper.endpoint.EndpointConnections;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
-import dev.tunnelhelper.helper.endpoint.UnixSocketCarrier;
-import dev.tunnelhelper.helper.xpc.XpcCarrier;
-import dev.tunnelhelper.shim.NativePlatform;
-import dev.tunnelhelper.shim.PowerEvent;
-import dev.tunnelhelper.shim.SystemPowerWatch;
-import dev.tunnelhelper.helper.endpoint.EndpointConnections;
-import dev.tunnelhelper.protocol.endpoint.Endpoints;
-import dev.tunnelhelper.protocol.helper.AppMessage;
-import dev.tunnelhelper.protocol.helper.ExtensionMessage;
-import dev.tunnelhelper.protocol.helper.HelperAppMessage;
-import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.helper.endpoint.GroupDirectory;
-import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.endpoint.UnixSocketCarrier;
 import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionSettings;
 import dev.tunnelhelper.helper.session.TunnelSession;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
 import dev.tunnelhelper.helper.tunnel.TunnelProcess;
+import dev.tunnelhelper.helper.xpc.XpcCarrier;
+import dev.tunnelhelper.protocol.endpoint.Endpoints;
+import dev.tunnelhelper.protocol.helper.AppMessage;
+import dev.tunnelhelper.protocol.helper.ExtensionMessage;
+import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.trust.PathTrust;
+import dev.tunnelhelper.shim.NativePlatform;
+import dev.tunnelhelper.shim.PowerEvent;
+import dev.tunnelhelper.shim.SystemPowerWatch;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.attribute.GroupPrincipal;
@@ -54,8 +54,16 @@ public final class HelperDaemon implements AutoCloseable {
     private SystemPowerWatch powerWatch;
 
     public HelperDaemon(HelperConfig config, HelperPaths paths) {
-        this(config, paths, new BinaryAcquirer(config.download().applyTo(AcquisitionConfig.builder(paths.binaryDirectory(),
-                config.verification().settings()).minimumVersion(config.minimumVersion())).build()), TunnelProcess::spawn);
+        this(
+                config,
+                paths,
+                new BinaryAcquirer(config.download()
+                        .applyTo(AcquisitionConfig.builder(
+                                        paths.binaryDirectory(),
+                                        config.verification().settings())
+                                .minimumVersion(config.minimumVersion()))
+                        .build()),
+                TunnelProcess::spawn);
     }
 
     /**
@@ -65,8 +73,12 @@ public final class HelperDaemon implements AutoCloseable {
     public HelperDaemon(HelperConfig config, HelperPaths paths, Acquirer acquirer, TunnelLauncher launcher) {
         this.config = config;
         this.paths = paths;
-        SessionSettings settings = config.tunnel().sessionSettings().helperVersion(HelperVersion.get())
-                .deviceId(config.deviceId() == null ? "" : config.deviceId()).deviceOs(deviceOs(NativePlatform.current())).build();
+        SessionSettings settings = config.tunnel()
+                .sessionSettings()
+                .helperVersion(HelperVersion.get())
+                .deviceId(config.deviceId() == null ? "" : config.deviceId())
+                .deviceOs(deviceOs(NativePlatform.current()))
+                .build();
         this.session = new TunnelSession(settings, acquirer, launcher);
         this.fanout = new AppFanout(HelperVersion.get(), config.subscriberQueueDepth(), new SessionEventListener() {
             @Override
@@ -91,26 +103,39 @@ public final class HelperDaemon implements AutoCloseable {
     public void start() throws IOException, ConfigException {
         boolean xpc = XpcCarrier.selected(NativePlatform.current(), config);
         if (!xpc && config.effectiveXpc().isPresent()) {
-            log.warn("the Mach services of the \"macos\"/\"xpc\" config sections are ignored: XPC exists only on macOS; using Unix sockets");
+            log.warn(
+                    "the Mach services of the \"macos\"/\"xpc\" config sections are ignored: XPC exists only on macOS; using Unix sockets");
         }
         PathTrust trust = PathTrust.forThisProcess();
         new TrustedLayout(trust).prepare(paths, config, !xpc);
         long helperUid = trust.trustedUid();
-        EndpointCarrier carrier = xpc ? new XpcCarrier(config.effectiveXpc().orElseThrow())
+        EndpointCarrier carrier = xpc
+                ? new XpcCarrier(config.effectiveXpc().orElseThrow())
                 : new UnixSocketCarrier(paths.appSocket(), paths.extensionSocket(), socketGroup());
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
         AccessPolicy extensionPolicy = AccessPolicy.extension(helperUid);
         AccessPolicy appPolicy = appPolicy(helperUid);
-        ConnectionLimits limits = ConnectionLimits.of(Duration.ofSeconds(config.connections().idleTimeoutSeconds()),
-                config.connections().maxPerUser(), helperUid);
-        var extension = new EndpointSpec<>("network-extension", Endpoints.Kind.EXTENSION,
-                ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION,
+        ConnectionLimits limits = ConnectionLimits.of(
+                Duration.ofSeconds(config.connections().idleTimeoutSeconds()),
+                config.connections().maxPerUser(),
+                helperUid);
+        var extension = new EndpointSpec<>(
+                "network-extension",
+                Endpoints.Kind.EXTENSION,
+                ExtensionMessage.parser(),
+                Endpoints.HELPER_EXTENSION,
                 e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                extensionPolicy::refusal, EndpointConnections.extensionConnections(session, settingsTimeout), limits);
-        var app = new EndpointSpec<>("app", Endpoints.Kind.APP,
-                AppMessage.parser(), Endpoints.HELPER_APP,
+                extensionPolicy::refusal,
+                EndpointConnections.extensionConnections(session, settingsTimeout),
+                limits);
+        var app = new EndpointSpec<>(
+                "app",
+                Endpoints.Kind.APP,
+                AppMessage.parser(),
+                Endpoints.HELPER_APP,
                 e -> HelperAppMessage.newBuilder().setError(e).build(),
-                appPolicy::refusal, EndpointConnections.appConnections(session, fanout, HelperVersion.get()),
+                appPolicy::refusal,
+                EndpointConnections.appConnections(session, fanout, HelperVersion.get()),
                 limits);
         extensionEndpoint = carrier.listen(extension);
         try {
@@ -123,15 +148,28 @@ public final class HelperDaemon implements AutoCloseable {
             // On macOS the helper hears system wake itself and forwards it like an app's NotifyWake.
             powerWatch = SystemPowerWatch.start(event -> {
                 if (event == PowerEvent.DID_WAKE) {
-                    session.wake().whenComplete((woke, e) -> log.atInfo().setMessage("system woke; notified the tunnel")
-                            .addKeyValue("result", e == null ? "ok" : e.getCause() == null ? e.toString() : e.getCause().getMessage()).log());
+                    session.wake()
+                            .whenComplete((woke, e) -> log.atInfo()
+                                    .setMessage("system woke; notified the tunnel")
+                                    .addKeyValue(
+                                            "result",
+                                            e == null
+                                                    ? "ok"
+                                                    : e.getCause() == null
+                                                            ? e.toString()
+                                                            : e.getCause().getMessage())
+                                    .log());
                 }
             });
         }
-        log.atInfo().setMessage("tunnel-helper ready").addKeyValue("version", HelperVersion.get())
+        log.atInfo()
+                .setMessage("tunnel-helper ready")
+                .addKeyValue("version", HelperVersion.get())
                 .addKeyValue("carrier", carrier.describe())
-                .addKeyValue("app", appEndpoint.address()).addKeyValue("extension", extensionEndpoint.address())
-                .addKeyValue("binaries", paths.binaryDirectory()).log();
+                .addKeyValue("app", appEndpoint.address())
+                .addKeyValue("extension", extensionEndpoint.address())
+                .addKeyValue("binaries", paths.binaryDirectory())
+                .log();
     }
 
     public TunnelSession session() {
@@ -173,7 +211,9 @@ public final class HelperDaemon implements AutoCloseable {
         Set<Long> gids = new HashSet<>();
         GroupDirectory groups = GroupDirectory.system();
         for (String name : config.appAccess().allowedGroups()) {
-            gids.add(groups.gidOf(name).orElseThrow(() -> new ConfigException("appAccess.allowedGroups: no group named \"" + name + "\"")));
+            gids.add(groups.gidOf(name)
+                    .orElseThrow(
+                            () -> new ConfigException("appAccess.allowedGroups: no group named \"" + name + "\"")));
         }
         return AccessPolicy.app(helperUid, Set.copyOf(config.appAccess().allowedUids()), gids);
     }

@@ -72,7 +72,8 @@ public final class HelperLogging extends ContextAwareBase implements Configurato
         trigger.start();
         logFile.setRollingPolicy(rolling);
         logFile.setTriggeringPolicy(trigger);
-        logFile.setEncoder(encoder(context, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger - %msg %kvp%n%ex"));
+        logFile.setEncoder(
+                encoder(context, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger - %msg %kvp%n%ex"));
         logFile.start();
 
         context.getLogger("org.newsclub").setLevel(Level.WARN);

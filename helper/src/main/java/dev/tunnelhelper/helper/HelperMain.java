@@ -17,10 +17,22 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code tunnel-helper}: the daemon and the commands that operate it. */
-@Command(name = "tunnel-helper", mixinStandardHelpOptions = true, versionProvider = HelperMain.Version.class,
+@Command(
+        name = "tunnel-helper",
+        mixinStandardHelpOptions = true,
+        versionProvider = HelperMain.Version.class,
         description = "Privileged helper that owns a CoderVPN tunnel for an app and its network extension.",
-        subcommands = {RunCommand.class, StatusCommand.class, DoctorCommand.class, ConfigCommand.class, VersionCommand.class,
-                PlistCommand.class, InstallCommand.class, UninstallCommand.class, BundleCommand.class},
+        subcommands = {
+            RunCommand.class,
+            StatusCommand.class,
+            DoctorCommand.class,
+            ConfigCommand.class,
+            VersionCommand.class,
+            PlistCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class,
+            BundleCommand.class
+        },
         footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommands that take them."})
 public final class HelperMain implements Runnable {
 
@@ -30,8 +42,10 @@ public final class HelperMain implements Runnable {
     // Given before the subcommand; the subcommands that take them read them through their own copies.
     @Mixin
     StateDirOption stateDir;
+
     @Mixin
     SocketOptions socket;
+
     @Mixin
     JsonOption json;
 

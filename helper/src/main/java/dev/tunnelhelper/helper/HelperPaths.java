@@ -11,11 +11,15 @@ import java.nio.file.Path;
 public record HelperPaths(Path config, Path socketDirectory, Path binaryDirectory, Path logDirectory) {
     public static HelperPaths underStateDir(Path stateDir) {
         Path d = stateDir.toAbsolutePath().normalize();
-        return new HelperPaths(d.resolve("helper.json"), EndpointSockets.directory(d), d.resolve("bin"), d.resolve("log"));
+        return new HelperPaths(
+                d.resolve("helper.json"), EndpointSockets.directory(d), d.resolve("bin"), d.resolve("log"));
     }
 
     public static HelperPaths fromConfig(Path configFile, HelperConfig config) {
-        return new HelperPaths(configFile, Path.of(config.socketDirectory()), Path.of(config.binaryDirectory()),
+        return new HelperPaths(
+                configFile,
+                Path.of(config.socketDirectory()),
+                Path.of(config.binaryDirectory()),
                 Path.of(config.logDirectory()));
     }
 

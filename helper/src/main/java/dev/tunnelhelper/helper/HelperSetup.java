@@ -4,10 +4,10 @@ import dev.tunnelhelper.helper.config.ConfigException;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.DefaultDirectories;
 import dev.tunnelhelper.helper.config.HelperConfig;
-import dev.tunnelhelper.shim.NativePlatform;
 import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.launchd.cli.IdentityOptions;
+import dev.tunnelhelper.shim.NativePlatform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,9 @@ public record HelperSetup(HelperPaths paths, HelperConfig config) {
         }
         List<String> all = new ArrayList<>(config.verification().ed25519PublicKeys());
         keys.forEach(k -> all.add(k.toAbsolutePath().toString()));
-        return config.toBuilder().verification(config.verification().withEd25519PublicKeys(all)).build();
+        return config.toBuilder()
+                .verification(config.verification().withEd25519PublicKeys(all))
+                .build();
     }
 
     /**
@@ -69,9 +71,12 @@ public record HelperSetup(HelperPaths paths, HelperConfig config) {
         if (stateDir != null) {
             HelperPaths under = HelperPaths.underStateDir(stateDir);
             HelperConfig config = ConfigLoader.load(file, configFile == null, macos.orElse(null))
-                    .withDirectories(under.socketDirectory().toString(), under.binaryDirectory().toString(),
+                    .withDirectories(
+                            under.socketDirectory().toString(),
+                            under.binaryDirectory().toString(),
                             under.logDirectory().toString());
-            return new HelperSetup(new HelperPaths(file, under.socketDirectory(), under.binaryDirectory(), under.logDirectory()),
+            return new HelperSetup(
+                    new HelperPaths(file, under.socketDirectory(), under.binaryDirectory(), under.logDirectory()),
                     config);
         }
         HelperConfig config = ConfigLoader.load(file, configFile == null, macos.orElse(null));

@@ -43,7 +43,8 @@ final class LogFile {
                 || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        UnifiedLogAppender appender = new UnifiedLogAppender(config.macos() != null ? config.macos().bundleId() : DEFAULT_SUBSYSTEM);
+        UnifiedLogAppender appender =
+                new UnifiedLogAppender(config.macos() != null ? config.macos().bundleId() : DEFAULT_SUBSYSTEM);
         appender.setContext(context);
         appender.setName("UNIFIED");
         appender.start();

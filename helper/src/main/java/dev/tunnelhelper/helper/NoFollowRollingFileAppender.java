@@ -24,8 +24,13 @@ public final class NoFollowRollingFileAppender<E> extends RollingFileAppender<E>
     public void openFile(String fileName) throws IOException {
         streamWriteLock.lock();
         try {
-            var channel = Files.newByteChannel(Path.of(fileName),
-                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            var channel = Files.newByteChannel(
+                    Path.of(fileName),
+                    Set.of(
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND,
+                            StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
             setOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
         } finally {

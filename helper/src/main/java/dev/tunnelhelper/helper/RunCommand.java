@@ -1,14 +1,17 @@
 package dev.tunnelhelper.helper;
 
+import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.StateDirOption;
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.helper.config.ConfigException;
-import dev.tunnelhelper.launchd.cli.IdentityOptions;
 import dev.tunnelhelper.helper.config.ConfigLoader;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.config.VerificationConfig;
 import dev.tunnelhelper.helper.endpoint.AlreadyRunningException;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
 import dev.tunnelhelper.launchd.LaunchdSettings;
+import dev.tunnelhelper.launchd.cli.IdentityOptions;
+import dev.tunnelhelper.launchd.systemd.SystemdNotify;
 import dev.tunnelhelper.protocol.trust.PathTrust;
 import dev.tunnelhelper.protocol.trust.UntrustedPathException;
 import dev.tunnelhelper.shim.NativePlatform;
@@ -16,13 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.tunnelhelper.launchd.systemd.SystemdNotify;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.tunnelhelper.cli.ExitCodes;
-import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +30,11 @@ import picocli.CommandLine.Option;
 /** {@code tunnel-helper run}: the daemon in the foreground. Flags override the config file. */
 @Command(name = "run", description = "Run the daemon in the foreground.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; with --bundle-id B: /Library/Application Support/B/helper.json; D/helper.json with --state-dir).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "JSON config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; with --bundle-id B: /Library/Application Support/B/helper.json; D/helper.json with --state-dir).")
     Path configFile;
 
     @Mixin
@@ -39,16 +43,27 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     IdentityOptions macosIdentity;
 
-    @Option(names = "--ed25519-key", paramLabel = "PATH", description = "Pinned Ed25519 public key (PEM) for binary signatures; repeatable; adds to the config's keys.")
+    @Option(
+            names = "--ed25519-key",
+            paramLabel = "PATH",
+            description =
+                    "Pinned Ed25519 public key (PEM) for binary signatures; repeatable; adds to the config's keys.")
     List<Path> ed25519Keys = new ArrayList<>();
 
-    @Option(names = "--min-version", paramLabel = "V", description = "Minimum deployment version (default " + AcquisitionConfig.DEFAULT_MINIMUM_VERSION + ").")
+    @Option(
+            names = "--min-version",
+            paramLabel = "V",
+            description = "Minimum deployment version (default " + AcquisitionConfig.DEFAULT_MINIMUM_VERSION + ").")
     String minimumVersion;
 
-    @Option(names = "--extra-ca", paramLabel = "PATH", description = "Extra trusted CA certificate (PEM) for the deployment's TLS.")
+    @Option(
+            names = "--extra-ca",
+            paramLabel = "PATH",
+            description = "Extra trusted CA certificate (PEM) for the deployment's TLS.")
     Path extraCa;
 
-    @Option(names = "--allow-disabling-signature-validation",
+    @Option(
+            names = "--allow-disabling-signature-validation",
             description = "Let a network extension ask to skip binary signature checks (dangerous; logged loudly).")
     boolean allowDisabling;
 
@@ -81,7 +96,8 @@ final class RunCommand implements Callable<Integer> {
                     + "macCodeSignature, or --ed25519-key): every start will fail at the signature step");
         }
         if (config.verification().allowDisablingSignatureValidation()) {
-            log.warn("network extensions may ask to DISABLE binary signature validation (verification.allowDisablingSignatureValidation)");
+            log.warn(
+                    "network extensions may ask to DISABLE binary signature validation (verification.allowDisablingSignatureValidation)");
         }
 
         // Handled here, not in a shutdown hook: a hook would leave the JVM's exit status at 128+signal.
@@ -124,7 +140,9 @@ final class RunCommand implements Callable<Integer> {
             b.minimumVersion(minimumVersion);
         }
         if (extraCa != null) {
-            b.download(c.download().toBuilder().extraCaCertificate(extraCa.toAbsolutePath().toString()).build());
+            b.download(c.download().toBuilder()
+                    .extraCaCertificate(extraCa.toAbsolutePath().toString())
+                    .build());
         }
         if (allowDisabling) {
             b.verification(c.verification().withAllowDisablingSignatureValidation(true));

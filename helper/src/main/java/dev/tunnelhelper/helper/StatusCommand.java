@@ -2,26 +2,26 @@ package dev.tunnelhelper.helper;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.JsonOption;
+import dev.tunnelhelper.cli.SocketOptions;
+import dev.tunnelhelper.cli.StateDirOption;
+import dev.tunnelhelper.launchd.exec.CommandException;
+import dev.tunnelhelper.launchd.install.ServiceHost;
+import dev.tunnelhelper.launchd.install.ServiceStatus;
+import dev.tunnelhelper.launchd.install.ServiceStatusProbe;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.GetStatus;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
-import dev.tunnelhelper.launchd.exec.CommandException;
-import dev.tunnelhelper.launchd.install.ServiceHost;
-import dev.tunnelhelper.launchd.install.ServiceStatus;
-import dev.tunnelhelper.launchd.install.ServiceStatusProbe;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import dev.tunnelhelper.cli.ExitCodes;
-import dev.tunnelhelper.cli.JsonOption;
-import dev.tunnelhelper.cli.SocketOptions;
-import dev.tunnelhelper.cli.StateDirOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,12 +31,17 @@ import picocli.CommandLine.Option;
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
+
     @Mixin
     SocketOptions socket;
+
     @Mixin
     JsonOption jsonOption;
 
-    @Option(names = "--label", paramLabel = "LABEL", description = "macOS: the LaunchDaemon label to ask launchd about.")
+    @Option(
+            names = "--label",
+            paramLabel = "LABEL",
+            description = "macOS: the LaunchDaemon label to ask launchd about.")
     String label;
 
     @Override
@@ -50,11 +55,18 @@ final class StatusCommand implements Callable<Integer> {
             out.put("endpoint", "absent");
             exit = ExitCodes.HELPER_UNAVAILABLE;
         } else {
-            try (Speaker<AppMessage, HelperAppMessage> helper = EndpointClient.connectApp(appSocket, socket.timeout(), in -> { })) {
-                HelperAppMessage reply = helper.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(), socket.timeout());
+            try (Speaker<AppMessage, HelperAppMessage> helper =
+                    EndpointClient.connectApp(appSocket, socket.timeout(), in -> {})) {
+                HelperAppMessage reply = helper.call(
+                        AppMessage.newBuilder()
+                                .setGetStatus(GetStatus.getDefaultInstance())
+                                .build(),
+                        socket.timeout());
                 out.put("endpoint", "connectable");
                 if (reply.hasError()) {
-                    out.put("error", reply.getError().getCode() + ": " + reply.getError().getMessage());
+                    out.put(
+                            "error",
+                            reply.getError().getCode() + ": " + reply.getError().getMessage());
                     exit = ExitCodes.HELPER_ERROR;
                 } else {
                     HelperStatus s = reply.getStatus();
@@ -88,7 +100,9 @@ final class StatusCommand implements Callable<Integer> {
             out.put("service", "unknown: " + e.getMessage());
         }
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            System.out.println(new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(out));
         } else {
             out.forEach((k, v) -> System.out.println(k + ": " + v));
         }

@@ -69,7 +69,8 @@ final class TrustedLayout {
             trust.require(Path.of(config.download().extraCaCertificate()), PathTrust.Kind.FILE, "extra CA certificate");
         }
         for (Path dir : directories) {
-            trust.createDirectories(dir, dir.equals(paths.logDirectory()) ? LOG_DIRECTORY_MODE : DIRECTORY_MODE, what(paths, dir));
+            trust.createDirectories(
+                    dir, dir.equals(paths.logDirectory()) ? LOG_DIRECTORY_MODE : DIRECTORY_MODE, what(paths, dir));
         }
     }
 
@@ -86,7 +87,8 @@ final class TrustedLayout {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, LOG_FILE + "*")) {
             entries.forEach(files::add);
         } catch (IOException e) {
-            throw new UntrustedPathException("log directory " + dir,
+            throw new UntrustedPathException(
+                    "log directory " + dir,
                     new TrustProblem(dir, -1, -1, "cannot list it: " + e.getMessage(), "make it readable"));
         }
         return files;

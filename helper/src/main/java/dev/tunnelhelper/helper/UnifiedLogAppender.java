@@ -38,7 +38,8 @@ final class UnifiedLogAppender extends AppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        UnifiedLog log = categories.computeIfAbsent(category(event.getLoggerName()), c -> UnifiedLog.open(subsystem, c));
+        UnifiedLog log =
+                categories.computeIfAbsent(category(event.getLoggerName()), c -> UnifiedLog.open(subsystem, c));
         log.log(level(event), layout.doLayout(event).strip());
     }
 
@@ -74,7 +75,8 @@ final class UnifiedLogAppender extends AppenderBase<ILoggingEvent> {
             return false;
         }
         for (KeyValuePair kv : event.getKeyValuePairs()) {
-            if (kv.key.equals(TunnelLogRelay.TUNNEL_LEVEL) && ("CRITICAL".equals(kv.value) || "FATAL".equals(kv.value))) {
+            if (kv.key.equals(TunnelLogRelay.TUNNEL_LEVEL)
+                    && ("CRITICAL".equals(kv.value) || "FATAL".equals(kv.value))) {
                 return true;
             }
         }

@@ -31,10 +31,14 @@ class BundleDaemonArgumentsTest {
 
     @Test
     void theBundlePlistStartsTheDaemonWithTheIdentityItsMachServicesComeFrom() throws Exception {
-        HelperCommandLine.Run plist = HelperCommandLine.run(List.of("plist", "--team-id", "ABCDE12345", "--bundle-id", "com.example.App"));
+        HelperCommandLine.Run plist =
+                HelperCommandLine.run(List.of("plist", "--team-id", "ABCDE12345", "--bundle-id", "com.example.App"));
         assertEquals(0, plist.code(), plist.err());
-        NSDictionary parsed = (NSDictionary) PropertyListParser.parse(plist.out().getBytes(StandardCharsets.UTF_8));
-        List<String> argv = Arrays.stream(((NSArray) parsed.get("ProgramArguments")).getArray()).map(Object::toString).toList();
+        NSDictionary parsed =
+                (NSDictionary) PropertyListParser.parse(plist.out().getBytes(StandardCharsets.UTF_8));
+        List<String> argv = Arrays.stream(((NSArray) parsed.get("ProgramArguments")).getArray())
+                .map(Object::toString)
+                .toList();
         assertEquals("Contents/MacOS/tunnel-helper", argv.get(0));
         assertFalse(argv.contains("--config"), "a config file nothing creates: " + argv);
 
@@ -46,20 +50,36 @@ class BundleDaemonArgumentsTest {
         HelperCommandLine.Run shown = HelperCommandLine.run(show);
         assertEquals(ExitCodes.OK, shown.code(), shown.err());
         JsonNode config = new ObjectMapper().readTree(shown.out());
-        assertEquals(Set.of(((NSDictionary) parsed.get("MachServices")).allKeys()),
-                Set.of(config.at("/machServices/app").asText(), config.at("/machServices/extension").asText()));
-        assertEquals("/Library/Application Support/com.example.App/helper.json", config.get("configFile").asText(),
+        assertEquals(
+                Set.of(((NSDictionary) parsed.get("MachServices")).allKeys()),
+                Set.of(
+                        config.at("/machServices/app").asText(),
+                        config.at("/machServices/extension").asText()));
+        assertEquals(
+                "/Library/Application Support/com.example.App/helper.json",
+                config.get("configFile").asText(),
                 "an administrator may put one there; it is read only if it exists");
     }
 
     @Test
     void theCommandLineIdentityReplacesTheFilesMacosSection() throws Exception {
-        Path file = Files.writeString(dir.resolve("helper.json"),
+        Path file = Files.writeString(
+                dir.resolve("helper.json"),
                 "{\"macos\": {\"teamId\": \"ZZZZZ99999\", \"bundleId\": \"com.example.Other\"}, \"minimumVersion\": \"2.30.0\"}");
-        HelperCommandLine.Run shown = HelperCommandLine.run(List.of("config", "show", "--config", file.toString(), "--team-id", "ABCDE12345", "--bundle-id", "com.example.App"));
+        HelperCommandLine.Run shown = HelperCommandLine.run(List.of(
+                "config",
+                "show",
+                "--config",
+                file.toString(),
+                "--team-id",
+                "ABCDE12345",
+                "--bundle-id",
+                "com.example.App"));
         assertEquals(ExitCodes.OK, shown.code(), shown.err());
         JsonNode config = new ObjectMapper().readTree(shown.out());
-        assertEquals("ABCDE12345.com.example.App.HelperApp", config.at("/machServices/app").asText());
+        assertEquals(
+                "ABCDE12345.com.example.App.HelperApp",
+                config.at("/machServices/app").asText());
         assertEquals("2.30.0", config.at("/config/minimumVersion").asText(), "the rest of the file still applies");
     }
 
@@ -68,7 +88,8 @@ class BundleDaemonArgumentsTest {
         HelperCommandLine.Run shown = HelperCommandLine.run(List.of("config", "show", "--team-id", "ABCDE12345"));
         assertEquals(ExitCodes.USAGE, shown.code());
         assertTrue(shown.err().contains("--team-id and --bundle-id go together"), shown.err());
-        HelperCommandLine.Run badTeam = HelperCommandLine.run(List.of("config", "show", "--team-id", "abc", "--bundle-id", "com.example.App"));
+        HelperCommandLine.Run badTeam =
+                HelperCommandLine.run(List.of("config", "show", "--team-id", "abc", "--bundle-id", "com.example.App"));
         assertEquals(ExitCodes.USAGE, badTeam.code());
         assertTrue(badTeam.err().contains("teamId must be 10 uppercase letters or digits"), badTeam.err());
     }

@@ -22,27 +22,37 @@ import org.junit.jupiter.api.io.TempDir;
  * gives a plist whose {@code MachServices} are exactly the names {@code config show} reports.
  */
 class ConfigShowTest {
-    private static final String TEAM_REQUIREMENT = "anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"";
+    private static final String TEAM_REQUIREMENT =
+            "anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"";
 
     @TempDir
     Path dir;
 
     @Test
     void thePlistDeclaresExactlyTheMachServicesConfigShowReports() throws Exception {
-        Path config = Files.writeString(dir.resolve("helper.json"),
+        Path config = Files.writeString(
+                dir.resolve("helper.json"),
                 "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"}}");
         HelperCommandLine.Run show = HelperCommandLine.run("config", "show", "--json", "--config", config.toString());
         assertEquals(ExitCodes.OK, show.code(), show.err());
         JsonNode shown = new ObjectMapper().readTree(show.out());
-        Set<String> names = Set.of(shown.at("/machServices/app").asText(), shown.at("/machServices/extension").asText());
+        Set<String> names = Set.of(
+                shown.at("/machServices/app").asText(),
+                shown.at("/machServices/extension").asText());
         assertEquals(Set.of("ABCDE12345.com.example.App.HelperApp", "ABCDE12345.com.example.App.HelperNE"), names);
-        assertEquals(TEAM_REQUIREMENT, shown.at("/config/xpc/appRequirement").asText(), "the app endpoint requires the team");
-        assertEquals(TEAM_REQUIREMENT, shown.at("/config/xpc/extensionRequirement").asText());
+        assertEquals(
+                TEAM_REQUIREMENT,
+                shown.at("/config/xpc/appRequirement").asText(),
+                "the app endpoint requires the team");
+        assertEquals(
+                TEAM_REQUIREMENT, shown.at("/config/xpc/extensionRequirement").asText());
         assertEquals(config.toString(), shown.get("configFile").asText());
 
-        HelperCommandLine.Run plist = HelperCommandLine.run("plist", "--config", config.toString(), "--program", "/Library/PrivilegedHelperTools/tunnel-helper");
+        HelperCommandLine.Run plist = HelperCommandLine.run(
+                "plist", "--config", config.toString(), "--program", "/Library/PrivilegedHelperTools/tunnel-helper");
         assertEquals(0, plist.code(), plist.err());
-        NSDictionary parsed = (NSDictionary) PropertyListParser.parse(plist.out().getBytes(StandardCharsets.UTF_8));
+        NSDictionary parsed =
+                (NSDictionary) PropertyListParser.parse(plist.out().getBytes(StandardCharsets.UTF_8));
         assertEquals(new TreeSet<>(names), new TreeSet<>(((NSDictionary) parsed.get("MachServices")).keySet()));
     }
 
@@ -54,7 +64,9 @@ class ConfigShowTest {
         assertEquals("unix", shown.get("carrier").asText(), "no macos/xpc section, and this is Linux");
         assertTrue(shown.get("config").get("xpc").isNull());
         assertTrue(shown.path("machServices").isMissingNode(), show.out());
-        assertEquals(dir.resolve("bin").toString(), shown.at("/config/binaryDirectory").asText());
+        assertEquals(
+                dir.resolve("bin").toString(),
+                shown.at("/config/binaryDirectory").asText());
         assertEquals("2.24.3", shown.at("/config/minimumVersion").asText());
         assertEquals(60, shown.at("/config/connections/idleTimeoutSeconds").asInt());
         assertEquals(false, shown.get("configFileExists").asBoolean());
@@ -62,21 +74,35 @@ class ConfigShowTest {
 
     @Test
     void aServiceNameThatDiffersFromTheDerivedOneIsRefused() throws Exception {
-        Path config = Files.writeString(dir.resolve("helper.json"), "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"},"
-                + " \"xpc\": {\"appServiceName\": \"ABCDE12345.com.example.Other.HelperApp\"}}");
+        Path config = Files.writeString(
+                dir.resolve("helper.json"),
+                "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"},"
+                        + " \"xpc\": {\"appServiceName\": \"ABCDE12345.com.example.Other.HelperApp\"}}");
         HelperCommandLine.Run show = HelperCommandLine.run("config", "show", "--config", config.toString());
         assertEquals(ExitCodes.USAGE, show.code());
-        assertTrue(show.err().contains("\"xpc.appServiceName\" \"ABCDE12345.com.example.Other.HelperApp\" differs from "
-                + "ABCDE12345.com.example.App.HelperApp, the name the plist made from the macos section declares"), show.err());
+        assertTrue(
+                show.err()
+                        .contains(
+                                "\"xpc.appServiceName\" \"ABCDE12345.com.example.Other.HelperApp\" differs from "
+                                        + "ABCDE12345.com.example.App.HelperApp, the name the plist made from the macos section declares"),
+                show.err());
     }
 
     @Test
     void anXpcRequirementOverridesTheDerivedOne() throws Exception {
-        Path config = Files.writeString(dir.resolve("helper.json"), "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"},"
-                + " \"xpc\": {\"extensionRequirement\": \"anchor apple generic and identifier \\\"com.example.App.NE\\\"\"}}");
-        JsonNode shown = new ObjectMapper().readTree(HelperCommandLine.run("config", "show", "--config", config.toString()).out());
-        assertEquals("anchor apple generic and identifier \"com.example.App.NE\"", shown.at("/config/xpc/extensionRequirement").asText());
+        Path config = Files.writeString(
+                dir.resolve("helper.json"),
+                "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.App\"},"
+                        + " \"xpc\": {\"extensionRequirement\": \"anchor apple generic and identifier \\\"com.example.App.NE\\\"\"}}");
+        JsonNode shown = new ObjectMapper()
+                .readTree(HelperCommandLine.run("config", "show", "--config", config.toString())
+                        .out());
+        assertEquals(
+                "anchor apple generic and identifier \"com.example.App.NE\"",
+                shown.at("/config/xpc/extensionRequirement").asText());
         assertEquals(TEAM_REQUIREMENT, shown.at("/config/xpc/appRequirement").asText());
-        assertEquals("ABCDE12345.com.example.App.HelperNE", shown.at("/config/xpc/extensionServiceName").asText());
+        assertEquals(
+                "ABCDE12345.com.example.App.HelperNE",
+                shown.at("/config/xpc/extensionServiceName").asText());
     }
 }

@@ -17,21 +17,27 @@ class HelperCliTest {
     @Test
     void statusTakesStateDirSocketTimeoutAndJsonOnEitherSide() {
         String socket = dir.resolve("run/app.sock").toString();
-        HelperCommandLine.Run before = HelperCommandLine.run("--state-dir", dir.toString(), "--json", "--timeout", "1s", "status");
-        HelperCommandLine.Run after = HelperCommandLine.run("status", "--state-dir", dir.toString(), "--json", "--timeout", "1s");
+        HelperCommandLine.Run before =
+                HelperCommandLine.run("--state-dir", dir.toString(), "--json", "--timeout", "1s", "status");
+        HelperCommandLine.Run after =
+                HelperCommandLine.run("status", "--state-dir", dir.toString(), "--json", "--timeout", "1s");
         for (HelperCommandLine.Run r : new HelperCommandLine.Run[] {before, after}) {
             assertEquals(ExitCodes.HELPER_UNAVAILABLE, r.code(), r.err());
-            assertTrue(r.out().contains("\"socket\" : \"" + socket + "\""), "JSON, for the state dir's socket: " + r.out());
+            assertTrue(
+                    r.out().contains("\"socket\" : \"" + socket + "\""),
+                    "JSON, for the state dir's socket: " + r.out());
             assertTrue(r.out().contains("\"endpoint\" : \"absent\""), r.out());
         }
-        HelperCommandLine.Run socketFirst = HelperCommandLine.run("--socket", dir.resolve("other.sock").toString(), "status", "--state-dir", dir.toString());
+        HelperCommandLine.Run socketFirst = HelperCommandLine.run(
+                "--socket", dir.resolve("other.sock").toString(), "status", "--state-dir", dir.toString());
         assertTrue(socketFirst.out().contains("socket: " + dir.resolve("other.sock")), socketFirst.out());
     }
 
     @Test
     void runTakesTheStateDirOnEitherSide() throws Exception {
         Files.writeString(dir.resolve("helper.json"), "{\"minimumVersoin\": \"2.25.0\"}");
-        for (String[] args : new String[][] {{"--state-dir", dir.toString(), "run"}, {"run", "--state-dir", dir.toString()}}) {
+        for (String[] args :
+                new String[][] {{"--state-dir", dir.toString(), "run"}, {"run", "--state-dir", dir.toString()}}) {
             HelperCommandLine.Run r = HelperCommandLine.run(args);
             assertEquals(ExitCodes.USAGE, r.code(), "a bad config is exit 2: " + r.err());
             assertTrue(r.err().contains(dir.resolve("helper.json") + ": unknown key \"minimumVersoin\""), r.err());
@@ -51,9 +57,12 @@ class HelperCliTest {
 
     @Test
     void aSharedOptionBeforeACommandThatDoesNotTakeItIsAUsageError() {
-        HelperCommandLine.Run install = HelperCommandLine.run("--state-dir", dir.toString(), "install", "--root", dir.toString(), "--files-only");
+        HelperCommandLine.Run install = HelperCommandLine.run(
+                "--state-dir", dir.toString(), "install", "--root", dir.toString(), "--files-only");
         assertEquals(ExitCodes.USAGE, install.code());
-        assertTrue(install.err().contains("option '--state-dir' does not apply to 'tunnel-helper install'"), install.err());
+        assertTrue(
+                install.err().contains("option '--state-dir' does not apply to 'tunnel-helper install'"),
+                install.err());
         HelperCommandLine.Run version = HelperCommandLine.run("--json", "version");
         assertEquals(ExitCodes.USAGE, version.code());
         assertEquals(ExitCodes.USAGE, HelperCommandLine.run().code(), "a subcommand is required");

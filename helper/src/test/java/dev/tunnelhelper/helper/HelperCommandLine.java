@@ -10,8 +10,7 @@ import picocli.CommandLine;
 
 /** Runs {@code tunnel-helper} in-process, as its main does, and keeps what it printed. */
 final class HelperCommandLine {
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private HelperCommandLine() {}
 
@@ -34,7 +33,8 @@ final class HelperCommandLine {
         System.setErr(new PrintStream(sysErr, true, StandardCharsets.UTF_8));
         try {
             int code = cl.execute(args);
-            return new Run(code, out + sysOut.toString(StandardCharsets.UTF_8), err + sysErr.toString(StandardCharsets.UTF_8));
+            return new Run(
+                    code, out + sysOut.toString(StandardCharsets.UTF_8), err + sysErr.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(savedOut);
             System.setErr(savedErr);

@@ -38,8 +38,11 @@ class InstallDocsTest {
         for (String program : List.of("tunnel-helper", "netext-bridge", "app-client")) {
             String script = Files.readString(completions.resolve(program));
             assertTrue(script.contains("complete -F _complete_" + program), script);
-            assertTrue(Files.readString(man1.resolve(program + ".1")).startsWith(".TH \"" + program.toUpperCase(java.util.Locale.ROOT) + "\" \"1\""));
-            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(man1.resolve(program + ".1"))));
+            assertTrue(Files.readString(man1.resolve(program + ".1"))
+                    .startsWith(".TH \"" + program.toUpperCase(java.util.Locale.ROOT) + "\" \"1\""));
+            assertEquals(
+                    "rw-r--r--",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(man1.resolve(program + ".1"))));
         }
         String doctor = Files.readString(man1.resolve("tunnel-helper-doctor.1"));
         assertTrue(doctor.contains("\\fB\\-\\-url\\fR=\\fIU\\fR"), doctor);

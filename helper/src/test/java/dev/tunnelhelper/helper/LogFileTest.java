@@ -71,11 +71,20 @@ class LogFileTest {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.sorted().toList();
         }
-        assertEquals(List.of(log, dir.resolve("helper.log.1"), dir.resolve("helper.log.2"), dir.resolve("helper.log.3"),
-                dir.resolve("helper.log.4"), dir.resolve("helper.log.5")), files);
+        assertEquals(
+                List.of(
+                        log,
+                        dir.resolve("helper.log.1"),
+                        dir.resolve("helper.log.2"),
+                        dir.resolve("helper.log.3"),
+                        dir.resolve("helper.log.4"),
+                        dir.resolve("helper.log.5")),
+                files);
         long lineBytes = Files.readAllLines(log).get(0).length() + 1L;
         for (Path f : files) {
-            assertTrue(Files.size(f) <= 4096 + lineBytes, f + " is " + Files.size(f) + " bytes: the size is checked on every line");
+            assertTrue(
+                    Files.size(f) <= 4096 + lineBytes,
+                    f + " is " + Files.size(f) + " bytes: the size is checked on every line");
         }
         assertTrue(Files.readString(log).contains(line + " 1999"), "the newest lines are in helper.log");
     }

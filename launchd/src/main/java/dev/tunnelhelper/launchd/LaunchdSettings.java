@@ -24,7 +24,8 @@ public record LaunchdSettings(
     public LaunchdSettings {
         if (teamId == null || !TEAM_ID.matcher(teamId).matches()) {
             throw new InvalidServiceDefinitionException(
-                    "teamId must be 10 uppercase letters or digits (the signing team identifier), got " + quote(teamId));
+                    "teamId must be 10 uppercase letters or digits (the signing team identifier), got "
+                            + quote(teamId));
         }
         if (bundleId == null || !REVERSE_DNS.matcher(bundleId).matches()) {
             throw new InvalidServiceDefinitionException(

@@ -44,40 +44,48 @@ class LaunchdSettingsTest {
 
     @Test
     void unknownKeysAreRejectedByAStrictMapper() {
-        assertThrows(UnrecognizedPropertyException.class, () -> strict.readValue(
-                "{\"teamId\":\"ABCDE12345\",\"bundleId\":\"com.example.App\",\"keepAlive\":true}",
-                LaunchdSettings.class));
+        assertThrows(
+                UnrecognizedPropertyException.class,
+                () -> strict.readValue(
+                        "{\"teamId\":\"ABCDE12345\",\"bundleId\":\"com.example.App\",\"keepAlive\":true}",
+                        LaunchdSettings.class));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"abcde12345", "ABCDE1234", "ABCDE123456", "ABCDE-1234", ""})
     void rejectsBadTeamIds(String teamId) {
-        InvalidServiceDefinitionException e = assertThrows(InvalidServiceDefinitionException.class,
-                () -> LaunchdSettings.of(teamId, "com.example.App"));
+        InvalidServiceDefinitionException e = assertThrows(
+                InvalidServiceDefinitionException.class, () -> LaunchdSettings.of(teamId, "com.example.App"));
         assertTrue(e.getMessage().contains("teamId"), e.getMessage());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"App", "com..example", ".com.example", "com.example.", "com/example/App", "com example.App"})
+    @ValueSource(
+            strings = {"App", "com..example", ".com.example", "com.example.", "com/example/App", "com example.App"})
     void rejectsBundleIdsAndLabelsThatAreNotReverseDns(String value) {
         assertThrows(InvalidServiceDefinitionException.class, () -> LaunchdSettings.of("ABCDE12345", value));
-        InvalidServiceDefinitionException e = assertThrows(InvalidServiceDefinitionException.class,
+        InvalidServiceDefinitionException e = assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new LaunchdSettings("ABCDE12345", "com.example.App", value, null, null));
         assertTrue(e.getMessage().startsWith("label must be reverse-DNS"), e.getMessage());
     }
 
     @Test
     void rejectsRelativeLogPaths() {
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new LaunchdSettings("ABCDE12345", "com.example.App", null, "helper.log", null));
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new LaunchdSettings("ABCDE12345", "com.example.App", null, null, "log/err"));
     }
 
     @Test
     void jacksonReportsTheValidationMessage() {
-        ValueInstantiationException e = assertThrows(ValueInstantiationException.class, () -> strict.readValue(
-                "{\"teamId\":\"nope\",\"bundleId\":\"com.example.App\"}", LaunchdSettings.class));
+        ValueInstantiationException e = assertThrows(
+                ValueInstantiationException.class,
+                () -> strict.readValue(
+                        "{\"teamId\":\"nope\",\"bundleId\":\"com.example.App\"}", LaunchdSettings.class));
         assertTrue(e.getCause().getMessage().contains("teamId must be 10 uppercase"), e.getMessage());
     }
 }

@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /** Static code-signature validation through the Security framework. macOS only. */
 public final class CodeSignature {
-    private CodeSignature() {
-    }
+    private CodeSignature() {}
 
     /**
      * Checks the file's signature (all architectures, strict) against {@code requirement},
@@ -18,9 +17,21 @@ public final class CodeSignature {
         byte[] ident = new byte[256];
         byte[] team = new byte[64];
         ErrorBuffer err = new ErrorBuffer();
-        int rc = err.check(NativeShim.get().library().th_codesign_check(file.toAbsolutePath().toString(), requirement,
-                ident, ident.length, team, team.length, err.bytes, err.size()));
-        return new CodeSignatureResult(rc == 1, nonEmpty(ErrorBuffer.cString(ident)), nonEmpty(ErrorBuffer.cString(team)),
+        int rc = err.check(NativeShim.get()
+                .library()
+                .th_codesign_check(
+                        file.toAbsolutePath().toString(),
+                        requirement,
+                        ident,
+                        ident.length,
+                        team,
+                        team.length,
+                        err.bytes,
+                        err.size()));
+        return new CodeSignatureResult(
+                rc == 1,
+                nonEmpty(ErrorBuffer.cString(ident)),
+                nonEmpty(ErrorBuffer.cString(team)),
                 rc == 1 ? "valid" : err.text());
     }
 

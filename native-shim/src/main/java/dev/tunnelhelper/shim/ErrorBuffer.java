@@ -19,7 +19,8 @@ final class ErrorBuffer {
     long check(long result) {
         if (result < 0) {
             String text = text();
-            throw new NativeException((int) -result, text.isEmpty() ? "native call failed with errno " + -result : text);
+            throw new NativeException(
+                    (int) -result, text.isEmpty() ? "native call failed with errno " + -result : text);
         }
         return result;
     }

@@ -14,8 +14,7 @@ import java.util.Optional;
 public final class Executables {
     private static final List<String> SYSTEM_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
-    private Executables() {
-    }
+    private Executables() {}
 
     /** {@code name} on PATH or in a system directory; an absolute path is taken as it is. */
     public static Optional<Path> find(String name) {

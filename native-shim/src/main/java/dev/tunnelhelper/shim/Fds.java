@@ -16,8 +16,7 @@ public final class Fds {
     /** What {@code th_recv_fds} reports for refused descriptors; the number differs by OS. */
     private static final int EPROTO = NativePlatform.current().isMac() ? 100 : 71;
 
-    private Fds() {
-    }
+    private Fds() {}
 
     public static void setCloexec(int fd, boolean on) {
         ErrorBuffer err = new ErrorBuffer();

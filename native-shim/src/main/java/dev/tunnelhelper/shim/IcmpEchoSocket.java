@@ -25,7 +25,9 @@ public final class IcmpEchoSocket implements AutoCloseable {
 
     /** Which kind to ask for. */
     public enum Mode {
-        AUTO(0), DATAGRAM(1), RAW(2);
+        AUTO(0),
+        DATAGRAM(1),
+        RAW(2);
 
         /** The shim's {@code th_icmp_open} mode number. */
         final int code;
@@ -37,8 +39,7 @@ public final class IcmpEchoSocket implements AutoCloseable {
 
     /** One echo reply: its sequence number, TTL (hop limit; -1 if the kernel did not say) and payload. */
     @SuppressWarnings("ArrayRecordComponent") // handed over once, never compared or kept by the shim
-    public record EchoReply(int sequence, int ttl, byte[] payload) {
-    }
+    public record EchoReply(int sequence, int ttl, byte[] payload) {}
 
     private final OwnedFd fd;
     private final boolean ipv6;
@@ -73,8 +74,16 @@ public final class IcmpEchoSocket implements AutoCloseable {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
         }
         ErrorBuffer err = new ErrorBuffer();
-        err.check(lib().th_icmp_send(fd.get(), ipv6 ? 1 : 0, target.getAddress(), id & 0xffff, sequence & 0xffff,
-                payload, payload.length, err.bytes, err.size()));
+        err.check(lib().th_icmp_send(
+                        fd.get(),
+                        ipv6 ? 1 : 0,
+                        target.getAddress(),
+                        id & 0xffff,
+                        sequence & 0xffff,
+                        payload,
+                        payload.length,
+                        err.bytes,
+                        err.size()));
     }
 
     /**
@@ -88,13 +97,25 @@ public final class IcmpEchoSocket implements AutoCloseable {
         long[] length = new long[1];
         byte[] payload = new byte[MAX_PAYLOAD];
         ErrorBuffer err = new ErrorBuffer();
-        int got = err.check(lib().th_icmp_receive(fd.get(), ipv6 ? 1 : 0, kind == Kind.RAW ? 2 : 1, source.getAddress(),
-                id & 0xffff, Math.max(0, timeout.toMillis()), seq, ttl, payload, payload.length, length, err.bytes,
-                err.size()));
+        int got = err.check(lib().th_icmp_receive(
+                        fd.get(),
+                        ipv6 ? 1 : 0,
+                        kind == Kind.RAW ? 2 : 1,
+                        source.getAddress(),
+                        id & 0xffff,
+                        Math.max(0, timeout.toMillis()),
+                        seq,
+                        ttl,
+                        payload,
+                        payload.length,
+                        length,
+                        err.bytes,
+                        err.size()));
         if (got == 0) {
             return Optional.empty();
         }
-        return Optional.of(new EchoReply(seq[0], ttl[0], Arrays.copyOf(payload, (int) Math.min(length[0], payload.length))));
+        return Optional.of(new EchoReply(
+                seq[0], ttl[0], Arrays.copyOf(payload, (int) Math.min(length[0], payload.length))));
     }
 
     private void requireFamily(InetAddress address) {

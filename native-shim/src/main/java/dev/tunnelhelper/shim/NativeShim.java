@@ -64,8 +64,8 @@ public final class NativeShim {
     /** Throws {@link UnsupportedPlatformException} naming the platform when the capability is missing. */
     public void require(Capability capability) {
         if (!has(capability)) {
-            throw new UnsupportedPlatformException(capability.feature(),
-                    "macOS or the XPC simulator (" + ShimVariant.PROPERTY + "=xpcsim)", platform);
+            throw new UnsupportedPlatformException(
+                    capability.feature(), "macOS or the XPC simulator (" + ShimVariant.PROPERTY + "=xpcsim)", platform);
         }
     }
 
@@ -81,8 +81,18 @@ public final class NativeShim {
             i++;
         }
         ErrorBuffer err = new ErrorBuffer();
-        int pid = err.check(library.th_spawn(spec.executable().toString(), spec.argv().toArray(String[]::new),
-                spec.envp(), spec.workingDirectory().toString(), child, parent, n, spec.stdoutFd(), spec.stderrFd(), err.bytes, err.size()));
+        int pid = err.check(library.th_spawn(
+                spec.executable().toString(),
+                spec.argv().toArray(String[]::new),
+                spec.envp(),
+                spec.workingDirectory().toString(),
+                child,
+                parent,
+                n,
+                spec.stdoutFd(),
+                spec.stderrFd(),
+                err.bytes,
+                err.size()));
         return new ChildProcess(library, pid);
     }
 

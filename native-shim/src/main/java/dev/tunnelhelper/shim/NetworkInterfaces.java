@@ -38,19 +38,19 @@ public final class NetworkInterfaces {
     }
 
     /** What {@code /sys/class/net/<name>} says about a link. */
-    public record Link(String name, boolean up, int mtu) {
-    }
+    public record Link(String name, boolean up, int mtu) {}
 
-    private NetworkInterfaces() {
-    }
+    private NetworkInterfaces() {}
 
     /** Adds {@code address/prefix}, or leaves it if it is there (replace semantics: re-applying succeeds). */
     public static void replaceAddress(String ifname, InetAddress address, int prefix) {
-        change(err -> lib().th_net_address(1, ifname, v6(address), address.getAddress(), prefix, err.bytes, err.size()));
+        change(err ->
+                lib().th_net_address(1, ifname, v6(address), address.getAddress(), prefix, err.bytes, err.size()));
     }
 
     public static void deleteAddress(String ifname, InetAddress address, int prefix) {
-        change(err -> lib().th_net_address(0, ifname, v6(address), address.getAddress(), prefix, err.bytes, err.size()));
+        change(err ->
+                lib().th_net_address(0, ifname, v6(address), address.getAddress(), prefix, err.bytes, err.size()));
     }
 
     /** A route to {@code network/prefix} out of {@code ifname} in the main table, replacing one to the same network. */
@@ -90,8 +90,10 @@ public final class NetworkInterfaces {
         }
         Path dir = SYS_CLASS_NET.resolve(ifname);
         try {
-            int flags = Integer.decode(Files.readString(dir.resolve("flags"), StandardCharsets.US_ASCII).strip());
-            int mtu = Integer.parseInt(Files.readString(dir.resolve("mtu"), StandardCharsets.US_ASCII).strip());
+            int flags = Integer.decode(Files.readString(dir.resolve("flags"), StandardCharsets.US_ASCII)
+                    .strip());
+            int mtu = Integer.parseInt(Files.readString(dir.resolve("mtu"), StandardCharsets.US_ASCII)
+                    .strip());
             return Optional.of(new Link(ifname, (flags & IFF_UP) != 0, mtu));
         } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
@@ -129,7 +131,8 @@ public final class NetworkInterfaces {
             }
             String[] parts = line.split(" ");
             int slash = parts[2].indexOf('/');
-            entries.add(new Entry(parts[0], parts[2].substring(0, slash), Integer.parseInt(parts[2].substring(slash + 1))));
+            entries.add(
+                    new Entry(parts[0], parts[2].substring(0, slash), Integer.parseInt(parts[2].substring(slash + 1))));
         }
         return entries;
     }

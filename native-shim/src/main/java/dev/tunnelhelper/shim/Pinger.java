@@ -42,8 +42,7 @@ public final class Pinger {
     }
 
     /** A counted reply: {@code bytes} is ICMP header plus data, as ping prints it. */
-    public record Reply(InetAddress from, int sequence, int ttl, int bytes, Duration roundTrip) {
-    }
+    public record Reply(InetAddress from, int sequence, int ttl, int bytes, Duration roundTrip) {}
 
     /** Told about each counted reply, in arrival order, on the pinging thread. */
     public interface Listener {
@@ -70,8 +69,11 @@ public final class Pinger {
         }
 
         public Optional<Duration> average() {
-            return roundTrips.isEmpty() ? Optional.empty()
-                    : Optional.of(roundTrips.stream().reduce(Duration.ZERO, Duration::plus).dividedBy(roundTrips.size()));
+            return roundTrips.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(roundTrips.stream()
+                            .reduce(Duration.ZERO, Duration::plus)
+                            .dividedBy(roundTrips.size()));
         }
     }
 

@@ -18,8 +18,7 @@ public final class ProcessCredentials {
         static final int EUID = Native.load("c", LibC.class).geteuid();
     }
 
-    private ProcessCredentials() {
-    }
+    private ProcessCredentials() {}
 
     /** {@code geteuid()}, read once: nothing in this code changes it. */
     public static int effectiveUid() {

@@ -16,8 +16,18 @@ import com.sun.jna.ptr.PointerByReference;
 interface ShimLibrary extends Library {
     int th_capabilities();
 
-    int th_spawn(String path, String[] argv, String[] envp, String cwd, int[] childFds, int[] parentFds, int nmap,
-                 int stdoutFd, int stderrFd, byte[] err, long errlen);
+    int th_spawn(
+            String path,
+            String[] argv,
+            String[] envp,
+            String cwd,
+            int[] childFds,
+            int[] parentFds,
+            int nmap,
+            int stdoutFd,
+            int stderrFd,
+            byte[] err,
+            long errlen);
 
     int th_wait(int pid, long timeoutMs, int[] kind, int[] value, byte[] err, long errlen);
 
@@ -53,8 +63,20 @@ interface ShimLibrary extends Library {
 
     int th_icmp_send(int fd, int ipv6, byte[] addr, int id, int seq, byte[] payload, long len, byte[] err, long errlen);
 
-    int th_icmp_receive(int fd, int ipv6, int kind, byte[] addr, int id, long timeoutMs, int[] seqOut, int[] ttlOut,
-                        byte[] payload, long cap, long[] payloadLen, byte[] err, long errlen);
+    int th_icmp_receive(
+            int fd,
+            int ipv6,
+            int kind,
+            byte[] addr,
+            int id,
+            long timeoutMs,
+            int[] seqOut,
+            int[] ttlOut,
+            byte[] payload,
+            long cap,
+            long[] payloadLen,
+            byte[] err,
+            long errlen);
 
     // ---- Linux: rtnetlink ----
 
@@ -84,17 +106,41 @@ interface ShimLibrary extends Library {
         void invoke(Pointer ctx, Pointer payload, long len, int fd, String error);
     }
 
-    Pointer th_xpc_listen(String serviceName, PeerCallback onPeer, MessageCallback onMessage, ErrorCallback onError,
-                          Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_listen(
+            String serviceName,
+            PeerCallback onPeer,
+            MessageCallback onMessage,
+            ErrorCallback onError,
+            Pointer ctx,
+            byte[] err,
+            long errlen);
 
-    Pointer th_xpc_listen_anonymous(PeerCallback onPeer, MessageCallback onMessage, ErrorCallback onError,
-                                    Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_listen_anonymous(
+            PeerCallback onPeer,
+            MessageCallback onMessage,
+            ErrorCallback onError,
+            Pointer ctx,
+            byte[] err,
+            long errlen);
 
-    Pointer th_xpc_connect(String serviceName, int privileged, String requirement, MessageCallback onMessage,
-                           ErrorCallback onError, Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_connect(
+            String serviceName,
+            int privileged,
+            String requirement,
+            MessageCallback onMessage,
+            ErrorCallback onError,
+            Pointer ctx,
+            byte[] err,
+            long errlen);
 
-    Pointer th_xpc_connect_endpoint(Pointer anonymousListener, String requirement, MessageCallback onMessage,
-                                    ErrorCallback onError, Pointer ctx, byte[] err, long errlen);
+    Pointer th_xpc_connect_endpoint(
+            Pointer anonymousListener,
+            String requirement,
+            MessageCallback onMessage,
+            ErrorCallback onError,
+            Pointer ctx,
+            byte[] err,
+            long errlen);
 
     int th_xpc_set_peer_requirement(Pointer conn, String requirement, byte[] err, long errlen);
 
@@ -104,11 +150,26 @@ interface ShimLibrary extends Library {
 
     int th_xpc_send(Pointer conn, byte[] payload, long len, int fd, byte[] err, long errlen);
 
-    int th_xpc_send_sync(Pointer conn, byte[] payload, long len, int fd, PointerByReference replyPayload,
-                         LongByReference replyLen, IntByReference replyFd, byte[] err, long errlen);
+    int th_xpc_send_sync(
+            Pointer conn,
+            byte[] payload,
+            long len,
+            int fd,
+            PointerByReference replyPayload,
+            LongByReference replyLen,
+            IntByReference replyFd,
+            byte[] err,
+            long errlen);
 
-    int th_xpc_send_async(Pointer conn, byte[] payload, long len, int fd, ReplyCallback onReply, Pointer ctx,
-                          byte[] err, long errlen);
+    int th_xpc_send_async(
+            Pointer conn,
+            byte[] payload,
+            long len,
+            int fd,
+            ReplyCallback onReply,
+            Pointer ctx,
+            byte[] err,
+            long errlen);
 
     int th_xpc_reply_send(Pointer reply, byte[] payload, long len, int fd, byte[] err, long errlen);
 
@@ -146,6 +207,13 @@ interface ShimLibrary extends Library {
 
     int xpcsim_power_post(int type, long timeoutMs, byte[] out, long outlen);
 
-    int th_codesign_check(String path, String requirement, byte[] identOut, long identLen, byte[] teamOut,
-                          long teamLen, byte[] err, long errlen);
+    int th_codesign_check(
+            String path,
+            String requirement,
+            byte[] identOut,
+            long identLen,
+            byte[] teamOut,
+            long teamLen,
+            byte[] err,
+            long errlen);
 }

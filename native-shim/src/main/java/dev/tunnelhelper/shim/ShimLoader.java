@@ -19,8 +19,7 @@ import java.util.Map;
 final class ShimLoader {
     static final String OVERRIDE_PROPERTY = "tunnelhelper.shim.path";
 
-    private ShimLoader() {
-    }
+    private ShimLoader() {}
 
     static ShimLibrary load(NativePlatform platform) {
         return load(platform, ShimVariant.STANDARD);
@@ -29,10 +28,10 @@ final class ShimLoader {
     static ShimLibrary load(NativePlatform platform, ShimVariant variant) {
         Path library = locate(platform, variant);
         try {
-            return Native.load(library.toString(), ShimLibrary.class,
-                    Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
+            return Native.load(library.toString(), ShimLibrary.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
         } catch (UnsatisfiedLinkError e) {
-            throw new ShimLoadException("cannot load native shim " + library + " for " + platform + ": " + e.getMessage(), e);
+            throw new ShimLoadException(
+                    "cannot load native shim " + library + " for " + platform + ": " + e.getMessage(), e);
         }
     }
 
@@ -62,10 +61,11 @@ final class ShimLoader {
         String resource = platform.resourcePath(fileName);
         try (InputStream in = ShimLoader.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new ShimLoadException("no native shim for " + platform + " in the jar (looked for " + resource + ")");
+                throw new ShimLoadException(
+                        "no native shim for " + platform + " in the jar (looked for " + resource + ")");
             }
-            Path dir = Files.createTempDirectory("tunnelshim-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = Files.createTempDirectory(
+                    "tunnelshim-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             dir.toFile().deleteOnExit();
             Path file = dir.resolve(fileName);
             // Registered after the directory so it is deleted first (deleteOnExit runs in reverse).

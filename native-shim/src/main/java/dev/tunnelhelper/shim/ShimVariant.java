@@ -28,7 +28,9 @@ public enum ShimVariant {
         if (value == null || value.isBlank()) {
             value = System.getenv(ENV);
         }
-        if (value == null || value.isBlank() || value.trim().toLowerCase(Locale.ROOT).equals("standard")) {
+        if (value == null
+                || value.isBlank()
+                || value.trim().toLowerCase(Locale.ROOT).equals("standard")) {
             return STANDARD;
         }
         if (value.trim().toLowerCase(Locale.ROOT).equals("xpcsim")) {

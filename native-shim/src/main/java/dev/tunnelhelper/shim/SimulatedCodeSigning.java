@@ -12,8 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * (an embedded signature; see docs/native-shim.md). Needs the XPC simulator variant loaded.
  */
 public final class SimulatedCodeSigning {
-    private SimulatedCodeSigning() {
-    }
+    private SimulatedCodeSigning() {}
 
     /** The loaded library, which must be the simulator's: only it has the simulator's controls. */
     static ShimLibrary simulator() {
@@ -27,8 +26,14 @@ public final class SimulatedCodeSigning {
     /** Signs (or re-signs) the file in place. Changing the file afterwards invalidates the signature. */
     public static void sign(Path file, SigningIdentity identity) {
         ErrorBuffer err = new ErrorBuffer();
-        err.check(simulator().xpcsim_codesign_sign(file.toAbsolutePath().toString(), identity.identifier(),
-                identity.team(), identity.anchor().nativeName(), err.bytes, err.size()));
+        err.check(simulator()
+                .xpcsim_codesign_sign(
+                        file.toAbsolutePath().toString(),
+                        identity.identifier(),
+                        identity.team(),
+                        identity.anchor().nativeName(),
+                        err.bytes,
+                        err.size()));
     }
 
     /**

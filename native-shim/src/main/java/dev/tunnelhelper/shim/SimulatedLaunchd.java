@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SimulatedLaunchd implements AutoCloseable {
     /** A loaded job: {@code running} or {@code waiting} (for a client), its pid (0 when none) and how often it started. */
-    public record JobState(String state, int pid, int runs) {
-    }
+    public record JobState(String state, int pid, int runs) {}
 
     private final Path root;
     private final Process process;
@@ -41,12 +40,15 @@ public final class SimulatedLaunchd implements AutoCloseable {
         Path binary = ShimLoader.extract(platform, "xpcsim-launchd");
         Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(root);
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), root.toAbsolutePath().toString());
+        ProcessBuilder pb =
+                new ProcessBuilder(binary.toString(), root.toAbsolutePath().toString());
         pb.environment().put("XPCSIM_ROOT", root.toAbsolutePath().toString());
         pb.environment().put(ShimVariant.ENV, "xpcsim");
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("launchd.log").toFile()));
+        pb.redirectError(
+                ProcessBuilder.Redirect.appendTo(root.resolve("launchd.log").toFile()));
         Process process = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (!"ready".equals(line)) {
             process.destroyForcibly();
@@ -83,7 +85,8 @@ public final class SimulatedLaunchd implements AutoCloseable {
      * running instance is ended first. Returns the pid of the instance that runs afterwards.
      */
     public int kickstart(String label, boolean kill) {
-        return Integer.parseInt(request("kickstart " + (kill ? "-k " : "") + label).replaceFirst("^pid=", ""));
+        return Integer.parseInt(
+                request("kickstart " + (kill ? "-k " : "") + label).replaceFirst("^pid=", ""));
     }
 
     /** {@code launchctl print system/LABEL}, reduced to state, pid and number of runs. */
@@ -97,7 +100,7 @@ public final class SimulatedLaunchd implements AutoCloseable {
                 case "state" -> state = kv[1];
                 case "pid" -> pid = Integer.parseInt(kv[1]);
                 case "runs" -> runs = Integer.parseInt(kv[1]);
-                default -> { }
+                default -> {}
             }
         }
         return new JobState(state, pid, runs);

@@ -24,14 +24,17 @@ public final class SimulatedPower {
     }
 
     /** What a registration answered: ALLOW / CANCEL (IOAllow/IOCancelPowerChange), NO_ANSWER in time, or NONE needed. */
-    public enum Outcome { ALLOW, CANCEL, NO_ANSWER, NONE }
+    public enum Outcome {
+        ALLOW,
+        CANCEL,
+        NO_ANSWER,
+        NONE
+    }
 
     /** One registration's answer, and how long after the message it came. */
-    public record Answer(int pid, Outcome outcome, Duration after) {
-    }
+    public record Answer(int pid, Outcome outcome, Duration after) {}
 
-    private SimulatedPower() {
-    }
+    private SimulatedPower() {}
 
     /** Sends {@code message}; for the two that need an answer, waits up to {@code timeout} for each. */
     public static List<Answer> post(Message message, Duration timeout) {

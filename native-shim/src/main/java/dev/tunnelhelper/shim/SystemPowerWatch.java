@@ -20,6 +20,7 @@ public final class SystemPowerWatch implements AutoCloseable {
     // IOKit can still call it.
     @SuppressWarnings("UnusedVariable") // held, never read: see above
     private final ShimLibrary.PowerCallback callback;
+
     private final Pointer handle;
     private final AtomicBoolean closed = new AtomicBoolean();
 

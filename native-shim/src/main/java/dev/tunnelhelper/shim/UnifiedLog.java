@@ -11,7 +11,11 @@ import java.util.Objects;
 public final class UnifiedLog {
     /** os_log's types, mildest first. */
     public enum Level {
-        DEBUG(0), INFO(1), DEFAULT(2), ERROR(3), FAULT(4);
+        DEBUG(0),
+        INFO(1),
+        DEFAULT(2),
+        ERROR(3),
+        FAULT(4);
 
         /** The shim's {@code th_log_write} level number (TH_LOG_DEBUG .. TH_LOG_FAULT). */
         final int code;

@@ -113,8 +113,7 @@ final class XpcCallbacks {
         }
     }
 
-    private XpcCallbacks() {
-    }
+    private XpcCallbacks() {}
 
     static Pointer contextFor(XpcHandler handler) {
         long id = NEXT_ID.getAndIncrement();

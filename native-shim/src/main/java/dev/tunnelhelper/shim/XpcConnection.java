@@ -34,13 +34,22 @@ public final class XpcConnection implements AutoCloseable {
      * {@link XpcError.Kind#PEER_CODE_SIGNING_REQUIREMENT}. A requirement that does not compile
      * is a {@link NativeException} (EINVAL).
      */
-    public static XpcConnection connect(String serviceName, boolean privileged, String serviceRequirement,
-                                        XpcHandler handler) {
+    public static XpcConnection connect(
+            String serviceName, boolean privileged, String serviceRequirement, XpcHandler handler) {
         NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
-        Pointer h = NativeShim.get().library().th_xpc_connect(serviceName, privileged ? 1 : 0, serviceRequirement,
-                XpcCallbacks.ON_MESSAGE, XpcCallbacks.ON_ERROR, ctx, err.bytes, err.size());
+        Pointer h = NativeShim.get()
+                .library()
+                .th_xpc_connect(
+                        serviceName,
+                        privileged ? 1 : 0,
+                        serviceRequirement,
+                        XpcCallbacks.ON_MESSAGE,
+                        XpcCallbacks.ON_ERROR,
+                        ctx,
+                        err.bytes,
+                        err.size());
         return adopt(h, ctx, err);
     }
 
@@ -89,8 +98,8 @@ public final class XpcConnection implements AutoCloseable {
         IntByReference replyFd = new IntByReference(-1);
         ErrorBuffer err = new ErrorBuffer();
         ShimLibrary lib = NativeShim.get().library();
-        err.check(lib.th_xpc_send_sync(live(), payload, payload.length, fd, replyPayload, replyLen, replyFd,
-                err.bytes, err.size()));
+        err.check(lib.th_xpc_send_sync(
+                live(), payload, payload.length, fd, replyPayload, replyLen, replyFd, err.bytes, err.size()));
         Pointer p = replyPayload.getValue();
         try {
             long len = replyLen.getValue();
@@ -105,8 +114,10 @@ public final class XpcConnection implements AutoCloseable {
         Pointer ctx = XpcCallbacks.pendingReply(future);
         ErrorBuffer err = new ErrorBuffer();
         try {
-            err.check(NativeShim.get().library().th_xpc_send_async(live(), payload, payload.length, fd,
-                    XpcCallbacks.ON_REPLY, ctx, err.bytes, err.size()));
+            err.check(NativeShim.get()
+                    .library()
+                    .th_xpc_send_async(
+                            live(), payload, payload.length, fd, XpcCallbacks.ON_REPLY, ctx, err.bytes, err.size()));
         } catch (RuntimeException e) {
             XpcCallbacks.dropPendingReply(ctx);
             throw e;

@@ -18,8 +18,7 @@ public interface XpcHandler {
     void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply);
 
     /** The connection was interrupted, invalidated or cancelled. */
-    default void onError(XpcConnection connection, String description) {
-    }
+    default void onError(XpcConnection connection, String description) {}
 
     /**
      * An XPC error event, with its kind: a peer refused by its code-signing requirement
@@ -34,6 +33,5 @@ public interface XpcHandler {
      * The listener itself failed, e.g. {@link XpcError.Kind#CONNECTION_INVALID} because no loaded
      * launchd job lets this process serve the name: no peer will ever arrive.
      */
-    default void onListenerError(XpcError error) {
-    }
+    default void onListenerError(XpcError error) {}
 }

@@ -19,8 +19,16 @@ public final class XpcListener implements AutoCloseable {
         NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
-        Pointer h = NativeShim.get().library().th_xpc_listen(serviceName, XpcCallbacks.ON_PEER,
-                XpcCallbacks.ON_MESSAGE, XpcCallbacks.ON_ERROR, ctx, err.bytes, err.size());
+        Pointer h = NativeShim.get()
+                .library()
+                .th_xpc_listen(
+                        serviceName,
+                        XpcCallbacks.ON_PEER,
+                        XpcCallbacks.ON_MESSAGE,
+                        XpcCallbacks.ON_ERROR,
+                        ctx,
+                        err.bytes,
+                        err.size());
         return adopt(h, ctx, err);
     }
 
@@ -29,8 +37,15 @@ public final class XpcListener implements AutoCloseable {
         NativeShim.get().require(Capability.XPC);
         Pointer ctx = XpcCallbacks.contextFor(handler);
         ErrorBuffer err = new ErrorBuffer();
-        Pointer h = NativeShim.get().library().th_xpc_listen_anonymous(XpcCallbacks.ON_PEER,
-                XpcCallbacks.ON_MESSAGE, XpcCallbacks.ON_ERROR, ctx, err.bytes, err.size());
+        Pointer h = NativeShim.get()
+                .library()
+                .th_xpc_listen_anonymous(
+                        XpcCallbacks.ON_PEER,
+                        XpcCallbacks.ON_MESSAGE,
+                        XpcCallbacks.ON_ERROR,
+                        ctx,
+                        err.bytes,
+                        err.size());
         return adopt(h, ctx, err);
     }
 
@@ -54,8 +69,16 @@ public final class XpcListener implements AutoCloseable {
         }
         Pointer ctx = XpcCallbacks.contextFor(clientHandler);
         ErrorBuffer err = new ErrorBuffer();
-        Pointer h = NativeShim.get().library().th_xpc_connect_endpoint(handle, serviceRequirement,
-                XpcCallbacks.ON_MESSAGE, XpcCallbacks.ON_ERROR, ctx, err.bytes, err.size());
+        Pointer h = NativeShim.get()
+                .library()
+                .th_xpc_connect_endpoint(
+                        handle,
+                        serviceRequirement,
+                        XpcCallbacks.ON_MESSAGE,
+                        XpcCallbacks.ON_ERROR,
+                        ctx,
+                        err.bytes,
+                        err.size());
         return XpcConnection.adopt(h, ctx, err);
     }
 

@@ -35,7 +35,8 @@ class ChildLifecycleTest {
     }
 
     private static ChildProcess spawnSh(String script) {
-        return NativeShim.get().spawn(SpawnSpec.builder(Path.of("/bin/sh")).args("-c", script).build());
+        return NativeShim.get()
+                .spawn(SpawnSpec.builder(Path.of("/bin/sh")).args("-c", script).build());
     }
 
     @Test
@@ -48,7 +49,8 @@ class ChildLifecycleTest {
 
     @Test
     void deathBySignalIsReported() throws Exception {
-        ExitStatus status = spawnSh("kill -KILL $$").waitFor(Duration.ofSeconds(5)).orElseThrow();
+        ExitStatus status =
+                spawnSh("kill -KILL $$").waitFor(Duration.ofSeconds(5)).orElseThrow();
         assertEquals(ExitStatus.killedBy(SIGKILL), status);
         assertEquals("killed by signal 9 (SIGKILL)", status.toString());
     }
@@ -65,9 +67,11 @@ class ChildLifecycleTest {
     @Test
     void terminateEscalatesToSigkillWhenSigtermIsTrapped() throws Exception {
         try (Pipe ready = Fds.pipe()) {
-            ChildProcess child = NativeShim.get().spawn(SpawnSpec.builder(Path.of("/bin/sh"))
-                    .args("-c", "trap '' TERM; echo ready >&3; while :; do sleep 0.05; done")
-                    .mapFd(3, ready.writeEnd().get()).build());
+            ChildProcess child = NativeShim.get()
+                    .spawn(SpawnSpec.builder(Path.of("/bin/sh"))
+                            .args("-c", "trap '' TERM; echo ready >&3; while :; do sleep 0.05; done")
+                            .mapFd(3, ready.writeEnd().get())
+                            .build());
             ready.writeEnd().close();
             // Only terminate once the trap is installed, or SIGTERM would win the race.
             assertTrue(Fds.waitReadable(ready.readEnd().get(), Duration.ofSeconds(5)));
@@ -89,16 +93,19 @@ class ChildLifecycleTest {
             Thread.sleep(10);
         }
         assertEquals(ExitStatus.exited(7), child.terminate(Duration.ofSeconds(1)));
-        assertEquals(ExitStatus.exited(7), child.terminate(Duration.ofSeconds(1)), "second call uses the recorded status");
+        assertEquals(
+                ExitStatus.exited(7), child.terminate(Duration.ofSeconds(1)), "second call uses the recorded status");
         assertEquals(Optional.of(ExitStatus.exited(7)), child.waitFor(Duration.ZERO));
     }
 
     @Test
     void terminateKillsTheWholeProcessGroup() throws Exception {
         try (Pipe pids = Fds.pipe()) {
-            ChildProcess child = NativeShim.get().spawn(SpawnSpec.builder(Path.of("/bin/sh"))
-                    .args("-c", "trap '' TERM; sleep 30 & echo $! >&3; wait")
-                    .mapFd(3, pids.writeEnd().get()).build());
+            ChildProcess child = NativeShim.get()
+                    .spawn(SpawnSpec.builder(Path.of("/bin/sh"))
+                            .args("-c", "trap '' TERM; sleep 30 & echo $! >&3; wait")
+                            .mapFd(3, pids.writeEnd().get())
+                            .build());
             pids.writeEnd().close();
             assertTrue(Fds.waitReadable(pids.readEnd().get(), Duration.ofSeconds(5)));
             byte[] buf = new byte[32];
@@ -118,8 +125,11 @@ class ChildLifecycleTest {
     void childLeadsItsOwnSession() throws Exception {
         try (Pipe hold = Fds.pipe()) {
             // The child blocks reading the pipe, so its /proc entry is stable while we look.
-            ChildProcess child = NativeShim.get().spawn(SpawnSpec.builder(Path.of("/bin/sh"))
-                    .args("-c", "read line <&3").mapFd(3, hold.readEnd().get()).build());
+            ChildProcess child = NativeShim.get()
+                    .spawn(SpawnSpec.builder(Path.of("/bin/sh"))
+                            .args("-c", "read line <&3")
+                            .mapFd(3, hold.readEnd().get())
+                            .build());
             String stat = Files.readString(Path.of("/proc/" + child.pid() + "/stat"));
             // Fields after the ")" of comm: state ppid pgrp session ...
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -134,10 +144,13 @@ class ChildLifecycleTest {
         byte[] old = new byte[128];
         assertEquals(0, TestLibc.INSTANCE.pthread_sigmask(TestLibc.SIG_BLOCK, TestLibc.sigset(SIGTERM, SIGQUIT), old));
         try {
-            ExitStatus selfKill = spawnSh("kill -TERM $$; exit 0").waitFor(Duration.ofSeconds(5)).orElseThrow();
+            ExitStatus selfKill = spawnSh("kill -TERM $$; exit 0")
+                    .waitFor(Duration.ofSeconds(5))
+                    .orElseThrow();
             assertEquals(ExitStatus.killedBy(SIGTERM), selfKill, "a blocked SIGTERM would have let the shell exit 0");
 
-            ChildRun status = ChildRun.run(SpawnSpec.builder(Path.of("/bin/cat")).args("/proc/self/status"));
+            ChildRun status =
+                    ChildRun.run(SpawnSpec.builder(Path.of("/bin/cat")).args("/proc/self/status"));
             assertEquals(0L, sigField(status.stdout(), "SigBlk"), status.stdout());
             // glibc's posix_spawn sets its two internal signals (32, 33: thread cancel and setxid)
             // to SIG_IGN by design; no program can handle those, every other one must be default.
@@ -149,8 +162,10 @@ class ChildLifecycleTest {
 
     @Test
     void missingExecutableIsAClearError(@TempDir Path dir) {
-        NativeException e = assertThrows(NativeException.class, () -> NativeShim.get().spawn(
-                SpawnSpec.builder(dir.resolve("nope")).build()));
+        NativeException e = assertThrows(
+                NativeException.class,
+                () -> NativeShim.get()
+                        .spawn(SpawnSpec.builder(dir.resolve("nope")).build()));
         assertEquals(2, e.errno());
         assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage());
         assertTrue(e.getMessage().contains(dir.resolve("nope").toString()), e.getMessage());
@@ -158,11 +173,13 @@ class ChildLifecycleTest {
 
     @Test
     void nonExecutableFileIsAClearError(@TempDir Path dir) throws Exception {
-        Path script = Files.createFile(dir.resolve("script.sh"),
+        Path script = Files.createFile(
+                dir.resolve("script.sh"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(script, "#!/bin/sh\nexit 0\n");
-        NativeException e = assertThrows(NativeException.class, () -> NativeShim.get().spawn(
-                SpawnSpec.builder(script).build()));
+        NativeException e = assertThrows(
+                NativeException.class,
+                () -> NativeShim.get().spawn(SpawnSpec.builder(script).build()));
         // root bypasses permission bits for reading but not for exec when no x bit is set.
         assertEquals(13, e.errno());
         assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
@@ -170,8 +187,12 @@ class ChildLifecycleTest {
 
     @Test
     void unopenedParentFdIsRejectedBeforeSpawning() {
-        NativeException e = assertThrows(NativeException.class, () -> NativeShim.get().spawn(
-                SpawnSpec.builder(Path.of("/bin/true")).mapFd(3, 999_999).build()));
+        NativeException e = assertThrows(
+                NativeException.class,
+                () -> NativeShim.get()
+                        .spawn(SpawnSpec.builder(Path.of("/bin/true"))
+                                .mapFd(3, 999_999)
+                                .build()));
         assertEquals(9, e.errno());
         assertTrue(e.getMessage().contains("not open"), e.getMessage());
     }

@@ -11,7 +11,8 @@ record ChildRun(String stdout, ExitStatus status) {
 
     static ChildRun run(SpawnSpec.Builder spec) throws IOException, InterruptedException {
         try (Pipe out = Fds.pipe()) {
-            ChildProcess child = NativeShim.get().spawn(spec.stdout(out.writeEnd().get()).build());
+            ChildProcess child =
+                    NativeShim.get().spawn(spec.stdout(out.writeEnd().get()).build());
             // Our copy of the write end must go, or reading never sees EOF.
             out.writeEnd().close();
             String text = readAll(Fds.inputStream(out.readEnd()));

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import dev.tunnelhelper.shim.testing.RequiresCapability;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +39,8 @@ class CodeSignatureTest {
 
     @Test
     void unmetRequirementIsInvalidWithAReason() {
-        CodeSignatureResult result = CodeSignature.check(ls,
-                "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"");
+        CodeSignatureResult result =
+                CodeSignature.check(ls, "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"");
         assertFalse(result.valid());
         assertTrue(result.message().contains("OSStatus"), result.message());
         assertEquals(Optional.of("com.apple.ls"), result.signingIdentifier());
@@ -59,7 +59,8 @@ class CodeSignatureTest {
         CodeSignatureResult result = CodeSignature.check(file, team);
         assertFalse(result.valid());
         assertEquals(Optional.of("ZYXWV98765"), result.teamIdentifier(), "the signature itself is read and named");
-        assertTrue(CodeSignature.check(file, "anchor apple generic and certificate leaf[subject.OU] = \"ZYXWV98765\"").valid());
+        assertTrue(CodeSignature.check(file, "anchor apple generic and certificate leaf[subject.OU] = \"ZYXWV98765\"")
+                .valid());
     }
 
     @Test
@@ -82,8 +83,8 @@ class CodeSignatureTest {
 
     @Test
     void malformedRequirementIsANativeException() {
-        NativeException e = assertThrows(NativeException.class,
-                () -> CodeSignature.check(ls, "this is not a requirement ((("));
+        NativeException e =
+                assertThrows(NativeException.class, () -> CodeSignature.check(ls, "this is not a requirement ((("));
         assertTrue(e.getMessage().contains("invalid requirement"), e.getMessage());
     }
 }

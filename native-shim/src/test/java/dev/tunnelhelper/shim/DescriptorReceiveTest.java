@@ -39,7 +39,8 @@ class DescriptorReceiveTest {
     void connect() throws IOException {
         pair = AFUNIXSocketPair.open();
         sender = pair.getFirst();
-        receiver = FileDescriptorCast.using(pair.getSecond().socket().getFileDescriptor()).as(Integer.class);
+        receiver = FileDescriptorCast.using(pair.getSecond().socket().getFileDescriptor())
+                .as(Integer.class);
     }
 
     @AfterEach
@@ -81,7 +82,8 @@ class DescriptorReceiveTest {
         assertEquals(2, got.bytes(), "never more than asked: the rest stays for the next read");
         assertEquals("ab", new String(buf, StandardCharsets.US_ASCII));
         assertEquals(1, got.fds().size());
-        try (OwnedFd fd = got.fds().get(0); InputStream in = Fds.inputStream(OwnedFd.adopt(Fds.dup(fd.get()).release()))) {
+        try (OwnedFd fd = got.fds().get(0);
+                InputStream in = Fds.inputStream(OwnedFd.adopt(Fds.dup(fd.get()).release()))) {
             assertTrue(Fds.isCloexec(fd.get()));
             assertEquals("through the passed fd", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
@@ -96,8 +98,8 @@ class DescriptorReceiveTest {
         long before = openFds();
         sender.setOutboundFileDescriptors(hundred);
         sender.write(ByteBuffer.wrap(new byte[] {1}));
-        RefusedDescriptorsException e = assertThrows(RefusedDescriptorsException.class,
-                () -> Fds.receive(receiver, new byte[4], 4, 4));
+        RefusedDescriptorsException e =
+                assertThrows(RefusedDescriptorsException.class, () -> Fds.receive(receiver, new byte[4], 4, 4));
         assertTrue(e.getMessage().startsWith("100 file descriptors sent with one message; at most 4"), e.getMessage());
         assertEquals(before, openFds(), "not one of the hundred stayed open in the receiver");
     }

@@ -137,8 +137,9 @@ class FdsTest {
         void awaitBlockedIn(String method) throws Exception {
             Thread t = thread.get(10, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (Arrays.stream(t.getStackTrace()).noneMatch(f -> f.getClassName().equals(Fds.class.getName())
-                    && f.getMethodName().equals(method))) {
+            while (Arrays.stream(t.getStackTrace())
+                    .noneMatch(f -> f.getClassName().equals(Fds.class.getName())
+                            && f.getMethodName().equals(method))) {
                 assertFalse(result.isDone(), "the call ended before it blocked: " + result);
                 assertTrue(System.nanoTime() < deadline, "the call never blocked in Fds." + method);
                 Thread.onSpinWait();
@@ -147,7 +148,9 @@ class FdsTest {
 
         /** The exception the call ended with; a call still blocked 10 s after the close fails the test. */
         Throwable failure() throws Exception {
-            ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS),
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
+                    () -> result.get(10, TimeUnit.SECONDS),
                     "the blocked call was not woken by the close");
             assertInstanceOf(IOException.class, e.getCause());
             return e.getCause();

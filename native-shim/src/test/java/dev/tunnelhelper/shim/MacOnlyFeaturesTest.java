@@ -18,22 +18,26 @@ class MacOnlyFeaturesTest {
         assertEquals(java.util.Set.of(), NativeShim.get().capabilities());
     }
 
-
     @Test
     void xpcNamesThePlatform() {
-        UnsupportedPlatformException e = assertThrows(UnsupportedPlatformException.class,
-                () -> XpcListener.anonymous((c, m, r) -> { }));
-        assertEquals("XPC requires macOS or the XPC simulator (tunnelhelper.shim.variant=xpcsim); this is "
-                + NativePlatform.current(), e.getMessage());
-        assertThrows(UnsupportedPlatformException.class,
-                () -> XpcConnection.connect("com.example.nothing", false, (c, m, r) -> { }));
+        UnsupportedPlatformException e =
+                assertThrows(UnsupportedPlatformException.class, () -> XpcListener.anonymous((c, m, r) -> {}));
+        assertEquals(
+                "XPC requires macOS or the XPC simulator (tunnelhelper.shim.variant=xpcsim); this is "
+                        + NativePlatform.current(),
+                e.getMessage());
+        assertThrows(
+                UnsupportedPlatformException.class,
+                () -> XpcConnection.connect("com.example.nothing", false, (c, m, r) -> {}));
     }
 
     @Test
     void codeSignatureNamesThePlatform() {
-        UnsupportedPlatformException e = assertThrows(UnsupportedPlatformException.class,
-                () -> CodeSignature.check(Path.of("/bin/ls"), "anchor apple"));
-        assertEquals("Code-signature checking requires macOS or the XPC simulator (tunnelhelper.shim.variant=xpcsim);"
-                + " this is " + NativePlatform.current(), e.getMessage());
+        UnsupportedPlatformException e = assertThrows(
+                UnsupportedPlatformException.class, () -> CodeSignature.check(Path.of("/bin/ls"), "anchor apple"));
+        assertEquals(
+                "Code-signature checking requires macOS or the XPC simulator (tunnelhelper.shim.variant=xpcsim);"
+                        + " this is " + NativePlatform.current(),
+                e.getMessage());
     }
 }

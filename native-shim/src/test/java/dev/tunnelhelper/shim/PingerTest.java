@@ -36,11 +36,13 @@ class PingerTest {
 
     @Test
     void loopbackAnswersEveryRequestWithSequenceTtlAndSize() throws Exception {
-        Pinger.Statistics stats = Pinger.ping(InetAddress.getLoopbackAddress(), FAST, IcmpEchoSocket.Mode.AUTO, replies::add);
+        Pinger.Statistics stats =
+                Pinger.ping(InetAddress.getLoopbackAddress(), FAST, IcmpEchoSocket.Mode.AUTO, replies::add);
         assertEquals(3, stats.transmitted());
         assertEquals(3, stats.received());
         assertEquals(0, stats.lossPercent());
-        assertEquals(List.of(1, 2, 3), replies.stream().map(Pinger.Reply::sequence).toList());
+        assertEquals(
+                List.of(1, 2, 3), replies.stream().map(Pinger.Reply::sequence).toList());
         assertTrue(replies.stream().allMatch(r -> r.ttl() == 64 && r.bytes() == 64), replies.toString());
         assertTrue(stats.min().orElseThrow().compareTo(stats.max().orElseThrow()) <= 0);
     }
@@ -48,8 +50,13 @@ class PingerTest {
     @Test
     void ipv6LoopbackAnswersToo() throws Exception {
         Path disabled = Path.of("/proc/sys/net/ipv6/conf/lo/disable_ipv6");
-        Assumptions.assumeTrue(Files.exists(disabled) && Files.readString(disabled).trim().equals("0"), "IPv6 is disabled on lo");
-        Pinger.Statistics stats = Pinger.ping(InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}), FAST, IcmpEchoSocket.Mode.AUTO, replies::add);
+        Assumptions.assumeTrue(
+                Files.exists(disabled) && Files.readString(disabled).trim().equals("0"), "IPv6 is disabled on lo");
+        Pinger.Statistics stats = Pinger.ping(
+                InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
+                FAST,
+                IcmpEchoSocket.Mode.AUTO,
+                replies::add);
         assertEquals(3, stats.received());
         assertTrue(replies.stream().allMatch(r -> r.ttl() > 0 && r.bytes() == 64), replies.toString());
     }
@@ -59,16 +66,19 @@ class PingerTest {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (IcmpEchoSocket raw = IcmpEchoSocket.open(loopback, IcmpEchoSocket.Mode.RAW)) {
             assertEquals(IcmpEchoSocket.Kind.RAW, raw.kind());
-            assertEquals(3, Pinger.ping(raw, loopback, FAST, r -> { }).received());
+            assertEquals(3, Pinger.ping(raw, loopback, FAST, r -> {}).received());
         }
-        String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().split("\\s+");
+        String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range"))
+                .trim()
+                .split("\\s+");
         boolean allowed = Long.parseLong(range[0]) <= 0 && 0 <= Long.parseLong(range[1]); // we run as gid 0
         if (allowed) {
             try (IcmpEchoSocket dgram = IcmpEchoSocket.open(loopback, IcmpEchoSocket.Mode.DATAGRAM)) {
-                assertEquals(3, Pinger.ping(dgram, loopback, FAST, r -> { }).received());
+                assertEquals(3, Pinger.ping(dgram, loopback, FAST, r -> {}).received());
             }
         } else {
-            NativeException e = assertThrows(NativeException.class, () -> IcmpEchoSocket.open(loopback, IcmpEchoSocket.Mode.DATAGRAM));
+            NativeException e = assertThrows(
+                    NativeException.class, () -> IcmpEchoSocket.open(loopback, IcmpEchoSocket.Mode.DATAGRAM));
             assertTrue(e.getMessage().contains("net.ipv4.ping_group_range"), e.getMessage());
         }
     }
@@ -78,7 +88,8 @@ class PingerTest {
         try (TunDevice tun = TunDevice.open(null)) {
             NetworkInterfaces.replaceAddress(tun.name(), InetAddress.getByName(LOCAL), 32);
             NetworkInterfaces.setUp(tun.name(), true);
-            // The whole /24, so the kernel also accepts the reply "from elsewhere" (198.18.1.99) and only our filter refuses it.
+            // The whole /24, so the kernel also accepts the reply "from elsewhere" (198.18.1.99) and only our filter
+            // refuses it.
             NetworkInterfaces.replaceRoute(tun.name(), InetAddress.getByName("198.18.1.0"), 24);
             Pinger.Options options = new Pinger.Options(3, Duration.ofMillis(200), Duration.ofSeconds(2), 24);
             CompletableFuture<Pinger.Statistics> run = CompletableFuture.supplyAsync(() -> ping(options));

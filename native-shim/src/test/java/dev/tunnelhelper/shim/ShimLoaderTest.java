@@ -13,9 +13,10 @@ class ShimLoaderTest {
 
     @Test
     void missingPlatformLibraryNamesThePlatformAndThePath() {
-        ShimLoadException e = assertThrows(ShimLoadException.class,
-                () -> ShimLoader.extract(NativePlatform.of("Linux", "riscv64")));
-        assertEquals("no native shim for linux-riscv64 in the jar (looked for native/linux-riscv64/libtunnelshim.so)",
+        ShimLoadException e =
+                assertThrows(ShimLoadException.class, () -> ShimLoader.extract(NativePlatform.of("Linux", "riscv64")));
+        assertEquals(
+                "no native shim for linux-riscv64 in the jar (looked for native/linux-riscv64/libtunnelshim.so)",
                 e.getMessage());
     }
 
@@ -23,7 +24,9 @@ class ShimLoaderTest {
     void jvmPropertyNamesMapToFolderNames() {
         assertEquals("linux-x86_64", NativePlatform.of("Linux", "amd64").toString());
         assertEquals("darwin-aarch64", NativePlatform.of("Mac OS X", "arm64").toString());
-        assertEquals("native/darwin-x86_64/libtunnelshim.dylib", NativePlatform.of("Mac OS X", "x86_64").resourcePath());
+        assertEquals(
+                "native/darwin-x86_64/libtunnelshim.dylib",
+                NativePlatform.of("Mac OS X", "x86_64").resourcePath());
         assertEquals("linux-aarch64", NativePlatform.of("Linux", "aarch64").toString());
     }
 
@@ -39,7 +42,8 @@ class ShimLoaderTest {
         String old = System.getProperty(ShimLoader.OVERRIDE_PROPERTY);
         System.setProperty(ShimLoader.OVERRIDE_PROPERTY, "/nonexistent/libtunnelshim.so");
         try {
-            ShimLoadException e = assertThrows(ShimLoadException.class, () -> ShimLoader.locate(NativePlatform.current()));
+            ShimLoadException e =
+                    assertThrows(ShimLoadException.class, () -> ShimLoader.locate(NativePlatform.current()));
             assertTrue(e.getMessage().contains("/nonexistent/libtunnelshim.so"), e.getMessage());
         } finally {
             if (old == null) {

@@ -27,16 +27,24 @@ class SimulatedPowerEventsTest {
     }
 
     private List<SimulatedPower.Answer> post(SimulatedPower.Message message) {
-        return SimulatedPower.post(message, ANSWER_TIMEOUT).stream().filter(a -> a.pid() == self).toList();
+        return SimulatedPower.post(message, ANSWER_TIMEOUT).stream()
+                .filter(a -> a.pid() == self)
+                .toList();
     }
 
     @Test
     void sleepAndWakeReachTheListenerInOrder() throws Exception {
         BlockingQueue<PowerEvent> events = new LinkedBlockingQueue<>();
         try (SystemPowerWatch watch = SystemPowerWatch.start(events::add)) {
-            assertEquals(SimulatedPower.Outcome.ALLOW, post(SimulatedPower.Message.CAN_SYSTEM_SLEEP).get(0).outcome());
-            assertEquals(SimulatedPower.Outcome.ALLOW, post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0).outcome());
-            assertEquals(SimulatedPower.Outcome.NONE, post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON).get(0).outcome());
+            assertEquals(
+                    SimulatedPower.Outcome.ALLOW,
+                    post(SimulatedPower.Message.CAN_SYSTEM_SLEEP).get(0).outcome());
+            assertEquals(
+                    SimulatedPower.Outcome.ALLOW,
+                    post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0).outcome());
+            assertEquals(
+                    SimulatedPower.Outcome.NONE,
+                    post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON).get(0).outcome());
             assertEquals(PowerEvent.WILL_SLEEP, events.poll(10, TimeUnit.SECONDS));
             assertEquals(PowerEvent.DID_WAKE, events.poll(10, TimeUnit.SECONDS));
         }
@@ -52,7 +60,8 @@ class SimulatedPowerEventsTest {
         });
         try {
             // The listener is still blocked when the system already has its answer.
-            SimulatedPower.Answer answer = post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0);
+            SimulatedPower.Answer answer =
+                    post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0);
             assertEquals(SimulatedPower.Outcome.ALLOW, answer.outcome());
             assertTrue(entered.await(10, TimeUnit.SECONDS), "the listener was told");
             assertEquals(1, release.getCount(), "the answer did not wait for the listener");
@@ -77,7 +86,9 @@ class SimulatedPowerEventsTest {
         try {
             post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON);
             assertTrue(woke.await(10, TimeUnit.SECONDS));
-            assertEquals(SimulatedPower.Outcome.ALLOW, post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0).outcome(),
+            assertEquals(
+                    SimulatedPower.Outcome.ALLOW,
+                    post(SimulatedPower.Message.SYSTEM_WILL_SLEEP).get(0).outcome(),
                     "IOKit's queue is free while the wake work runs");
             assertEquals(1, release.getCount());
         } finally {
@@ -116,7 +127,8 @@ class SimulatedPowerEventsTest {
             post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON);
             assertTrue(entered.await(10, TimeUnit.SECONDS));
             post(SimulatedPower.Message.SYSTEM_HAS_POWERED_ON); // queued behind the stuck one
-            CompletableFuture.runAsync(watch::close).get(10, TimeUnit.SECONDS); // returns although the listener is stuck
+            CompletableFuture.runAsync(watch::close)
+                    .get(10, TimeUnit.SECONDS); // returns although the listener is stuck
             assertEquals(List.of(), post(SimulatedPower.Message.SYSTEM_WILL_SLEEP), "the registration is gone");
         } finally {
             release.countDown();

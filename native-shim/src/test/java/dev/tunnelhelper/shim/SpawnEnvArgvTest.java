@@ -46,8 +46,8 @@ class SpawnEnvArgvTest {
 
     @Test
     void argvZeroCanDifferFromThePath() throws Exception {
-        ChildRun run = ChildRun.run(SpawnSpec.builder(Path.of("/bin/sh")).argv0("custom-name")
-                .args("-c", "printf %s \"$0\""));
+        ChildRun run = ChildRun.run(
+                SpawnSpec.builder(Path.of("/bin/sh")).argv0("custom-name").args("-c", "printf %s \"$0\""));
         assertEquals("custom-name", run.stdout());
     }
 }

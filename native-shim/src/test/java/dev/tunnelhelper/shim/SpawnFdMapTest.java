@@ -34,18 +34,23 @@ class SpawnFdMapTest {
     }
 
     private static Set<Integer> parseFds(String lsOutput) {
-        return Arrays.stream(lsOutput.split("\n")).filter(s -> !s.isBlank()).map(Integer::parseInt)
+        return Arrays.stream(lsOutput.split("\n"))
+                .filter(s -> !s.isBlank())
+                .map(Integer::parseInt)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
     void childSeesExactlyTheMappedFdsAndNothingLeaks() throws Exception {
-        try (Pipe a = Fds.pipe(); Pipe b = Fds.pipe(); OwnedFd leaky = Fds.dup(a.readEnd().get())) {
+        try (Pipe a = Fds.pipe();
+                Pipe b = Fds.pipe();
+                OwnedFd leaky = Fds.dup(a.readEnd().get())) {
             // An fd without FD_CLOEXEC would survive a plain exec; the spawn must still close it.
             Fds.setCloexec(leaky.get(), false);
             assertFalse(Fds.isCloexec(leaky.get()));
 
-            ChildRun run = ChildRun.run(SpawnSpec.builder(Path.of("/bin/ls")).args("-1", "/proc/self/fd")
+            ChildRun run = ChildRun.run(SpawnSpec.builder(Path.of("/bin/ls"))
+                    .args("-1", "/proc/self/fd")
                     .mapFd(3, a.writeEnd().get())
                     .mapFd(17, b.writeEnd().get()));
 
@@ -76,7 +81,8 @@ class SpawnFdMapTest {
 
     @Test
     void dataWrittenToHighAndLowChildFdsArrives() throws Exception {
-        try (Pipe toThree = Fds.pipe(); Pipe toSeventeen = Fds.pipe()) {
+        try (Pipe toThree = Fds.pipe();
+                Pipe toSeventeen = Fds.pipe()) {
             ChildRun run = ChildRun.run(SpawnSpec.builder(Path.of("/bin/sh"))
                     .args("-c", "printf seventeen >/dev/fd/17; printf three >&3")
                     .mapFd(3, toThree.writeEnd().get())
@@ -92,7 +98,8 @@ class SpawnFdMapTest {
     /** Each pipe's write end becomes the other's number in the child: a two-element cycle. */
     @Test
     void swappedFdNumbersKeepTheirData() throws Exception {
-        try (Pipe x = Fds.pipe(); Pipe y = Fds.pipe()) {
+        try (Pipe x = Fds.pipe();
+                Pipe y = Fds.pipe()) {
             int xw = x.writeEnd().get();
             int yw = y.writeEnd().get();
             ChildRun run = ChildRun.run(SpawnSpec.builder(Path.of("/bin/sh"))
@@ -122,8 +129,10 @@ class SpawnFdMapTest {
     @Test
     void mappedParentFdsStayOpenAndOwnedByTheParent() throws Exception {
         try (Pipe p = Fds.pipe()) {
-            ChildProcess child = NativeShim.get().spawn(SpawnSpec.builder(Path.of("/bin/true"))
-                    .mapFd(5, p.writeEnd().get()).build());
+            ChildProcess child = NativeShim.get()
+                    .spawn(SpawnSpec.builder(Path.of("/bin/true"))
+                            .mapFd(5, p.writeEnd().get())
+                            .build());
             assertTrue(child.waitFor(Duration.ofSeconds(5)).isPresent());
             assertTrue(Fds.isCloexec(p.writeEnd().get()), "the parent's fd keeps its flags");
             Fds.write(p.writeEnd().get(), "still open".getBytes(StandardCharsets.UTF_8), 0, 10);

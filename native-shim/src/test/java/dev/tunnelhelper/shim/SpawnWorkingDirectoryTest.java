@@ -28,7 +28,8 @@ class SpawnWorkingDirectoryTest {
     void aChildStartsInTheRootDirectoryNotTheParents() throws Exception {
         Path parentCwd = Path.of("").toAbsolutePath();
         assertTrue(!parentCwd.equals(Path.of("/")), "the test must run somewhere other than / to mean anything");
-        ChildProcess child = NativeShim.get().spawn(SpawnSpec.builder(Path.of("/bin/sleep")).args("30").build());
+        ChildProcess child = NativeShim.get()
+                .spawn(SpawnSpec.builder(Path.of("/bin/sleep")).args("30").build());
         try {
             assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc", Integer.toString(child.pid()), "cwd")));
         } finally {
@@ -39,16 +40,26 @@ class SpawnWorkingDirectoryTest {
     @Test
     void anExplicitWorkingDirectoryIsWhereTheChildStarts() throws Exception {
         Path real = dir.toRealPath();
-        ChildRun run = ChildRun.run(SpawnSpec.builder(Path.of("/bin/sh")).args("-c", "pwd -P").workingDirectory(real));
+        ChildRun run = ChildRun.run(
+                SpawnSpec.builder(Path.of("/bin/sh")).args("-c", "pwd -P").workingDirectory(real));
         assertEquals(real + "\n", run.stdout());
-        assertEquals("/\n", ChildRun.run(SpawnSpec.builder(Path.of("/bin/sh")).args("-c", "pwd -P")).stdout());
+        assertEquals(
+                "/\n",
+                ChildRun.run(SpawnSpec.builder(Path.of("/bin/sh")).args("-c", "pwd -P"))
+                        .stdout());
     }
 
     @Test
     void aDirectoryThatCannotBeEnteredFailsTheSpawnAndARelativeOneIsRefused() {
-        NativeException e = assertThrows(NativeException.class, () -> NativeShim.get().spawn(
-                SpawnSpec.builder(Path.of("/bin/true")).workingDirectory(dir.resolve("missing")).build()));
+        NativeException e = assertThrows(
+                NativeException.class,
+                () -> NativeShim.get()
+                        .spawn(SpawnSpec.builder(Path.of("/bin/true"))
+                                .workingDirectory(dir.resolve("missing"))
+                                .build()));
         assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SpawnSpec.builder(Path.of("/bin/true")).workingDirectory(Path.of("relative")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SpawnSpec.builder(Path.of("/bin/true")).workingDirectory(Path.of("relative")));
     }
 }

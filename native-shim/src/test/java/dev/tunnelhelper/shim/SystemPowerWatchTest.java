@@ -3,9 +3,9 @@ package dev.tunnelhelper.shim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import dev.tunnelhelper.shim.testing.RequiresCapability;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +25,11 @@ class SystemPowerWatchTest {
     @Test
     void withoutTheCapabilityItNamesThePlatform() {
         Assumptions.assumeFalse(NativeShim.get().has(Capability.POWER_EVENTS), "the shim has power events");
-        UnsupportedPlatformException e = assertThrows(UnsupportedPlatformException.class,
-                () -> SystemPowerWatch.start(event -> { }));
-        assertEquals("System power notifications requires macOS or the XPC simulator (tunnelhelper.shim.variant=xpcsim);"
-                + " this is " + NativePlatform.current(), e.getMessage());
+        UnsupportedPlatformException e =
+                assertThrows(UnsupportedPlatformException.class, () -> SystemPowerWatch.start(event -> {}));
+        assertEquals(
+                "System power notifications requires macOS or the XPC simulator (tunnelhelper.shim.variant=xpcsim);"
+                        + " this is " + NativePlatform.current(),
+                e.getMessage());
     }
 }

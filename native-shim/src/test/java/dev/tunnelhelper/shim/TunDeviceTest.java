@@ -55,9 +55,13 @@ class TunDeviceTest {
                 }
                 int n = Fds.read(tun.fd(), packet, 0, packet.length);
                 // The kernel may also emit IPv6 router solicitations; look for our packet only.
-                found = n >= 28 && (packet[0] >> 4) == 4 && packet[9] == 1
-                        && (packet[16] & 0xff) == 198 && (packet[17] & 0xff) == 18
-                        && (packet[18] & 0xff) == 0 && (packet[19] & 0xff) == 2
+                found = n >= 28
+                        && (packet[0] >> 4) == 4
+                        && packet[9] == 1
+                        && (packet[16] & 0xff) == 198
+                        && (packet[17] & 0xff) == 18
+                        && (packet[18] & 0xff) == 0
+                        && (packet[19] & 0xff) == 2
                         && (packet[(packet[0] & 0x0f) * 4] & 0xff) == 8;
             }
             socket.close();
@@ -89,7 +93,8 @@ class TunDeviceTest {
     @Test
     void nameOfAPipeFailsClearly() {
         try (Pipe pipe = Fds.pipe()) {
-            NativeException e = assertThrows(NativeException.class, () -> TunDevice.nameOf(pipe.readEnd().get()));
+            NativeException e = assertThrows(
+                    NativeException.class, () -> TunDevice.nameOf(pipe.readEnd().get()));
             assertTrue(e.getMessage().contains("is not an attached TUN device"), e.getMessage());
             assertTrue(e.errno() > 0);
         }
@@ -99,7 +104,8 @@ class TunDeviceTest {
     void tunFdCanBeHandedToAChild() throws Exception {
         try (TunDevice tun = TunDevice.open(null)) {
             ChildRun run = ChildRun.run(SpawnSpec.builder(Path.of("/bin/sh"))
-                    .args("-c", "readlink /proc/$$/fd/5").mapFd(5, tun.fd()));
+                    .args("-c", "readlink /proc/$$/fd/5")
+                    .mapFd(5, tun.fd()));
             assertEquals("/dev/net/tun\n", run.stdout());
         }
     }

@@ -16,7 +16,10 @@ class UnifiedLogTest {
 
     private static List<String[]> entries(String subsystem) throws Exception {
         Path store = Path.of(System.getenv("XPCSIM_ROOT"), "log/unified.log");
-        return Files.readAllLines(store).stream().map(l -> l.split("\t", -1)).filter(f -> f[3].equals(subsystem)).toList();
+        return Files.readAllLines(store).stream()
+                .map(l -> l.split("\t", -1))
+                .filter(f -> f[3].equals(subsystem))
+                .toList();
     }
 
     @Test
@@ -30,8 +33,11 @@ class UnifiedLogTest {
         UnifiedLog.open(subsystem, "xpc").log(UnifiedLog.Level.ERROR, "peer refused");
         List<String[]> lines = entries(subsystem);
         assertEquals(2, lines.size(), "debug and info are not persisted in the default configuration");
-        assertEquals(List.of("Default", "daemon", "tunnel started\\tpid 42"), List.of(lines.get(0)[2], lines.get(0)[4], lines.get(0)[5]));
-        assertEquals(List.of("Error", "xpc", "peer refused"), List.of(lines.get(1)[2], lines.get(1)[4], lines.get(1)[5]));
+        assertEquals(
+                List.of("Default", "daemon", "tunnel started\\tpid 42"),
+                List.of(lines.get(0)[2], lines.get(0)[4], lines.get(0)[5]));
+        assertEquals(
+                List.of("Error", "xpc", "peer refused"), List.of(lines.get(1)[2], lines.get(1)[4], lines.get(1)[5]));
         assertEquals(String.valueOf(ProcessHandle.current().pid()), lines.get(0)[1]);
     }
 }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -43,12 +43,12 @@ class XpcRoundTripTest {
                 message.fd().ifPresent(OwnedFd::close);
             }
         };
-        XpcHandler client = (connection, message, reply) -> {
-        };
+        XpcHandler client = (connection, message, reply) -> {};
         try (XpcListener listener = XpcListener.anonymous(server);
-             XpcConnection connection = listener.connect(client);
-             Pipe pipe = Fds.pipe()) {
-            XpcMessage reply = connection.sendWithReply("hello".getBytes(StandardCharsets.UTF_8), pipe.writeEnd().get());
+                XpcConnection connection = listener.connect(client);
+                Pipe pipe = Fds.pipe()) {
+            XpcMessage reply = connection.sendWithReply(
+                    "hello".getBytes(StandardCharsets.UTF_8), pipe.writeEnd().get());
             assertEquals("echo:hello", new String(reply.payload(), StandardCharsets.UTF_8));
             assertTrue(reply.fd().isPresent(), "the fd came back");
             try (OwnedFd back = reply.fd().get()) {
@@ -57,10 +57,11 @@ class XpcRoundTripTest {
             pipe.writeEnd().close();
             assertEquals("via xpc", ChildRun.readAll(Fds.inputStream(pipe.readEnd())));
 
-            XpcMessage async = connection.sendWithReplyAsync(new byte[] {1, 2, 3}, -1).get(10, TimeUnit.SECONDS);
+            XpcMessage async =
+                    connection.sendWithReplyAsync(new byte[] {1, 2, 3}, -1).get(10, TimeUnit.SECONDS);
             assertArrayEquals("echo:\u0001\u0002\u0003".getBytes(StandardCharsets.UTF_8), async.payload());
-            assertEquals(new com.sun.security.auth.module.UnixSystem().getUid(),
-                    (long) peerEuids.poll(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals(new com.sun.security.auth.module.UnixSystem().getUid(), (long)
+                    peerEuids.poll(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 
@@ -70,36 +71,42 @@ class XpcRoundTripTest {
         // No process on the runner is signed by this team, so the peer must be cut off. The
         // refusal comes first and is told apart from the end of the connection.
         XpcHandler server = echoing(
-                peer -> peer.setPeerRequirement("anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\""),
+                peer -> peer.setPeerRequirement(
+                        "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\""),
                 refusal::complete);
         try (XpcListener listener = XpcListener.anonymous(server);
-             XpcConnection connection = listener.connect((c, m, r) -> { })) {
-            NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {42}, -1));
+                XpcConnection connection = listener.connect((c, m, r) -> {})) {
+            NativeException e =
+                    assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {42}, -1));
             assertTrue(e.getMessage().length() > 0);
-            assertEquals(XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT, refusal.get(10, TimeUnit.SECONDS).kind());
+            assertEquals(
+                    XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT,
+                    refusal.get(10, TimeUnit.SECONDS).kind());
         }
     }
 
     @Test
     void aClientRefusesAServiceThatFailsItsRequirement() throws Exception {
         CompletableFuture<XpcError> clientSide = new CompletableFuture<>();
-        XpcHandler server = echoing(peer -> { }, error -> { });
-        XpcHandler client = echoing(peer -> { }, clientSide::complete);
+        XpcHandler server = echoing(peer -> {}, error -> {});
+        XpcHandler client = echoing(peer -> {}, clientSide::complete);
         // The service (this very process) is signed by no team: its reply must not be taken.
         try (XpcListener listener = XpcListener.anonymous(server);
-             XpcConnection connection = listener.connect(
-                     "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"", client)) {
+                XpcConnection connection = listener.connect(
+                        "anchor apple generic and certificate leaf[subject.OU] = \"NOTATEAMID\"", client)) {
             NativeException e = assertThrows(NativeException.class, () -> connection.sendWithReply(new byte[] {7}, -1));
             assertTrue(e.getMessage().contains("code sign") || e.getMessage().contains("forbidden"), e.getMessage());
-            assertEquals(XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT, clientSide.get(10, TimeUnit.SECONDS).kind());
+            assertEquals(
+                    XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT,
+                    clientSide.get(10, TimeUnit.SECONDS).kind());
         }
     }
 
     @Test
     void aRequirementThatDoesNotCompileIsRefusedWhenConnecting() {
-        try (XpcListener listener = XpcListener.anonymous((c, m, r) -> { })) {
-            NativeException e = assertThrows(NativeException.class,
-                    () -> listener.connect("anchor apple generic and (((", (c, m, r) -> { }));
+        try (XpcListener listener = XpcListener.anonymous((c, m, r) -> {})) {
+            NativeException e = assertThrows(
+                    NativeException.class, () -> listener.connect("anchor apple generic and (((", (c, m, r) -> {}));
             assertTrue(e.getMessage().contains("(errno 22)"), e.getMessage());
         }
     }
@@ -107,18 +114,20 @@ class XpcRoundTripTest {
     @Test
     void aRequirementCanOnlyBeSetBeforeThePeerIsActivated() throws Exception {
         CompletableFuture<XpcConnection> accepted = new CompletableFuture<>();
-        XpcHandler server = echoing(accepted::complete, error -> { });
+        XpcHandler server = echoing(accepted::complete, error -> {});
         try (XpcListener listener = XpcListener.anonymous(server);
-             XpcConnection connection = listener.connect((c, m, r) -> { })) {
+                XpcConnection connection = listener.connect((c, m, r) -> {})) {
             connection.sendWithReply(new byte[] {1}, -1);
             XpcConnection peer = accepted.get(10, TimeUnit.SECONDS);
-            NativeException late = assertThrows(NativeException.class, () -> peer.setPeerRequirement("anchor apple generic"));
+            NativeException late =
+                    assertThrows(NativeException.class, () -> peer.setPeerRequirement("anchor apple generic"));
             assertTrue(late.getMessage().contains("before the connection is activated"), late.getMessage());
-            NativeException client = assertThrows(NativeException.class,
-                    () -> connection.setPeerRequirement("anchor apple generic"));
+            NativeException client =
+                    assertThrows(NativeException.class, () -> connection.setPeerRequirement("anchor apple generic"));
             assertTrue(client.getMessage().contains("before the connection is activated"), client.getMessage());
             // Refused without side effects: the connection still works.
-            assertArrayEquals(new byte[] {2}, connection.sendWithReply(new byte[] {2}, -1).payload());
+            assertArrayEquals(
+                    new byte[] {2}, connection.sendWithReply(new byte[] {2}, -1).payload());
         }
     }
 
@@ -127,8 +136,7 @@ class XpcRoundTripTest {
         CompletableFuture<XpcError> listenerError = new CompletableFuture<>();
         XpcHandler handler = new XpcHandler() {
             @Override
-            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
-            }
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {}
 
             @Override
             public void onListenerError(XpcError error) {
@@ -136,9 +144,11 @@ class XpcRoundTripTest {
             }
         };
         // No loaded launchd job declares this name for this process (on a Mac as in the simulator).
-        try (XpcListener listener = XpcListener.listen("dev.tunnelhelper.test.undeclared." + ProcessHandle.current().pid(),
-                handler)) {
-            assertEquals(XpcError.Kind.CONNECTION_INVALID, listenerError.get(10, TimeUnit.SECONDS).kind());
+        try (XpcListener listener = XpcListener.listen(
+                "dev.tunnelhelper.test.undeclared." + ProcessHandle.current().pid(), handler)) {
+            assertEquals(
+                    XpcError.Kind.CONNECTION_INVALID,
+                    listenerError.get(10, TimeUnit.SECONDS).kind());
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.tunnelhelper.netext;
 
 import dev.tunnelhelper.protocol.FileDescriptors;
-import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
-import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.SpeakerClosedException;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
+import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
@@ -45,7 +45,8 @@ public final class ExtensionClient implements AutoCloseable {
     private final CompletableFuture<Error> closingError = new CompletableFuture<>();
     private final Speaker<ExtensionMessage, HelperExtensionMessage> speaker;
 
-    private ExtensionClient(Path socket, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
+    private ExtensionClient(
+            Path socket, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
             throws IOException {
         this.socket = socket;
         this.applier = applier;
@@ -54,8 +55,9 @@ public final class ExtensionClient implements AutoCloseable {
     }
 
     /** Connects within {@code timeout}; {@link HelperUnavailableException} when nobody is there. */
-    public static ExtensionClient connect(Path socket, Duration timeout, NetworkSettingsApplier applier,
-            CancelListener cancelListener) throws IOException {
+    public static ExtensionClient connect(
+            Path socket, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
+            throws IOException {
         return new ExtensionClient(socket, timeout, applier, cancelListener);
     }
 
@@ -72,14 +74,26 @@ public final class ExtensionClient implements AutoCloseable {
      *         is {@code ALREADY_RUNNING} (another session is active), {@code SHUTTING_DOWN} or
      *         {@code BAD_REQUEST} (docs/protocol.md §2.2)
      */
-    public void start(String accessUrl, String token, List<StartRequest.Header> headers, int tunFd, StartFlags flags,
-            Duration timeout) throws IOException {
-        StartDaemon.Builder start = StartDaemon.newBuilder().setAccessUrl(accessUrl).setToken(token)
+    public void start(
+            String accessUrl,
+            String token,
+            List<StartRequest.Header> headers,
+            int tunFd,
+            StartFlags flags,
+            Duration timeout)
+            throws IOException {
+        StartDaemon.Builder start = StartDaemon.newBuilder()
+                .setAccessUrl(accessUrl)
+                .setToken(token)
                 .addAllHeaders(headers)
                 .setDangerousDisableSignatureValidation(flags.dangerouslyDisableSignatureValidation())
-                .setDeviceId(flags.deviceId()).setDeviceOs(flags.deviceOs());
-        HelperExtensionMessage reply = call(ExtensionMessage.newBuilder().setStartDaemon(start).build(),
-                List.of(FileDescriptors.of(tunFd)), timeout, HelperExtensionMessage.MsgCase.START_DAEMON_RESULT);
+                .setDeviceId(flags.deviceId())
+                .setDeviceOs(flags.deviceOs());
+        HelperExtensionMessage reply = call(
+                ExtensionMessage.newBuilder().setStartDaemon(start).build(),
+                List.of(FileDescriptors.of(tunFd)),
+                timeout,
+                HelperExtensionMessage.MsgCase.START_DAEMON_RESULT);
         Result result = reply.getStartDaemonResult();
         if (!result.getSuccess()) {
             throw new StartFailedException(result.getErrorMessage());
@@ -88,12 +102,22 @@ public final class ExtensionClient implements AutoCloseable {
 
     /** Asks the helper to stop the session (any session: the helper runs one at a time). */
     public Result stop(Duration timeout) throws IOException {
-        return call(ExtensionMessage.newBuilder().setStopDaemon(StopDaemon.getDefaultInstance()).build(), List.of(),
-                timeout, HelperExtensionMessage.MsgCase.STOP_DAEMON_RESULT).getStopDaemonResult();
+        return call(
+                        ExtensionMessage.newBuilder()
+                                .setStopDaemon(StopDaemon.getDefaultInstance())
+                                .build(),
+                        List.of(),
+                        timeout,
+                        HelperExtensionMessage.MsgCase.STOP_DAEMON_RESULT)
+                .getStopDaemonResult();
     }
 
-    private HelperExtensionMessage call(ExtensionMessage request, List<java.io.FileDescriptor> fds, Duration timeout,
-            HelperExtensionMessage.MsgCase expected) throws IOException {
+    private HelperExtensionMessage call(
+            ExtensionMessage request,
+            List<java.io.FileDescriptor> fds,
+            Duration timeout,
+            HelperExtensionMessage.MsgCase expected)
+            throws IOException {
         HelperExtensionMessage reply;
         try {
             reply = speaker.call(request, fds, timeout);
@@ -116,10 +140,13 @@ public final class ExtensionClient implements AutoCloseable {
     private void onIncoming(Incoming<ExtensionMessage, HelperExtensionMessage> in) throws IOException {
         HelperExtensionMessage m = in.message();
         switch (m.getMsgCase()) {
-            case APPLY_NETWORK_SETTINGS -> answerSettings(in, m.getApplyNetworkSettings().getSettings());
+            case APPLY_NETWORK_SETTINGS ->
+                answerSettings(in, m.getApplyNetworkSettings().getSettings());
             case CANCEL_PROVIDER -> {
                 if (in.isRequest()) {
-                    in.reply(ExtensionMessage.newBuilder().setCancelProviderResult(Result.newBuilder().setSuccess(true)).build());
+                    in.reply(ExtensionMessage.newBuilder()
+                            .setCancelProviderResult(Result.newBuilder().setSuccess(true))
+                            .build());
                 }
                 String error = m.getCancelProvider().getError();
                 log.info("helper cancelled the provider{}", error.isEmpty() ? " (clean stop)" : ": " + error);
@@ -147,7 +174,9 @@ public final class ExtensionClient implements AutoCloseable {
             result.setSuccess(false).setErrorMessage(e.getMessage() == null ? e.toString() : e.getMessage());
         }
         if (in.isRequest()) {
-            in.reply(ExtensionMessage.newBuilder().setApplyNetworkSettingsResult(result).build());
+            in.reply(ExtensionMessage.newBuilder()
+                    .setApplyNetworkSettingsResult(result)
+                    .build());
         }
     }
 

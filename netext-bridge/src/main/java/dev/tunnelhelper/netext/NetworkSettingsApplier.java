@@ -28,7 +28,6 @@ public interface NetworkSettingsApplier {
         }
 
         @Override
-        public void remove() {
-        }
+        public void remove() {}
     };
 }

@@ -41,10 +41,14 @@ class HelperMessageOrderTest {
     void aCallCutOffByTheHelperThrowsTheErrorTheHelperSentBeforeClosing() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             try (var helper = ScriptedHelper.extension(roundDir(round))) {
-                CompletableFuture<Void> script = helper.closeAfterNextMessage(List.of(HelperExtensionMessage.newBuilder()
-                        .setError(ErrorCode.SHUTTING_DOWN.error("the helper is stopping")).build()));
-                try (ExtensionClient client = ExtensionClient.connect(helper.socket(), TIMEOUT, NetworkSettingsApplier.REFUSE, e -> { })) {
-                    HelperErrorException e = assertThrows(HelperErrorException.class, () -> client.stop(TIMEOUT), "round " + round);
+                CompletableFuture<Void> script =
+                        helper.closeAfterNextMessage(List.of(HelperExtensionMessage.newBuilder()
+                                .setError(ErrorCode.SHUTTING_DOWN.error("the helper is stopping"))
+                                .build()));
+                try (ExtensionClient client =
+                        ExtensionClient.connect(helper.socket(), TIMEOUT, NetworkSettingsApplier.REFUSE, e -> {})) {
+                    HelperErrorException e =
+                            assertThrows(HelperErrorException.class, () -> client.stop(TIMEOUT), "round " + round);
                     assertEquals(Optional.of(ErrorCode.SHUTTING_DOWN), e.errorCode(), "round " + round);
                     assertEquals("the helper is stopping", e.helperMessage());
                 }
@@ -59,11 +63,16 @@ class HelperMessageOrderTest {
             var events = new LinkedBlockingQueue<String>();
             try (var helper = ScriptedHelper.extension(roundDir(round))) {
                 helper.play(h -> h.sendAndClose(List.of(HelperExtensionMessage.newBuilder()
-                        .setCancelProvider(CancelProvider.newBuilder().setError("tunnel exited: exit code 3")).build())));
-                try (ExtensionClient client = ExtensionClient.connect(helper.socket(), TIMEOUT, NetworkSettingsApplier.REFUSE,
+                        .setCancelProvider(CancelProvider.newBuilder().setError("tunnel exited: exit code 3"))
+                        .build())));
+                try (ExtensionClient client = ExtensionClient.connect(
+                        helper.socket(),
+                        TIMEOUT,
+                        NetworkSettingsApplier.REFUSE,
                         error -> events.add("cancel: " + error))) {
                     client.closeFuture().thenRun(() -> events.add("connection closed"));
-                    assertEquals("cancel: tunnel exited: exit code 3", events.poll(10, TimeUnit.SECONDS), "round " + round);
+                    assertEquals(
+                            "cancel: tunnel exited: exit code 3", events.poll(10, TimeUnit.SECONDS), "round " + round);
                     assertEquals("connection closed", events.poll(10, TimeUnit.SECONDS), "round " + round);
                 }
             }

@@ -30,18 +30,29 @@ class SettingsMergerFuzzTest {
         NetworkSettingsRequest merged = SettingsMerger.merge(base, first);
         assertEquals(first.hasDnsSettings() ? first.getDnsSettings() : base.getDnsSettings(), merged.getDnsSettings());
         assertEquals(first.hasDnsSettings() || base.hasDnsSettings(), merged.hasDnsSettings());
-        assertEquals(first.hasIpv4Settings() ? first.getIpv4Settings() : base.getIpv4Settings(), merged.getIpv4Settings());
-        assertEquals(first.hasIpv6Settings() ? first.getIpv6Settings() : base.getIpv6Settings(), merged.getIpv6Settings());
+        assertEquals(
+                first.hasIpv4Settings() ? first.getIpv4Settings() : base.getIpv4Settings(), merged.getIpv4Settings());
+        assertEquals(
+                first.hasIpv6Settings() ? first.getIpv6Settings() : base.getIpv6Settings(), merged.getIpv6Settings());
         assertEquals(first.getMtu() != 0 ? first.getMtu() : base.getMtu(), merged.getMtu());
-        assertEquals(first.getTunnelOverheadBytes() != 0 ? first.getTunnelOverheadBytes() : base.getTunnelOverheadBytes(),
+        assertEquals(
+                first.getTunnelOverheadBytes() != 0 ? first.getTunnelOverheadBytes() : base.getTunnelOverheadBytes(),
                 merged.getTunnelOverheadBytes());
-        assertEquals(first.getTunnelRemoteAddress().isEmpty() ? base.getTunnelRemoteAddress() : first.getTunnelRemoteAddress(),
+        assertEquals(
+                first.getTunnelRemoteAddress().isEmpty()
+                        ? base.getTunnelRemoteAddress()
+                        : first.getTunnelRemoteAddress(),
                 merged.getTunnelRemoteAddress());
 
         assertEquals(merged, SettingsMerger.merge(merged, first), "merging the same diff twice changed the result");
-        assertEquals(SettingsMerger.merge(merged, second), SettingsMerger.merge(base, SettingsMerger.merge(first, second)),
+        assertEquals(
+                SettingsMerger.merge(merged, second),
+                SettingsMerger.merge(base, SettingsMerger.merge(first, second)),
                 "two diffs in a row differ from their merged diff");
-        assertEquals(base, SettingsMerger.merge(base, NetworkSettingsRequest.getDefaultInstance()), "an empty diff changed the settings");
+        assertEquals(
+                base,
+                SettingsMerger.merge(base, NetworkSettingsRequest.getDefaultInstance()),
+                "an empty diff changed the settings");
 
         SettingsMerger merger = new SettingsMerger();
         merger.commit(base);

@@ -12,11 +12,24 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SettingsMergerTest {
-    private static final IPv4Settings V4 = IPv4Settings.newBuilder().addAddrs("100.100.0.1").addSubnetMasks("255.255.255.255")
-            .addIncludedRoutes(IPv4Settings.IPv4Route.newBuilder().setDestination("100.100.0.0").setMask("255.255.0.0")).build();
-    private static final DNSSettings DNS = DNSSettings.newBuilder().addServers("100.100.0.1").addMatchDomains("coder").build();
-    private static final NetworkSettingsRequest FULL = NetworkSettingsRequest.newBuilder().setMtu(1280)
-            .setTunnelOverheadBytes(80).setTunnelRemoteAddress("10.0.0.1").setIpv4Settings(V4).setDnsSettings(DNS).build();
+    private static final IPv4Settings V4 = IPv4Settings.newBuilder()
+            .addAddrs("100.100.0.1")
+            .addSubnetMasks("255.255.255.255")
+            .addIncludedRoutes(IPv4Settings.IPv4Route.newBuilder()
+                    .setDestination("100.100.0.0")
+                    .setMask("255.255.0.0"))
+            .build();
+    private static final DNSSettings DNS = DNSSettings.newBuilder()
+            .addServers("100.100.0.1")
+            .addMatchDomains("coder")
+            .build();
+    private static final NetworkSettingsRequest FULL = NetworkSettingsRequest.newBuilder()
+            .setMtu(1280)
+            .setTunnelOverheadBytes(80)
+            .setTunnelRemoteAddress("10.0.0.1")
+            .setIpv4Settings(V4)
+            .setDnsSettings(DNS)
+            .build();
 
     @Test
     void firstDiffOnEmptyStateIsTheDiff() {
@@ -31,8 +44,12 @@ class SettingsMergerTest {
 
     @Test
     void presentSectionsReplaceWholesale() {
-        IPv4Settings other = IPv4Settings.newBuilder().addAddrs("100.101.0.1").addSubnetMasks("255.255.255.255").build();
-        NetworkSettingsRequest merged = SettingsMerger.merge(FULL, NetworkSettingsRequest.newBuilder().setIpv4Settings(other).build());
+        IPv4Settings other = IPv4Settings.newBuilder()
+                .addAddrs("100.101.0.1")
+                .addSubnetMasks("255.255.255.255")
+                .build();
+        NetworkSettingsRequest merged = SettingsMerger.merge(
+                FULL, NetworkSettingsRequest.newBuilder().setIpv4Settings(other).build());
         assertEquals(other, merged.getIpv4Settings());
         assertEquals(0, merged.getIpv4Settings().getIncludedRoutesCount(), "no element-wise merge of route lists");
         assertEquals(DNS, merged.getDnsSettings());
@@ -41,24 +58,36 @@ class SettingsMergerTest {
 
     @Test
     void aPresentButEmptySectionClearsIt() {
-        NetworkSettingsRequest merged = SettingsMerger.merge(FULL,
-                NetworkSettingsRequest.newBuilder().setDnsSettings(DNSSettings.getDefaultInstance()).build());
+        NetworkSettingsRequest merged = SettingsMerger.merge(
+                FULL,
+                NetworkSettingsRequest.newBuilder()
+                        .setDnsSettings(DNSSettings.getDefaultInstance())
+                        .build());
         assertTrue(merged.hasDnsSettings());
         assertEquals(0, merged.getDnsSettings().getServersCount());
     }
 
     @Test
     void ipv6IsAddedWithoutTouchingIpv4() {
-        IPv6Settings v6 = IPv6Settings.newBuilder().addAddrs("fd7a:115c:a1e0::1").addPrefixLengths(128).build();
-        NetworkSettingsRequest merged = SettingsMerger.merge(FULL, NetworkSettingsRequest.newBuilder().setIpv6Settings(v6).build());
+        IPv6Settings v6 = IPv6Settings.newBuilder()
+                .addAddrs("fd7a:115c:a1e0::1")
+                .addPrefixLengths(128)
+                .build();
+        NetworkSettingsRequest merged = SettingsMerger.merge(
+                FULL, NetworkSettingsRequest.newBuilder().setIpv6Settings(v6).build());
         assertEquals(v6, merged.getIpv6Settings());
         assertEquals(V4, merged.getIpv4Settings());
     }
 
     @Test
     void nonZeroScalarsReplace() {
-        NetworkSettingsRequest merged = SettingsMerger.merge(FULL, NetworkSettingsRequest.newBuilder().setMtu(1400)
-                .setTunnelOverheadBytes(60).setTunnelRemoteAddress("10.0.0.2").build());
+        NetworkSettingsRequest merged = SettingsMerger.merge(
+                FULL,
+                NetworkSettingsRequest.newBuilder()
+                        .setMtu(1400)
+                        .setTunnelOverheadBytes(60)
+                        .setTunnelRemoteAddress("10.0.0.2")
+                        .build());
         assertEquals(1400, merged.getMtu());
         assertEquals(60, merged.getTunnelOverheadBytes());
         assertEquals("10.0.0.2", merged.getTunnelRemoteAddress());
@@ -72,7 +101,8 @@ class SettingsMergerTest {
         assertEquals(NetworkSettingsRequest.getDefaultInstance(), m.current());
         m.commit(preview);
         assertEquals(FULL, m.current());
-        NetworkSettingsRequest next = m.preview(NetworkSettingsRequest.newBuilder().setMtu(1300).build());
+        NetworkSettingsRequest next =
+                m.preview(NetworkSettingsRequest.newBuilder().setMtu(1300).build());
         assertEquals(1300, next.getMtu());
         assertEquals(1280, m.current().getMtu());
         assertFalse(next.getIpv4Settings().getAddrsList().isEmpty());

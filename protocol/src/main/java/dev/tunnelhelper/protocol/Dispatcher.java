@@ -17,8 +17,7 @@ final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     /** One queued delivery; {@code counted} ones use up capacity, the {@code last} one ends the thread. */
-    private record Entry(Runnable task, boolean counted, boolean last) {
-    }
+    private record Entry(Runnable task, boolean counted, boolean last) {}
 
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final int capacity;

@@ -62,7 +62,8 @@ public final class FrameCodec {
      */
     void checkIncoming(long length) throws ProtocolException {
         if (length > maxFrameSize) {
-            throw new ProtocolException("frame of " + length + " bytes exceeds the maximum of " + maxFrameSize + " bytes");
+            throw new ProtocolException(
+                    "frame of " + length + " bytes exceeds the maximum of " + maxFrameSize + " bytes");
         }
     }
 
@@ -94,7 +95,8 @@ public final class FrameCodec {
 
     private void checkOutgoing(int size) throws ProtocolException {
         if (size > maxFrameSize) {
-            throw new ProtocolException("refusing to send a frame of " + size + " bytes: the maximum is " + maxFrameSize);
+            throw new ProtocolException(
+                    "refusing to send a frame of " + size + " bytes: the maximum is " + maxFrameSize);
         }
     }
 
@@ -122,7 +124,10 @@ public final class FrameCodec {
             }
             filled += n;
         }
-        return ((prefix[0] & 0xffL) << 24) | ((prefix[1] & 0xff) << 16) | ((prefix[2] & 0xff) << 8) | (prefix[3] & 0xff);
+        return ((prefix[0] & 0xffL) << 24)
+                | ((prefix[1] & 0xff) << 16)
+                | ((prefix[2] & 0xff) << 8)
+                | (prefix[3] & 0xff);
     }
 
     /**

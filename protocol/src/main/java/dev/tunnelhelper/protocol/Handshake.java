@@ -1,5 +1,6 @@
 package dev.tunnelhelper.protocol;
 
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 
 /**
  * The CoderVPN handshake (docs/protocol.md §1.2): each side writes {@code codervpn <role> <versions>\n}
@@ -23,6 +23,7 @@ import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 public final class Handshake {
     /** A header of this many bytes without a newline is an error. */
     public static final int MAX_HEADER_BYTES = 256;
+
     public static final String PREAMBLE = "codervpn";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -41,7 +42,8 @@ public final class Handshake {
      * The same line format with another preamble and role names: the helper's own endpoints
      * open with {@code tunnelhelper <role> <versions>} so a mismatched client fails clearly.
      */
-    public Handshake(String preamble, String ourRole, String expectedPeerRole, VersionList ourVersions, Duration timeout) {
+    public Handshake(
+            String preamble, String ourRole, String expectedPeerRole, VersionList ourVersions, Duration timeout) {
         this.preamble = preamble;
         this.ourRole = ourRole;
         this.expectedPeerRole = expectedPeerRole;
@@ -77,13 +79,20 @@ public final class Handshake {
     public HandshakeResult negotiate(String line) throws HandshakeException {
         String[] parts = line.split(" ", -1);
         if (parts.length != 3) {
-            throw new HandshakeException(HandshakeException.Reason.MALFORMED, "malformed header \"" + PeerText.of(line) + "\": expected 3 space-separated parts, got " + parts.length);
+            throw new HandshakeException(
+                    HandshakeException.Reason.MALFORMED,
+                    "malformed header \"" + PeerText.of(line) + "\": expected 3 space-separated parts, got "
+                            + parts.length);
         }
         if (!preamble.equals(parts[0])) {
-            throw new HandshakeException(HandshakeException.Reason.BAD_PREAMBLE, "bad preamble: expected " + preamble + ", got " + PeerText.of(parts[0]));
+            throw new HandshakeException(
+                    HandshakeException.Reason.BAD_PREAMBLE,
+                    "bad preamble: expected " + preamble + ", got " + PeerText.of(parts[0]));
         }
         if (!expectedPeerRole.equals(parts[1])) {
-            throw new HandshakeException(HandshakeException.Reason.WRONG_ROLE, "wrong role: expected " + expectedPeerRole + ", got " + PeerText.of(parts[1]));
+            throw new HandshakeException(
+                    HandshakeException.Reason.WRONG_ROLE,
+                    "wrong role: expected " + expectedPeerRole + ", got " + PeerText.of(parts[1]));
         }
         VersionList theirs;
         try {
@@ -91,8 +100,11 @@ public final class Handshake {
         } catch (ProtocolException e) {
             throw new HandshakeException(HandshakeException.Reason.BAD_VERSIONS, e.getMessage(), e);
         }
-        ProtocolVersion version = ourVersions.negotiate(theirs)
-                .orElseThrow(() -> new HandshakeException(HandshakeException.Reason.NO_COMMON_VERSION, "no common major version: ours " + ourVersions + ", theirs " + theirs));
+        ProtocolVersion version = ourVersions
+                .negotiate(theirs)
+                .orElseThrow(() -> new HandshakeException(
+                        HandshakeException.Reason.NO_COMMON_VERSION,
+                        "no common major version: ours " + ourVersions + ", theirs " + theirs));
         return new HandshakeResult(version, parts[1], theirs);
     }
 
@@ -112,15 +124,19 @@ public final class Handshake {
 
     /** The peer closed the stream after {@code bytes} bytes of its line. */
     public static HandshakeException endedEarly(int bytes) {
-        return new HandshakeException(HandshakeException.Reason.ENDED, "stream ended after " + bytes + " header bytes, before the newline");
+        return new HandshakeException(
+                HandshakeException.Reason.ENDED, "stream ended after " + bytes + " header bytes, before the newline");
     }
 
-    private <T> T await(CompletableFuture<T> future, long deadlineNanos, Closeable abort, String what) throws IOException {
+    private <T> T await(CompletableFuture<T> future, long deadlineNanos, Closeable abort, String what)
+            throws IOException {
         try {
             return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             abort.close();
-            throw new HandshakeException(HandshakeException.Reason.TIMED_OUT, "handshake timed out after " + timeout.toMillis() + " ms " + what);
+            throw new HandshakeException(
+                    HandshakeException.Reason.TIMED_OUT,
+                    "handshake timed out after " + timeout.toMillis() + " ms " + what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abort.close();
@@ -130,7 +146,8 @@ public final class Handshake {
             if (cause instanceof HandshakeException he) {
                 throw he;
             }
-            throw new HandshakeException(HandshakeException.Reason.IO_ERROR, "I/O error " + what + ": " + cause.getMessage(), cause);
+            throw new HandshakeException(
+                    HandshakeException.Reason.IO_ERROR, "I/O error " + what + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -154,5 +171,4 @@ public final class Handshake {
         });
         return future;
     }
-
 }

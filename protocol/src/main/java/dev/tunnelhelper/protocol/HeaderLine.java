@@ -23,7 +23,9 @@ public final class HeaderLine {
             return new String(buf, 0, length, StandardCharsets.ISO_8859_1);
         }
         if (length == buf.length - 1) {
-            throw new HandshakeException(HandshakeException.Reason.TOO_LONG, "header is " + Handshake.MAX_HEADER_BYTES + " bytes or more without a newline");
+            throw new HandshakeException(
+                    HandshakeException.Reason.TOO_LONG,
+                    "header is " + Handshake.MAX_HEADER_BYTES + " bytes or more without a newline");
         }
         buf[length++] = b;
         return null;

@@ -47,7 +47,8 @@ public final class MessageDecoder<R> {
         try {
             return parser.parseFrom(payload);
         } catch (InvalidProtocolBufferException e) {
-            throw new ProtocolException("garbage protobuf in a frame of " + payload.length + " bytes: " + e.getMessage(), e);
+            throw new ProtocolException(
+                    "garbage protobuf in a frame of " + payload.length + " bytes: " + e.getMessage(), e);
         }
     }
 }

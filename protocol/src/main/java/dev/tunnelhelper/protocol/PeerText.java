@@ -33,7 +33,8 @@ public final class PeerText {
                     if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
                         out.append(String.format("\\x%02x", (int) c));
                     } else if (c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) {
-                        // Separators and invisible format characters (bidi overrides) could fake a line break or reorder text.
+                        // Separators and invisible format characters (bidi overrides) could fake a line break or
+                        // reorder text.
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

@@ -53,9 +53,14 @@ final class PendingCalls<R> {
 
     /** Fails the request with {@link RpcTimeoutException} if it is still pending after {@code timeout}. */
     void expireAfter(long id, Call<R> call, Duration timeout) {
-        var timer = TIMEOUTS.schedule(() -> fail(id, call, new RpcTimeoutException(
-                "no reply from " + name + " to request " + id + " within " + timeout.toMillis() + " ms")),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        var timer = TIMEOUTS.schedule(
+                () -> fail(
+                        id,
+                        call,
+                        new RpcTimeoutException("no reply from " + name + " to request " + id + " within "
+                                + timeout.toMillis() + " ms")),
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
         call.reply().whenComplete((r, e) -> timer.cancel(false));
     }
 

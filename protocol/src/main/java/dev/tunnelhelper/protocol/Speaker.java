@@ -60,7 +60,12 @@ public final class Speaker<S, R> implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean streamEnded;
 
-    private Speaker(String name, MessageTransport<S, R> transport, RpcAccess<S, R> rpc, ProtocolVersion version, Handler<S, R> handler) {
+    private Speaker(
+            String name,
+            MessageTransport<S, R> transport,
+            RpcAccess<S, R> rpc,
+            ProtocolVersion version,
+            Handler<S, R> handler) {
         this.name = name;
         this.transport = transport;
         this.rpc = rpc;
@@ -77,14 +82,22 @@ public final class Speaker<S, R> implements AutoCloseable {
      * @param name    used in thread names, log lines and error messages (e.g. {@code tunnel})
      * @param version the negotiated protocol version, exposed to callers that gate features on it
      */
-    public static <S, R> Speaker<S, R> open(String name, MessageTransport<S, R> transport, RpcAccess<S, R> rpc,
-                                            ProtocolVersion version, Handler<S, R> handler) {
+    public static <S, R> Speaker<S, R> open(
+            String name,
+            MessageTransport<S, R> transport,
+            RpcAccess<S, R> rpc,
+            ProtocolVersion version,
+            Handler<S, R> handler) {
         return new Speaker<>(name, transport, rpc, version, handler);
     }
 
     /** {@link #open} and {@link #start()} in one. */
-    public static <S, R> Speaker<S, R> start(String name, MessageTransport<S, R> transport, RpcAccess<S, R> rpc,
-                                             ProtocolVersion version, Handler<S, R> handler) {
+    public static <S, R> Speaker<S, R> start(
+            String name,
+            MessageTransport<S, R> transport,
+            RpcAccess<S, R> rpc,
+            ProtocolVersion version,
+            Handler<S, R> handler) {
         Speaker<S, R> speaker = open(name, transport, rpc, version, handler);
         speaker.start();
         return speaker;
@@ -105,7 +118,7 @@ public final class Speaker<S, R> implements AutoCloseable {
 
     /** Sends a request; the future completes with the reply, or fails with {@link RpcTimeoutException} or {@link SpeakerClosedException}. */
     public CompletableFuture<R> request(S message, Duration timeout) {
-        return request(message, List.of(), timeout, reply -> { });
+        return request(message, List.of(), timeout, reply -> {});
     }
 
     /**
@@ -116,7 +129,8 @@ public final class Speaker<S, R> implements AutoCloseable {
         return request(message, List.of(), timeout, onReply);
     }
 
-    private CompletableFuture<R> request(S message, List<FileDescriptor> fds, Duration timeout, Consumer<? super R> onReply) {
+    private CompletableFuture<R> request(
+            S message, List<FileDescriptor> fds, Duration timeout, Consumer<? super R> onReply) {
         long id = nextMsgId.getAndIncrement();
         PendingCalls.Call<R> call = pending.register(id, onReply, dispatcher.isCurrentThread());
         // Checked after registering: either the closing side sees this entry or we see its flag.
@@ -144,7 +158,7 @@ public final class Speaker<S, R> implements AutoCloseable {
     }
 
     public R call(S message, List<FileDescriptor> fds, Duration timeout) throws IOException {
-        return await(request(message, fds, timeout, reply -> { }));
+        return await(request(message, fds, timeout, reply -> {}));
     }
 
     /**
@@ -180,7 +194,8 @@ public final class Speaker<S, R> implements AutoCloseable {
 
     void sendReply(long requestId, S response, List<FileDescriptor> fds) throws IOException {
         checkOpen();
-        transport.send(rpc.withRpc(response, RPC.newBuilder().setResponseTo(requestId).build()), fds);
+        transport.send(
+                rpc.withRpc(response, RPC.newBuilder().setResponseTo(requestId).build()), fds);
     }
 
     /** Number of requests still waiting for a reply. */

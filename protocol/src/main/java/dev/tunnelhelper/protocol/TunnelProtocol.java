@@ -39,7 +39,8 @@ public final class TunnelProtocol {
             InputStream in, OutputStream out, Closeable closer, Speaker.Handler<ManagerMessage, TunnelMessage> handler)
             throws IOException {
         HandshakeResult result = new Handshake(Role.MANAGER, versions, handshakeTimeout).perform(in, out, closer);
-        var transport = new StreamTransport<ManagerMessage, TunnelMessage>(in, out, closer, TunnelMessage.parser(), codec);
+        var transport =
+                new StreamTransport<ManagerMessage, TunnelMessage>(in, out, closer, TunnelMessage.parser(), codec);
         return Speaker.start("tunnel", transport, VpnRpc.MANAGER, result.version(), handler);
     }
 
@@ -48,7 +49,8 @@ public final class TunnelProtocol {
             InputStream in, OutputStream out, Closeable closer, Speaker.Handler<TunnelMessage, ManagerMessage> handler)
             throws IOException {
         HandshakeResult result = new Handshake(Role.TUNNEL, versions, handshakeTimeout).perform(in, out, closer);
-        var transport = new StreamTransport<TunnelMessage, ManagerMessage>(in, out, closer, ManagerMessage.parser(), codec);
+        var transport =
+                new StreamTransport<TunnelMessage, ManagerMessage>(in, out, closer, ManagerMessage.parser(), codec);
         return Speaker.start("manager", transport, VpnRpc.TUNNEL, result.version(), handler);
     }
 }

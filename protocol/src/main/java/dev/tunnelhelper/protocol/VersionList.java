@@ -40,22 +40,27 @@ public final class VersionList {
         List<ProtocolVersion> list = new ArrayList<>();
         for (String item : text.split(",", -1)) {
             int dot = item.indexOf('.');
-            if (dot < 0 || !DECIMAL.matcher(item.substring(0, dot)).matches()
+            if (dot < 0
+                    || !DECIMAL.matcher(item.substring(0, dot)).matches()
                     || !DECIMAL.matcher(item.substring(dot + 1)).matches()) {
-                throw new ProtocolException("invalid version list \"" + PeerText.of(text) + "\": \"" + PeerText.of(item) + "\" is not major.minor in decimal");
+                throw new ProtocolException("invalid version list \"" + PeerText.of(text) + "\": \"" + PeerText.of(item)
+                        + "\" is not major.minor in decimal");
             }
             int major = Integer.parseInt(item.substring(0, dot));
             int minor = Integer.parseInt(item.substring(dot + 1));
             if (major < 1) {
-                throw new ProtocolException("invalid version list \"" + PeerText.of(text) + "\": major must be >= 1 in \"" + PeerText.of(item) + "\"");
+                throw new ProtocolException("invalid version list \"" + PeerText.of(text)
+                        + "\": major must be >= 1 in \"" + PeerText.of(item) + "\"");
             }
             if (!list.isEmpty()) {
                 int previous = list.get(list.size() - 1).major();
                 if (major == previous) {
-                    throw new ProtocolException("invalid version list \"" + PeerText.of(text) + "\": major " + major + " appears twice");
+                    throw new ProtocolException(
+                            "invalid version list \"" + PeerText.of(text) + "\": major " + major + " appears twice");
                 }
                 if (major < previous) {
-                    throw new ProtocolException("invalid version list \"" + PeerText.of(text) + "\": majors are not ascending");
+                    throw new ProtocolException(
+                            "invalid version list \"" + PeerText.of(text) + "\": majors are not ascending");
                 }
             }
             list.add(new ProtocolVersion(major, minor));

@@ -36,7 +36,12 @@ class FrameCodecTest {
     @Test
     void payloadsRoundTripThroughARealPipeIncludingZeroLength() throws Exception {
         try (PipePair pipes = PipePair.open()) {
-            byte[][] payloads = {new byte[0], "x".getBytes(java.nio.charset.StandardCharsets.UTF_8), randomBytes(70_000), randomBytes(300)};
+            byte[][] payloads = {
+                new byte[0],
+                "x".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                randomBytes(70_000),
+                randomBytes(300)
+            };
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
                     for (byte[] p : payloads) {
@@ -59,7 +64,8 @@ class FrameCodecTest {
     void aFrameOfExactlyTheMaximumIsAcceptedAndOneByteMoreIsRejected() throws Exception {
         FrameCodec small = new FrameCodec(1024);
         assertEquals(1024, small.readFrame(stream(frame(1024, new byte[1024]))).length);
-        ProtocolException e = assertThrows(ProtocolException.class, () -> small.readFrame(stream(frame(1025, new byte[1025]))));
+        ProtocolException e =
+                assertThrows(ProtocolException.class, () -> small.readFrame(stream(frame(1025, new byte[1025]))));
         assertEquals("frame of 1025 bytes exceeds the maximum of 1024 bytes", e.getMessage());
     }
 
@@ -108,10 +114,11 @@ class FrameCodecTest {
     @Test
     void endOfStreamInsideAFrameIsDistinguishedFromACleanEnd() throws IOException {
         assertNull(codec.readFrame(stream(new byte[0])));
-        TruncatedFrameException inPrefix = assertThrows(TruncatedFrameException.class, () -> codec.readFrame(stream(new byte[] {0, 0})));
+        TruncatedFrameException inPrefix =
+                assertThrows(TruncatedFrameException.class, () -> codec.readFrame(stream(new byte[] {0, 0})));
         assertEquals("stream ended after 2 of 4 length-prefix bytes", inPrefix.getMessage());
-        TruncatedFrameException inPayload = assertThrows(TruncatedFrameException.class,
-                () -> codec.readFrame(stream(new byte[] {0, 0, 0, 5, 1, 2})));
+        TruncatedFrameException inPayload = assertThrows(
+                TruncatedFrameException.class, () -> codec.readFrame(stream(new byte[] {0, 0, 0, 5, 1, 2})));
         assertEquals("stream ended after 2 of 5 payload bytes", inPayload.getMessage());
     }
 

@@ -18,15 +18,18 @@ class HandshakeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @ParameterizedTest(name = "manager {0} with tunnel {1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-        "1.3     | 1.3     | 1.3",
-        "1.3     | 1.1     | 1.1",
-        "1.1     | 1.3     | 1.1",
-        "1.3,2.0 | 1.2,2.4 | 2.0",
-        "1.3,2.7 | 1.9     | 1.3",
-        "1.0,3.1 | 2.0,3.0 | 3.0",
-    })
-    void bothSidesNegotiateTheHighestCommonMajorWithTheLowerMinor(String manager, String tunnel, String expected) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1.3     | 1.3     | 1.3",
+                "1.3     | 1.1     | 1.1",
+                "1.1     | 1.3     | 1.1",
+                "1.3,2.0 | 1.2,2.4 | 2.0",
+                "1.3,2.7 | 1.9     | 1.3",
+                "1.0,3.1 | 2.0,3.0 | 3.0",
+            })
+    void bothSidesNegotiateTheHighestCommonMajorWithTheLowerMinor(String manager, String tunnel, String expected)
+            throws Exception {
         try (PipePair pipes = PipePair.open()) {
             var m = CompletableFuture.supplyAsync(() -> perform(Role.MANAGER, manager, pipes.left));
             var t = CompletableFuture.supplyAsync(() -> perform(Role.TUNNEL, tunnel, pipes.right));
@@ -38,26 +41,29 @@ class HandshakeTest {
 
     @Test
     void noCommonMajorFailsNamingBothLists() throws Exception {
-        HandshakeException e = assertThrows(HandshakeException.class, () -> peerSays("codervpn tunnel 2.0,3.1\n", "1.3"));
+        HandshakeException e =
+                assertThrows(HandshakeException.class, () -> peerSays("codervpn tunnel 2.0,3.1\n", "1.3"));
         assertEquals("no common major version: ours 1.3, theirs 2.0,3.1", e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "two parts                | codervpn tunnel                  | malformed header \"codervpn tunnel\": expected 3 space-separated parts, got 2",
-        "four parts               | codervpn tunnel 1.3 extra        | malformed header \"codervpn tunnel 1.3 extra\": expected 3 space-separated parts, got 4",
-        "double space             | codervpn  tunnel 1.3             | malformed header \"codervpn  tunnel 1.3\": expected 3 space-separated parts, got 4",
-        "wrong preamble           | coderpvn tunnel 1.3              | bad preamble: expected codervpn, got coderpvn",
-        "wrong role               | codervpn manager 1.3             | wrong role: expected tunnel, got manager",
-        "unknown role             | codervpn client 1.3              | wrong role: expected tunnel, got client",
-        "non-decimal minor        | codervpn tunnel 1.x              | invalid version list \"1.x\": \"1.x\" is not major.minor in decimal",
-        "missing minor            | codervpn tunnel 1                | invalid version list \"1\": \"1\" is not major.minor in decimal",
-        "signed number            | codervpn tunnel +1.3             | invalid version list \"+1.3\": \"+1.3\" is not major.minor in decimal",
-        "descending majors        | codervpn tunnel 2.0,1.3          | invalid version list \"2.0,1.3\": majors are not ascending",
-        "duplicate major          | codervpn tunnel 1.1,1.3          | invalid version list \"1.1,1.3\": major 1 appears twice",
-        "major zero               | codervpn tunnel 0.9              | invalid version list \"0.9\": major must be >= 1 in \"0.9\"",
-        "trailing comma           | codervpn tunnel 1.3,             | invalid version list \"1.3,\": \"\" is not major.minor in decimal",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "two parts                | codervpn tunnel                  | malformed header \"codervpn tunnel\": expected 3 space-separated parts, got 2",
+                "four parts               | codervpn tunnel 1.3 extra        | malformed header \"codervpn tunnel 1.3 extra\": expected 3 space-separated parts, got 4",
+                "double space             | codervpn  tunnel 1.3             | malformed header \"codervpn  tunnel 1.3\": expected 3 space-separated parts, got 4",
+                "wrong preamble           | coderpvn tunnel 1.3              | bad preamble: expected codervpn, got coderpvn",
+                "wrong role               | codervpn manager 1.3             | wrong role: expected tunnel, got manager",
+                "unknown role             | codervpn client 1.3              | wrong role: expected tunnel, got client",
+                "non-decimal minor        | codervpn tunnel 1.x              | invalid version list \"1.x\": \"1.x\" is not major.minor in decimal",
+                "missing minor            | codervpn tunnel 1                | invalid version list \"1\": \"1\" is not major.minor in decimal",
+                "signed number            | codervpn tunnel +1.3             | invalid version list \"+1.3\": \"+1.3\" is not major.minor in decimal",
+                "descending majors        | codervpn tunnel 2.0,1.3          | invalid version list \"2.0,1.3\": majors are not ascending",
+                "duplicate major          | codervpn tunnel 1.1,1.3          | invalid version list \"1.1,1.3\": major 1 appears twice",
+                "major zero               | codervpn tunnel 0.9              | invalid version list \"0.9\": major must be >= 1 in \"0.9\"",
+                "trailing comma           | codervpn tunnel 1.3,             | invalid version list \"1.3,\": \"\" is not major.minor in decimal",
+            })
     void malformedPeerLinesAreRejectedSayingWhatWasWrong(String name, String line, String message) throws Exception {
         HandshakeException e = assertThrows(HandshakeException.class, () -> peerSays(line + "\n", "1.3"));
         assertEquals(message, e.getMessage());
@@ -98,7 +104,8 @@ class HandshakeTest {
                     throw new RuntimeException(e);
                 }
             });
-            HandshakeResult result = handshake(Role.MANAGER, "1.3").perform(pipes.left.in(), pipes.left.out(), pipes.left);
+            HandshakeResult result =
+                    handshake(Role.MANAGER, "1.3").perform(pipes.left.in(), pipes.left.out(), pipes.left);
             assertEquals("codervpn manager 1.3", peer.get());
             assertEquals(new ProtocolVersion(1, 3), result.version());
         }
@@ -122,8 +129,8 @@ class HandshakeTest {
     void aSilentPeerTimesOutAndTheStreamsAreClosed() throws Exception {
         try (PipePair pipes = PipePair.open()) {
             Handshake quick = new Handshake(Role.MANAGER, VersionList.parse("1.3"), Duration.ofMillis(200));
-            HandshakeException e = assertThrows(HandshakeException.class,
-                    () -> quick.perform(pipes.left.in(), pipes.left.out(), pipes.left));
+            HandshakeException e = assertThrows(
+                    HandshakeException.class, () -> quick.perform(pipes.left.in(), pipes.left.out(), pipes.left));
             assertEquals("handshake timed out after 200 ms waiting for the peer's header", e.getMessage());
             assertFalse(((java.nio.channels.Channel) pipes.left.source()).isOpen());
         }
@@ -132,7 +139,8 @@ class HandshakeTest {
     @Test
     void ourHeaderIsTheDeployedFormat() throws Exception {
         assertEquals("codervpn manager 1.3\n", handshake(Role.MANAGER, "1.3").ourHeader());
-        assertEquals("codervpn tunnel 1.3,2.1\n", handshake(Role.TUNNEL, "1.3,2.1").ourHeader());
+        assertEquals(
+                "codervpn tunnel 1.3,2.1\n", handshake(Role.TUNNEL, "1.3,2.1").ourHeader());
     }
 
     private static HandshakeResult peerSays(String peerBytes, String ourVersions) throws Exception {

@@ -24,10 +24,13 @@ class MessageDecoderTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final byte[] GARBAGE = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
 
-    private final MessageDecoder<TunnelMessage> decoder = new MessageDecoder<>(TunnelMessage.parser(), new FrameCodec(1024));
+    private final MessageDecoder<TunnelMessage> decoder =
+            new MessageDecoder<>(TunnelMessage.parser(), new FrameCodec(1024));
 
     private static TunnelMessage log(String text) {
-        return TunnelMessage.newBuilder().setLog(Log.newBuilder().setMessage(text)).build();
+        return TunnelMessage.newBuilder()
+                .setLog(Log.newBuilder().setMessage(text))
+                .build();
     }
 
     private static byte[] framed(byte[] payload) throws IOException {
@@ -41,7 +44,10 @@ class MessageDecoderTest {
         byte[] payload = log("hello").toByteArray();
         assertEquals(log("hello"), decoder.read(new ByteArrayInputStream(framed(payload))));
         assertEquals(log("hello"), decoder.decode(payload));
-        assertEquals(TunnelMessage.getDefaultInstance(), decoder.decode(new byte[0]), "an empty payload is the default message");
+        assertEquals(
+                TunnelMessage.getDefaultInstance(),
+                decoder.decode(new byte[0]),
+                "an empty payload is the default message");
     }
 
     @Test
@@ -51,7 +57,8 @@ class MessageDecoderTest {
 
     @Test
     void garbageIsTheSameProtocolViolationFramedOrWhole() throws IOException {
-        ProtocolException framed = assertThrows(ProtocolException.class, () -> decoder.read(new ByteArrayInputStream(framed(GARBAGE))));
+        ProtocolException framed =
+                assertThrows(ProtocolException.class, () -> decoder.read(new ByteArrayInputStream(framed(GARBAGE))));
         ProtocolException whole = assertThrows(ProtocolException.class, () -> decoder.decode(GARBAGE));
         assertTrue(framed.getMessage().startsWith("garbage protobuf in a frame of 3 bytes: "), framed.getMessage());
         assertEquals(framed.getMessage(), whole.getMessage());
@@ -66,8 +73,8 @@ class MessageDecoderTest {
         assertEquals(largest, decoder.read(new ByteArrayInputStream(framed(max))));
 
         ProtocolException whole = assertThrows(ProtocolException.class, () -> decoder.decode(new byte[1025]));
-        ProtocolException framed = assertThrows(ProtocolException.class,
-                () -> decoder.read(new ByteArrayInputStream(new byte[] {0, 0, 0x04, 0x01})));
+        ProtocolException framed = assertThrows(
+                ProtocolException.class, () -> decoder.read(new ByteArrayInputStream(new byte[] {0, 0, 0x04, 0x01})));
         assertEquals("frame of 1025 bytes exceeds the maximum of 1024 bytes", whole.getMessage());
         assertEquals(whole.getMessage(), framed.getMessage());
     }

@@ -37,19 +37,24 @@ class MessageRoundTripTest {
             var fromTunnel = new LinkedBlockingQueue<TunnelMessage>();
             var protocol = new TunnelProtocol();
             // The tunnel echoes each manager request back as a reply, so every kind is both a request and a reply.
-            var tunnelSide = CompletableFuture.supplyAsync(() -> connect(() -> protocol.connectAsTunnel(
-                    pipes.right.in(), pipes.right.out(), pipes.right, in -> {
+            var tunnelSide = CompletableFuture.supplyAsync(() ->
+                    connect(() -> protocol.connectAsTunnel(pipes.right.in(), pipes.right.out(), pipes.right, in -> {
                         fromManager.add(in.message());
                         if (in.isRequest()) {
-                            in.reply(TunnelMessage.newBuilder().setStop(dev.tunnelhelper.protocol.vpn.StopResponse.newBuilder()
-                                    .setErrorMessage(in.message().getMsgCase().name())).build());
+                            in.reply(TunnelMessage.newBuilder()
+                                    .setStop(dev.tunnelhelper.protocol.vpn.StopResponse.newBuilder()
+                                            .setErrorMessage(
+                                                    in.message().getMsgCase().name()))
+                                    .build());
                         }
                     })));
             var manager = protocol.connectAsManager(pipes.left.in(), pipes.left.out(), pipes.left, in -> {
                 fromTunnel.add(in.message());
                 if (in.isRequest()) {
-                    in.reply(ManagerMessage.newBuilder().setNetworkSettings(
-                            dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse.newBuilder().setErrorMessage(in.message().getMsgCase().name())).build());
+                    in.reply(ManagerMessage.newBuilder()
+                            .setNetworkSettings(dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse.newBuilder()
+                                    .setErrorMessage(in.message().getMsgCase().name()))
+                            .build());
                 }
             });
             var tunnel = tunnelSide.get();
@@ -65,7 +70,11 @@ class MessageRoundTripTest {
             for (TunnelMessage t : SampleMessages.tunnelMessages()) {
                 ManagerMessage reply = tunnel.call(t, TIMEOUT);
                 assertEquals(t.getMsgCase().name(), reply.getNetworkSettings().getErrorMessage());
-                assertEquals(t, fromTunnel.poll(5, TimeUnit.SECONDS).toBuilder().clearRpc().build());
+                assertEquals(
+                        t,
+                        fromTunnel.poll(5, TimeUnit.SECONDS).toBuilder()
+                                .clearRpc()
+                                .build());
             }
             for (TunnelMessage t : SampleMessages.tunnelMessages()) {
                 tunnel.send(t);
@@ -80,8 +89,10 @@ class MessageRoundTripTest {
 
     private static <M extends MessageLite> void assertRoundTrip(List<M> messages, Parser<M> parser) throws Exception {
         try (PipePair pipes = PipePair.open()) {
-            var sender = new StreamTransport<M, M>(pipes.left.in(), pipes.left.out(), pipes.left, parser, new FrameCodec());
-            var receiver = new StreamTransport<M, M>(pipes.right.in(), pipes.right.out(), pipes.right, parser, new FrameCodec());
+            var sender =
+                    new StreamTransport<M, M>(pipes.left.in(), pipes.left.out(), pipes.left, parser, new FrameCodec());
+            var receiver = new StreamTransport<M, M>(
+                    pipes.right.in(), pipes.right.out(), pipes.right, parser, new FrameCodec());
             var writer = CompletableFuture.runAsync(() -> {
                 try {
                     for (M m : messages) {

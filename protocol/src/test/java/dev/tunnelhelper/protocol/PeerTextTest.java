@@ -27,7 +27,9 @@ class PeerTextTest {
 
     @Test
     void controlFormatAndSeparatorCharactersAreEscapedAndBackslashesDoubledSoTheEscapingIsUnambiguous() {
-        assertEquals("\\x00\\x1b[31m\\x7f\\x85\\u2028\\u202e\\t\\\\x00", PeerText.of("\u0000\u001b[31m\u007f\u0085\u2028\u202e\t\\x00"));
+        assertEquals(
+                "\\x00\\x1b[31m\\x7f\\x85\\u2028\\u202e\\t\\\\x00",
+                PeerText.of("\u0000\u001b[31m\u007f\u0085\u2028\u202e\t\\x00"));
     }
 
     @Test

@@ -16,10 +16,16 @@ final class PipePair implements Closeable {
     final End right;
 
     private PipePair(Pipe leftToRight, Pipe rightToLeft) {
-        left = new End(Channels.newInputStream(rightToLeft.source()), Channels.newOutputStream(leftToRight.sink()),
-                rightToLeft.source(), leftToRight.sink());
-        right = new End(Channels.newInputStream(leftToRight.source()), Channels.newOutputStream(rightToLeft.sink()),
-                leftToRight.source(), rightToLeft.sink());
+        left = new End(
+                Channels.newInputStream(rightToLeft.source()),
+                Channels.newOutputStream(leftToRight.sink()),
+                rightToLeft.source(),
+                leftToRight.sink());
+        right = new End(
+                Channels.newInputStream(leftToRight.source()),
+                Channels.newOutputStream(rightToLeft.sink()),
+                leftToRight.source(),
+                rightToLeft.sink());
     }
 
     static PipePair open() throws IOException {

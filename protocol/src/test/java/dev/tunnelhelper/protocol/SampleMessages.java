@@ -29,8 +29,10 @@ import java.util.List;
 final class SampleMessages {
     private SampleMessages() {}
 
-    static final ByteString WS_ID = ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
-    static final ByteString AGENT_ID = ByteString.copyFrom(new byte[] {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+    static final ByteString WS_ID =
+            ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    static final ByteString AGENT_ID =
+            ByteString.copyFrom(new byte[] {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
 
     static StartRequest start() {
         return StartRequest.newBuilder()
@@ -45,76 +47,134 @@ final class SampleMessages {
     }
 
     static PeerUpdate peers() {
-        Workspace ws = Workspace.newBuilder().setId(WS_ID).setName("dev").setStatus(Workspace.Status.RUNNING).build();
+        Workspace ws = Workspace.newBuilder()
+                .setId(WS_ID)
+                .setName("dev")
+                .setStatus(Workspace.Status.RUNNING)
+                .build();
         Agent agent = Agent.newBuilder()
-                .setId(AGENT_ID).setName("main").setWorkspaceId(WS_ID)
-                .addFqdn("main.dev.me.coder").addIpAddrs("100.64.0.2")
-                .setLastHandshake(Timestamp.newBuilder().setSeconds(1_700_000_000).setNanos(5))
+                .setId(AGENT_ID)
+                .setName("main")
+                .setWorkspaceId(WS_ID)
+                .addFqdn("main.dev.me.coder")
+                .addIpAddrs("100.64.0.2")
+                .setLastHandshake(
+                        Timestamp.newBuilder().setSeconds(1_700_000_000).setNanos(5))
                 .setLastPing(LastPing.newBuilder()
                         .setLatency(Duration.newBuilder().setNanos(12_000_000))
-                        .setDidP2P(true).setPreferredDerp("fra")
+                        .setDidP2P(true)
+                        .setPreferredDerp("fra")
                         .setPreferredDerpLatency(Duration.newBuilder().setNanos(20_000_000)))
                 .build();
         return PeerUpdate.newBuilder()
-                .addUpsertedWorkspaces(ws).addUpsertedAgents(agent)
-                .addDeletedWorkspaces(ws.toBuilder().setName("old")).addDeletedAgents(agent.toBuilder().setName("gone"))
+                .addUpsertedWorkspaces(ws)
+                .addUpsertedAgents(agent)
+                .addDeletedWorkspaces(ws.toBuilder().setName("old"))
+                .addDeletedAgents(agent.toBuilder().setName("gone"))
                 .build();
     }
 
     static NetworkSettingsRequest settings() {
         return NetworkSettingsRequest.newBuilder()
-                .setTunnelOverheadBytes(80).setMtu(1280).setTunnelRemoteAddress("127.0.0.1")
+                .setTunnelOverheadBytes(80)
+                .setMtu(1280)
+                .setTunnelRemoteAddress("127.0.0.1")
                 .setDnsSettings(NetworkSettingsRequest.DNSSettings.newBuilder()
-                        .addServers("100.64.0.1").addSearchDomains("coder").setDomainName("coder")
-                        .addMatchDomains("coder").setMatchDomainsNoSearch(true))
+                        .addServers("100.64.0.1")
+                        .addSearchDomains("coder")
+                        .setDomainName("coder")
+                        .addMatchDomains("coder")
+                        .setMatchDomainsNoSearch(true))
                 .setIpv4Settings(NetworkSettingsRequest.IPv4Settings.newBuilder()
-                        .addAddrs("100.64.0.1").addSubnetMasks("255.192.0.0").setRouter("100.64.0.1")
+                        .addAddrs("100.64.0.1")
+                        .addSubnetMasks("255.192.0.0")
+                        .setRouter("100.64.0.1")
                         .addIncludedRoutes(NetworkSettingsRequest.IPv4Settings.IPv4Route.newBuilder()
-                                .setDestination("100.64.0.0").setMask("255.192.0.0").setRouter("100.64.0.1"))
+                                .setDestination("100.64.0.0")
+                                .setMask("255.192.0.0")
+                                .setRouter("100.64.0.1"))
                         .addExcludedRoutes(NetworkSettingsRequest.IPv4Settings.IPv4Route.newBuilder()
-                                .setDestination("10.0.0.0").setMask("255.0.0.0")))
+                                .setDestination("10.0.0.0")
+                                .setMask("255.0.0.0")))
                 .setIpv6Settings(NetworkSettingsRequest.IPv6Settings.newBuilder()
-                        .addAddrs("fd7a:115c:a1e0::1").addPrefixLengths(48)
+                        .addAddrs("fd7a:115c:a1e0::1")
+                        .addPrefixLengths(48)
                         .addIncludedRoutes(NetworkSettingsRequest.IPv6Settings.IPv6Route.newBuilder()
-                                .setDestination("fd7a:115c:a1e0::").setPrefixLength(48).setRouter("fd7a:115c:a1e0::1"))
+                                .setDestination("fd7a:115c:a1e0::")
+                                .setPrefixLength(48)
+                                .setRouter("fd7a:115c:a1e0::1"))
                         .addExcludedRoutes(NetworkSettingsRequest.IPv6Settings.IPv6Route.newBuilder()
-                                .setDestination("fc00::").setPrefixLength(7)))
+                                .setDestination("fc00::")
+                                .setPrefixLength(7)))
                 .build();
     }
 
     static List<ManagerMessage> managerMessages() {
         return List.of(
-                ManagerMessage.newBuilder().setGetPeerUpdate(GetPeerUpdate.getDefaultInstance()).build(),
-                ManagerMessage.newBuilder().setNetworkSettings(NetworkSettingsResponse.newBuilder().setSuccess(false).setErrorMessage("no")).build(),
+                ManagerMessage.newBuilder()
+                        .setGetPeerUpdate(GetPeerUpdate.getDefaultInstance())
+                        .build(),
+                ManagerMessage.newBuilder()
+                        .setNetworkSettings(NetworkSettingsResponse.newBuilder()
+                                .setSuccess(false)
+                                .setErrorMessage("no"))
+                        .build(),
                 ManagerMessage.newBuilder().setStart(start()).build(),
-                ManagerMessage.newBuilder().setStop(StopRequest.getDefaultInstance()).build(),
-                ManagerMessage.newBuilder().setWake(WakeRequest.getDefaultInstance()).build());
+                ManagerMessage.newBuilder()
+                        .setStop(StopRequest.getDefaultInstance())
+                        .build(),
+                ManagerMessage.newBuilder()
+                        .setWake(WakeRequest.getDefaultInstance())
+                        .build());
     }
 
     static List<TunnelMessage> tunnelMessages() {
         return List.of(
-                TunnelMessage.newBuilder().setLog(Log.newBuilder().setLevel(Log.Level.CRITICAL).setMessage("hello")
-                        .addLoggerNames("vpn").addLoggerNames("tunnel")
-                        .addFields(Log.Field.newBuilder().setName("k").setValue("v"))).build(),
+                TunnelMessage.newBuilder()
+                        .setLog(Log.newBuilder()
+                                .setLevel(Log.Level.CRITICAL)
+                                .setMessage("hello")
+                                .addLoggerNames("vpn")
+                                .addLoggerNames("tunnel")
+                                .addFields(Log.Field.newBuilder().setName("k").setValue("v")))
+                        .build(),
                 TunnelMessage.newBuilder().setPeerUpdate(peers()).build(),
                 TunnelMessage.newBuilder().setNetworkSettings(settings()).build(),
-                TunnelMessage.newBuilder().setStart(StartResponse.newBuilder().setSuccess(false).setErrorMessage("bad url")).build(),
-                TunnelMessage.newBuilder().setStop(StopResponse.newBuilder().setSuccess(true)).build(),
-                TunnelMessage.newBuilder().setWake(WakeResponse.getDefaultInstance()).build());
+                TunnelMessage.newBuilder()
+                        .setStart(StartResponse.newBuilder().setSuccess(false).setErrorMessage("bad url"))
+                        .build(),
+                TunnelMessage.newBuilder()
+                        .setStop(StopResponse.newBuilder().setSuccess(true))
+                        .build(),
+                TunnelMessage.newBuilder()
+                        .setWake(WakeResponse.getDefaultInstance())
+                        .build());
     }
 
     static List<ClientMessage> clientMessages() {
         return List.of(
                 ClientMessage.newBuilder().setStart(start()).build(),
-                ClientMessage.newBuilder().setStop(StopRequest.getDefaultInstance()).build(),
-                ClientMessage.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build());
+                ClientMessage.newBuilder()
+                        .setStop(StopRequest.getDefaultInstance())
+                        .build(),
+                ClientMessage.newBuilder()
+                        .setStatus(StatusRequest.getDefaultInstance())
+                        .build());
     }
 
     static List<ServiceMessage> serviceMessages() {
         return List.of(
-                ServiceMessage.newBuilder().setStart(StartResponse.newBuilder().setSuccess(true)).build(),
-                ServiceMessage.newBuilder().setStop(StopResponse.newBuilder().setErrorMessage("x")).build(),
-                ServiceMessage.newBuilder().setStatus(Status.newBuilder().setLifecycle(Status.Lifecycle.STARTED)
-                        .setErrorMessage("e").setPeerUpdate(peers())).build());
+                ServiceMessage.newBuilder()
+                        .setStart(StartResponse.newBuilder().setSuccess(true))
+                        .build(),
+                ServiceMessage.newBuilder()
+                        .setStop(StopResponse.newBuilder().setErrorMessage("x"))
+                        .build(),
+                ServiceMessage.newBuilder()
+                        .setStatus(Status.newBuilder()
+                                .setLifecycle(Status.Lifecycle.STARTED)
+                                .setErrorMessage("e")
+                                .setPeerUpdate(peers()))
+                        .build());
     }
 }

@@ -41,7 +41,8 @@ class SpeakerTest {
     @BeforeEach
     void setUp() throws IOException {
         pipes = PipePair.open();
-        peer = new StreamTransport<>(pipes.right.in(), pipes.right.out(), pipes.right, ManagerMessage.parser(), new FrameCodec());
+        peer = new StreamTransport<>(
+                pipes.right.in(), pipes.right.out(), pipes.right, ManagerMessage.parser(), new FrameCodec());
     }
 
     @AfterEach
@@ -56,26 +57,34 @@ class SpeakerTest {
     }
 
     private static ManagerMessage startFor(String url) {
-        return ManagerMessage.newBuilder().setStart(StartRequest.newBuilder().setCoderUrl(url)).build();
+        return ManagerMessage.newBuilder()
+                .setStart(StartRequest.newBuilder().setCoderUrl(url))
+                .build();
     }
 
     private static TunnelMessage oneWay(String text) {
-        return TunnelMessage.newBuilder().setLog(Log.newBuilder().setMessage(text)).build();
+        return TunnelMessage.newBuilder()
+                .setLog(Log.newBuilder().setMessage(text))
+                .build();
     }
 
     private WatchedTransport<ManagerMessage, TunnelMessage> watched(int watchedCall) {
-        return new WatchedTransport<>(new StreamTransport<>(pipes.left.in(), pipes.left.out(), pipes.left, TunnelMessage.parser(),
-                new FrameCodec()), watchedCall);
+        return new WatchedTransport<>(
+                new StreamTransport<>(
+                        pipes.left.in(), pipes.left.out(), pipes.left, TunnelMessage.parser(), new FrameCodec()),
+                watchedCall);
     }
 
     private static TunnelMessage replyTo(long id, String text) {
-        return TunnelMessage.newBuilder().setRpc(RPC.newBuilder().setResponseTo(id))
-                .setStart(StartResponse.newBuilder().setErrorMessage(text)).build();
+        return TunnelMessage.newBuilder()
+                .setRpc(RPC.newBuilder().setResponseTo(id))
+                .setStart(StartResponse.newBuilder().setErrorMessage(text))
+                .build();
     }
 
     @Test
     void requestsAreNumberedFromOneAndRepliesAreRoutedByResponseTo() throws Exception {
-        var speaker = manager(in -> { });
+        var speaker = manager(in -> {});
         var first = speaker.request(startFor("a"), LONG);
         var second = speaker.request(startFor("b"), LONG);
         ManagerMessage a = peer.receive().message();
@@ -92,10 +101,17 @@ class SpeakerTest {
 
     @Test
     void athousandConcurrentCallsFromSixteenThreadsEachGetTheirOwnReply() throws Exception {
-        var speaker = manager(in -> { });
-        var tunnel = Speaker.start("manager", peer, VpnRpc.TUNNEL, V13, in ->
-                in.reply(TunnelMessage.newBuilder().setStart(StartResponse.newBuilder()
-                        .setErrorMessage("echo " + in.message().getStart().getCoderUrl())).build()));
+        var speaker = manager(in -> {});
+        var tunnel = Speaker.start(
+                "manager",
+                peer,
+                VpnRpc.TUNNEL,
+                V13,
+                in -> in.reply(TunnelMessage.newBuilder()
+                        .setStart(StartResponse.newBuilder()
+                                .setErrorMessage(
+                                        "echo " + in.message().getStart().getCoderUrl()))
+                        .build()));
         ExecutorService threads = Executors.newFixedThreadPool(16);
         try {
             List<Future<?>> calls = new ArrayList<>();
@@ -120,7 +136,7 @@ class SpeakerTest {
 
     @Test
     void aReplyToAnUnknownIdIsDroppedAndTheSpeakerCarriesOn() throws Exception {
-        var speaker = manager(in -> { });
+        var speaker = manager(in -> {});
         peer.send(replyTo(999, "nobody asked"));
         var call = speaker.request(startFor("x"), LONG);
         long id = peer.receive().message().getRpc().getMsgId();
@@ -132,8 +148,9 @@ class SpeakerTest {
 
     @Test
     void aCallWithoutReplyTimesOutCleanlyAndALateReplyIsDropped() throws Exception {
-        var speaker = manager(in -> { });
-        RpcTimeoutException e = assertThrows(RpcTimeoutException.class, () -> speaker.call(startFor("slow"), Duration.ofMillis(200)));
+        var speaker = manager(in -> {});
+        RpcTimeoutException e =
+                assertThrows(RpcTimeoutException.class, () -> speaker.call(startFor("slow"), Duration.ofMillis(200)));
         assertEquals("no reply from tunnel to request 1 within 200 ms", e.getMessage());
         assertEquals(0, speaker.pendingRequests());
         peer.receive();
@@ -147,7 +164,7 @@ class SpeakerTest {
 
     @Test
     void whenThePeerHangsUpPendingCallsFailAtOnceWithAClosedError() throws Exception {
-        var speaker = manager(in -> { });
+        var speaker = manager(in -> {});
         var call = speaker.request(startFor("doomed"), LONG);
         peer.receive();
         pipes.right.close();
@@ -161,7 +178,7 @@ class SpeakerTest {
 
     @Test
     void garbageProtobufClosesTheStreamAndFailsPendingCalls() throws Exception {
-        var speaker = manager(in -> { });
+        var speaker = manager(in -> {});
         var call = speaker.request(startFor("x"), LONG);
         peer.receive();
         new FrameCodec().writeFrame(pipes.right.out(), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
@@ -169,13 +186,15 @@ class SpeakerTest {
         assertInstanceOf(ProtocolException.class, cause);
         assertTrue(cause.getMessage().startsWith("garbage protobuf in a frame of 3 bytes"), cause.getMessage());
         ExecutionException e = assertThrows(ExecutionException.class, call::get);
-        assertTrue(e.getCause().getMessage().contains("garbage protobuf"), e.getCause().getMessage());
+        assertTrue(
+                e.getCause().getMessage().contains("garbage protobuf"),
+                e.getCause().getMessage());
         assertNull(peer.receive(), "the speaker closed its side: the peer reads end of stream");
     }
 
     @Test
     void anOversizedFrameClosesTheStream() throws Exception {
-        var speaker = manager(in -> { });
+        var speaker = manager(in -> {});
         pipes.right.out().write(new byte[] {0x01, 0x00, 0x00, 0x01});
         Throwable cause = speaker.closeFuture().get(10, TimeUnit.SECONDS);
         assertEquals("frame of 16777217 bytes exceeds the maximum of 16777216 bytes", cause.getMessage());
@@ -192,10 +211,14 @@ class SpeakerTest {
             }
         });
         for (String text : List.of("one", "boom", "three")) {
-            peer.send(TunnelMessage.newBuilder().setLog(Log.newBuilder().setMessage(text)).build());
+            peer.send(TunnelMessage.newBuilder()
+                    .setLog(Log.newBuilder().setMessage(text))
+                    .build());
         }
-        peer.send(TunnelMessage.newBuilder().setRpc(RPC.newBuilder().setMsgId(7))
-                .setLog(Log.newBuilder().setMessage("ask")).build());
+        peer.send(TunnelMessage.newBuilder()
+                .setRpc(RPC.newBuilder().setMsgId(7))
+                .setLog(Log.newBuilder().setMessage("ask"))
+                .build());
         assertEquals("one", seen.poll(5, TimeUnit.SECONDS));
         assertEquals("boom", seen.poll(5, TimeUnit.SECONDS));
         assertEquals("three", seen.poll(5, TimeUnit.SECONDS));
@@ -208,12 +231,21 @@ class SpeakerTest {
     void aHandlerMayCallBackIntoTheSameSpeaker() throws Exception {
         // The tunnel's network-settings request is answered while the manager's start call is in flight.
         var tunnel = Speaker.start("manager", peer, VpnRpc.TUNNEL, V13, in -> {
-            ManagerMessage reply = in.speaker().call(TunnelMessage.newBuilder().setNetworkSettings(SampleMessages.settings()).build(), LONG);
-            in.reply(TunnelMessage.newBuilder().setStart(StartResponse.newBuilder()
-                    .setSuccess(reply.getNetworkSettings().getSuccess())).build());
+            ManagerMessage reply = in.speaker()
+                    .call(
+                            TunnelMessage.newBuilder()
+                                    .setNetworkSettings(SampleMessages.settings())
+                                    .build(),
+                            LONG);
+            in.reply(TunnelMessage.newBuilder()
+                    .setStart(StartResponse.newBuilder()
+                            .setSuccess(reply.getNetworkSettings().getSuccess()))
+                    .build());
         });
-        var speaker = manager(in -> in.reply(ManagerMessage.newBuilder().setNetworkSettings(
-                dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse.newBuilder().setSuccess(true)).build()));
+        var speaker = manager(in -> in.reply(ManagerMessage.newBuilder()
+                .setNetworkSettings(dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse.newBuilder()
+                        .setSuccess(true))
+                .build()));
         assertTrue(speaker.call(startFor("x"), LONG).getStart().getSuccess());
         speaker.close();
         tunnel.close();
@@ -221,7 +253,7 @@ class SpeakerTest {
 
     @Test
     void closingLocallyFailsPendingCallsAndCompletesWithoutError() throws Exception {
-        var speaker = manager(in -> { });
+        var speaker = manager(in -> {});
         var call = speaker.request(startFor("x"), LONG);
         speaker.close();
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
@@ -236,7 +268,7 @@ class SpeakerTest {
             try (PipePair local = PipePair.open()) {
                 var transport = new StreamTransport<ManagerMessage, TunnelMessage>(
                         local.left.in(), local.left.out(), local.left, TunnelMessage.parser(), new FrameCodec());
-                var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> { });
+                var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {});
                 var calls = new ArrayList<CompletableFuture<TunnelMessage>>();
                 for (int i = 0; i < 5; i++) {
                     calls.add(speaker.request(startFor("x" + i), LONG));
@@ -244,7 +276,9 @@ class SpeakerTest {
                 local.right.close();
                 speaker.closeFuture().get(10, TimeUnit.SECONDS);
                 for (CompletableFuture<TunnelMessage> call : calls) {
-                    assertTrue(call.isCompletedExceptionally(), "round " + round + ": a call was still pending after close");
+                    assertTrue(
+                            call.isCompletedExceptionally(),
+                            "round " + round + ": a call was still pending after close");
                 }
             }
         }
@@ -264,7 +298,9 @@ class SpeakerTest {
         long id = peer.receive().message().getRpc().getMsgId();
         peer.send(oneWay("pushed before the reply"));
         peer.send(replyTo(id, "the reply"));
-        assertFalse(replySeenDuringPush.get(), "the call saw its reply while the push sent before it was still being handled");
+        assertFalse(
+                replySeenDuringPush.get(),
+                "the call saw its reply while the push sent before it was still being handled");
         assertEquals("the reply", call.get().get().getStart().getErrorMessage());
         speaker.close();
     }
@@ -283,8 +319,11 @@ class SpeakerTest {
         peer.receive();
         peer.send(oneWay("error: closing"));
         pipes.right.close();
-        assertFalse(failedDuringLastMessage.get(), "the call failed before the message sent ahead of the close was handled");
-        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get().get(10, TimeUnit.SECONDS));
+        assertFalse(
+                failedDuringLastMessage.get(),
+                "the call failed before the message sent ahead of the close was handled");
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> call.get().get(10, TimeUnit.SECONDS));
         assertInstanceOf(SpeakerClosedException.class, e.getCause());
         assertNull(speaker.closeFuture().get(10, TimeUnit.SECONDS));
     }
@@ -295,7 +334,10 @@ class SpeakerTest {
         var speaker = manager(in -> observed.add(in.message().getLog().getMessage()));
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            speaker.request(startFor("r" + i), LONG, reply -> observed.add(reply.getStart().getErrorMessage()));
+            speaker.request(
+                    startFor("r" + i),
+                    LONG,
+                    reply -> observed.add(reply.getStart().getErrorMessage()));
         }
         for (int i = 0; i < 200; i++) {
             long id = peer.receive().message().getRpc().getMsgId();
@@ -330,7 +372,7 @@ class SpeakerTest {
     @Test
     void anOpenedSpeakerHasNoThreadsAndReadsNothingUntilStarted() throws Exception {
         var transport = watched(1);
-        var speaker = Speaker.open("not-yet", transport, VpnRpc.MANAGER, V13, in -> { });
+        var speaker = Speaker.open("not-yet", transport, VpnRpc.MANAGER, V13, in -> {});
         assertEquals(List.of(), threadsNamed("speaker-not-yet-"), "open() started a thread");
         speaker.start();
         transport.askedForMore.get(10, TimeUnit.SECONDS);
@@ -339,6 +381,9 @@ class SpeakerTest {
     }
 
     static List<String> threadsNamed(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith(prefix)).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .toList();
     }
 }

@@ -20,8 +20,10 @@ class VersionListTest {
     void aListNeedsAtLeastOneVersionWithStrictlyAscendingMajors() {
         assertEquals(List.of(v(1, 3), v(2, 0)), VersionList.of(v(1, 3), v(2, 0)).versions());
         assertThrows(IllegalArgumentException.class, VersionList::of);
-        assertEquals("majors must be strictly ascending: 2.0,1.3",
-                assertThrows(IllegalArgumentException.class, () -> VersionList.of(v(2, 0), v(1, 3))).getMessage());
+        assertEquals(
+                "majors must be strictly ascending: 2.0,1.3",
+                assertThrows(IllegalArgumentException.class, () -> VersionList.of(v(2, 0), v(1, 3)))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> VersionList.of(v(1, 0), v(1, 3)), "a major twice");
     }
 
@@ -31,20 +33,31 @@ class VersionListTest {
         assertEquals(List.of(v(1, 3), v(2, 0), v(10, 12)), list.versions());
         assertEquals("1.3,2.0,10.12", list.toString());
         assertEquals(list, VersionList.of(v(1, 3), v(2, 0), v(10, 12)));
-        assertEquals(list.hashCode(), VersionList.of(v(1, 3), v(2, 0), v(10, 12)).hashCode());
+        assertEquals(
+                list.hashCode(), VersionList.of(v(1, 3), v(2, 0), v(10, 12)).hashCode());
         assertNotEquals(list, VersionList.of(v(1, 3)));
         assertNotEquals(list, "1.3,2.0,10.12");
     }
 
     @Test
     void everyMalformedListIsRefusedWithTheReason() {
-        assertEquals("invalid version list \"\": empty", assertThrows(ProtocolException.class, () -> VersionList.parse("")).getMessage());
-        for (String bad : new String[] {"1", "1.", ".3", "1.3.", "a.b", "1.3,", ",1.3", "-1.0", "1.-1", "1234567890.0"}) {
+        assertEquals(
+                "invalid version list \"\": empty",
+                assertThrows(ProtocolException.class, () -> VersionList.parse(""))
+                        .getMessage());
+        for (String bad :
+                new String[] {"1", "1.", ".3", "1.3.", "a.b", "1.3,", ",1.3", "-1.0", "1.-1", "1234567890.0"}) {
             assertThrows(ProtocolException.class, () -> VersionList.parse(bad), bad);
         }
-        assertTrue(assertThrows(ProtocolException.class, () -> VersionList.parse("0.9")).getMessage().contains("major must be >= 1"));
-        assertTrue(assertThrows(ProtocolException.class, () -> VersionList.parse("1.0,1.3")).getMessage().contains("major 1 appears twice"));
-        assertTrue(assertThrows(ProtocolException.class, () -> VersionList.parse("2.0,1.3")).getMessage().contains("majors are not ascending"));
+        assertTrue(assertThrows(ProtocolException.class, () -> VersionList.parse("0.9"))
+                .getMessage()
+                .contains("major must be >= 1"));
+        assertTrue(assertThrows(ProtocolException.class, () -> VersionList.parse("1.0,1.3"))
+                .getMessage()
+                .contains("major 1 appears twice"));
+        assertTrue(assertThrows(ProtocolException.class, () -> VersionList.parse("2.0,1.3"))
+                .getMessage()
+                .contains("majors are not ascending"));
     }
 
     @Test

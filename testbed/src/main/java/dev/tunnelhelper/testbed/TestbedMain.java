@@ -18,14 +18,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code bin/testbed}: the local stand-ins the helper is tested against. */
-@Command(name = "testbed",
-        description = "Local stand-ins for a Coder deployment, and the ping/interface tools the tests and the demo use.")
+@Command(
+        name = "testbed",
+        description =
+                "Local stand-ins for a Coder deployment, and the ping/interface tools the tests and the demo use.")
 public final class TestbedMain implements Runnable {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
     @SuppressWarnings("UnusedVariable") // picocli reads it
     private boolean help;
 
@@ -50,8 +55,10 @@ public final class TestbedMain implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new TestbedMain())
                 .addSubcommand("deployment", new DeploymentCommand(defaultBinary()))
-                .addSubcommand("tunnel", new CommandLine(new ReferenceTunnelMain())
-                        .addSubcommand("launcher", new TunnelLauncherCommand()))
+                .addSubcommand(
+                        "tunnel",
+                        new CommandLine(new ReferenceTunnelMain())
+                                .addSubcommand("launcher", new TunnelLauncherCommand()))
                 .addSubcommand("ping", new PingCommand())
                 .addSubcommand("interface", new InterfaceCommand());
     }
@@ -62,9 +69,12 @@ public final class TestbedMain implements Runnable {
      */
     static Optional<DeploymentCommand.DefaultBinary> defaultBinary() {
         return Optional.of((version, fault, subnet) -> {
-            TunnelSettings settings = TunnelSettings.defaults().withVersion(version)
-                    .withFault(TunnelFault.parse(fault)).withSubnet(subnet);
-            return BinarySource.bytes("reference tunnel (" + settings.version() + ", fault " + settings.fault() + ")",
+            TunnelSettings settings = TunnelSettings.defaults()
+                    .withVersion(version)
+                    .withFault(TunnelFault.parse(fault))
+                    .withSubnet(subnet);
+            return BinarySource.bytes(
+                    "reference tunnel (" + settings.version() + ", fault " + settings.fault() + ")",
                     TunnelLauncher.script(settings));
         });
     }

@@ -2,7 +2,6 @@ package dev.tunnelhelper.testbed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +31,10 @@ class TestbedMainTest {
 
     @Test
     void withoutBinaryFileTheDeploymentServesTheReferenceTunnelAtItsOwnVersion() throws Exception {
-        byte[] script = TestbedMain.defaultBinary().orElseThrow().create("v2.30.1+x", "stall-start", "100.120").load();
+        byte[] script = TestbedMain.defaultBinary()
+                .orElseThrow()
+                .create("v2.30.1+x", "stall-start", "100.120")
+                .load();
         String text = new String(script, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(text.startsWith("#!/bin/sh\n"), text);
         assertTrue(text.contains("'-Dtestbed.tunnel.version=v2.30.1+x'"), text);
@@ -47,7 +49,8 @@ class TestbedMainTest {
         CommandLine cli = TestbedMain.commandLine();
         cli.setErr(new PrintWriter(err));
 
-        int exit = cli.execute("deployment", "--listen", "127.0.0.1:0", "--dir", tmp.toString(), "--tunnel-fault", "explode");
+        int exit = cli.execute(
+                "deployment", "--listen", "127.0.0.1:0", "--dir", tmp.toString(), "--tunnel-fault", "explode");
 
         assertEquals(2, exit);
         assertTrue(err.toString().contains("unknown tunnel fault \"explode\""), err.toString());
@@ -81,8 +84,8 @@ class TestbedMainTest {
         CommandLine cli = TestbedMain.commandLine();
         cli.setErr(new PrintWriter(err));
 
-        int exit = cli.execute("deployment", "--listen", "nope", "--dir", tmp.toString(),
-                "--binary-file", binary.toString());
+        int exit = cli.execute(
+                "deployment", "--listen", "nope", "--dir", tmp.toString(), "--binary-file", binary.toString());
 
         assertEquals(2, exit);
         assertTrue(err.toString().contains("HOST:PORT"), err.toString());
@@ -96,43 +99,62 @@ class TestbedMainTest {
         Path stderr = tmp.resolve("stderr.log");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, TestbedMain.class.getName(),
-                "deployment", "--listen", "127.0.0.1:0", "--dir", dir.toString(),
-                "--binary-file", binary.toString(), "--version", "v2.30.0+cli",
-                "--require-header", "X-Vendor=demo"))
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classpath,
+                        TestbedMain.class.getName(),
+                        "deployment",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--dir",
+                        dir.toString(),
+                        "--binary-file",
+                        binary.toString(),
+                        "--version",
+                        "v2.30.0+cli",
+                        "--require-header",
+                        "X-Vendor=demo"))
                 .redirectError(stderr.toFile())
                 .start();
         try {
             String summary;
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 summary = out.readLine();
             }
-            assertTrue(summary != null && summary.startsWith("testbed deployment http://127.0.0.1:"),
+            assertTrue(
+                    summary != null && summary.startsWith("testbed deployment http://127.0.0.1:"),
                     summary + "\n" + Files.readString(stderr));
 
-            JsonNode manifest = new ObjectMapper().readTree(dir.resolve("deployment.json").toFile());
+            JsonNode manifest =
+                    new ObjectMapper().readTree(dir.resolve("deployment.json").toFile());
             String url = manifest.get("url").asText();
             assertTrue(summary.contains(url), summary);
             assertEquals("v2.30.0+cli", manifest.get("version").asText());
-            assertEquals(dir.toAbsolutePath().resolve("signing-key.pub.pem").toString(),
+            assertEquals(
+                    dir.toAbsolutePath().resolve("signing-key.pub.pem").toString(),
                     manifest.get("public_key").asText());
             assertTrue(manifest.get("binary_path").asText().matches("/bin/coder-[a-z0-9]+-[a-z0-9]+"));
             assertTrue(manifest.get("ca_cert").isNull());
 
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             HttpResponse<byte[]> withoutHeader = client.send(
-                    HttpRequest.newBuilder(URI.create(url + "/api/v2/buildinfo")).build(),
+                    HttpRequest.newBuilder(URI.create(url + "/api/v2/buildinfo"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(403, withoutHeader.statusCode());
             HttpResponse<byte[]> download = client.send(
-                    HttpRequest.newBuilder(URI.create(url + manifest.get("binary_path").asText()))
-                            .header("X-Vendor", "demo").build(),
+                    HttpRequest.newBuilder(
+                                    URI.create(url + manifest.get("binary_path").asText()))
+                            .header("X-Vendor", "demo")
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, download.statusCode());
             assertArrayEquals(content, download.body());
-            assertEquals('"' + manifest.get("binary_sha1").asText() + '"',
+            assertEquals(
+                    '"' + manifest.get("binary_sha1").asText() + '"',
                     download.headers().firstValue("ETag").orElseThrow());
         } finally {
             process.destroy();
@@ -151,22 +173,34 @@ class TestbedMainTest {
         Path stderr = tmp.resolve("stderr.log");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, TestbedMain.class.getName(),
-                "deployment", "--listen", "127.0.0.1:0", "--dir", dir.toString(),
-                "--binary-file", binary.toString(), "--tls"))
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classpath,
+                        TestbedMain.class.getName(),
+                        "deployment",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--dir",
+                        dir.toString(),
+                        "--binary-file",
+                        binary.toString(),
+                        "--tls"))
                 .redirectError(stderr.toFile())
                 .start();
         try {
             String summary;
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 summary = out.readLine();
             }
-            assertTrue(summary != null && summary.startsWith("testbed deployment https://127.0.0.1:"),
+            assertTrue(
+                    summary != null && summary.startsWith("testbed deployment https://127.0.0.1:"),
                     summary + "\n" + Files.readString(stderr));
-            JsonNode manifest = new ObjectMapper().readTree(dir.resolve("deployment.json").toFile());
-            assertEquals(dir.toAbsolutePath().resolve("ca.pem").toString(), manifest.get("ca_cert").asText());
+            JsonNode manifest =
+                    new ObjectMapper().readTree(dir.resolve("deployment.json").toFile());
+            assertEquals(
+                    dir.toAbsolutePath().resolve("ca.pem").toString(),
+                    manifest.get("ca_cert").asText());
             assertEquals("v2.24.3+testbed", manifest.get("version").asText());
             assertTrue(summary.contains(" ca " + manifest.get("ca_cert").asText()), summary);
         } finally {

@@ -12,7 +12,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code bin/app-client}: plays the desktop app against the helper's app endpoint. */
-@Command(name = "app-client", mixinStandardHelpOptions = true, version = "app-client 0.1.0",
+@Command(
+        name = "app-client",
+        mixinStandardHelpOptions = true,
+        version = "app-client 0.1.0",
         description = "Talk to the tunnel helper as the app does: ping, status, peers, watch.",
         subcommands = {PingCommand.class, StatusCommand.class, PeersCommand.class, WatchCommand.class},
         footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommand."})
@@ -24,8 +27,10 @@ public final class AppClientMain implements Runnable {
     // Given before the subcommand; each subcommand reads them through its own copies.
     @Mixin
     StateDirOption stateDir;
+
     @Mixin
     SocketOptions socket;
+
     @Mixin
     JsonOption json;
 

@@ -13,8 +13,10 @@ import picocli.CommandLine.Mixin;
 abstract class HelperCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
+
     @Mixin
     SocketOptions socket;
+
     @Mixin
     JsonOption json;
 

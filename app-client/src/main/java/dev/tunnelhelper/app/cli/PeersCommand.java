@@ -5,10 +5,10 @@ import dev.tunnelhelper.app.JsonDocuments;
 import dev.tunnelhelper.app.Names;
 import dev.tunnelhelper.app.PeerView;
 import dev.tunnelhelper.app.PeersTable;
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.protocol.helper.PeerState;
 import java.time.Instant;
 import picocli.CommandLine.Command;
-import dev.tunnelhelper.cli.ExitCodes;
 
 @Command(name = "peers", description = "Show the tunnel's workspaces and agents.")
 final class PeersCommand extends HelperCommand {
@@ -20,11 +20,13 @@ final class PeersCommand extends HelperCommand {
             PeerView.Snapshot peers = new PeerView().reset(state.getPeers());
             Instant now = Instant.now();
             if (json.json()) {
-                System.out.println(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.peers(state.getStatus(), peers, now)));
+                System.out.println(
+                        JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.peers(state.getStatus(), peers, now)));
             } else {
                 System.out.println("helper: " + StatusText.oneLine(state.getStatus()));
                 if (peers.agents().isEmpty() && peers.workspaces().isEmpty()) {
-                    System.out.println("no peers (" + Names.state(state.getStatus().getState()) + ")");
+                    System.out.println(
+                            "no peers (" + Names.state(state.getStatus().getState()) + ")");
                 } else {
                     System.out.print(PeersTable.render(peers, now));
                 }

@@ -2,9 +2,9 @@ package dev.tunnelhelper.app.cli;
 
 import dev.tunnelhelper.app.HelperClient;
 import dev.tunnelhelper.app.JsonDocuments;
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.protocol.helper.Pong;
 import picocli.CommandLine.Command;
-import dev.tunnelhelper.cli.ExitCodes;
 
 @Command(name = "ping", description = "Check that the helper answers; print its version and the round trip.")
 final class PingCommand extends HelperCommand {
@@ -15,11 +15,14 @@ final class PingCommand extends HelperCommand {
             Pong pong = client.ping();
             long ms = (System.nanoTime() - started) / 1_000_000;
             if (json.json()) {
-                System.out.println(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.MAPPER.createObjectNode()
-                        .put("helper_version", pong.getHelperVersion()).put("socket", appSocket().toString())
+                System.out.println(JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.MAPPER
+                        .createObjectNode()
+                        .put("helper_version", pong.getHelperVersion())
+                        .put("socket", appSocket().toString())
                         .put("round_trip_ms", ms)));
             } else {
-                System.out.println("pong from tunnel helper " + pong.getHelperVersion() + " at " + appSocket() + " (" + ms + " ms)");
+                System.out.println("pong from tunnel helper " + pong.getHelperVersion() + " at " + appSocket() + " ("
+                        + ms + " ms)");
             }
         }
         return ExitCodes.OK;

@@ -19,7 +19,10 @@ final class ProgressLine {
     String describe(Progress p, long nowNanos) {
         if (p.getStage() != ProgressStage.PROGRESS_STAGE_DOWNLOADING) {
             downloadStartNanos = -1;
-            return "stage " + Names.stage(p.getStage()).toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            return "stage "
+                    + Names.stage(p.getStage())
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', ' ');
         }
         if (downloadStartNanos < 0) {
             downloadStartNanos = nowNanos;
@@ -31,9 +34,14 @@ final class ProgressLine {
         if (p.getBytesTotal() > 0) {
             double fraction = Math.min(1.0, (double) p.getBytesWritten() / p.getBytesTotal());
             int filled = (int) Math.round(fraction * BAR_WIDTH);
-            b.append('[').append("#".repeat(filled)).append("-".repeat(BAR_WIDTH - filled)).append("] ")
+            b.append('[')
+                    .append("#".repeat(filled))
+                    .append("-".repeat(BAR_WIDTH - filled))
+                    .append("] ")
                     .append(String.format("%3d%% ", Math.round(fraction * 100)))
-                    .append(bytes(p.getBytesWritten())).append(" / ").append(bytes(p.getBytesTotal()));
+                    .append(bytes(p.getBytesWritten()))
+                    .append(" / ")
+                    .append(bytes(p.getBytesTotal()));
         } else {
             b.append(bytes(p.getBytesWritten())).append(" (size unknown)");
         }

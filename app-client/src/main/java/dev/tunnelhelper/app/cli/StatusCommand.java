@@ -2,9 +2,9 @@ package dev.tunnelhelper.app.cli;
 
 import dev.tunnelhelper.app.HelperClient;
 import dev.tunnelhelper.app.JsonDocuments;
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
 import picocli.CommandLine.Command;
-import dev.tunnelhelper.cli.ExitCodes;
 
 @Command(name = "status", description = "Show the helper's session state.")
 final class StatusCommand extends HelperCommand {
@@ -13,7 +13,10 @@ final class StatusCommand extends HelperCommand {
     public Integer call() throws Exception {
         try (HelperClient client = connect()) {
             HelperStatus status = client.status();
-            System.out.println(json.json() ? JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.status(status)) : StatusText.render(status));
+            System.out.println(
+                    json.json()
+                            ? JsonDocuments.MAPPER.writeValueAsString(JsonDocuments.status(status))
+                            : StatusText.render(status));
         }
         return ExitCodes.OK;
     }

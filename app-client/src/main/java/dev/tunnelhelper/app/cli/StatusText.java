@@ -5,8 +5,7 @@ import dev.tunnelhelper.protocol.helper.HelperStatus;
 
 /** The human form of a status: one "label: value" line per field that has a value. */
 final class StatusText {
-    private StatusText() {
-    }
+    private StatusText() {}
 
     static String render(HelperStatus s) {
         StringBuilder out = new StringBuilder();

@@ -3,6 +3,7 @@ package dev.tunnelhelper.app.cli;
 import dev.tunnelhelper.app.ReconnectPolicy;
 import dev.tunnelhelper.app.Subscription;
 import dev.tunnelhelper.cli.DurationConverter;
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,19 +11,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
-import dev.tunnelhelper.cli.ExitCodes;
 import picocli.CommandLine.Option;
 
-@Command(name = "watch", description = {
-    "Stream status changes, start progress and peer updates until Ctrl-C.",
-    "Reconnects (with a fresh full state) when the helper restarts."})
+@Command(
+        name = "watch",
+        description = {
+            "Stream status changes, start progress and peer updates until Ctrl-C.",
+            "Reconnects (with a fresh full state) when the helper restarts."
+        })
 final class WatchCommand extends HelperCommand {
 
-    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--for",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Stop by itself after this long (exit 0), e.g. 10s.")
     Duration duration;
 
-    @Option(names = "--no-reconnect", description = "Exit (status 3) when the connection is lost instead of reconnecting.")
+    @Option(
+            names = "--no-reconnect",
+            description = "Exit (status 3) when the connection is lost instead of reconnecting.")
     boolean noReconnect;
 
     @Override
@@ -31,8 +39,8 @@ final class WatchCommand extends HelperCommand {
         @SuppressWarnings("SystemConsoleNull")
         boolean terminal = System.console() != null;
         WatchPrinter printer = new WatchPrinter(System.out, json.json(), !json.json() && terminal, Clock.systemUTC());
-        Subscription subscription = Subscription.open(appSocket(), socket.timeout(), printer,
-                noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT);
+        Subscription subscription = Subscription.open(
+                appSocket(), socket.timeout(), printer, noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT);
         CompletableFuture<Void> interrupted = new CompletableFuture<>();
         // Ctrl-C: close the subscription and end the output cleanly; the JVM then exits (130, as
         // for any program ended by SIGINT) without a stack trace or a half-drawn bar.
@@ -43,7 +51,8 @@ final class WatchCommand extends HelperCommand {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            String endReason = duration == null ? subscription.ended().get()
+            String endReason = duration == null
+                    ? subscription.ended().get()
                     : subscription.ended().get(duration.toMillis(), TimeUnit.MILLISECONDS);
             if (interrupted.isDone()) {
                 return ExitCodes.OK;

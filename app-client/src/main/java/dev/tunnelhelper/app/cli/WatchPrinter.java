@@ -106,7 +106,8 @@ final class WatchPrinter implements SubscriptionListener {
     private String describe(PeerUpdate delta) {
         List<String> parts = new ArrayList<>();
         for (Workspace w : delta.getUpsertedWorkspacesList()) {
-            parts.add("workspace " + w.getName() + (before.workspace(w.getId()).isPresent() ? " now " : " added, ") + w.getStatus());
+            parts.add("workspace " + w.getName() + (before.workspace(w.getId()).isPresent() ? " now " : " added, ")
+                    + w.getStatus());
         }
         for (Workspace w : delta.getDeletedWorkspacesList()) {
             parts.add("workspace " + w.getName() + " deleted");

@@ -17,8 +17,7 @@ class AppClientCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
         CommandLine cl = AppClientMain.commandLine();
@@ -50,10 +49,13 @@ class AppClientCliTest {
             Run after = run(command, "--state-dir", dir.toString(), "--timeout", "2s", "--json");
             for (Run r : new Run[] {before, after}) {
                 assertEquals(ExitCodes.HELPER_UNAVAILABLE, r.code(), command + ": " + r.err());
-                assertTrue(r.err().contains(dir.resolve("run/app.sock").toString()), "the state dir was used: " + r.err());
+                assertTrue(
+                        r.err().contains(dir.resolve("run/app.sock").toString()), "the state dir was used: " + r.err());
             }
             Run socketFirst = run("--socket", dir.resolve("x.sock").toString(), command, "--state-dir", dir.toString());
-            assertTrue(socketFirst.err().contains(dir.resolve("x.sock").toString()), "--socket wins from either side: " + socketFirst.err());
+            assertTrue(
+                    socketFirst.err().contains(dir.resolve("x.sock").toString()),
+                    "--socket wins from either side: " + socketFirst.err());
         }
     }
 

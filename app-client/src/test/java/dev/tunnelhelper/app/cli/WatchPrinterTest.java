@@ -23,14 +23,20 @@ import org.junit.jupiter.api.Test;
 class WatchPrinterTest {
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
     private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-    private final HelperStatus downloading = HelperStatus.newBuilder().setState(SessionState.SESSION_STATE_DOWNLOADING).build();
+    private final HelperStatus downloading = HelperStatus.newBuilder()
+            .setState(SessionState.SESSION_STATE_DOWNLOADING)
+            .build();
 
     private String text() {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
     private static Progress download(long written, long total) {
-        return Progress.newBuilder().setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING).setBytesWritten(written).setBytesTotal(total).build();
+        return Progress.newBuilder()
+                .setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING)
+                .setBytesWritten(written)
+                .setBytesTotal(total)
+                .build();
     }
 
     @Test
@@ -39,7 +45,9 @@ class WatchPrinterTest {
         p.onSnapshot(downloading, PeerView.Snapshot.EMPTY);
         p.onProgress(download(0, 2048));
         p.onProgress(download(2048, 2048));
-        p.onStatus(HelperStatus.newBuilder().setState(SessionState.SESSION_STATE_RUNNING).build());
+        p.onStatus(HelperStatus.newBuilder()
+                .setState(SessionState.SESSION_STATE_RUNNING)
+                .build());
         String out = text();
         assertTrue(out.contains("subscribed: DOWNLOADING"), out);
         assertTrue(out.contains("progress downloading ["), out);
@@ -64,10 +72,20 @@ class WatchPrinterTest {
     void peerUpdatesNameAddedAndDeletedAgents() {
         WatchPrinter p = new WatchPrinter(new PrintStream(buf, true, StandardCharsets.UTF_8), false, false, clock);
         PeerView view = new PeerView();
-        Workspace ws = Workspace.newBuilder().setId(com.google.protobuf.ByteString.copyFrom(new byte[16])).setName("ws0").build();
-        p.onSnapshot(downloading, view.reset(PeerUpdate.newBuilder().addUpsertedWorkspaces(ws).build()));
-        Agent extra = Agent.newBuilder().setId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
-                .setName("extra").setWorkspaceId(ws.getId()).addIpAddrs("100.100.1.4").build();
+        Workspace ws = Workspace.newBuilder()
+                .setId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+                .setName("ws0")
+                .build();
+        p.onSnapshot(
+                downloading,
+                view.reset(PeerUpdate.newBuilder().addUpsertedWorkspaces(ws).build()));
+        Agent extra = Agent.newBuilder()
+                .setId(com.google.protobuf.ByteString.copyFrom(
+                        new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+                .setName("extra")
+                .setWorkspaceId(ws.getId())
+                .addIpAddrs("100.100.1.4")
+                .build();
         PeerUpdate add = PeerUpdate.newBuilder().addUpsertedAgents(extra).build();
         p.onPeerUpdate(add, view.apply(add));
         PeerUpdate del = PeerUpdate.newBuilder().addDeletedAgents(extra).build();
@@ -85,9 +103,13 @@ class WatchPrinterTest {
         p.onDisconnected("helper went away", true);
         String[] lines = text().split("\n");
         assertEquals(3, lines.length);
-        assertEquals("snapshot", JsonDocuments.MAPPER.readTree(lines[0]).get("type").asText());
-        assertEquals("progress", JsonDocuments.MAPPER.readTree(lines[1]).get("type").asText());
-        assertEquals("disconnected", JsonDocuments.MAPPER.readTree(lines[2]).get("type").asText());
+        assertEquals(
+                "snapshot", JsonDocuments.MAPPER.readTree(lines[0]).get("type").asText());
+        assertEquals(
+                "progress", JsonDocuments.MAPPER.readTree(lines[1]).get("type").asText());
+        assertEquals(
+                "disconnected",
+                JsonDocuments.MAPPER.readTree(lines[2]).get("type").asText());
         assertTrue(JsonDocuments.MAPPER.readTree(lines[2]).get("reconnecting").asBoolean());
     }
 
@@ -97,7 +119,11 @@ class WatchPrinterTest {
         line.describe(download(0, 10 * 1024 * 1024), 0);
         String text = line.describe(download(1024 * 1024, 10 * 1024 * 1024), 1_000_000_000L);
         assertTrue(text.contains("1.0 MiB / 10.0 MiB") && text.contains("1.0 MiB/s"), text);
-        assertTrue(line.describe(Progress.newBuilder().setStage(ProgressStage.PROGRESS_STAGE_VALIDATING).build(), 2)
+        assertTrue(line.describe(
+                        Progress.newBuilder()
+                                .setStage(ProgressStage.PROGRESS_STAGE_VALIDATING)
+                                .build(),
+                        2)
                 .contains("validating"));
     }
 }

@@ -39,7 +39,8 @@ public final class AppFanout implements SessionEventListener {
         this.helperVersion = helperVersion;
         this.queueDepth = queueDepth;
         this.drops = drops;
-        this.lastStatus = HelperStatus.newBuilder().setHelperVersion(helperVersion).build();
+        this.lastStatus =
+                HelperStatus.newBuilder().setHelperVersion(helperVersion).build();
     }
 
     @Override
@@ -49,21 +50,29 @@ public final class AppFanout implements SessionEventListener {
         }
         lastStatus = WireStatus.of(status, helperVersion);
         push(HelperAppMessage.newBuilder().setStatus(lastStatus).build());
-        WireStatus.stageOnEntering(status.phase()).ifPresent(stage ->
-                push(HelperAppMessage.newBuilder().setProgress(Progress.newBuilder().setStage(stage)).build()));
+        WireStatus.stageOnEntering(status.phase())
+                .ifPresent(stage -> push(HelperAppMessage.newBuilder()
+                        .setProgress(Progress.newBuilder().setStage(stage))
+                        .build()));
     }
 
     @Override
     public synchronized void downloadProgress(long bytesWritten, long totalBytes) {
-        push(HelperAppMessage.newBuilder().setProgress(Progress.newBuilder().setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING)
-                .setBytesWritten(bytesWritten).setBytesTotal(Math.max(0, totalBytes))).build());
+        push(HelperAppMessage.newBuilder()
+                .setProgress(Progress.newBuilder()
+                        .setStage(ProgressStage.PROGRESS_STAGE_DOWNLOADING)
+                        .setBytesWritten(bytesWritten)
+                        .setBytesTotal(Math.max(0, totalBytes)))
+                .build());
     }
 
     @Override
     public synchronized void messageRelayed(TunnelMessage message) {
         if (message.hasPeerUpdate()) {
             peers.apply(message.getPeerUpdate());
-            push(HelperAppMessage.newBuilder().setPeerUpdate(message.getPeerUpdate()).build());
+            push(HelperAppMessage.newBuilder()
+                    .setPeerUpdate(message.getPeerUpdate())
+                    .build());
         }
     }
 
@@ -74,7 +83,12 @@ public final class AppFanout implements SessionEventListener {
     public synchronized Subscription subscribe(Speaker<HelperAppMessage, AppMessage> speaker, String who) {
         Subscriber subscriber = new Subscriber(speaker, who, queueDepth, drops);
         subscribers.add(subscriber);
-        return new Subscription(subscriber, Subscribed.newBuilder().setStatus(lastStatus).setPeers(peers.full()).build());
+        return new Subscription(
+                subscriber,
+                Subscribed.newBuilder()
+                        .setStatus(lastStatus)
+                        .setPeers(peers.full())
+                        .build());
     }
 
     public void startDelivery(Subscription subscription) {
@@ -95,6 +109,5 @@ public final class AppFanout implements SessionEventListener {
     }
 
     /** One subscribed connection: its handle, and the state it starts from (the Subscribe reply). */
-    public record Subscription(Subscriber subscriber, Subscribed initial) {
-    }
+    public record Subscription(Subscriber subscriber, Subscribed initial) {}
 }

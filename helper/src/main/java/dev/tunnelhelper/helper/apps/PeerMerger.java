@@ -21,7 +21,10 @@ final class PeerMerger {
 
     /** Full state: only the upserted lists filled. */
     PeerUpdate full() {
-        return PeerUpdate.newBuilder().addAllUpsertedWorkspaces(workspaces.values()).addAllUpsertedAgents(agents.values()).build();
+        return PeerUpdate.newBuilder()
+                .addAllUpsertedWorkspaces(workspaces.values())
+                .addAllUpsertedAgents(agents.values())
+                .build();
     }
 
     void clear() {

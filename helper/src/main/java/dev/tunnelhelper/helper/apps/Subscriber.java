@@ -65,8 +65,12 @@ public final class Subscriber {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        log.atWarn().setMessage("disconnecting app subscriber").addKeyValue("peer", who).addKeyValue("code", code)
-                .addKeyValue("reason", reason).log();
+        log.atWarn()
+                .setMessage("disconnecting app subscriber")
+                .addKeyValue("peer", who)
+                .addKeyValue("code", code)
+                .addKeyValue("reason", reason)
+                .log();
         farewell.set(HelperAppMessage.newBuilder().setError(code.error(reason)).build());
         end();
     }

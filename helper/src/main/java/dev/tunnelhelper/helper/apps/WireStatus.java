@@ -9,8 +9,7 @@ import java.util.Optional;
 
 /** The session's status in the app endpoint's wire types: the one place phases map to them. */
 public final class WireStatus {
-    private WireStatus() {
-    }
+    private WireStatus() {}
 
     public static HelperStatus of(SessionStatus status, String helperVersion) {
         return HelperStatus.newBuilder()

@@ -11,6 +11,5 @@ import java.nio.file.Path;
  * @param signatureValidationDisabled true when signature checks were skipped on request (status shows it)
  * @param downloaded                  false when the installed binary was still current (304)
  */
-public record AcquiredBinary(Path path, String serverVersion, String sha256, boolean signatureValidationDisabled,
-                             boolean downloaded) {
-}
+public record AcquiredBinary(
+        Path path, String serverVersion, String sha256, boolean signatureValidationDisabled, boolean downloaded) {}

@@ -52,8 +52,16 @@ public record AcquisitionConfig(
     }
 
     public AcquisitionConfig withBinaryDirectory(Path directory) {
-        return new AcquisitionConfig(directory, minimumVersion, connectTimeout, idleTimeout, totalTimeout,
-                probeTimeout, maxBinaryBytes, extraCaCertificate, verification);
+        return new AcquisitionConfig(
+                directory,
+                minimumVersion,
+                connectTimeout,
+                idleTimeout,
+                totalTimeout,
+                probeTimeout,
+                maxBinaryBytes,
+                extraCaCertificate,
+                verification);
     }
 
     public static Builder builder(Path binaryDirectory, VerificationSettings verification) {
@@ -112,8 +120,16 @@ public record AcquisitionConfig(
         }
 
         public AcquisitionConfig build() {
-            return new AcquisitionConfig(binaryDirectory, minimumVersion, connectTimeout, idleTimeout, totalTimeout,
-                    probeTimeout, maxBinaryBytes, Optional.ofNullable(extraCaCertificate), verification);
+            return new AcquisitionConfig(
+                    binaryDirectory,
+                    minimumVersion,
+                    connectTimeout,
+                    idleTimeout,
+                    totalTimeout,
+                    probeTimeout,
+                    maxBinaryBytes,
+                    Optional.ofNullable(extraCaCertificate),
+                    verification);
         }
     }
 }

@@ -6,11 +6,10 @@ package dev.tunnelhelper.helper.binary;
  */
 public interface AcquisitionListener {
 
-    AcquisitionListener NONE = new AcquisitionListener() { };
+    AcquisitionListener NONE = new AcquisitionListener() {};
 
     /** {@code phase} begins. Phases come in their declared order; a failure ends the sequence early. */
-    default void phaseStarted(AcquisitionPhase phase) {
-    }
+    default void phaseStarted(AcquisitionPhase phase) {}
 
     /**
      * Bytes of the (decompressed) binary written so far, during {@link AcquisitionPhase#DOWNLOADING}
@@ -19,6 +18,5 @@ public interface AcquisitionListener {
      *
      * @param totalBytes the announced size, or -1 when the server did not say
      */
-    default void downloaded(long bytesWritten, long totalBytes) {
-    }
+    default void downloaded(long bytesWritten, long totalBytes) {}
 }

@@ -44,8 +44,8 @@ public final class BinaryAcquirer implements Acquirer {
     /** One acquisition at a time: two concurrent ones would race for the same destination. */
     @Override
     public synchronized AcquiredBinary acquire(AcquisitionRequest request) throws AcquisitionException {
-        VerificationPolicy policy = VerificationPolicy.build(config.verification(), platform,
-                request.disableSignatureValidation());
+        VerificationPolicy policy =
+                VerificationPolicy.build(config.verification(), platform, request.disableSignatureValidation());
         DeploymentUrl deployment;
         try {
             deployment = DeploymentUrl.parse(request.accessUrl());
@@ -53,18 +53,26 @@ public final class BinaryAcquirer implements Acquirer {
             throw new AcquisitionException(Step.FETCH_INFO, e.getMessage(), e);
         }
         if (policy.signatureValidationDisabled()) {
-            log.atWarn().setMessage("binary signature validation is DISABLED for this start: the tunnel binary "
-                    + "will run as root after only a version check").addKeyValue("accessUrl", deployment).log();
+            log.atWarn()
+                    .setMessage("binary signature validation is DISABLED for this start: the tunnel binary "
+                            + "will run as root after only a version check")
+                    .addKeyValue("accessUrl", deployment)
+                    .log();
         }
-        log.atInfo().setMessage("acquiring tunnel binary").addKeyValue("accessUrl", deployment)
-                .addKeyValue("headerNames", request.headers().stream().map(OperatorHeader::name).toList())
-                .addKeyValue("platform", platform).log();
+        log.atInfo()
+                .setMessage("acquiring tunnel binary")
+                .addKeyValue("accessUrl", deployment)
+                .addKeyValue(
+                        "headerNames",
+                        request.headers().stream().map(OperatorHeader::name).toList())
+                .addKeyValue("platform", platform)
+                .log();
 
         request.listener().phaseStarted(AcquisitionPhase.FETCHING_INFO);
         BinaryDirectory directory = BinaryDirectory.open(config.binaryDirectory(), ownerUid);
         DeploymentHttp client = http();
-        SemanticVersion server = new BuildInfoClient(client, minimum)
-                .fetchSupportedVersion(deployment, request.headers());
+        SemanticVersion server =
+                new BuildInfoClient(client, minimum).fetchSupportedVersion(deployment, request.headers());
 
         String name = platform.binaryName();
         URI binaryUrl = deployment.resolve("/bin/" + name);
@@ -73,8 +81,8 @@ public final class BinaryAcquirer implements Acquirer {
 
         request.listener().phaseStarted(AcquisitionPhase.DOWNLOADING);
         BinaryDownloader downloader = new BinaryDownloader(client, config.maxBinaryBytes());
-        DownloadOutcome outcome = downloader.download(binaryUrl, request.headers(),
-                installed.map(FileHashes::sha1), directory, name, request.listener());
+        DownloadOutcome outcome = downloader.download(
+                binaryUrl, request.headers(), installed.map(FileHashes::sha1), directory, name, request.listener());
 
         CandidateBinary.DetachedSignature signature = () -> fetchSignature(downloader, binaryUrl, request.headers());
         request.listener().phaseStarted(AcquisitionPhase.VALIDATING);
@@ -90,11 +98,15 @@ public final class BinaryAcquirer implements Acquirer {
                 throw e;
             } catch (IOException e) {
                 directory.deleteQuietly(temp);
-                throw new AcquisitionException(Step.STORAGE, "cannot read back " + destination + ": "
-                        + e.getMessage(), e);
+                throw new AcquisitionException(
+                        Step.STORAGE, "cannot read back " + destination + ": " + e.getMessage(), e);
             }
-            result = new AcquiredBinary(destination, server.original(), downloaded.hashes().sha256(),
-                    policy.signatureValidationDisabled(), true);
+            result = new AcquiredBinary(
+                    destination,
+                    server.original(),
+                    downloaded.hashes().sha256(),
+                    policy.signatureValidationDisabled(),
+                    true);
         } else {
             FileHashes current = installed.orElseThrow();
             try {
@@ -108,13 +120,17 @@ public final class BinaryAcquirer implements Acquirer {
                 }
                 throw e;
             }
-            result = new AcquiredBinary(destination, server.original(), current.sha256(),
-                    policy.signatureValidationDisabled(), false);
+            result = new AcquiredBinary(
+                    destination, server.original(), current.sha256(), policy.signatureValidationDisabled(), false);
         }
-        log.atInfo().setMessage("tunnel binary ready").addKeyValue("path", result.path())
-                .addKeyValue("version", result.serverVersion()).addKeyValue("sha256", result.sha256())
+        log.atInfo()
+                .setMessage("tunnel binary ready")
+                .addKeyValue("path", result.path())
+                .addKeyValue("version", result.serverVersion())
+                .addKeyValue("sha256", result.sha256())
                 .addKeyValue("downloaded", result.downloaded())
-                .addKeyValue("signatureValidationDisabled", result.signatureValidationDisabled()).log();
+                .addKeyValue("signatureValidationDisabled", result.signatureValidationDisabled())
+                .log();
         return result;
     }
 
@@ -123,21 +139,32 @@ public final class BinaryAcquirer implements Acquirer {
      * is made executable and run for its version. A result cached for this content and policy
      * skips both.
      */
-    private void check(BinaryDirectory directory, Path file, FileHashes fileHashes,
-            CandidateBinary.DetachedSignature signature, VerificationPolicy policy, SemanticVersion server)
+    private void check(
+            BinaryDirectory directory,
+            Path file,
+            FileHashes fileHashes,
+            CandidateBinary.DetachedSignature signature,
+            VerificationPolicy policy,
+            SemanticVersion server)
             throws AcquisitionException {
         Optional<String> cached = verified.reportedVersion(fileHashes.sha256(), policy);
         if (cached.isPresent()) {
             requireSameVersion(cached.get(), server);
-            log.atDebug().setMessage("binary already verified under this policy").addKeyValue("sha256",
-                    fileHashes.sha256()).log();
+            log.atDebug()
+                    .setMessage("binary already verified under this policy")
+                    .addKeyValue("sha256", fileHashes.sha256())
+                    .log();
             return;
         }
         try {
             policy.verify(new CandidateBinary(file, fileHashes.sha256(), signature));
         } catch (VerificationException e) {
-            log.atWarn().setMessage("binary rejected").addKeyValue("check", "signature")
-                    .addKeyValue("sha256", fileHashes.sha256()).addKeyValue("reason", e.getMessage()).log();
+            log.atWarn()
+                    .setMessage("binary rejected")
+                    .addKeyValue("check", "signature")
+                    .addKeyValue("sha256", fileHashes.sha256())
+                    .addKeyValue("reason", e.getMessage())
+                    .log();
             throw new AcquisitionException(Step.SIGNATURE, "signature check failed: " + e.getMessage(), e);
         }
         directory.makeExecutable(file);
@@ -145,8 +172,12 @@ public final class BinaryAcquirer implements Acquirer {
         try {
             reported = probe.reportedVersion(file);
         } catch (VerificationException e) {
-            log.atWarn().setMessage("binary rejected").addKeyValue("check", "version")
-                    .addKeyValue("sha256", fileHashes.sha256()).addKeyValue("reason", e.getMessage()).log();
+            log.atWarn()
+                    .setMessage("binary rejected")
+                    .addKeyValue("check", "version")
+                    .addKeyValue("sha256", fileHashes.sha256())
+                    .addKeyValue("reason", e.getMessage())
+                    .log();
             throw new AcquisitionException(Step.VERSION_CHECK, "version check failed: " + e.getMessage(), e);
         }
         requireSameVersion(reported, server);
@@ -155,8 +186,9 @@ public final class BinaryAcquirer implements Acquirer {
 
     private static void requireSameVersion(String reported, SemanticVersion server) throws AcquisitionException {
         if (!reported.equals(server.original())) {
-            throw new AcquisitionException(Step.VERSION_CHECK, "version check failed: binary reports " + reported
-                    + ", server is " + server.original());
+            throw new AcquisitionException(
+                    Step.VERSION_CHECK,
+                    "version check failed: binary reports " + reported + ", server is " + server.original());
         }
     }
 
@@ -168,8 +200,8 @@ public final class BinaryAcquirer implements Acquirer {
         try {
             return Optional.of(hashes.hashes(installed.get()));
         } catch (IOException e) {
-            throw new AcquisitionException(Step.STORAGE, "cannot hash the installed binary " + installed.get() + ": "
-                    + e.getMessage(), e);
+            throw new AcquisitionException(
+                    Step.STORAGE, "cannot hash the installed binary " + installed.get() + ": " + e.getMessage(), e);
         }
     }
 
@@ -185,7 +217,10 @@ public final class BinaryAcquirer implements Acquirer {
     private DeploymentHttp http() throws AcquisitionException {
         if (http == null) {
             try {
-                http = DeploymentHttp.create(config.connectTimeout(), config.idleTimeout(), config.totalTimeout(),
+                http = DeploymentHttp.create(
+                        config.connectTimeout(),
+                        config.idleTimeout(),
+                        config.totalTimeout(),
                         config.extraCaCertificate());
             } catch (IOException e) {
                 throw new AcquisitionException(Step.FETCH_INFO, e.getMessage(), e);

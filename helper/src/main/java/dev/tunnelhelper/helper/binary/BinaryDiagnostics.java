@@ -25,23 +25,18 @@ public final class BinaryDiagnostics {
         Path path();
     }
 
-    public record Absent(Path path) implements CachedBinary {
-    }
+    public record Absent(Path path) implements CachedBinary {}
 
     /** Not a file the helper would run (a link, someone else's, writable by others): it is replaced on the next start. */
-    public record Untrusted(Path path, String reason) implements CachedBinary {
-    }
+    public record Untrusted(Path path, String reason) implements CachedBinary {}
 
     /** Could not be checked, e.g. its Ed25519 signature lives on a deployment we were not given. */
-    public record Unverifiable(Path path, String sha256, String reason) implements CachedBinary {
-    }
+    public record Unverifiable(Path path, String sha256, String reason) implements CachedBinary {}
 
     /** Failed a check: the next start downloads it again and deletes this one. */
-    public record Rejected(Path path, String sha256, String reason) implements CachedBinary {
-    }
+    public record Rejected(Path path, String sha256, String reason) implements CachedBinary {}
 
-    public record Verified(Path path, String sha256, String version) implements CachedBinary {
-    }
+    public record Verified(Path path, String sha256, String version) implements CachedBinary {}
 
     private final VerificationSettings settings;
     private final String minimumVersion;
@@ -69,7 +64,8 @@ public final class BinaryDiagnostics {
 
     /** The deployment's version, once it is at least the minimum; otherwise why not. */
     public String deploymentVersion(String url) throws AcquisitionException {
-        return new BuildInfoClient(http(), SemanticVersion.parse(minimumVersion)).fetchSupportedVersion(deployment(url), List.of())
+        return new BuildInfoClient(http(), SemanticVersion.parse(minimumVersion))
+                .fetchSupportedVersion(deployment(url), List.of())
                 .original();
     }
 
@@ -84,7 +80,8 @@ public final class BinaryDiagnostics {
             return new Absent(path);
         }
         try {
-            Map<String, Object> a = Files.readAttributes(path, "unix:uid,mode,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a =
+                    Files.readAttributes(path, "unix:uid,mode,isRegularFile", LinkOption.NOFOLLOW_LINKS);
             int uid = (Integer) a.get("uid");
             if (!(Boolean) a.get("isRegularFile")) {
                 return new Untrusted(path, "it is not a regular file");
@@ -118,7 +115,8 @@ public final class BinaryDiagnostics {
             }
             try {
                 URI sig = deployment(url.get()).resolve("/bin/" + platform.binaryName() + ".sig");
-                return new BinaryDownloader(http(), AcquisitionConfig.DEFAULT_MAX_BINARY_BYTES).fetchSignature(sig, List.of());
+                return new BinaryDownloader(http(), AcquisitionConfig.DEFAULT_MAX_BINARY_BYTES)
+                        .fetchSignature(sig, List.of());
             } catch (IOException | AcquisitionException e) {
                 throw new VerificationException(e.getMessage(), e);
             }
@@ -127,11 +125,13 @@ public final class BinaryDiagnostics {
             policy.verify(new CandidateBinary(path, sha256, signature));
         } catch (VerificationException e) {
             return noSignatureSource[0]
-                    ? new Unverifiable(path, sha256, "its Ed25519 signature is on the deployment: give --url to check it")
+                    ? new Unverifiable(
+                            path, sha256, "its Ed25519 signature is on the deployment: give --url to check it")
                     : new Rejected(path, sha256, e.getMessage());
         }
         try {
-            return new Verified(path, sha256, new VersionProbe(AcquisitionConfig.DEFAULT_PROBE_TIMEOUT).reportedVersion(path));
+            return new Verified(
+                    path, sha256, new VersionProbe(AcquisitionConfig.DEFAULT_PROBE_TIMEOUT).reportedVersion(path));
         } catch (VerificationException e) {
             return new Rejected(path, sha256, "version check failed: " + e.getMessage());
         }

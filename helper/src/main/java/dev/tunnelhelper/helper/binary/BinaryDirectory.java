@@ -92,8 +92,11 @@ final class BinaryDirectory {
         }
         Optional<TrustProblem> problem = trust.inspect(path, PathTrust.Kind.FILE);
         if (problem.isPresent()) {
-            log.atWarn().setMessage("ignoring untrustworthy file at the binary path; it will be replaced")
-                    .addKeyValue("path", path).addKeyValue("problem", problem.get().describe()).log();
+            log.atWarn()
+                    .setMessage("ignoring untrustworthy file at the binary path; it will be replaced")
+                    .addKeyValue("path", path)
+                    .addKeyValue("problem", problem.get().describe())
+                    .log();
             return Optional.empty();
         }
         return Optional.of(path);
@@ -107,7 +110,8 @@ final class BinaryDirectory {
             RANDOM.nextBytes(random);
             Path temp = dir.resolve("." + name + TEMP_MARKER + HexFormat.of().formatHex(random));
             try {
-                FileChannel channel = FileChannel.open(temp,
+                FileChannel channel = FileChannel.open(
+                        temp,
                         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 return new TempFile(temp, channel);
@@ -146,21 +150,29 @@ final class BinaryDirectory {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            log.atError().setMessage("cannot delete a rejected binary").addKeyValue("path", file)
-                    .setCause(e).log();
+            log.atError()
+                    .setMessage("cannot delete a rejected binary")
+                    .addKeyValue("path", file)
+                    .setCause(e)
+                    .log();
         }
     }
 
     private void removeStaleTempFiles() {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*" + TEMP_MARKER + "*")) {
             for (Path stale : entries) {
-                log.atInfo().setMessage("removing a temp file left by an interrupted download")
-                        .addKeyValue("path", stale).log();
+                log.atInfo()
+                        .setMessage("removing a temp file left by an interrupted download")
+                        .addKeyValue("path", stale)
+                        .log();
                 deleteQuietly(stale);
             }
         } catch (IOException e) {
-            log.atWarn().setMessage("cannot list the binary directory for stale temp files")
-                    .addKeyValue("path", dir).setCause(e).log();
+            log.atWarn()
+                    .setMessage("cannot list the binary directory for stale temp files")
+                    .addKeyValue("path", dir)
+                    .setCause(e)
+                    .log();
         }
     }
 
@@ -169,6 +181,5 @@ final class BinaryDirectory {
     }
 
     /** A temp file being written; the channel is the only handle to it. */
-    record TempFile(Path path, FileChannel channel) {
-    }
+    record TempFile(Path path, FileChannel channel) {}
 }

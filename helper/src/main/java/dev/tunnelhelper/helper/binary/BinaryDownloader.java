@@ -36,8 +36,14 @@ final class BinaryDownloader {
         this.maxBytes = maxBytes;
     }
 
-    DownloadOutcome download(URI url, List<OperatorHeader> headers, Optional<String> installedSha1,
-            BinaryDirectory directory, String name, AcquisitionListener progress) throws AcquisitionException {
+    DownloadOutcome download(
+            URI url,
+            List<OperatorHeader> headers,
+            Optional<String> installedSha1,
+            BinaryDirectory directory,
+            String name,
+            AcquisitionListener progress)
+            throws AcquisitionException {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("Accept-Encoding", "gzip");
         installedSha1.ifPresent(sha1 -> extra.put("If-None-Match", "\"" + sha1 + "\""));
@@ -58,8 +64,9 @@ final class BinaryDownloader {
         }
     }
 
-    private DownloadOutcome receive(OpenResponse response, BinaryDirectory directory, String name,
-            AcquisitionListener progress) throws AcquisitionException, TransferException {
+    private DownloadOutcome receive(
+            OpenResponse response, BinaryDirectory directory, String name, AcquisitionListener progress)
+            throws AcquisitionException, TransferException {
         boolean gzip = isGzip(response);
         OptionalLong contentLength = response.longHeader("Content-Length");
         OptionalLong originalLength = response.longHeader("X-Original-Content-Length");
@@ -77,16 +84,20 @@ final class BinaryDownloader {
         BinaryDirectory.TempFile temp = directory.createTemp(name);
         boolean complete = false;
         try {
-            FileHashes hashes = stream(response, gzip, contentLength, temp, new ProgressThrottle(progress, total,
-                    System::nanoTime));
+            FileHashes hashes = stream(
+                    response, gzip, contentLength, temp, new ProgressThrottle(progress, total, System::nanoTime));
             if (gzip && originalLength.isPresent() && originalLength.getAsLong() != hashes.size()) {
                 throw download("the decompressed binary from " + response.uri() + " has " + hashes.size()
                         + " bytes, but the server announced " + originalLength.getAsLong());
             }
             complete = true;
-            log.atInfo().setMessage("binary downloaded").addKeyValue("url", response.uri())
-                    .addKeyValue("bytes", hashes.size()).addKeyValue("gzip", gzip)
-                    .addKeyValue("sha256", hashes.sha256()).log();
+            log.atInfo()
+                    .setMessage("binary downloaded")
+                    .addKeyValue("url", response.uri())
+                    .addKeyValue("bytes", hashes.size())
+                    .addKeyValue("gzip", gzip)
+                    .addKeyValue("sha256", hashes.sha256())
+                    .log();
             return new DownloadOutcome.Downloaded(temp.path(), hashes);
         } finally {
             closeQuietly(temp);
@@ -96,8 +107,13 @@ final class BinaryDownloader {
         }
     }
 
-    private FileHashes stream(OpenResponse response, boolean gzip, OptionalLong contentLength,
-            BinaryDirectory.TempFile temp, ProgressThrottle progress) throws AcquisitionException, TransferException {
+    private FileHashes stream(
+            OpenResponse response,
+            boolean gzip,
+            OptionalLong contentLength,
+            BinaryDirectory.TempFile temp,
+            ProgressThrottle progress)
+            throws AcquisitionException, TransferException {
         BodyStream wire = response.body();
         FileHasher hasher = new FileHasher();
         byte[] buffer = new byte[BUFFER];
@@ -131,8 +147,8 @@ final class BinaryDownloader {
         } catch (ZipException | java.io.EOFException e) {
             throw download("the gzip body from " + response.uri() + " is corrupt or truncated: " + e.getMessage());
         } catch (IOException e) {
-            throw new AcquisitionException(Step.STORAGE, "cannot write the download to " + temp.path() + ": "
-                    + e.getMessage(), e);
+            throw new AcquisitionException(
+                    Step.STORAGE, "cannot write the download to " + temp.path() + ": " + e.getMessage(), e);
         }
         progress.finish(hasher.size());
         return hasher.finish();
@@ -154,20 +170,27 @@ final class BinaryDownloader {
 
     private static boolean isGzip(OpenResponse response) throws TransferException {
         Optional<String> encoding = response.headers().firstValue("Content-Encoding");
-        if (encoding.isEmpty() || encoding.get().isBlank() || encoding.get().trim().equalsIgnoreCase("identity")) {
+        if (encoding.isEmpty()
+                || encoding.get().isBlank()
+                || encoding.get().trim().equalsIgnoreCase("identity")) {
             return false;
         }
         if (encoding.get().trim().toLowerCase(Locale.ROOT).equals("gzip")) {
             return true;
         }
-        throw new TransferException(response.uri() + " used an unsupported Content-Encoding '" + PeerText.of(encoding.get()) + "'");
+        throw new TransferException(
+                response.uri() + " used an unsupported Content-Encoding '" + PeerText.of(encoding.get()) + "'");
     }
 
     private static void closeQuietly(BinaryDirectory.TempFile temp) {
         try {
             temp.channel().close();
         } catch (IOException e) {
-            log.atDebug().setMessage("closing temp file failed").addKeyValue("path", temp.path()).setCause(e).log();
+            log.atDebug()
+                    .setMessage("closing temp file failed")
+                    .addKeyValue("path", temp.path())
+                    .setCause(e)
+                    .log();
         }
     }
 

@@ -120,8 +120,8 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
             if (totalLeft <= idleTimeout.toNanos()) {
                 throw totalTimeExceeded();
             }
-            throw new TransferException(what + " stalled: no data for " + idleTimeout.toMillis()
-                    + " ms (received " + received + " bytes)");
+            throw new TransferException(
+                    what + " stalled: no data for " + idleTimeout.toMillis() + " ms (received " + received + " bytes)");
         }
         if (item == COMPLETE) {
             finished = true;
@@ -136,8 +136,8 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     }
 
     private TransferException totalTimeExceeded() {
-        return new TransferException(what + " did not finish within the total time limit (received "
-                + received + " bytes)");
+        return new TransferException(
+                what + " did not finish within the total time limit (received " + received + " bytes)");
     }
 
     private static String describe(Throwable t) {

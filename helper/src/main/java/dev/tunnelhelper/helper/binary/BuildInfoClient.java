@@ -37,12 +37,16 @@ final class BuildInfoClient {
         try {
             server = SemanticVersion.parse(version);
         } catch (IllegalArgumentException e) {
-            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri
-                    + " reports version '" + PeerText.of(version) + "', which is not a semantic version");
+            throw new AcquisitionException(
+                    Step.FETCH_INFO,
+                    "build info from " + uri + " reports version '" + PeerText.of(version)
+                            + "', which is not a semantic version");
         }
         if (server.isBelow(minimum)) {
-            throw new AcquisitionException(Step.MINIMUM_VERSION, "the deployment runs " + server.original()
-                    + ", below the minimum supported version " + minimum.original());
+            throw new AcquisitionException(
+                    Step.MINIMUM_VERSION,
+                    "the deployment runs " + server.original() + ", below the minimum supported version "
+                            + minimum.original());
         }
         return server;
     }
@@ -53,17 +57,19 @@ final class BuildInfoClient {
         byte[] body;
         try (OpenResponse response = http.get(uri, headers, Map.of("Accept", "application/json"))) {
             if (response.status() != 200) {
-                throw new AcquisitionException(Step.FETCH_INFO, "build info request to " + uri + " answered HTTP "
-                        + response.status() + response.errorSnippet());
+                throw new AcquisitionException(
+                        Step.FETCH_INFO,
+                        "build info request to " + uri + " answered HTTP " + response.status()
+                                + response.errorSnippet());
             }
             body = response.body().readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
-            throw new AcquisitionException(Step.FETCH_INFO, "cannot fetch build info from " + uri + ": "
-                    + PeerText.of(e.getMessage()), e);
+            throw new AcquisitionException(
+                    Step.FETCH_INFO, "cannot fetch build info from " + uri + ": " + PeerText.of(e.getMessage()), e);
         }
         if (body.length > MAX_BYTES) {
-            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is larger than "
-                    + MAX_BYTES + " bytes");
+            throw new AcquisitionException(
+                    Step.FETCH_INFO, "build info from " + uri + " is larger than " + MAX_BYTES + " bytes");
         }
         return parseVersion(body, uri);
     }
@@ -74,8 +80,10 @@ final class BuildInfoClient {
         try {
             version = JsonVersion.read(body);
         } catch (JsonProcessingException e) {
-            throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not valid JSON: "
-                    + PeerText.of(e.getOriginalMessage()), e);
+            throw new AcquisitionException(
+                    Step.FETCH_INFO,
+                    "build info from " + uri + " is not valid JSON: " + PeerText.of(e.getOriginalMessage()),
+                    e);
         } catch (JsonVersion.NotAnObjectException e) {
             throw new AcquisitionException(Step.FETCH_INFO, "build info from " + uri + " is not a JSON object");
         }

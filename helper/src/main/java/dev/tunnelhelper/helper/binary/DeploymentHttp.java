@@ -34,8 +34,9 @@ final class DeploymentHttp {
         this.totalTimeout = totalTimeout;
     }
 
-    static DeploymentHttp create(Duration connectTimeout, Duration idleTimeout, Duration totalTimeout,
-            Optional<java.nio.file.Path> extraCa) throws IOException {
+    static DeploymentHttp create(
+            Duration connectTimeout, Duration idleTimeout, Duration totalTimeout, Optional<java.nio.file.Path> extraCa)
+            throws IOException {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -58,7 +59,8 @@ final class DeploymentHttp {
                 return response;
             }
             response.close();
-            target = RedirectPolicy.follow(target, response.headers().firstValue("Location").orElse(null), hop + 1);
+            target = RedirectPolicy.follow(
+                    target, response.headers().firstValue("Location").orElse(null), hop + 1);
         }
     }
 
@@ -66,8 +68,9 @@ final class DeploymentHttp {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private OpenResponse send(URI uri, List<OperatorHeader> operatorHeaders, Map<String, String> extraHeaders,
-            long deadline) throws TransferException {
+    private OpenResponse send(
+            URI uri, List<OperatorHeader> operatorHeaders, Map<String, String> extraHeaders, long deadline)
+            throws TransferException {
         long left = deadline - System.nanoTime();
         Duration headerWait = Duration.ofNanos(Math.max(1, Math.min(left, idleTimeout.toNanos())));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(headerWait);
@@ -75,8 +78,10 @@ final class DeploymentHttp {
             try {
                 request.header(header.name(), header.value());
             } catch (IllegalArgumentException e) {
-                throw new TransferException("the operator header '" + header.name()
-                        + "' cannot be sent by the helper's HTTP client (restricted or invalid name)", e);
+                throw new TransferException(
+                        "the operator header '" + header.name()
+                                + "' cannot be sent by the helper's HTTP client (restricted or invalid name)",
+                        e);
             }
         }
         extraHeaders.forEach(request::header);

@@ -13,8 +13,8 @@ record DeploymentUrl(URI base) {
             uri = new URI(accessUrl.trim());
         } catch (URISyntaxException e) {
             // The reason only: the text itself may carry credentials.
-            throw new IllegalArgumentException("access URL is not a URL: " + e.getReason() + " at index " + e.getIndex(),
-                    e);
+            throw new IllegalArgumentException(
+                    "access URL is not a URL: " + e.getReason() + " at index " + e.getIndex(), e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {

@@ -6,10 +6,8 @@ import java.nio.file.Path;
 sealed interface DownloadOutcome {
 
     /** 304: the installed binary is what the server has. */
-    record NotModified() implements DownloadOutcome {
-    }
+    record NotModified() implements DownloadOutcome {}
 
     /** 200: a complete, fsynced, not yet verified temp file. */
-    record Downloaded(Path tempFile, FileHashes hashes) implements DownloadOutcome {
-    }
+    record Downloaded(Path tempFile, FileHashes hashes) implements DownloadOutcome {}
 }

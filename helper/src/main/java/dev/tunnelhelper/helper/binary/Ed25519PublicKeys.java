@@ -15,11 +15,10 @@ import java.util.regex.Pattern;
 /** Reads pinned keys: PEM {@code PUBLIC KEY} (SubjectPublicKeyInfo), as {@code openssl pkey -pubout} writes. */
 final class Ed25519PublicKeys {
 
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
 
-    private Ed25519PublicKeys() {
-    }
+    private Ed25519PublicKeys() {}
 
     static PublicKey read(Path pemFile) throws IOException {
         String text = Files.readString(pemFile, StandardCharsets.US_ASCII);

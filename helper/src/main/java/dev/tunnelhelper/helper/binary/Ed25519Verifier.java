@@ -28,8 +28,10 @@ public final class Ed25519Verifier implements BinaryVerifier {
         }
         this.keys = List.copyOf(keys);
         MessageDigest digest = FileHasher.digest("SHA-256");
-        keys.stream().map(k -> HexFormat.of().formatHex(FileHasher.digest("SHA-256").digest(k.getEncoded())))
-                .sorted().forEach(h -> digest.update(h.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        keys.stream()
+                .map(k -> HexFormat.of().formatHex(FileHasher.digest("SHA-256").digest(k.getEncoded())))
+                .sorted()
+                .forEach(h -> digest.update(h.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         this.fingerprint = "ed25519:" + HexFormat.of().formatHex(digest.digest());
     }
 
@@ -37,16 +39,17 @@ public final class Ed25519Verifier implements BinaryVerifier {
     public void verify(CandidateBinary candidate) throws VerificationException {
         byte[] signature = candidate.signature().fetch();
         if (signature.length != SIGNATURE_BYTES) {
-            throw new VerificationException("the Ed25519 signature must be " + SIGNATURE_BYTES + " raw bytes, got "
-                    + signature.length);
+            throw new VerificationException(
+                    "the Ed25519 signature must be " + SIGNATURE_BYTES + " raw bytes, got " + signature.length);
         }
         for (PublicKey key : keys) {
             if (verifiesWith(key, candidate, signature)) {
                 return;
             }
         }
-        throw new VerificationException("the Ed25519 signature of " + candidate.file().getFileName()
-                + " does not verify with any of the " + keys.size() + " pinned key(s)");
+        throw new VerificationException(
+                "the Ed25519 signature of " + candidate.file().getFileName() + " does not verify with any of the "
+                        + keys.size() + " pinned key(s)");
     }
 
     private static boolean verifiesWith(PublicKey key, CandidateBinary candidate, byte[] signature)

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class FileHashMemo {
 
-    private record Entry(FileIdentity identity, FileHashes hashes) {
-    }
+    private record Entry(FileIdentity identity, FileHashes hashes) {}
 
     private final Map<Path, Entry> entries = new ConcurrentHashMap<>();
 

@@ -14,9 +14,9 @@ import java.util.Map;
 record FileIdentity(Object dev, Object inode, long size, Object modified, Object changed) {
 
     static FileIdentity of(Path file) throws IOException {
-        Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime",
-                LinkOption.NOFOLLOW_LINKS);
-        return new FileIdentity(a.get("dev"), a.get("ino"), (Long) a.get("size"), a.get("lastModifiedTime"),
-                a.get("ctime"));
+        Map<String, Object> a =
+                Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+        return new FileIdentity(
+                a.get("dev"), a.get("ino"), (Long) a.get("size"), a.get("lastModifiedTime"), a.get("ctime"));
     }
 }

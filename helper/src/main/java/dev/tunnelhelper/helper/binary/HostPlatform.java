@@ -16,7 +16,8 @@ public record HostPlatform(String os, String arch) {
      */
     public static HostPlatform of(NativePlatform host) {
         if (!host.isLinux() && !host.isMac()) {
-            throw new IllegalStateException("no tunnel binaries are published for operating system '" + host.os() + "'");
+            throw new IllegalStateException(
+                    "no tunnel binaries are published for operating system '" + host.os() + "'");
         }
         if (!host.arch().equals("x86_64") && !host.arch().equals("aarch64")) {
             throw new IllegalStateException("no tunnel binaries are published for architecture '" + host.arch() + "'");

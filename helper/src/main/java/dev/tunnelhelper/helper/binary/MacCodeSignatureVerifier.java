@@ -47,12 +47,12 @@ public final class MacCodeSignatureVerifier implements BinaryVerifier {
         try {
             result = checker.check(candidate.file(), REQUIREMENT);
         } catch (RuntimeException e) {
-            throw new VerificationException("the code signature of " + candidate.file() + " cannot be checked: "
-                    + e.getMessage(), e);
+            throw new VerificationException(
+                    "the code signature of " + candidate.file() + " cannot be checked: " + e.getMessage(), e);
         }
         if (!result.valid()) {
-            throw new VerificationException("code signature does not satisfy '" + REQUIREMENT + "': "
-                    + result.message());
+            throw new VerificationException(
+                    "code signature does not satisfy '" + REQUIREMENT + "': " + result.message());
         }
         expect("signing identifier", signingIdentifier, result.signingIdentifier());
         expect("team identifier", teamIdentifier, result.teamIdentifier());
@@ -63,8 +63,8 @@ public final class MacCodeSignatureVerifier implements BinaryVerifier {
             throw new VerificationException("code signature has no " + what + ", expected '" + expected + "'");
         }
         if (!actual.get().equals(expected)) {
-            throw new VerificationException("code signature " + what + " is '" + actual.get() + "', expected '"
-                    + expected + "'");
+            throw new VerificationException(
+                    "code signature " + what + " is '" + actual.get() + "', expected '" + expected + "'");
         }
     }
 

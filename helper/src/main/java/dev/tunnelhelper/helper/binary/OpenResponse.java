@@ -29,7 +29,9 @@ record OpenResponse(URI uri, int status, HttpHeaders headers, BodyStream body) i
     String errorSnippet() {
         try {
             byte[] bytes = body.readNBytes(200);
-            String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]", " ").trim();
+            String text = new String(bytes, StandardCharsets.UTF_8)
+                    .replaceAll("[^\\x20-\\x7e]", " ")
+                    .trim();
             return text.isEmpty() ? "" : ": " + text;
         } catch (IOException e) {
             return "";

@@ -28,8 +28,8 @@ public final class PinnedSha256Verifier implements BinaryVerifier {
     @Override
     public void verify(CandidateBinary candidate) throws VerificationException {
         if (!pinned.contains(candidate.sha256())) {
-            throw new VerificationException("SHA-256 " + candidate.sha256() + " is not one of the "
-                    + pinned.size() + " pinned hash(es)");
+            throw new VerificationException(
+                    "SHA-256 " + candidate.sha256() + " is not one of the " + pinned.size() + " pinned hash(es)");
         }
     }
 

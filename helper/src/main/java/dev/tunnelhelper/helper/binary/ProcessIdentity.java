@@ -5,8 +5,7 @@ import dev.tunnelhelper.shim.ProcessCredentials;
 /** The effective uid, which decides who must own the binary directory. */
 final class ProcessIdentity {
 
-    private ProcessIdentity() {
-    }
+    private ProcessIdentity() {}
 
     static int effectiveUid() {
         return ProcessCredentials.effectiveUid();

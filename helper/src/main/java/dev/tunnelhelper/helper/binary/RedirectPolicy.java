@@ -15,8 +15,7 @@ final class RedirectPolicy {
 
     static final int MAX_HOPS = 5;
 
-    private RedirectPolicy() {
-    }
+    private RedirectPolicy() {}
 
     /** Resolves {@code location} against {@code from} and returns it if following it is allowed. */
     static URI follow(URI from, String location, int hop) throws TransferException {
@@ -30,7 +29,8 @@ final class RedirectPolicy {
         try {
             to = from.resolve(location.trim());
         } catch (IllegalArgumentException e) {
-            throw new TransferException("redirect from " + from + " to an invalid location: " + PeerText.of(e.getMessage()), e);
+            throw new TransferException(
+                    "redirect from " + from + " to an invalid location: " + PeerText.of(e.getMessage()), e);
         }
         String fromScheme = scheme(from);
         String toScheme = scheme(to);
@@ -55,7 +55,8 @@ final class RedirectPolicy {
 
     private static boolean sameOrigin(URI a, URI b) {
         return scheme(a).equals(scheme(b))
-                && a.getHost() != null && a.getHost().equalsIgnoreCase(Objects.toString(b.getHost(), ""))
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(Objects.toString(b.getHost(), ""))
                 && port(a) == port(b);
     }
 

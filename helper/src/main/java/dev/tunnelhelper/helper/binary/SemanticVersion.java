@@ -1,7 +1,6 @@
 package dev.tunnelhelper.helper.binary;
 
 import dev.tunnelhelper.protocol.PeerText;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -14,8 +13,8 @@ import java.util.regex.Pattern;
  */
 public final class SemanticVersion implements Comparable<SemanticVersion> {
 
-    private static final Pattern FORMAT = Pattern.compile(
-            "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?");
+    private static final Pattern FORMAT =
+            Pattern.compile("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?");
 
     private final String original;
     private final long major;
@@ -58,8 +57,12 @@ public final class SemanticVersion implements Comparable<SemanticVersion> {
             }
         }
         try {
-            return new SemanticVersion(text.trim(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-                    Long.parseLong(m.group(3)), pre);
+            return new SemanticVersion(
+                    text.trim(),
+                    Long.parseLong(m.group(1)),
+                    Long.parseLong(m.group(2)),
+                    Long.parseLong(m.group(3)),
+                    pre);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("version number too large: '" + PeerText.of(text) + "'", e);
         }

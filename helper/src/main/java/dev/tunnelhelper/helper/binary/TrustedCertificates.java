@@ -23,8 +23,7 @@ import javax.net.ssl.X509TrustManager;
  */
 final class TrustedCertificates {
 
-    private TrustedCertificates() {
-    }
+    private TrustedCertificates() {}
 
     static SSLContext sslContext(Optional<Path> extraCaPem) throws IOException {
         try {
@@ -54,7 +53,8 @@ final class TrustedCertificates {
 
     private static Collection<? extends Certificate> readCertificates(Path pem) throws IOException {
         try (InputStream in = Files.newInputStream(pem)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certs =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
                 throw new IOException("extra CA file " + pem + " holds no certificate");
             }

@@ -11,8 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VerificationCache {
 
-    private record Key(String sha256, String policyFingerprint) {
-    }
+    private record Key(String sha256, String policyFingerprint) {}
 
     private final Map<Key, String> reportedVersions = new ConcurrentHashMap<>();
 

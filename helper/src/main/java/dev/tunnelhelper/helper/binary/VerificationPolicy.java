@@ -45,8 +45,8 @@ public final class VerificationPolicy {
                 throw signature("macOS code-signature verification is configured, but this host is " + platform);
             }
             try {
-                verifiers.add(new MacCodeSignatureVerifier(settings.macSigningIdentifier(),
-                        settings.macTeamIdentifier()));
+                verifiers.add(
+                        new MacCodeSignatureVerifier(settings.macSigningIdentifier(), settings.macTeamIdentifier()));
             } catch (IllegalArgumentException e) {
                 throw signature("invalid code-signature configuration: " + e.getMessage());
             }
@@ -57,8 +57,8 @@ public final class VerificationPolicy {
                 try {
                     keys.add(Ed25519PublicKeys.read(path));
                 } catch (IOException e) {
-                    throw new AcquisitionException(Step.SIGNATURE, "cannot load the pinned Ed25519 key " + path + ": "
-                            + e.getMessage(), e);
+                    throw new AcquisitionException(
+                            Step.SIGNATURE, "cannot load the pinned Ed25519 key " + path + ": " + e.getMessage(), e);
                 }
             }
             verifiers.add(new Ed25519Verifier(keys));
@@ -94,7 +94,8 @@ public final class VerificationPolicy {
 
     /** Identifies the policy in the verification cache: a different key or pin is a different policy. */
     String fingerprint() {
-        return signatureValidationDisabled ? "disabled"
+        return signatureValidationDisabled
+                ? "disabled"
                 : verifiers.stream().map(BinaryVerifier::fingerprint).collect(Collectors.joining("|"));
     }
 

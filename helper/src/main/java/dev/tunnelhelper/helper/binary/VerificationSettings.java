@@ -44,7 +44,11 @@ public record VerificationSettings(
     }
 
     public static VerificationSettings macCodeSignature(String signingIdentifier, String teamIdentifier) {
-        return builder().macCodeSignature(true).macSigningIdentifier(signingIdentifier).macTeamIdentifier(teamIdentifier).build();
+        return builder()
+                .macCodeSignature(true)
+                .macSigningIdentifier(signingIdentifier)
+                .macTeamIdentifier(teamIdentifier)
+                .build();
     }
 
     public static VerificationSettings none() {
@@ -64,8 +68,7 @@ public record VerificationSettings(
         private String macTeamIdentifier;
         private boolean allowDisablingSignatureValidation;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(VerificationSettings s) {
             ed25519PublicKeys = s.ed25519PublicKeys;
@@ -108,8 +111,13 @@ public record VerificationSettings(
         }
 
         public VerificationSettings build() {
-            return new VerificationSettings(ed25519PublicKeys, pinnedSha256, macCodeSignature, macSigningIdentifier,
-                    macTeamIdentifier, allowDisablingSignatureValidation);
+            return new VerificationSettings(
+                    ed25519PublicKeys,
+                    pinnedSha256,
+                    macCodeSignature,
+                    macSigningIdentifier,
+                    macTeamIdentifier,
+                    allowDisablingSignatureValidation);
         }
     }
 }

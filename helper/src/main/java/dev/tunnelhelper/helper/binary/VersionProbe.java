@@ -8,7 +8,6 @@ import dev.tunnelhelper.shim.NativeShim;
 import dev.tunnelhelper.shim.Pipe;
 import dev.tunnelhelper.shim.SpawnSpec;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,12 +36,13 @@ final class VersionProbe {
         try (Pipe stdout = Fds.pipe()) {
             ChildProcess child;
             try {
-                child = NativeShim.get().spawn(SpawnSpec.builder(binary)
-                        .args("version", "--output=json")
-                        .env("PATH", SAFE_PATH)
-                        .stdout(stdout.writeEnd().get())
-                        .stderr(-1)
-                        .build());
+                child = NativeShim.get()
+                        .spawn(SpawnSpec.builder(binary)
+                                .args("version", "--output=json")
+                                .env("PATH", SAFE_PATH)
+                                .stdout(stdout.writeEnd().get())
+                                .stderr(-1)
+                                .build());
             } catch (RuntimeException e) {
                 throw new VerificationException("cannot run " + binary.getFileName() + ": " + e.getMessage(), e);
             }
@@ -55,8 +55,8 @@ final class VersionProbe {
                     throw timedOut();
                 }
                 if (!status.get().success()) {
-                    throw new VerificationException("'" + binary.getFileName() + " version --output=json' ended with "
-                            + status.get());
+                    throw new VerificationException(
+                            "'" + binary.getFileName() + " version --output=json' ended with " + status.get());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -89,8 +89,8 @@ final class VersionProbe {
     }
 
     private VerificationException timedOut() {
-        return new VerificationException("the binary did not answer 'version --output=json' within "
-                + timeout.toMillis() + " ms");
+        return new VerificationException(
+                "the binary did not answer 'version --output=json' within " + timeout.toMillis() + " ms");
     }
 
     private static Duration remaining(long deadline) {

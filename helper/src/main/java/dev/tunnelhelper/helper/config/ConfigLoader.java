@@ -76,9 +76,13 @@ public final class ConfigLoader {
             config = Json.MAPPER.readValue(json, HelperConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown key \"" + PeerText.of(path(e)) + "\"; known keys here: "
-                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+                    + e.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", ")));
         } catch (JsonMappingException e) {
-            throw new ConfigException(source + ": bad value at \"" + PeerText.of(path(e)) + "\": " + PeerText.of(e.getOriginalMessage()));
+            throw new ConfigException(
+                    source + ": bad value at \"" + PeerText.of(path(e)) + "\": " + PeerText.of(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid JSON: " + PeerText.of(e.getOriginalMessage()));
         }
@@ -87,18 +91,31 @@ public final class ConfigLoader {
     }
 
     public static void validate(HelperConfig c, String source) throws ConfigException {
-        require(isSemanticVersion(c.minimumVersion()), source, "minimumVersion",
+        require(
+                isSemanticVersion(c.minimumVersion()),
+                source,
+                "minimumVersion",
                 "\"" + PeerText.of(c.minimumVersion()) + "\" is not a version like 2.24.3");
-        require(c.subscriberQueueDepth() >= 1 && c.subscriberQueueDepth() <= 1_000_000, source, "subscriberQueueDepth",
+        require(
+                c.subscriberQueueDepth() >= 1 && c.subscriberQueueDepth() <= 1_000_000,
+                source,
+                "subscriberQueueDepth",
                 "must be between 1 and 1000000, got " + c.subscriberQueueDepth());
         requireAbsolute(c.socketDirectory(), source, "socketDirectory");
         requireAbsolute(c.binaryDirectory(), source, "binaryDirectory");
         requireAbsolute(c.logDirectory(), source, "logDirectory");
         for (String key : c.verification().ed25519PublicKeys()) {
-            require(isAbsolutePath(key), source, "verification.ed25519PublicKeys", "\"" + PeerText.of(key) + "\" is not an absolute path");
+            require(
+                    isAbsolutePath(key),
+                    source,
+                    "verification.ed25519PublicKeys",
+                    "\"" + PeerText.of(key) + "\" is not an absolute path");
         }
         for (String hash : c.verification().pinnedSha256()) {
-            require(SHA256.matcher(hash).matches(), source, "verification.pinnedSha256",
+            require(
+                    SHA256.matcher(hash).matches(),
+                    source,
+                    "verification.pinnedSha256",
                     "\"" + PeerText.of(hash) + "\" is not 64 lowercase hex digits");
         }
         DownloadConfig d = c.download();
@@ -107,7 +124,11 @@ public final class ConfigLoader {
         require(d.totalTimeoutSeconds() > 0, source, "download.totalTimeoutSeconds", "must be positive");
         require(d.maxBinaryBytes() > 0, source, "download.maxBinaryBytes", "must be positive");
         if (d.extraCaCertificate() != null) {
-            require(isAbsolutePath(d.extraCaCertificate()), source, "download.extraCaCertificate", "must be an absolute path");
+            require(
+                    isAbsolutePath(d.extraCaCertificate()),
+                    source,
+                    "download.extraCaCertificate",
+                    "must be an absolute path");
         }
         TunnelConfig t = c.tunnel();
         require(t.handshakeTimeoutMillis() > 0, source, "tunnel.handshakeTimeoutMillis", "must be positive");
@@ -115,18 +136,30 @@ public final class ConfigLoader {
         require(t.stopTimeoutMillis() > 0, source, "tunnel.stopTimeoutMillis", "must be positive");
         require(t.killGraceMillis() > 0, source, "tunnel.killGraceMillis", "must be positive");
         require(t.rpcTimeoutMillis() > 0, source, "tunnel.rpcTimeoutMillis", "must be positive");
-        require(t.networkSettingsTimeoutMillis() > 0, source, "tunnel.networkSettingsTimeoutMillis", "must be positive");
+        require(
+                t.networkSettingsTimeoutMillis() > 0,
+                source,
+                "tunnel.networkSettingsTimeoutMillis",
+                "must be positive");
         require(c.connections().idleTimeoutSeconds() > 0, source, "connections.idleTimeoutSeconds", "must be positive");
         int forOthers = ConnectionLimits.PER_ENDPOINT - ConnectionLimits.RESERVED;
-        require(c.connections().maxPerUser() >= 1 && c.connections().maxPerUser() <= forOthers, source, "connections.maxPerUser",
-                "must be between 1 and " + forOthers + " (the connections an endpoint has for users other than root), got "
+        require(
+                c.connections().maxPerUser() >= 1 && c.connections().maxPerUser() <= forOthers,
+                source,
+                "connections.maxPerUser",
+                "must be between 1 and " + forOthers
+                        + " (the connections an endpoint has for users other than root), got "
                         + c.connections().maxPerUser());
         for (Long uid : c.appAccess().allowedUids()) {
             require(uid != null && uid >= 0, source, "appAccess.allowedUids", "uids are non-negative numbers");
         }
         if (c.xpc() != null && c.macos() != null) {
             requireDerivedName(c.xpc().appServiceName(), c.macos().appServiceName(), source, "xpc.appServiceName");
-            requireDerivedName(c.xpc().extensionServiceName(), c.macos().extensionServiceName(), source, "xpc.extensionServiceName");
+            requireDerivedName(
+                    c.xpc().extensionServiceName(),
+                    c.macos().extensionServiceName(),
+                    source,
+                    "xpc.extensionServiceName");
         }
         if (c.effectiveXpc().isPresent()) {
             validateXpc(c.effectiveXpc().get(), source);
@@ -134,25 +167,43 @@ public final class ConfigLoader {
     }
 
     /** A name the plist would not declare is a helper that listens on nothing: refuse it here. */
-    private static void requireDerivedName(String given, String derived, String source, String key) throws ConfigException {
-        require(given == null || given.equals(derived), source, key, "\"" + given + "\" differs from " + derived
-                + ", the name the plist made from the macos section declares in MachServices; leave it out to derive it");
+    private static void requireDerivedName(String given, String derived, String source, String key)
+            throws ConfigException {
+        require(
+                given == null || given.equals(derived),
+                source,
+                key,
+                "\"" + given + "\" differs from " + derived
+                        + ", the name the plist made from the macos section declares in MachServices; leave it out to derive it");
     }
 
     private static void validateXpc(HelperConfig.Xpc x, String source) throws ConfigException {
         requireServiceName(x.appServiceName(), source, "xpc.appServiceName");
         requireServiceName(x.extensionServiceName(), source, "xpc.extensionServiceName");
-        require(!x.appServiceName().equals(x.extensionServiceName()), source, "xpc.extensionServiceName",
+        require(
+                !x.appServiceName().equals(x.extensionServiceName()),
+                source,
+                "xpc.extensionServiceName",
                 "must differ from xpc.appServiceName");
-        require(x.appRequirement() != null && !x.appRequirement().isBlank(), source, "xpc.appRequirement",
+        require(
+                x.appRequirement() != null && !x.appRequirement().isBlank(),
+                source,
+                "xpc.appRequirement",
                 "must be a non-empty code-signing requirement");
-        require(x.extensionRequirement() != null && !x.extensionRequirement().isBlank(), source, "xpc.extensionRequirement",
+        require(
+                x.extensionRequirement() != null && !x.extensionRequirement().isBlank(),
+                source,
+                "xpc.extensionRequirement",
                 "must be a non-empty code-signing requirement");
     }
 
     private static void requireServiceName(String name, String source, String key) throws ConfigException {
-        require(name != null && TEAM_PREFIXED_SERVICE.matcher(name).matches(), source, key,
-                (name == null ? "is required:" : "\"" + PeerText.of(name) + "\" is not") + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
+        require(
+                name != null && TEAM_PREFIXED_SERVICE.matcher(name).matches(),
+                source,
+                key,
+                (name == null ? "is required:" : "\"" + PeerText.of(name) + "\" is not")
+                        + " a team-prefixed Mach service name like ABCDE12345.com.example.helper.HelperApp");
     }
 
     /** A NUL character makes Path.of throw: that is a bad value like any other, not a crash. */
@@ -187,6 +238,7 @@ public final class ConfigLoader {
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 }

@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * the name is {@code tunnel-helper}.
  */
 public record DefaultDirectories(String sockets, String binaries, String logs) {
-    static final DefaultDirectories LINUX = new DefaultDirectories(EndpointSockets.DEFAULT_DIRECTORY.toString(),
-            SystemdUnit.STATE_DIR, SystemdUnit.LOGS_DIR);
+    static final DefaultDirectories LINUX = new DefaultDirectories(
+            EndpointSockets.DEFAULT_DIRECTORY.toString(), SystemdUnit.STATE_DIR, SystemdUnit.LOGS_DIR);
     private static final String MAC_NAME = "tunnel-helper";
     private static final Path LINUX_CONFIG = Path.of("/etc/tunnel-helper/helper.json");
 
@@ -26,7 +26,8 @@ public record DefaultDirectories(String sockets, String binaries, String logs) {
             return LINUX;
         }
         String state = macState(macos);
-        return new DefaultDirectories("/var/run/" + (macos != null ? macos.bundleId() : MAC_NAME), state + "/bin", state + "/log");
+        return new DefaultDirectories(
+                "/var/run/" + (macos != null ? macos.bundleId() : MAC_NAME), state + "/bin", state + "/log");
     }
 
     /**

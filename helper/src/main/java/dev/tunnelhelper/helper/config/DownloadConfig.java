@@ -7,18 +7,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** The config's {@code download} section; the defaults are the acquirer's ({@link AcquisitionConfig}). */
-public record DownloadConfig(long connectTimeoutSeconds, long idleTimeoutSeconds, long totalTimeoutSeconds,
-        long maxBinaryBytes, String extraCaCertificate) {
+public record DownloadConfig(
+        long connectTimeoutSeconds,
+        long idleTimeoutSeconds,
+        long totalTimeoutSeconds,
+        long maxBinaryBytes,
+        String extraCaCertificate) {
 
     public static final DownloadConfig DEFAULT = builder().build();
 
     @JsonCreator
-    DownloadConfig(@JsonProperty("connectTimeoutSeconds") Long connectTimeoutSeconds,
+    DownloadConfig(
+            @JsonProperty("connectTimeoutSeconds") Long connectTimeoutSeconds,
             @JsonProperty("idleTimeoutSeconds") Long idleTimeoutSeconds,
             @JsonProperty("totalTimeoutSeconds") Long totalTimeoutSeconds,
             @JsonProperty("maxBinaryBytes") Long maxBinaryBytes,
             @JsonProperty("extraCaCertificate") String extraCaCertificate) {
-        this(connectTimeoutSeconds == null ? AcquisitionConfig.DEFAULT_CONNECT_TIMEOUT.toSeconds() : connectTimeoutSeconds,
+        this(
+                connectTimeoutSeconds == null
+                        ? AcquisitionConfig.DEFAULT_CONNECT_TIMEOUT.toSeconds()
+                        : connectTimeoutSeconds,
                 idleTimeoutSeconds == null ? AcquisitionConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() : idleTimeoutSeconds,
                 totalTimeoutSeconds == null ? AcquisitionConfig.DEFAULT_TOTAL_TIMEOUT.toSeconds() : totalTimeoutSeconds,
                 maxBinaryBytes == null ? AcquisitionConfig.DEFAULT_MAX_BINARY_BYTES : maxBinaryBytes,
@@ -27,7 +35,8 @@ public record DownloadConfig(long connectTimeoutSeconds, long idleTimeoutSeconds
 
     /** How the acquirer is configured from this section, for binaries in {@code acquisition}'s directory. */
     public AcquisitionConfig.Builder applyTo(AcquisitionConfig.Builder acquisition) {
-        acquisition.connectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
+        acquisition
+                .connectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
                 .totalTimeout(Duration.ofSeconds(totalTimeoutSeconds))
                 .maxBinaryBytes(maxBinaryBytes);
@@ -38,8 +47,12 @@ public record DownloadConfig(long connectTimeoutSeconds, long idleTimeoutSeconds
     }
 
     public Builder toBuilder() {
-        return new Builder().connectTimeoutSeconds(connectTimeoutSeconds).idleTimeoutSeconds(idleTimeoutSeconds)
-                .totalTimeoutSeconds(totalTimeoutSeconds).maxBinaryBytes(maxBinaryBytes).extraCaCertificate(extraCaCertificate);
+        return new Builder()
+                .connectTimeoutSeconds(connectTimeoutSeconds)
+                .idleTimeoutSeconds(idleTimeoutSeconds)
+                .totalTimeoutSeconds(totalTimeoutSeconds)
+                .maxBinaryBytes(maxBinaryBytes)
+                .extraCaCertificate(extraCaCertificate);
     }
 
     /** Starts from the defaults. */
@@ -54,8 +67,7 @@ public record DownloadConfig(long connectTimeoutSeconds, long idleTimeoutSeconds
         private Long maxBytes;
         private String extraCa;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder connectTimeoutSeconds(long seconds) {
             connect = seconds;

@@ -44,9 +44,16 @@ public record HelperConfig(
             @JsonProperty("xpc") Xpc xpc,
             @JsonProperty("macos") LaunchdSettings macos,
             @JsonProperty("connections") Connections connections) {
-        this(socketDirectory == null ? DefaultDirectories.of(NativePlatform.current(), macos).sockets() : socketDirectory,
-                binaryDirectory == null ? DefaultDirectories.of(NativePlatform.current(), macos).binaries() : binaryDirectory,
-                logDirectory == null ? DefaultDirectories.of(NativePlatform.current(), macos).logs() : logDirectory,
+        this(
+                socketDirectory == null
+                        ? DefaultDirectories.of(NativePlatform.current(), macos).sockets()
+                        : socketDirectory,
+                binaryDirectory == null
+                        ? DefaultDirectories.of(NativePlatform.current(), macos).binaries()
+                        : binaryDirectory,
+                logDirectory == null
+                        ? DefaultDirectories.of(NativePlatform.current(), macos).logs()
+                        : logDirectory,
                 appAccess == null ? AppAccess.DEFAULT : appAccess,
                 minimumVersion == null ? AcquisitionConfig.DEFAULT_MINIMUM_VERSION : minimumVersion,
                 verification == null ? VerificationConfig.DEFAULT : verification,
@@ -94,7 +101,11 @@ public record HelperConfig(
 
     /** Everything of this configuration, with {@code sockets}, {@code binaries} and {@code logs} as its directories. */
     public HelperConfig withDirectories(String sockets, String binaries, String logs) {
-        return toBuilder().socketDirectory(sockets).binaryDirectory(binaries).logDirectory(logs).build();
+        return toBuilder()
+                .socketDirectory(sockets)
+                .binaryDirectory(binaries)
+                .logDirectory(logs)
+                .build();
     }
 
     /** Each setter names the JSON key it stands for; what is left unset keeps its default. */
@@ -113,8 +124,7 @@ public record HelperConfig(
         private LaunchdSettings macos;
         private Connections connections;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(HelperConfig c) {
             socketDirectory = c.socketDirectory;
@@ -198,8 +208,20 @@ public record HelperConfig(
         }
 
         public HelperConfig build() {
-            return new HelperConfig(socketDirectory, binaryDirectory, logDirectory, appAccess, minimumVersion, verification,
-                    download, tunnel, subscriberQueueDepth, deviceId, xpc, macos, connections);
+            return new HelperConfig(
+                    socketDirectory,
+                    binaryDirectory,
+                    logDirectory,
+                    appAccess,
+                    minimumVersion,
+                    verification,
+                    download,
+                    tunnel,
+                    subscriberQueueDepth,
+                    deviceId,
+                    xpc,
+                    macos,
+                    connections);
         }
     }
 
@@ -211,9 +233,10 @@ public record HelperConfig(
         static final AppAccess DEFAULT = new AppAccess(null, List.of(), List.of());
 
         @JsonCreator
-        public AppAccess(@JsonProperty("socketGroup") String socketGroup,
-                         @JsonProperty("allowedUids") List<Long> allowedUids,
-                         @JsonProperty("allowedGroups") List<String> allowedGroups) {
+        public AppAccess(
+                @JsonProperty("socketGroup") String socketGroup,
+                @JsonProperty("allowedUids") List<Long> allowedUids,
+                @JsonProperty("allowedGroups") List<String> allowedGroups) {
             this.socketGroup = socketGroup;
             this.allowedUids = allowedUids == null ? List.of() : List.copyOf(allowedUids);
             this.allowedGroups = allowedGroups == null ? List.of() : List.copyOf(allowedGroups);
@@ -232,8 +255,9 @@ public record HelperConfig(
         static final Connections DEFAULT = new Connections((Long) null, null);
 
         @JsonCreator
-        public Connections(@JsonProperty("idleTimeoutSeconds") Long idleTimeoutSeconds,
-                           @JsonProperty("maxPerUser") Integer maxPerUser) {
+        public Connections(
+                @JsonProperty("idleTimeoutSeconds") Long idleTimeoutSeconds,
+                @JsonProperty("maxPerUser") Integer maxPerUser) {
             this(idleTimeoutSeconds == null ? 60 : idleTimeoutSeconds, maxPerUser == null ? 32 : maxPerUser);
         }
     }
@@ -246,13 +270,15 @@ public record HelperConfig(
      * config would declare other names. Neither section means Unix sockets; XPC is only used on
      * macOS (docs/protocol.md §3).
      */
-    public record Xpc(String appServiceName, String extensionServiceName, String appRequirement, String extensionRequirement) {
+    public record Xpc(
+            String appServiceName, String extensionServiceName, String appRequirement, String extensionRequirement) {
 
         @JsonCreator
-        public Xpc(@JsonProperty("appServiceName") String appServiceName,
-                   @JsonProperty("extensionServiceName") String extensionServiceName,
-                   @JsonProperty("appRequirement") String appRequirement,
-                   @JsonProperty("extensionRequirement") String extensionRequirement) {
+        public Xpc(
+                @JsonProperty("appServiceName") String appServiceName,
+                @JsonProperty("extensionServiceName") String extensionServiceName,
+                @JsonProperty("appRequirement") String appRequirement,
+                @JsonProperty("extensionRequirement") String extensionRequirement) {
             this.appServiceName = appServiceName;
             this.extensionServiceName = extensionServiceName;
             this.appRequirement = appRequirement;

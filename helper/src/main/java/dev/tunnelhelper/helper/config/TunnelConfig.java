@@ -11,20 +11,27 @@ import java.time.Duration;
  *
  * @param networkSettingsTimeoutMillis how long the network extension has to answer the helper's requests
  */
-public record TunnelConfig(long handshakeTimeoutMillis, long startTimeoutMillis, long stopTimeoutMillis,
-        long killGraceMillis, long rpcTimeoutMillis, long networkSettingsTimeoutMillis) {
+public record TunnelConfig(
+        long handshakeTimeoutMillis,
+        long startTimeoutMillis,
+        long stopTimeoutMillis,
+        long killGraceMillis,
+        long rpcTimeoutMillis,
+        long networkSettingsTimeoutMillis) {
 
     public static final Duration DEFAULT_NETWORK_SETTINGS_TIMEOUT = Duration.ofSeconds(30);
     public static final TunnelConfig DEFAULT = builder().build();
 
     @JsonCreator
-    TunnelConfig(@JsonProperty("handshakeTimeoutMillis") Long handshakeTimeoutMillis,
+    TunnelConfig(
+            @JsonProperty("handshakeTimeoutMillis") Long handshakeTimeoutMillis,
             @JsonProperty("startTimeoutMillis") Long startTimeoutMillis,
             @JsonProperty("stopTimeoutMillis") Long stopTimeoutMillis,
             @JsonProperty("killGraceMillis") Long killGraceMillis,
             @JsonProperty("rpcTimeoutMillis") Long rpcTimeoutMillis,
             @JsonProperty("networkSettingsTimeoutMillis") Long networkSettingsTimeoutMillis) {
-        this(or(handshakeTimeoutMillis, SessionSettings.DEFAULT_HANDSHAKE_TIMEOUT),
+        this(
+                or(handshakeTimeoutMillis, SessionSettings.DEFAULT_HANDSHAKE_TIMEOUT),
                 or(startTimeoutMillis, SessionSettings.DEFAULT_START_TIMEOUT),
                 or(stopTimeoutMillis, SessionSettings.DEFAULT_STOP_TIMEOUT),
                 or(killGraceMillis, SessionSettings.DEFAULT_KILL_GRACE),
@@ -59,8 +66,7 @@ public record TunnelConfig(long handshakeTimeoutMillis, long startTimeoutMillis,
         private Long rpc;
         private Long networkSettings;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder handshakeTimeoutMillis(long millis) {
             handshake = millis;

@@ -9,7 +9,9 @@ package dev.tunnelhelper.helper.doctor;
 public record Check(String name, Status status, String detail, String fix) {
 
     public enum Status {
-        OK, WARN, FAIL;
+        OK,
+        WARN,
+        FAIL;
 
         /** As printed and in the JSON: ok, warn, fail. */
         public String label() {

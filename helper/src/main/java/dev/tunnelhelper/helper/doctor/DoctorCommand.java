@@ -35,10 +35,14 @@ import picocli.CommandLine.Spec;
  * reads: it starts nothing, downloads no binary, and runs the cached binary (for its version) only
  * after it passed the signature checks.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Diagnose this machine for the helper: both endpoints, socket files, state directory trust,",
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Diagnose this machine for the helper: both endpoints, socket files, state directory trust,",
             "the cached binary and signature configuration, the TUN device, the service manager, and the deployment",
-            "(with --url). Exit 0 when no check fails, 1 otherwise."})
+            "(with --url). Exit 0 when no check fails, 1 otherwise."
+        })
 public final class DoctorCommand implements Callable<Integer> {
     static final Path LINUX_TUN = Path.of("/dev/net/tun");
 
@@ -47,23 +51,40 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Mixin
     StateDirOption stateDir;
+
     @Mixin
     JsonOption json;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The helper's config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; D/helper.json with --state-dir).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "The helper's config (default /etc/tunnel-helper/helper.json; macOS: /Library/Application Support/tunnel-helper/helper.json; D/helper.json with --state-dir).")
     Path configFile;
 
-    @Option(names = "--ed25519-key", paramLabel = "PATH",
+    @Option(
+            names = "--ed25519-key",
+            paramLabel = "PATH",
             description = "A key the helper was started with on its command line (run --ed25519-key); repeatable.")
     List<Path> ed25519Keys = new ArrayList<>();
 
-    @Option(names = "--url", paramLabel = "U", description = "The deployment: check its build info and fetch the cached binary's signature from it.")
+    @Option(
+            names = "--url",
+            paramLabel = "U",
+            description = "The deployment: check its build info and fetch the cached binary's signature from it.")
     String url;
 
-    @Option(names = "--label", paramLabel = "LABEL", description = "macOS: the LaunchDaemon label to ask launchd about.")
+    @Option(
+            names = "--label",
+            paramLabel = "LABEL",
+            description = "macOS: the LaunchDaemon label to ask launchd about.")
     String label;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "5s",
             description = "Per endpoint connect and call (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -90,7 +111,11 @@ public final class DoctorCommand implements Callable<Integer> {
             ObjectNode doc = mapper.createObjectNode();
             ArrayNode list = doc.putArray("checks");
             for (Check c : checks) {
-                list.addObject().put("name", c.name()).put("status", c.status().label()).put("detail", c.detail()).put("fix", c.fix());
+                list.addObject()
+                        .put("name", c.name())
+                        .put("status", c.status().label())
+                        .put("detail", c.detail())
+                        .put("fix", c.fix());
             }
             out.println(mapper.writeValueAsString(doc));
         } else {
@@ -113,12 +138,17 @@ public final class DoctorCommand implements Callable<Integer> {
         try {
             setup = HelperSetup.load(configFile, state.orElse(null));
         } catch (ConfigException e) {
-            checks.add(Check.fail("config", e.getMessage(), "fix the config file; the helper refuses to start with it"));
+            checks.add(
+                    Check.fail("config", e.getMessage(), "fix the config file; the helper refuses to start with it"));
             return checks;
         }
         HelperConfig config = HelperSetup.withEd25519Keys(setup.config(), ed25519Keys);
-        checks.add(Check.ok("config", setup.paths().config() + (java.nio.file.Files.exists(setup.paths().config())
-                ? " is valid" : " absent: all defaults")));
+        checks.add(Check.ok(
+                "config",
+                setup.paths().config()
+                        + (java.nio.file.Files.exists(setup.paths().config())
+                                ? " is valid"
+                                : " absent: all defaults")));
         long uid = new com.sun.security.auth.module.UnixSystem().getUid();
         PathTrust trust = PathTrust.forUid(uid);
         EndpointChecks endpoints = new EndpointChecks(setup.paths(), timeout, trust);
@@ -126,12 +156,19 @@ public final class DoctorCommand implements Callable<Integer> {
         checks.add(endpoints.extensionEndpoint());
         checks.add(endpoints.socketFiles());
         checks.add(new StateDirectoryCheck(setup.paths(), state, trust).run());
-        BinaryDiagnostics diagnostics = new BinaryDiagnostics(config.verification().settings(), config.minimumVersion(),
+        BinaryDiagnostics diagnostics = new BinaryDiagnostics(
+                config.verification().settings(),
+                config.minimumVersion(),
                 Optional.ofNullable(config.download().extraCaCertificate()).map(Path::of));
-        BinaryChecks binaries = new BinaryChecks(diagnostics, setup.paths().binaryDirectory(), Optional.ofNullable(url));
+        BinaryChecks binaries =
+                new BinaryChecks(diagnostics, setup.paths().binaryDirectory(), Optional.ofNullable(url));
         checks.add(binaries.signatureConfiguration(describeModes(config)));
         checks.add(binaries.binaryCache());
-        SystemChecks system = new SystemChecks(NativePlatform.current(), uid == 0, tunDevice, serviceHost,
+        SystemChecks system = new SystemChecks(
+                NativePlatform.current(),
+                uid == 0,
+                tunDevice,
+                serviceHost,
                 label != null ? label : config.macos() != null ? config.macos().label() : "");
         checks.add(system.tun());
         checks.add(system.serviceManager());
@@ -143,7 +180,8 @@ public final class DoctorCommand implements Callable<Integer> {
         VerificationConfig v = config.verification();
         List<String> modes = new ArrayList<>();
         if (!v.ed25519PublicKeys().isEmpty()) {
-            modes.add(v.ed25519PublicKeys().size() + " Ed25519 key(s) readable and valid: " + String.join(", ", v.ed25519PublicKeys()));
+            modes.add(v.ed25519PublicKeys().size() + " Ed25519 key(s) readable and valid: "
+                    + String.join(", ", v.ed25519PublicKeys()));
         }
         if (!v.pinnedSha256().isEmpty()) {
             modes.add(v.pinnedSha256().size() + " pinned SHA-256");

@@ -38,17 +38,27 @@ final class EndpointChecks {
     Check appEndpoint() {
         String name = "app-endpoint";
         long started = System.nanoTime();
-        try (Speaker<AppMessage, HelperAppMessage> helper = EndpointClient.connectApp(paths.appSocket(), timeout, in -> { })) {
-            HelperAppMessage reply = helper.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(),
+        try (Speaker<AppMessage, HelperAppMessage> helper =
+                EndpointClient.connectApp(paths.appSocket(), timeout, in -> {})) {
+            HelperAppMessage reply = helper.call(
+                    AppMessage.newBuilder()
+                            .setGetStatus(GetStatus.getDefaultInstance())
+                            .build(),
                     timeout);
             long ms = (System.nanoTime() - started) / 1_000_000;
             if (reply.hasError()) {
-                return Check.fail(name, paths.appSocket() + " answered with an error: " + reply.getError().getCode() + ": "
-                        + reply.getError().getMessage(), "check appAccess in the config: this user may not be allowed");
+                return Check.fail(
+                        name,
+                        paths.appSocket() + " answered with an error: "
+                                + reply.getError().getCode() + ": "
+                                + reply.getError().getMessage(),
+                        "check appAccess in the config: this user may not be allowed");
             }
             HelperStatus s = reply.getStatus();
-            return Check.ok(name, paths.appSocket() + " answers: " + s.getState().name().replace("SESSION_STATE_", "")
-                    + ", helper " + s.getHelperVersion() + " (" + ms + " ms)");
+            return Check.ok(
+                    name,
+                    paths.appSocket() + " answers: " + s.getState().name().replace("SESSION_STATE_", "") + ", helper "
+                            + s.getHelperVersion() + " (" + ms + " ms)");
         } catch (HelperUnavailableException e) {
             return Check.fail(name, unavailable(e, paths.appSocket()), START);
         } catch (IOException | RuntimeException e) {
@@ -59,12 +69,17 @@ final class EndpointChecks {
     /** A handshake only: the extension endpoint has no request without side effects. */
     Check extensionEndpoint() {
         String name = "extension-endpoint";
-        try (Speaker<ExtensionMessage, HelperExtensionMessage> helper = EndpointClient.connectExtension(paths.extensionSocket(),
-                timeout, in -> { })) {
-            return Check.ok(name, paths.extensionSocket() + " accepts a network extension (handshake " + helper.version() + ")");
+        try (Speaker<ExtensionMessage, HelperExtensionMessage> helper =
+                EndpointClient.connectExtension(paths.extensionSocket(), timeout, in -> {})) {
+            return Check.ok(
+                    name,
+                    paths.extensionSocket() + " accepts a network extension (handshake " + helper.version() + ")");
         } catch (HelperUnavailableException e) {
-            if (Files.exists(paths.extensionSocket(), LinkOption.NOFOLLOW_LINKS) && !Files.isWritable(paths.extensionSocket())) {
-                return Check.warn(name, paths.extensionSocket() + " exists, but only root may connect to it",
+            if (Files.exists(paths.extensionSocket(), LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isWritable(paths.extensionSocket())) {
+                return Check.warn(
+                        name,
+                        paths.extensionSocket() + " exists, but only root may connect to it",
                         "run doctor as root to check this endpoint");
             }
             return Check.fail(name, unavailable(e, paths.extensionSocket()), START);
@@ -83,7 +98,10 @@ final class EndpointChecks {
             }
             Optional<TrustProblem> problem = trust.inspect(socket, PathTrust.Kind.SOCKET);
             if (problem.isPresent()) {
-                return Check.fail(name, problem.get().path() + " (" + problem.get().evidence() + "): " + problem.get().reason(),
+                return Check.fail(
+                        name,
+                        problem.get().path() + " (" + problem.get().evidence() + "): "
+                                + problem.get().reason(),
                         problem.get().fix());
             }
             int mode;
@@ -98,11 +116,19 @@ final class EndpointChecks {
             boolean extension = socket.equals(paths.extensionSocket());
             int forbidden = extension ? 0077 : 0007;
             if ((mode & forbidden) != 0) {
-                return Check.fail(name, String.format("%s has mode %04o: %s", socket, mode,
-                        extension ? "only its owner may reach the network-extension endpoint" : "others may reach the app endpoint"),
+                return Check.fail(
+                        name,
+                        String.format(
+                                "%s has mode %04o: %s",
+                                socket,
+                                mode,
+                                extension
+                                        ? "only its owner may reach the network-extension endpoint"
+                                        : "others may reach the app endpoint"),
                         "restart the helper: it creates its sockets with mode " + (extension ? "0600" : "0660"));
             }
-            evidence.append(evidence.length() == 0 ? "" : ", ").append(socket.getFileName())
+            evidence.append(evidence.length() == 0 ? "" : ", ")
+                    .append(socket.getFileName())
                     .append(String.format(" uid %d mode %04o", uid, mode));
         }
         return Check.ok(name, evidence.toString());

@@ -58,8 +58,10 @@ final class StateDirectoryCheck {
         }
         String owners = trust.trustedUid() == 0 ? "root" : "root or uid " + trust.trustedUid();
         String detail = checked + " path(s) and every directory above them writable only by " + owners
-                + (absent.isEmpty() ? "" : "; not there yet (the helper creates them, or they are optional): "
-                        + String.join(", ", absent));
+                + (absent.isEmpty()
+                        ? ""
+                        : "; not there yet (the helper creates them, or they are optional): "
+                                + String.join(", ", absent));
         return Check.ok(NAME, detail);
     }
 

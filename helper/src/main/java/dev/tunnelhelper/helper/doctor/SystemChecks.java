@@ -42,10 +42,12 @@ final class SystemChecks {
             try (TunDevice utun = TunDevice.open(null)) {
                 return Check.ok(name, "opened and closed " + utun.name());
             } catch (RuntimeException e) {
-                return Check.fail(name, "cannot open a utun device: " + e.getMessage(), "check the system's network extensions");
+                return Check.fail(
+                        name, "cannot open a utun device: " + e.getMessage(), "check the system's network extensions");
             }
         }
-        String load = "load the tun module (modprobe tun) or, in a container, pass the device in (--device /dev/net/tun)";
+        String load =
+                "load the tun module (modprobe tun) or, in a container, pass the device in (--device /dev/net/tun)";
         if (!Files.exists(tunDevice, LinkOption.NOFOLLOW_LINKS)) {
             return Check.fail(name, tunDevice + " does not exist", load);
         }
@@ -58,7 +60,9 @@ final class SystemChecks {
             return Check.fail(name, "cannot inspect " + tunDevice + ": " + e.getMessage(), load);
         }
         if (!root) {
-            return Check.warn(name, tunDevice + " exists; only root (or CAP_NET_ADMIN) can create devices with it",
+            return Check.warn(
+                    name,
+                    tunDevice + " exists; only root (or CAP_NET_ADMIN) can create devices with it",
                     "run doctor as root to check it can be opened");
         }
         try (FileChannel ignored = FileChannel.open(tunDevice, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -77,8 +81,11 @@ final class SystemChecks {
             return Check.fail(name, "cannot ask the service manager: " + e.getMessage(), "check systemctl / launchctl");
         }
         if (!s.managerAvailable()) {
-            return Check.warn(name, s.toText(), "none needed to run by hand; for a service, install it where "
-                    + s.manager() + " runs: tunnel-helper install");
+            return Check.warn(
+                    name,
+                    s.toText(),
+                    "none needed to run by hand; for a service, install it where " + s.manager()
+                            + " runs: tunnel-helper install");
         }
         if (!s.loaded()) {
             return Check.warn(name, s.toText(), "tunnel-helper install");
@@ -86,9 +93,12 @@ final class SystemChecks {
         // launchd starts the job on demand, when its Mach service is looked up; systemd keeps it running.
         boolean running = s.manager().equals("launchd") || s.state().equals("active");
         if (!running) {
-            return Check.fail(name, s.toText(), s.manager().equals("systemd")
-                    ? "systemctl status " + s.service() + "; journalctl -u " + s.service() + " -b"
-                    : "launchctl print system/" + s.service());
+            return Check.fail(
+                    name,
+                    s.toText(),
+                    s.manager().equals("systemd")
+                            ? "systemctl status " + s.service() + "; journalctl -u " + s.service() + " -b"
+                            : "launchctl print system/" + s.service());
         }
         return Check.ok(name, s.toText());
     }

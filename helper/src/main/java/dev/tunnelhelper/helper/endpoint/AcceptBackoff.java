@@ -48,9 +48,13 @@ final class AcceptBackoff {
         if (lastLog != 0 && now - lastLog < ACCEPT_FAILURE_LOG_INTERVAL.toNanos()) {
             return false;
         }
-        log.atError().setMessage(what).addKeyValue("endpoint", endpoint)
+        log.atError()
+                .setMessage(what)
+                .addKeyValue("endpoint", endpoint)
                 .addKeyValue("reason", e.getMessage() == null ? e.toString() : e.getMessage())
-                .addKeyValue("failuresSinceLastLine", failuresSinceLog).addKeyValue("pauseMillis", ACCEPT_BACKOFF.toMillis()).log();
+                .addKeyValue("failuresSinceLastLine", failuresSinceLog)
+                .addKeyValue("pauseMillis", ACCEPT_BACKOFF.toMillis())
+                .log();
         lastLog = now;
         failuresSinceLog = 0;
         return true;

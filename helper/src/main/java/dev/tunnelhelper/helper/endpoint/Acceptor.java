@@ -30,8 +30,15 @@ final class Acceptor {
     private final AcceptBackoff backoff;
     private final byte[] ourLine;
 
-    Acceptor(String endpoint, AFUNIXServerSocketChannel server, Selector selector, PeerAdmission<?, ?> admission,
-             RefusalLinger refusals, HeldPeers held, AcceptBackoff backoff, byte[] ourLine) {
+    Acceptor(
+            String endpoint,
+            AFUNIXServerSocketChannel server,
+            Selector selector,
+            PeerAdmission<?, ?> admission,
+            RefusalLinger refusals,
+            HeldPeers held,
+            AcceptBackoff backoff,
+            byte[] ourLine) {
         this.endpoint = endpoint;
         this.server = server;
         this.selector = selector;
@@ -74,7 +81,12 @@ final class Acceptor {
                 admission.logRefusal(peer, decision.refusal());
                 return;
             }
-            p = new PendingPeer(channel, peer, decision.slot(), false, ByteBuffer.wrap(ourLine),
+            p = new PendingPeer(
+                    channel,
+                    peer,
+                    decision.slot(),
+                    false,
+                    ByteBuffer.wrap(ourLine),
                     now + Endpoints.HANDSHAKE_TIMEOUT.toNanos());
             p.flush();
             hold(p);

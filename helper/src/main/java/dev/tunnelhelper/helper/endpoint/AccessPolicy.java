@@ -33,8 +33,11 @@ public final class AccessPolicy {
 
     /** Empty when allowed; otherwise why not, for the error frame and the log. */
     public Optional<String> refusal(PeerIdentity peer) {
-        if (peer.uid() == 0 || peer.uid() == helperUid || allowedUids.contains(peer.uid())
-                || allowedGids.contains(peer.gid()) || peer.gids().stream().anyMatch(allowedGids::contains)) {
+        if (peer.uid() == 0
+                || peer.uid() == helperUid
+                || allowedUids.contains(peer.uid())
+                || allowedGids.contains(peer.gid())
+                || peer.gids().stream().anyMatch(allowedGids::contains)) {
             return Optional.empty();
         }
         return Optional.of("uid " + peer.uid() + " (gid " + peer.gid() + ") may not use the " + endpoint + " endpoint");

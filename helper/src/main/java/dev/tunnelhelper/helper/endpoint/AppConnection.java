@@ -75,14 +75,18 @@ final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage
                     reply.setResult(Result.newBuilder().setSuccess(false).setErrorMessage(e.getMessage()));
                 }
             }
-            default -> reply.setError(ErrorCode.BAD_REQUEST.error("unexpected " + request.getMsgCase() + " request on the app endpoint"));
+            default ->
+                reply.setError(ErrorCode.BAD_REQUEST.error(
+                        "unexpected " + request.getMsgCase() + " request on the app endpoint"));
         }
         return reply.build();
     }
 
     private void subscribe(Incoming<HelperAppMessage, AppMessage> in) throws IOException {
         if (subscription != null) {
-            in.reply(HelperAppMessage.newBuilder().setError(ErrorCode.BAD_REQUEST.error("this connection is already subscribed")).build());
+            in.reply(HelperAppMessage.newBuilder()
+                    .setError(ErrorCode.BAD_REQUEST.error("this connection is already subscribed"))
+                    .build());
             return;
         }
         AppFanout.Subscription s = fanout.subscribe(in.speaker(), who);

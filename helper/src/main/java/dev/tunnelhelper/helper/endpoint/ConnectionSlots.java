@@ -39,12 +39,14 @@ final class ConnectionSlots {
         }
         boolean privileged = limits.privileged(uid);
         if (!privileged && unprivileged >= limits.perEndpoint() - limits.reserved()) {
-            return refused("too many connections to the " + endpoint + " endpoint (" + (limits.perEndpoint() - limits.reserved())
-                    + " for users other than root; " + limits.reserved() + " are kept for root)");
+            return refused("too many connections to the " + endpoint + " endpoint ("
+                    + (limits.perEndpoint() - limits.reserved()) + " for users other than root; " + limits.reserved()
+                    + " are kept for root)");
         }
         int mine = perUid.getOrDefault(uid, 0);
         if (!privileged && mine >= limits.perUid()) {
-            return refused("uid " + uid + " already has " + mine + " connections to the " + endpoint + " endpoint, the most one user may have");
+            return refused("uid " + uid + " already has " + mine + " connections to the " + endpoint
+                    + " endpoint, the most one user may have");
         }
         perUid.put(uid, mine + 1);
         total++;

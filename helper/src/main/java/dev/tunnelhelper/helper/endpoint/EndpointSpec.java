@@ -19,7 +19,12 @@ import java.util.function.Function;
  *                   function so tests running as root can still exercise a refusal
  * @param limits     how many connections, from whom, idle for how long
  */
-public record EndpointSpec<S extends MessageLite, R>(String name, Endpoints.Kind kind, Parser<R> parser, RpcAccess<S, R> rpc,
-        Function<Error, S> errorFrame, Function<PeerIdentity, Optional<String>> policy, PeerConnectionFactory<S, R> factory,
-        ConnectionLimits limits) {
-}
+public record EndpointSpec<S extends MessageLite, R>(
+        String name,
+        Endpoints.Kind kind,
+        Parser<R> parser,
+        RpcAccess<S, R> rpc,
+        Function<Error, S> errorFrame,
+        Function<PeerIdentity, Optional<String>> policy,
+        PeerConnectionFactory<S, R> factory,
+        ConnectionLimits limits) {}

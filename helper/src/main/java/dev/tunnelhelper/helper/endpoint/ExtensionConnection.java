@@ -70,12 +70,18 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
             case STOP_DAEMON -> {
                 FileDescriptors.closeQuietly(in.fds());
                 // A stop always ends IDLE; the reply waits for that, off this dispatcher.
-                answerLater(in, session.stop(this).thenApply(idle -> HelperExtensionMessage.newBuilder()
-                        .setStopDaemonResult(Result.newBuilder().setSuccess(true)).build()));
+                answerLater(
+                        in,
+                        session.stop(this)
+                                .thenApply(idle -> HelperExtensionMessage.newBuilder()
+                                        .setStopDaemonResult(Result.newBuilder().setSuccess(true))
+                                        .build()));
             }
             default -> {
                 FileDescriptors.closeQuietly(in.fds());
-                in.reply(error(ErrorCode.BAD_REQUEST, "unexpected " + message.getMsgCase() + " request on the network-extension endpoint"));
+                in.reply(error(
+                        ErrorCode.BAD_REQUEST,
+                        "unexpected " + message.getMsgCase() + " request on the network-extension endpoint"));
             }
         }
     }
@@ -84,8 +90,10 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
     private void start(Incoming<HelperExtensionMessage, ExtensionMessage> in, StartDaemon start) throws IOException {
         if (in.fds().size() != 1) {
             FileDescriptors.closeQuietly(in.fds());
-            in.reply(error(ErrorCode.BAD_REQUEST, "StartDaemon needs exactly one file descriptor attached (the TUN device), got "
-                    + in.fds().size()));
+            in.reply(error(
+                    ErrorCode.BAD_REQUEST,
+                    "StartDaemon needs exactly one file descriptor attached (the TUN device), got "
+                            + in.fds().size()));
             return;
         }
         Optional<String> badHeader = badHeader(start);
@@ -95,16 +103,30 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
             return;
         }
         OwnedFd tun = OwnedFd.adopt(FileDescriptors.number(in.fds().get(0)));
-        List<OperatorHeader> headers = start.getHeadersList().stream().map(h -> new OperatorHeader(h.getName(), h.getValue())).toList();
-        StartParameters params = StartParameters.builder(start.getAccessUrl(), start.getToken()).headers(headers)
+        List<OperatorHeader> headers = start.getHeadersList().stream()
+                .map(h -> new OperatorHeader(h.getName(), h.getValue()))
+                .toList();
+        StartParameters params = StartParameters.builder(start.getAccessUrl(), start.getToken())
+                .headers(headers)
                 .disableSignatureValidation(start.getDangerousDisableSignatureValidation())
-                .deviceId(start.getDeviceId()).deviceOs(start.getDeviceOs()).build();
-        log.atInfo().setMessage("start requested").addKeyValue("peer", who).addKeyValue("accessUrl", PeerText.of(start.getAccessUrl()))
+                .deviceId(start.getDeviceId())
+                .deviceOs(start.getDeviceOs())
+                .build();
+        log.atInfo()
+                .setMessage("start requested")
+                .addKeyValue("peer", who)
+                .addKeyValue("accessUrl", PeerText.of(start.getAccessUrl()))
                 .addKeyValue("headers", start.getHeadersCount())
-                .addKeyValue("disableSignatureValidation", start.getDangerousDisableSignatureValidation()).log();
+                .addKeyValue("disableSignatureValidation", start.getDangerousDisableSignatureValidation())
+                .log();
         startedSession = true;
-        answerLater(in, session.start(params, tun, this).thenApply(running -> HelperExtensionMessage.newBuilder()
-                .setStartDaemonResult(Result.newBuilder().setSuccess(true)).build()).exceptionally(ExtensionConnection::startFailure));
+        answerLater(
+                in,
+                session.start(params, tun, this)
+                        .thenApply(running -> HelperExtensionMessage.newBuilder()
+                                .setStartDaemonResult(Result.newBuilder().setSuccess(true))
+                                .build())
+                        .exceptionally(ExtensionConnection::startFailure));
     }
 
     /**
@@ -112,13 +134,15 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
      * failed start a result; anything else is a bug, rethrown so the reply is INTERNAL.
      */
     private static HelperExtensionMessage startFailure(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof SessionRefusedException refused) {
             return error(refused.code(), refused.getMessage());
         }
         if (cause instanceof SessionFailure failed) {
-            return HelperExtensionMessage.newBuilder().setStartDaemonResult(Result.newBuilder().setSuccess(false)
-                    .setErrorMessage(failed.getMessage())).build();
+            return HelperExtensionMessage.newBuilder()
+                    .setStartDaemonResult(Result.newBuilder().setSuccess(false).setErrorMessage(failed.getMessage()))
+                    .build();
         }
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
     }
@@ -126,14 +150,16 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
     @Override
     public CompletableFuture<Void> applyNetworkSettings(NetworkSettingsRequest settings) {
         HelperExtensionMessage request = HelperExtensionMessage.newBuilder()
-                .setApplyNetworkSettings(ApplyNetworkSettings.newBuilder().setSettings(settings)).build();
+                .setApplyNetworkSettings(ApplyNetworkSettings.newBuilder().setSettings(settings))
+                .build();
         return speaker.request(request, requestTimeout).thenApply(reply -> {
             if (!reply.hasApplyNetworkSettingsResult()) {
-                throw new CompletionException(new IOException("the network extension answered with " + reply.getMsgCase()
-                        + " instead of a result"));
+                throw new CompletionException(new IOException(
+                        "the network extension answered with " + reply.getMsgCase() + " instead of a result"));
             }
             if (!reply.getApplyNetworkSettingsResult().getSuccess()) {
-                throw new CompletionException(new SettingsRefusedException(reply.getApplyNetworkSettingsResult().getErrorMessage()));
+                throw new CompletionException(new SettingsRefusedException(
+                        reply.getApplyNetworkSettingsResult().getErrorMessage()));
             }
             return null;
         });
@@ -145,9 +171,17 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
         if (s == null || s.isClosed()) {
             return;
         }
-        s.request(HelperExtensionMessage.newBuilder().setCancelProvider(CancelProvider.newBuilder().setError(error)).build(), requestTimeout)
-                .whenComplete((reply, e) -> log.atInfo().setMessage("cancel provider sent").addKeyValue("peer", who)
-                        .addKeyValue("error", error).addKeyValue("acknowledged", e == null).log());
+        s.request(
+                        HelperExtensionMessage.newBuilder()
+                                .setCancelProvider(CancelProvider.newBuilder().setError(error))
+                                .build(),
+                        requestTimeout)
+                .whenComplete((reply, e) -> log.atInfo()
+                        .setMessage("cancel provider sent")
+                        .addKeyValue("peer", who)
+                        .addKeyValue("error", error)
+                        .addKeyValue("acknowledged", e == null)
+                        .log());
     }
 
     @Override
@@ -182,14 +216,25 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
      * counts as busy meanwhile. A failed answer is a fault of the helper's: INTERNAL, as for a
      * handler that threw.
      */
-    private void answerLater(Incoming<HelperExtensionMessage, ExtensionMessage> in, CompletableFuture<HelperExtensionMessage> answer) {
+    private void answerLater(
+            Incoming<HelperExtensionMessage, ExtensionMessage> in, CompletableFuture<HelperExtensionMessage> answer) {
         pendingReplies.incrementAndGet();
         answer.whenComplete((message, e) -> {
             if (e != null) {
-                log.atError().setMessage("request failed").addKeyValue("peer", who).addKeyValue("request", in.msgId()).setCause(e).log();
+                log.atError()
+                        .setMessage("request failed")
+                        .addKeyValue("peer", who)
+                        .addKeyValue("request", in.msgId())
+                        .setCause(e)
+                        .log();
             }
             try {
-                in.reply(e == null ? message : HelperExtensionMessage.newBuilder().setError(PeerAdmission.internalError(in.msgId())).build());
+                in.reply(
+                        e == null
+                                ? message
+                                : HelperExtensionMessage.newBuilder()
+                                        .setError(PeerAdmission.internalError(in.msgId()))
+                                        .build());
             } catch (IOException io) {
                 log.warn("could not reply to the network extension {}: {}", who, io.getMessage());
             } finally {

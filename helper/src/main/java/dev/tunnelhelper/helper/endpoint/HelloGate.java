@@ -53,8 +53,13 @@ final class HelloGate<S extends MessageLite, R> {
     private volatile boolean closing;
 
     /** @param receiver how admitted peers' descriptors are received, or null when this endpoint takes none */
-    HelloGate(EndpointSpec<S, R> spec, PeerAdmission<S, R> admission, AFUNIXServerSocketChannel server, Path path,
-              UnixSocketChannel.DescriptorReceiver receiver) throws IOException {
+    HelloGate(
+            EndpointSpec<S, R> spec,
+            PeerAdmission<S, R> admission,
+            AFUNIXServerSocketChannel server,
+            Path path,
+            UnixSocketChannel.DescriptorReceiver receiver)
+            throws IOException {
         this.spec = spec;
         this.admission = admission;
         this.server = server;

@@ -70,7 +70,9 @@ final class HelloReader {
 
     /** The peer's time for its line ran out. */
     static Outcome timedOut(PendingPeer p) {
-        return Outcome.failed("handshake timed out after " + Endpoints.HANDSHAKE_TIMEOUT.toMillis()
-                + " ms waiting for the peer's header", p.line.length() == 0);
+        return Outcome.failed(
+                "handshake timed out after " + Endpoints.HANDSHAKE_TIMEOUT.toMillis()
+                        + " ms waiting for the peer's header",
+                p.line.length() == 0);
     }
 }

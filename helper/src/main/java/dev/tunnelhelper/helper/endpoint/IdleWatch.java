@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
  * connection, on one shared thread, re-armed for the time that is left.
  */
 final class IdleWatch {
-    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("endpoint-idle"));
+    private static final ScheduledExecutorService TIMERS =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("endpoint-idle"));
 
     private final long timeoutNanos;
     private final BooleanSupplier keepsOpen;

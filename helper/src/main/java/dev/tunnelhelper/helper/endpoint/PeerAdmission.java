@@ -34,8 +34,7 @@ public final class PeerAdmission<S extends MessageLite, R> {
     }
 
     /** The outcome of {@link #decide}: a slot for the connection, or why the peer is refused. */
-    record Decision(ConnectionSlots.Slot slot, String refusal) {
-    }
+    record Decision(ConnectionSlots.Slot slot, String refusal) {}
 
     /** Whether {@code peer} may open a connection now; known as soon as its credentials are. */
     Decision decide(PeerIdentity peer) {
@@ -61,9 +60,15 @@ public final class PeerAdmission<S extends MessageLite, R> {
     public void logRefusal(PeerIdentity peer, String reason) {
         long suppressed = throttle.admit(peer.uid());
         if (suppressed >= 0) {
-            log.atWarn().setMessage("refused peer").addKeyValue("endpoint", spec.name()).addKeyValue("uid", peer.uid())
-                    .addKeyValue("gid", peer.gid()).addKeyValue("pid", peer.pid()).addKeyValue("reason", reason)
-                    .addKeyValue("suppressedSinceLast", suppressed).log();
+            log.atWarn()
+                    .setMessage("refused peer")
+                    .addKeyValue("endpoint", spec.name())
+                    .addKeyValue("uid", peer.uid())
+                    .addKeyValue("gid", peer.gid())
+                    .addKeyValue("pid", peer.pid())
+                    .addKeyValue("reason", reason)
+                    .addKeyValue("suppressedSinceLast", suppressed)
+                    .log();
         }
     }
 
@@ -75,9 +80,13 @@ public final class PeerAdmission<S extends MessageLite, R> {
     void logHelloFailure(PeerIdentity peer, String reason, boolean silentProbe) {
         long suppressed = throttle.admit(peer.uid());
         if (suppressed >= 0) {
-            log.atLevel(silentProbe ? Level.INFO : Level.WARN).setMessage(silentProbe ? "peer left before its hello" : "hello failed")
-                    .addKeyValue("endpoint", spec.name()).addKeyValue("peer", peer).addKeyValue("reason", reason)
-                    .addKeyValue("suppressedSinceLast", suppressed).log();
+            log.atLevel(silentProbe ? Level.INFO : Level.WARN)
+                    .setMessage(silentProbe ? "peer left before its hello" : "hello failed")
+                    .addKeyValue("endpoint", spec.name())
+                    .addKeyValue("peer", peer)
+                    .addKeyValue("reason", reason)
+                    .addKeyValue("suppressedSinceLast", suppressed)
+                    .log();
         }
     }
 
@@ -106,17 +115,29 @@ public final class PeerAdmission<S extends MessageLite, R> {
     /** Starts the speaker for an admitted peer; {@code slot} is released when the connection closes. */
     void start(Channel<S, R> channel, ConnectionSlots.Slot slot) {
         String who = channel.peer().toString();
-        log.atInfo().setMessage("peer connected").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who)
-                .addKeyValue("channel", channel.describe()).log();
+        log.atInfo()
+                .setMessage("peer connected")
+                .addKeyValue("endpoint", spec.name())
+                .addKeyValue("peer", who)
+                .addKeyValue("channel", channel.describe())
+                .log();
         PeerConnection<S, R> connection = spec.factory().open(who);
         IdleWatch idle = new IdleWatch(spec.limits().idleTimeout(), connection::keepsOpen);
-        Speaker<S, R> speaker = Speaker.open(spec.name() + "-client", channel, spec.rpc(), Endpoints.VERSIONS.versions().get(0),
+        Speaker<S, R> speaker = Speaker.open(
+                spec.name() + "-client",
+                channel,
+                spec.rpc(),
+                Endpoints.VERSIONS.versions().get(0),
                 idle.around(answeringFailures(connection)));
         speaker.closeFuture().thenAccept(cause -> {
             idle.stop();
             slot.release();
-            log.atInfo().setMessage("peer disconnected").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who)
-                    .addKeyValue("reason", cause == null ? "closed" : PeerText.of(cause.getMessage())).log();
+            log.atInfo()
+                    .setMessage("peer disconnected")
+                    .addKeyValue("endpoint", spec.name())
+                    .addKeyValue("peer", who)
+                    .addKeyValue("reason", cause == null ? "closed" : PeerText.of(cause.getMessage()))
+                    .log();
             connection.closed(cause);
         });
         // Before the first message is read, so no handler can see a message before its speaker.
@@ -154,8 +175,13 @@ public final class PeerAdmission<S extends MessageLite, R> {
     }
 
     private void closeIdle(Speaker<S, R> speaker, String who) {
-        String why = "closed after " + spec.limits().idleTimeout().toSeconds() + " s without a request (subscribe to stay connected)";
-        log.atInfo().setMessage("closing idle connection").addKeyValue("endpoint", spec.name()).addKeyValue("peer", who).log();
+        String why = "closed after " + spec.limits().idleTimeout().toSeconds()
+                + " s without a request (subscribe to stay connected)";
+        log.atInfo()
+                .setMessage("closing idle connection")
+                .addKeyValue("endpoint", spec.name())
+                .addKeyValue("peer", who)
+                .log();
         try {
             speaker.send(spec.errorFrame().apply(ErrorCode.IDLE_TIMEOUT.error(why)));
         } catch (IOException e) {

@@ -21,13 +21,20 @@ final class PendingPeer {
     final ByteBuffer out;
     /** {@link System#nanoTime()} by which it must be done: its hello line read, or its lingering over. */
     final long deadline;
+
     final HeaderLine line = new HeaderLine();
     SelectionKey key;
     int discarded;
     /** The peer's hello line once complete, before or after our own line is fully written. */
     String peerLine;
 
-    PendingPeer(AFUNIXSocketChannel channel, PeerIdentity peer, ConnectionSlots.Slot slot, boolean refused, ByteBuffer out, long deadline) {
+    PendingPeer(
+            AFUNIXSocketChannel channel,
+            PeerIdentity peer,
+            ConnectionSlots.Slot slot,
+            boolean refused,
+            ByteBuffer out,
+            long deadline) {
         this.channel = channel;
         this.peer = peer;
         this.slot = slot;

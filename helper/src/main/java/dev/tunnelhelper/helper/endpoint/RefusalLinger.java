@@ -20,6 +20,7 @@ final class RefusalLinger {
     static final Duration REFUSAL_LINGER = Duration.ofSeconds(1);
     /** Refused connections kept open to linger at once; beyond that they are closed at once. */
     static final int MAX_LINGERING = 64;
+
     private static final int DISCARD_LIMIT = 64 * 1024;
 
     private final PeerAdmission<?, ?> admission;
@@ -41,7 +42,10 @@ final class RefusalLinger {
      */
     PendingPeer refuse(AFUNIXSocketChannel channel, PeerIdentity peer, String reason, long now) throws IOException {
         byte[] frame = codec.encode(admission.refusalFrame(reason));
-        ByteBuffer out = ByteBuffer.allocate(hello.length + frame.length).put(hello).put(frame).flip();
+        ByteBuffer out = ByteBuffer.allocate(hello.length + frame.length)
+                .put(hello)
+                .put(frame)
+                .flip();
         channel.write(out);
         if (lingering >= MAX_LINGERING) {
             // Under a flood: tell it if the buffer took it, but keep nothing open for it.

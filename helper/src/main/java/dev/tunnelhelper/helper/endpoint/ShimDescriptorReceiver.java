@@ -19,8 +19,7 @@ import java.util.List;
 final class ShimDescriptorReceiver implements UnixSocketChannel.DescriptorReceiver {
     static final ShimDescriptorReceiver INSTANCE = new ShimDescriptorReceiver();
 
-    private ShimDescriptorReceiver() {
-    }
+    private ShimDescriptorReceiver() {}
 
     @Override
     public int read(int socketFd, byte[] buf, int len, List<FileDescriptor> fds) throws IOException {

@@ -34,7 +34,10 @@ final class SocketFile {
             throw new AlreadyRunningException("another tunnel-helper is already listening on " + path
                     + "; stop it first (or use another --state-dir)");
         }
-        log.atInfo().setMessage("removing stale socket file").addKeyValue("path", path).log();
+        log.atInfo()
+                .setMessage("removing stale socket file")
+                .addKeyValue("path", path)
+                .log();
         Files.delete(path);
     }
 

@@ -45,14 +45,23 @@ public final class UnixEndpointServer<S extends MessageLite, R> implements Endpo
         try {
             server.bind(AFUNIXSocketAddress.of(path));
             SocketFile.protect(path, mode, group);
-            gate = new HelloGate<>(spec, admission, server, path,
+            gate = new HelloGate<>(
+                    spec,
+                    admission,
+                    server,
+                    path,
                     spec.kind() == Endpoints.Kind.EXTENSION ? ShimDescriptorReceiver.INSTANCE : null);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-        log.atInfo().setMessage("listening").addKeyValue("endpoint", spec.name()).addKeyValue("path", path).addKeyValue("mode", mode)
-                .addKeyValue("group", group == null ? "" : group.getName()).log();
+        log.atInfo()
+                .setMessage("listening")
+                .addKeyValue("endpoint", spec.name())
+                .addKeyValue("path", path)
+                .addKeyValue("mode", mode)
+                .addKeyValue("group", group == null ? "" : group.getName())
+                .log();
         NamedThreads.start("endpoint-" + spec.name() + "-gate", gate::run);
     }
 

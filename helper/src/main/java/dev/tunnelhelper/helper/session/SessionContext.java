@@ -20,6 +20,7 @@ final class SessionContext {
     String lastError = "";
     /** The run from start to IDLE; null exactly when IDLE. */
     SessionRun run;
+
     int runs;
     /** Set by the helper's shutdown: no start is taken any more. */
     boolean shuttingDown;
@@ -39,14 +40,23 @@ final class SessionContext {
             return SessionStatus.idle(lastError);
         }
         AcquiredBinary binary = run.binary;
-        return new SessionStatus(phase, lastError, binary != null && binary.signatureValidationDisabled(),
-                run.speaker == null ? "" : run.speaker.version().toString(), run.params.accessUrl(),
+        return new SessionStatus(
+                phase,
+                lastError,
+                binary != null && binary.signatureValidationDisabled(),
+                run.speaker == null ? "" : run.speaker.version().toString(),
+                run.params.accessUrl(),
                 binary == null ? "" : binary.serverVersion());
     }
 
     void enter(SessionPhase next) {
-        log.atInfo().setMessage("session state").addKeyValue("session", runs).addKeyValue("from", phase).addKeyValue("to", next)
-                .addKeyValue("error", next == SessionPhase.FAILED ? lastError : "").log();
+        log.atInfo()
+                .setMessage("session state")
+                .addKeyValue("session", runs)
+                .addKeyValue("from", phase)
+                .addKeyValue("to", next)
+                .addKeyValue("error", next == SessionPhase.FAILED ? lastError : "")
+                .log();
         phase = next;
         SessionStatus published = status();
         emit(l -> l.stateChanged(published));
@@ -58,7 +68,11 @@ final class SessionContext {
             try {
                 event.accept(l);
             } catch (RuntimeException e) {
-                log.atError().setMessage("session listener failed").addKeyValue("listener", l.getClass().getName()).setCause(e).log();
+                log.atError()
+                        .setMessage("session listener failed")
+                        .addKeyValue("listener", l.getClass().getName())
+                        .setCause(e)
+                        .log();
             }
         }
     }

@@ -70,7 +70,8 @@ final class SessionCore {
         } else if (event instanceof SessionEvent.StartAnswered e) {
             starts.startAnswered(e.reply());
         } else if (event instanceof SessionEvent.AcquisitionFailed e) {
-            ending.acquisitionFailed(e.error().step().description() + ": " + e.error().getMessage());
+            ending.acquisitionFailed(
+                    e.error().step().description() + ": " + e.error().getMessage());
         } else if (event instanceof SessionEvent.SpawnFailed e) {
             ending.spawnFailed(e.reason());
         } else if (event instanceof SessionEvent.HandshakeFailed e) {
@@ -102,8 +103,8 @@ final class SessionCore {
         if (session.phase != SessionPhase.RUNNING) {
             answer.completeExceptionally(new TunnelUnavailableException("no tunnel is running"));
         } else if (!session.run.speaker.version().supportsWake()) {
-            answer.completeExceptionally(new TunnelUnavailableException("tunnel protocol " + session.run.speaker.version()
-                    + " predates WakeRequest (needs 1.3); not sent"));
+            answer.completeExceptionally(new TunnelUnavailableException("tunnel protocol "
+                    + session.run.speaker.version() + " predates WakeRequest (needs 1.3); not sent"));
         } else {
             work.wake(session.run.speaker, answer);
         }

@@ -59,8 +59,12 @@ final class SessionEnding {
     /** A start step threw (a bug): the run fails like any other, and its start learns that it was the helper's fault. */
     void stepBroke(SessionPhase step, RuntimeException bug) {
         SessionRun run = session.run;
-        log.atError().setMessage("session start step failed unexpectedly").addKeyValue("session", run.id).addKeyValue("step", step)
-                .setCause(bug).log();
+        log.atError()
+                .setMessage("session start step failed unexpectedly")
+                .addKeyValue("session", run.id)
+                .addKeyValue("step", step)
+                .setCause(bug)
+                .log();
         if (step.acquiring()) {
             run.acquisition = null;
         } else if (session.phase != HANDSHAKING) {
@@ -76,9 +80,11 @@ final class SessionEnding {
         if (session.phase != STARTING || error instanceof SpeakerClosedException) {
             return; // a closed speaker is reported by its close (protocolBroke)
         }
-        fail(error instanceof RpcTimeoutException
-                ? "starting the tunnel: no StartResponse within " + settings.startTimeout().toMillis() + " ms"
-                : "starting the tunnel: " + error.getMessage());
+        fail(
+                error instanceof RpcTimeoutException
+                        ? "starting the tunnel: no StartResponse within "
+                                + settings.startTimeout().toMillis() + " ms"
+                        : "starting the tunnel: " + error.getMessage());
     }
 
     /** The tunnel's speaker closed: {@code cause} null for end of stream. */
@@ -108,8 +114,8 @@ final class SessionEnding {
             fail(run.pendingExit.step() + exited(status)); // the pipe ended first: this is why
         } else if (session.phase != HANDSHAKING) {
             // The speaker's close follows as the pipe ends; if it does not, the exit is the news.
-            run.pendingExit = new SessionRun.PendingExit(step(), exited(status),
-                    work.after(settings.killGrace(), new SessionEvent.ExitOverdue(run)));
+            run.pendingExit = new SessionRun.PendingExit(
+                    step(), exited(status), work.after(settings.killGrace(), new SessionEvent.ExitOverdue(run)));
         } // while handshaking, the handshake's own outcome follows within its timeout, and decides
     }
 
@@ -144,8 +150,12 @@ final class SessionEnding {
         if (session.phase == STOPPING || session.phase == FAILED) {
             return; // already ending; this stop waits for the same IDLE
         }
-        log.atInfo().setMessage("stopping session").addKeyValue("session", run.id).addKeyValue("phase", session.phase)
-                .addKeyValue("requester", requester == null ? "the helper" : requester.describe()).log();
+        log.atInfo()
+                .setMessage("stopping session")
+                .addKeyValue("session", run.id)
+                .addKeyValue("phase", session.phase)
+                .addKeyValue("requester", requester == null ? "the helper" : requester.describe())
+                .log();
         boolean wasRunning = session.phase == RUNNING;
         cancelPendingExit();
         session.enter(STOPPING);
@@ -159,8 +169,12 @@ final class SessionEnding {
 
     void fail(String reason) {
         session.lastError = reason;
-        log.atError().setMessage("session failed").addKeyValue("session", session.run.id).addKeyValue("phase", session.phase)
-                .addKeyValue("reason", reason).log();
+        log.atError()
+                .setMessage("session failed")
+                .addKeyValue("session", session.run.id)
+                .addKeyValue("phase", session.phase)
+                .addKeyValue("reason", reason)
+                .log();
         cancelPendingExit();
         session.enter(FAILED);
         abandon();
@@ -182,8 +196,10 @@ final class SessionEnding {
         session.run = null;
         session.enter(IDLE);
         if (!ended.reachedRunning) {
-            ended.started.completeExceptionally(ended.fault != null ? ended.fault
-                    : new SessionFailure(failed ? session.lastError : SessionFailure.STOPPED));
+            ended.started.completeExceptionally(
+                    ended.fault != null
+                            ? ended.fault
+                            : new SessionFailure(failed ? session.lastError : SessionFailure.STOPPED));
         } else if (failed || !ended.ownerEndedIt) {
             // A provider that is up hears why it ends, unless it asked itself.
             work.cancelProvider(ended.owner, failed ? session.lastError : "");
@@ -201,7 +217,10 @@ final class SessionEnding {
 
     private void failUnlessStopping(String reason) {
         if (session.phase == STOPPING) {
-            log.atDebug().setMessage("abandoned start step ended").addKeyValue("outcome", reason).log();
+            log.atDebug()
+                    .setMessage("abandoned start step ended")
+                    .addKeyValue("outcome", reason)
+                    .log();
             settle();
         } else {
             fail(reason);
@@ -225,8 +244,8 @@ final class SessionEnding {
         if (run.exit != null) {
             fail(step() + exited(run.exit));
         } else if (run.pendingExit == null) {
-            run.pendingExit = new SessionRun.PendingExit(step(), otherwise,
-                    work.after(settings.killGrace(), new SessionEvent.ExitOverdue(run)));
+            run.pendingExit = new SessionRun.PendingExit(
+                    step(), otherwise, work.after(settings.killGrace(), new SessionEvent.ExitOverdue(run)));
         }
     }
 

@@ -21,30 +21,23 @@ sealed interface SessionEvent {
 
     // ── requests from the endpoints and the daemon ──
 
-    record Start(StartParameters params, OwnedFd tun, ExtensionLink owner, CompletableFuture<Void> started) implements SessionEvent {
-    }
+    record Start(StartParameters params, OwnedFd tun, ExtensionLink owner, CompletableFuture<Void> started)
+            implements SessionEvent {}
 
     /** {@code requester} null: the helper itself. */
-    record Stop(ExtensionLink requester, CompletableFuture<Void> idle) implements SessionEvent {
-    }
+    record Stop(ExtensionLink requester, CompletableFuture<Void> idle) implements SessionEvent {}
 
-    record Shutdown(CompletableFuture<Void> idle) implements SessionEvent {
-    }
+    record Shutdown(CompletableFuture<Void> idle) implements SessionEvent {}
 
-    record OwnerLeft(ExtensionLink link) implements SessionEvent {
-    }
+    record OwnerLeft(ExtensionLink link) implements SessionEvent {}
 
-    record StatusQuery(CompletableFuture<SessionStatus> answer) implements SessionEvent {
-    }
+    record StatusQuery(CompletableFuture<SessionStatus> answer) implements SessionEvent {}
 
-    record PeerStateQuery(CompletableFuture<PeerUpdate> answer) implements SessionEvent {
-    }
+    record PeerStateQuery(CompletableFuture<PeerUpdate> answer) implements SessionEvent {}
 
-    record WakeQuery(CompletableFuture<Void> answer) implements SessionEvent {
-    }
+    record WakeQuery(CompletableFuture<Void> answer) implements SessionEvent {}
 
-    record Listen(SessionEventListener listener) implements SessionEvent {
-    }
+    record Listen(SessionEventListener listener) implements SessionEvent {}
 
     // ── outcomes of work done elsewhere for one run ──
 
@@ -53,64 +46,48 @@ sealed interface SessionEvent {
         SessionRun run();
     }
 
-    record PhaseStarted(SessionRun run, AcquisitionPhase phase) implements OfRun {
-    }
+    record PhaseStarted(SessionRun run, AcquisitionPhase phase) implements OfRun {}
 
-    record Downloaded(SessionRun run, long bytesWritten, long totalBytes) implements OfRun {
-    }
+    record Downloaded(SessionRun run, long bytesWritten, long totalBytes) implements OfRun {}
 
-    record Acquired(SessionRun run, AcquiredBinary binary) implements OfRun {
-    }
+    record Acquired(SessionRun run, AcquiredBinary binary) implements OfRun {}
 
-    record AcquisitionFailed(SessionRun run, AcquisitionException error) implements OfRun {
-    }
+    record AcquisitionFailed(SessionRun run, AcquisitionException error) implements OfRun {}
 
-    record Spawned(SessionRun run, RunningTunnel tunnel) implements OfRun {
-    }
+    record Spawned(SessionRun run, RunningTunnel tunnel) implements OfRun {}
 
-    record SpawnFailed(SessionRun run, String reason) implements OfRun {
-    }
+    record SpawnFailed(SessionRun run, String reason) implements OfRun {}
 
-    record Connected(SessionRun run, Speaker<ManagerMessage, TunnelMessage> speaker) implements OfRun {
-    }
+    record Connected(SessionRun run, Speaker<ManagerMessage, TunnelMessage> speaker) implements OfRun {}
 
-    record HandshakeFailed(SessionRun run, HandshakeException error) implements OfRun {
-    }
+    record HandshakeFailed(SessionRun run, HandshakeException error) implements OfRun {}
 
     /**
      * A start step threw what it is never meant to (a bug in the helper): the acquisition, if
      * {@code step} is an acquiring phase, else the handshake. The run fails; its start is answered INTERNAL.
      */
-    record StepBroke(SessionRun run, SessionPhase step, RuntimeException bug) implements OfRun {
-    }
+    record StepBroke(SessionRun run, SessionPhase step, RuntimeException bug) implements OfRun {}
 
-    record StartAnswered(SessionRun run, TunnelMessage reply) implements OfRun {
-    }
+    record StartAnswered(SessionRun run, TunnelMessage reply) implements OfRun {}
 
-    record StartUnanswered(SessionRun run, IOException error) implements OfRun {
-    }
+    record StartUnanswered(SessionRun run, IOException error) implements OfRun {}
 
     /** A tunnel message; {@code handled} completes once acted on, so a flooding tunnel feels back-pressure. */
     record FromTunnel(SessionRun run, Incoming<ManagerMessage, TunnelMessage> message, CompletableFuture<Void> handled)
-            implements OfRun {
-    }
+            implements OfRun {}
 
-    record SettingsAnswered(SessionRun run, Incoming<ManagerMessage, TunnelMessage> request, NetworkSettingsResponse answer)
-            implements OfRun {
-    }
+    record SettingsAnswered(
+            SessionRun run, Incoming<ManagerMessage, TunnelMessage> request, NetworkSettingsResponse answer)
+            implements OfRun {}
 
     /** The tunnel's speaker closed: {@code cause} null for end of stream, else the protocol error. */
-    record ProtocolBroke(SessionRun run, Throwable cause) implements OfRun {
-    }
+    record ProtocolBroke(SessionRun run, Throwable cause) implements OfRun {}
 
     /** The tunnel answered the StopRequest, or did not within the stop timeout. */
-    record StopAnswered(SessionRun run) implements OfRun {
-    }
+    record StopAnswered(SessionRun run) implements OfRun {}
 
-    record TunnelExited(SessionRun run, ExitStatus status) implements OfRun {
-    }
+    record TunnelExited(SessionRun run, ExitStatus status) implements OfRun {}
 
     /** The grace for an exit ran out (after a StopResponse, or after the pipe ended). */
-    record ExitOverdue(SessionRun run) implements OfRun {
-    }
+    record ExitOverdue(SessionRun run) implements OfRun {}
 }

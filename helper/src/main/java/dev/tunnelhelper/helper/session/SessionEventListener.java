@@ -12,31 +12,24 @@ import dev.tunnelhelper.shim.ExitStatus;
 public interface SessionEventListener {
 
     /** Every transition, with the status published for it. Registration starts with the current one. */
-    default void stateChanged(SessionStatus status) {
-    }
+    default void stateChanged(SessionStatus status) {}
 
     /** The acquirer began a phase (the session follows it unless a stop is under way). */
-    default void acquisitionPhase(AcquisitionPhase phase) {
-    }
+    default void acquisitionPhase(AcquisitionPhase phase) {}
 
     /** Download progress as the acquirer reports it (see {@code AcquisitionListener#downloaded}). */
-    default void downloadProgress(long bytesWritten, long totalBytes) {
-    }
+    default void downloadProgress(long bytesWritten, long totalBytes) {}
 
-    default void childSpawned(int pid) {
-    }
+    default void childSpawned(int pid) {}
 
-    default void childExited(int pid, ExitStatus status) {
-    }
+    default void childExited(int pid, ExitStatus status) {}
 
     /**
      * A message from the tunnel was acted on during STARTING or RUNNING: a settings request sent
      * on to the extension, a peer delta for the apps, a log line written to the helper's log.
      */
-    default void messageRelayed(TunnelMessage message) {
-    }
+    default void messageRelayed(TunnelMessage message) {}
 
     /** The app fan-out disconnected a subscriber that fell behind. */
-    default void subscriberDropped(String who, String reason) {
-    }
+    default void subscriberDropped(String who, String reason) {}
 }

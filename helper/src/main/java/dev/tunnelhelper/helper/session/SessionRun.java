@@ -31,6 +31,7 @@ final class SessionRun {
     OwnedFd tun;
     /** The acquisition while it runs; cancelled (interrupted) by a stop. */
     Future<?> acquisition;
+
     boolean spawning;
     AcquiredBinary binary;
     RunningTunnel tunnel;
@@ -67,6 +68,5 @@ final class SessionRun {
      * close) for at most a grace: {@code step} is the start step (empty while running),
      * {@code reason} what it will say if the grace runs out.
      */
-    record PendingExit(String step, String reason, ScheduledFuture<?> timer) {
-    }
+    record PendingExit(String step, String reason, ScheduledFuture<?> timer) {}
 }

@@ -15,8 +15,15 @@ import java.util.Objects;
  *                         that answered the stop, or closed its pipe, may take to exit
  * @param rpcTimeout       {@code GetPeerUpdate} and {@code WakeRequest} answers must arrive within this
  */
-public record SessionSettings(Duration handshakeTimeout, Duration startTimeout, Duration stopTimeout, Duration killGrace,
-        Duration rpcTimeout, String helperVersion, String deviceId, String deviceOs) {
+public record SessionSettings(
+        Duration handshakeTimeout,
+        Duration startTimeout,
+        Duration stopTimeout,
+        Duration killGrace,
+        Duration rpcTimeout,
+        String helperVersion,
+        String deviceId,
+        String deviceOs) {
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Handshake.DEFAULT_TIMEOUT;
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -50,8 +57,7 @@ public record SessionSettings(Duration handshakeTimeout, Duration startTimeout, 
         private String deviceId = "";
         private String deviceOs = "";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder handshakeTimeout(Duration d) {
             handshakeTimeout = d;
@@ -94,8 +100,15 @@ public record SessionSettings(Duration handshakeTimeout, Duration startTimeout, 
         }
 
         public SessionSettings build() {
-            return new SessionSettings(handshakeTimeout, startTimeout, stopTimeout, killGrace, rpcTimeout, helperVersion,
-                    deviceId, deviceOs);
+            return new SessionSettings(
+                    handshakeTimeout,
+                    startTimeout,
+                    stopTimeout,
+                    killGrace,
+                    rpcTimeout,
+                    helperVersion,
+                    deviceId,
+                    deviceOs);
         }
     }
 }

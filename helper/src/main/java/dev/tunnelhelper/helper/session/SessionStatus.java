@@ -8,8 +8,13 @@ package dev.tunnelhelper.helper.session;
  *
  * @param errorMessage the last failure's reason; kept at IDLE until the next start. A stop is no failure.
  */
-public record SessionStatus(SessionPhase phase, String errorMessage, boolean signatureValidationDisabled,
-        String tunnelProtocolVersion, String accessUrl, String serverVersion) {
+public record SessionStatus(
+        SessionPhase phase,
+        String errorMessage,
+        boolean signatureValidationDisabled,
+        String tunnelProtocolVersion,
+        String accessUrl,
+        String serverVersion) {
 
     static SessionStatus idle(String errorMessage) {
         return new SessionStatus(SessionPhase.IDLE, errorMessage, false, "", "", "");

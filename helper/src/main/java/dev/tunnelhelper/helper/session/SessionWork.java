@@ -1,10 +1,10 @@
 package dev.tunnelhelper.helper.session;
 
+import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionListener;
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
 import dev.tunnelhelper.helper.binary.AcquisitionRequest;
-import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.tunnel.RunningTunnel;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
 import dev.tunnelhelper.protocol.HandshakeException;
@@ -47,8 +47,13 @@ final class SessionWork {
     private final ExecutorService workers;
     private final Consumer<SessionEvent> post;
 
-    SessionWork(SessionSettings settings, Acquirer acquirer, TunnelLauncher launcher, ScheduledExecutorService loop,
-            ExecutorService workers, Consumer<SessionEvent> post) {
+    SessionWork(
+            SessionSettings settings,
+            Acquirer acquirer,
+            TunnelLauncher launcher,
+            ScheduledExecutorService loop,
+            ExecutorService workers,
+            Consumer<SessionEvent> post) {
         this.settings = settings;
         this.acquirer = acquirer;
         this.launcher = launcher;
@@ -70,7 +75,8 @@ final class SessionWork {
             }
         };
         AcquisitionRequest request = AcquisitionRequest.of(run.params.accessUrl(), run.params.headers())
-                .withDisableSignatureValidation(run.params.disableSignatureValidation()).withListener(listener);
+                .withDisableSignatureValidation(run.params.disableSignatureValidation())
+                .withListener(listener);
         return workers.submit(() -> {
             try {
                 post.accept(new SessionEvent.Acquired(run, acquirer.acquire(request)));
@@ -110,8 +116,8 @@ final class SessionWork {
             } catch (HandshakeException e) {
                 post.accept(new SessionEvent.HandshakeFailed(run, e));
             } catch (IOException e) {
-                post.accept(new SessionEvent.HandshakeFailed(run, new HandshakeException(HandshakeException.Reason.IO_ERROR,
-                        e.getMessage(), e)));
+                post.accept(new SessionEvent.HandshakeFailed(
+                        run, new HandshakeException(HandshakeException.Reason.IO_ERROR, e.getMessage(), e)));
             } catch (RuntimeException e) {
                 post.accept(new SessionEvent.StepBroke(run, SessionPhase.HANDSHAKING, e));
             }
@@ -119,19 +125,33 @@ final class SessionWork {
     }
 
     void start(SessionRun run, Speaker<ManagerMessage, TunnelMessage> speaker, StartRequest request) {
-        call(speaker, ManagerMessage.newBuilder().setStart(request).build(), settings.startTimeout()).whenComplete((reply, e) ->
-                post.accept(e == null ? new SessionEvent.StartAnswered(run, reply) : new SessionEvent.StartUnanswered(run, io(e))));
+        call(speaker, ManagerMessage.newBuilder().setStart(request).build(), settings.startTimeout())
+                .whenComplete((reply, e) -> post.accept(
+                        e == null
+                                ? new SessionEvent.StartAnswered(run, reply)
+                                : new SessionEvent.StartUnanswered(run, io(e))));
     }
 
     void stop(SessionRun run, Speaker<ManagerMessage, TunnelMessage> speaker) {
-        call(speaker, ManagerMessage.newBuilder().setStop(StopRequest.getDefaultInstance()).build(), settings.stopTimeout())
+        call(
+                        speaker,
+                        ManagerMessage.newBuilder()
+                                .setStop(StopRequest.getDefaultInstance())
+                                .build(),
+                        settings.stopTimeout())
                 .whenComplete((reply, e) -> {
                     if (e != null) {
-                        log.atWarn().setMessage("tunnel did not confirm the stop").addKeyValue("session", run.id)
-                                .addKeyValue("error", io(e).getMessage()).log();
+                        log.atWarn()
+                                .setMessage("tunnel did not confirm the stop")
+                                .addKeyValue("session", run.id)
+                                .addKeyValue("error", io(e).getMessage())
+                                .log();
                     } else if (!reply.getStop().getSuccess()) {
-                        log.atWarn().setMessage("tunnel reported an unclean stop").addKeyValue("session", run.id)
-                                .addKeyValue("error", reply.getStop().getErrorMessage()).log();
+                        log.atWarn()
+                                .setMessage("tunnel reported an unclean stop")
+                                .addKeyValue("session", run.id)
+                                .addKeyValue("error", reply.getStop().getErrorMessage())
+                                .log();
                     }
                     post.accept(new SessionEvent.StopAnswered(run));
                 });
@@ -142,12 +162,15 @@ final class SessionWork {
         NetworkSettingsRequest settingsDiff = request.message().getNetworkSettings();
         CompletableFuture.supplyAsync(() -> run.owner.applyNetworkSettings(settingsDiff), workers)
                 .thenCompose(applied -> applied)
-                .whenComplete((ok, e) -> post.accept(new SessionEvent.SettingsAnswered(run, request, settingsAnswer(e))));
+                .whenComplete(
+                        (ok, e) -> post.accept(new SessionEvent.SettingsAnswered(run, request, settingsAnswer(e))));
     }
 
     private static NetworkSettingsResponse settingsAnswer(Throwable failure) {
-        NetworkSettingsResponse.Builder answer = NetworkSettingsResponse.newBuilder().setSuccess(failure == null);
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        NetworkSettingsResponse.Builder answer =
+                NetworkSettingsResponse.newBuilder().setSuccess(failure == null);
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof SettingsRefusedException refused) {
             answer.setErrorMessage(refused.getMessage());
         } else if (cause != null) {
@@ -167,10 +190,16 @@ final class SessionWork {
     }
 
     void peerState(Speaker<ManagerMessage, TunnelMessage> speaker, CompletableFuture<PeerUpdate> answer) {
-        call(speaker, ManagerMessage.newBuilder().setGetPeerUpdate(GetPeerUpdate.getDefaultInstance()).build(), settings.rpcTimeout())
+        call(
+                        speaker,
+                        ManagerMessage.newBuilder()
+                                .setGetPeerUpdate(GetPeerUpdate.getDefaultInstance())
+                                .build(),
+                        settings.rpcTimeout())
                 .whenComplete((reply, e) -> {
                     if (e != null) {
-                        answer.completeExceptionally(new TunnelUnavailableException("the tunnel did not answer: " + io(e).getMessage(), e));
+                        answer.completeExceptionally(
+                                new TunnelUnavailableException("the tunnel did not answer: " + io(e).getMessage(), e));
                     } else {
                         answer.complete(reply.getPeerUpdate());
                     }
@@ -178,10 +207,16 @@ final class SessionWork {
     }
 
     void wake(Speaker<ManagerMessage, TunnelMessage> speaker, CompletableFuture<Void> answer) {
-        call(speaker, ManagerMessage.newBuilder().setWake(WakeRequest.getDefaultInstance()).build(), settings.rpcTimeout())
+        call(
+                        speaker,
+                        ManagerMessage.newBuilder()
+                                .setWake(WakeRequest.getDefaultInstance())
+                                .build(),
+                        settings.rpcTimeout())
                 .whenComplete((reply, e) -> {
                     if (e != null) {
-                        answer.completeExceptionally(new TunnelUnavailableException("wake failed: " + io(e).getMessage(), e));
+                        answer.completeExceptionally(
+                                new TunnelUnavailableException("wake failed: " + io(e).getMessage(), e));
                     } else {
                         answer.complete(null);
                     }
@@ -228,9 +263,10 @@ final class SessionWork {
     }
 
     /** Sends on a worker (a pipe write can block) and completes with the reply. */
-    private CompletableFuture<TunnelMessage> call(Speaker<ManagerMessage, TunnelMessage> speaker, ManagerMessage request,
-            Duration timeout) {
-        return CompletableFuture.supplyAsync(() -> speaker.request(request, timeout), workers).thenCompose(reply -> reply);
+    private CompletableFuture<TunnelMessage> call(
+            Speaker<ManagerMessage, TunnelMessage> speaker, ManagerMessage request, Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> speaker.request(request, timeout), workers)
+                .thenCompose(reply -> reply);
     }
 
     private static IOException io(Throwable e) {

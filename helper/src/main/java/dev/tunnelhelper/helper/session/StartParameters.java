@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param deviceId   empty means the helper's configured one
  * @param deviceOs   empty means the helper's OS
  */
-public record StartParameters(String accessUrl, String token, List<OperatorHeader> headers,
-        boolean disableSignatureValidation, String deviceId, String deviceOs) {
+public record StartParameters(
+        String accessUrl,
+        String token,
+        List<OperatorHeader> headers,
+        boolean disableSignatureValidation,
+        String deviceId,
+        String deviceOs) {
 
     public StartParameters {
         Objects.requireNonNull(accessUrl, "accessUrl");
@@ -31,8 +36,9 @@ public record StartParameters(String accessUrl, String token, List<OperatorHeade
 
     @Override
     public String toString() {
-        return "StartParameters[accessUrl=" + accessUrl + ", headers=" + headers.stream().map(OperatorHeader::name).toList()
-                + ", disableSignatureValidation=" + disableSignatureValidation + "]";
+        return "StartParameters[accessUrl=" + accessUrl + ", headers="
+                + headers.stream().map(OperatorHeader::name).toList() + ", disableSignatureValidation="
+                + disableSignatureValidation + "]";
     }
 
     public static final class Builder {

@@ -19,7 +19,9 @@ final class StartRequests {
                 .setDeviceId(params.deviceId().isEmpty() ? settings.deviceId() : params.deviceId())
                 .setDeviceOs(params.deviceOs().isEmpty() ? settings.deviceOs() : params.deviceOs())
                 .setCoderDesktopVersion(settings.helperVersion());
-        params.headers().forEach(h -> b.addHeaders(StartRequest.Header.newBuilder().setName(h.name()).setValue(h.value())));
+        params.headers()
+                .forEach(h -> b.addHeaders(
+                        StartRequest.Header.newBuilder().setName(h.name()).setValue(h.value())));
         return b.build();
     }
 }

@@ -46,16 +46,25 @@ final class StartSequence {
     void start(SessionEvent.Start e) {
         if (session.shuttingDown || session.run != null) {
             e.tun().close();
-            e.started().completeExceptionally(session.shuttingDown
-                    ? new SessionRefusedException(ErrorCode.SHUTTING_DOWN, "the helper is shutting down")
-                    : new SessionRefusedException(ErrorCode.ALREADY_RUNNING, "a session is " + session.phase + "; stop it first"));
+            e.started()
+                    .completeExceptionally(
+                            session.shuttingDown
+                                    ? new SessionRefusedException(
+                                            ErrorCode.SHUTTING_DOWN, "the helper is shutting down")
+                                    : new SessionRefusedException(
+                                            ErrorCode.ALREADY_RUNNING,
+                                            "a session is " + session.phase + "; stop it first"));
             return;
         }
         SessionRun run = new SessionRun(++session.runs, e.params(), e.tun(), e.owner(), e.started());
         session.run = run;
         session.lastError = "";
-        log.atInfo().setMessage("session starting").addKeyValue("session", run.id).addKeyValue("owner", e.owner().describe())
-                .addKeyValue("request", e.params()).log();
+        log.atInfo()
+                .setMessage("session starting")
+                .addKeyValue("session", run.id)
+                .addKeyValue("owner", e.owner().describe())
+                .addKeyValue("request", e.params())
+                .log();
         session.enter(FETCHING_INFO);
         run.acquisition = work.acquire(run);
     }
@@ -118,7 +127,10 @@ final class StartSequence {
         try {
             TunnelMessage message = in.message();
             if (!session.talking()) {
-                log.atDebug().setMessage("tunnel message after the session ended").addKeyValue("kind", message.getMsgCase()).log();
+                log.atDebug()
+                        .setMessage("tunnel message after the session ended")
+                        .addKeyValue("kind", message.getMsgCase())
+                        .log();
                 return;
             }
             switch (message.getMsgCase()) {
@@ -148,10 +160,16 @@ final class StartSequence {
 
     /** The extension's answer goes back to the tunnel, unless the run stopped or failed meanwhile. */
     void settingsAnswered(Incoming<ManagerMessage, TunnelMessage> request, NetworkSettingsResponse answer) {
-        log.atInfo().setMessage("network settings relayed").addKeyValue("session", session.run.id).addKeyValue("success", answer.getSuccess())
-                .addKeyValue("error", PeerText.of(answer.getErrorMessage())).log();
+        log.atInfo()
+                .setMessage("network settings relayed")
+                .addKeyValue("session", session.run.id)
+                .addKeyValue("success", answer.getSuccess())
+                .addKeyValue("error", PeerText.of(answer.getErrorMessage()))
+                .log();
         if (session.talking()) {
-            work.reply(request, ManagerMessage.newBuilder().setNetworkSettings(answer).build());
+            work.reply(
+                    request,
+                    ManagerMessage.newBuilder().setNetworkSettings(answer).build());
         }
     }
 
@@ -160,9 +178,11 @@ final class StartSequence {
             return; // a stop or failure came first
         }
         if (reply.getMsgCase() != TunnelMessage.MsgCase.START) {
-            ending.fail("starting the tunnel: the tunnel answered " + reply.getMsgCase() + " instead of a StartResponse");
+            ending.fail(
+                    "starting the tunnel: the tunnel answered " + reply.getMsgCase() + " instead of a StartResponse");
         } else if (!reply.getStart().getSuccess()) {
-            ending.fail("starting the tunnel: the tunnel refused: " + reply.getStart().getErrorMessage());
+            ending.fail("starting the tunnel: the tunnel refused: "
+                    + reply.getStart().getErrorMessage());
         } else {
             session.run.reachedRunning = true;
             session.enter(RUNNING);

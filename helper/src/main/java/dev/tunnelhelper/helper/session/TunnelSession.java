@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class TunnelSession {
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
 
-    private final ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1, NamedThreads.factory("session"));
+    private final ScheduledThreadPoolExecutor loop =
+            new ScheduledThreadPoolExecutor(1, NamedThreads.factory("session"));
     private final ExecutorService workers = Executors.newCachedThreadPool(NamedThreads.factory("session-work"));
     private final SessionCore core;
 
@@ -98,7 +99,7 @@ public final class TunnelSession {
      * worker, so whatever they chain onto it (a socket write, a blocking wait) never runs there.
      */
     private <T> CompletableFuture<T> answered(CompletableFuture<T> onSessionThread) {
-        return onSessionThread.whenCompleteAsync((value, failure) -> { }, workers);
+        return onSessionThread.whenCompleteAsync((value, failure) -> {}, workers);
     }
 
     private void post(SessionEvent event) {
@@ -107,7 +108,11 @@ public final class TunnelSession {
                 core.handle(event);
             } catch (RuntimeException e) {
                 // A bug must not take the session thread down with it: every later event still needs handling.
-                log.atError().setMessage("session event failed").addKeyValue("event", event.getClass().getSimpleName()).setCause(e).log();
+                log.atError()
+                        .setMessage("session event failed")
+                        .addKeyValue("event", event.getClass().getSimpleName())
+                        .setCause(e)
+                        .log();
             }
         });
     }

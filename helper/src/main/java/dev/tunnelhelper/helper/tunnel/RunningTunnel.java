@@ -20,8 +20,8 @@ public interface RunningTunnel extends AutoCloseable {
      *
      * @throws dev.tunnelhelper.protocol.HandshakeException with the reason the handshake failed
      */
-    Speaker<ManagerMessage, TunnelMessage> connect(Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler)
-            throws IOException;
+    Speaker<ManagerMessage, TunnelMessage> connect(
+            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler) throws IOException;
 
     /** Completes with the exit status once the child has been reaped. */
     CompletableFuture<ExitStatus> exit();

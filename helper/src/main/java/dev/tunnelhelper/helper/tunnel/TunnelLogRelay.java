@@ -14,7 +14,8 @@ public final class TunnelLogRelay {
     private TunnelLogRelay() {}
 
     public static void relay(Log entry) {
-        String name = entry.getLoggerNamesCount() == 0 ? "tunnel" : "tunnel." + String.join(".", entry.getLoggerNamesList());
+        String name =
+                entry.getLoggerNamesCount() == 0 ? "tunnel" : "tunnel." + String.join(".", entry.getLoggerNamesList());
         Logger logger = LoggerFactory.getLogger(name);
         LoggingEventBuilder event = logger.atLevel(level(entry.getLevel())).setMessage(entry.getMessage());
         for (Log.Field field : entry.getFieldsList()) {

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class TunnelProcess implements RunningTunnel {
     /** Fixed child fd numbers: stdio, then the manager→tunnel pipe, tunnel→manager pipe, TUN device. */
     public static final int CHILD_READ_FD = 3;
+
     public static final int CHILD_WRITE_FD = 4;
     public static final int CHILD_TUN_FD = 5;
     /** The whole environment the tunnel gets: nothing of the helper's leaks into it. */
@@ -41,6 +42,7 @@ public final class TunnelProcess implements RunningTunnel {
             "PATH", "/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG", "C.UTF-8",
             "HOME", "/var/empty");
+
     private static final int MAX_LOG_LINE = 4096;
     private static final Logger log = LoggerFactory.getLogger(TunnelProcess.class);
     private static final Logger childOutput = LoggerFactory.getLogger("tunnel.output");
@@ -58,10 +60,17 @@ public final class TunnelProcess implements RunningTunnel {
 
     /** Spawns {@code binary vpn-daemon run --rpc-read-fd 3 --rpc-write-fd 4} with {@code tunFd} as fd 5 (a {@link TunnelLauncher}). */
     public static TunnelProcess spawn(Path binary, int tunFd) {
-        try (Pipe managerToTunnel = Fds.pipe(); Pipe tunnelToManager = Fds.pipe(); Pipe output = Fds.pipe()) {
+        try (Pipe managerToTunnel = Fds.pipe();
+                Pipe tunnelToManager = Fds.pipe();
+                Pipe output = Fds.pipe()) {
             SpawnSpec spec = SpawnSpec.builder(binary)
-                    .args("vpn-daemon", "run", "--rpc-read-fd", Integer.toString(CHILD_READ_FD),
-                            "--rpc-write-fd", Integer.toString(CHILD_WRITE_FD))
+                    .args(
+                            "vpn-daemon",
+                            "run",
+                            "--rpc-read-fd",
+                            Integer.toString(CHILD_READ_FD),
+                            "--rpc-write-fd",
+                            Integer.toString(CHILD_WRITE_FD))
                     .env(ENVIRONMENT)
                     .mapFd(CHILD_READ_FD, managerToTunnel.readEnd().get())
                     .mapFd(CHILD_WRITE_FD, tunnelToManager.writeEnd().get())
@@ -70,9 +79,14 @@ public final class TunnelProcess implements RunningTunnel {
                     .stderr(output.writeEnd().get())
                     .build();
             ChildProcess child = NativeShim.get().spawn(spec);
-            log.atInfo().setMessage("tunnel spawned").addKeyValue("pid", child.pid()).addKeyValue("binary", binary).log();
+            log.atInfo()
+                    .setMessage("tunnel spawned")
+                    .addKeyValue("pid", child.pid())
+                    .addKeyValue("binary", binary)
+                    .log();
             // Our ends move into streams that own them; the child's ends close with the try block.
-            TunnelProcess process = new TunnelProcess(child,
+            TunnelProcess process = new TunnelProcess(
+                    child,
                     Fds.inputStream(OwnedFd.adopt(tunnelToManager.readEnd().release())),
                     Fds.outputStream(OwnedFd.adopt(managerToTunnel.writeEnd().release())));
             process.logOutput(Fds.inputStream(OwnedFd.adopt(output.readEnd().release())));
@@ -87,9 +101,10 @@ public final class TunnelProcess implements RunningTunnel {
     }
 
     @Override
-    public Speaker<ManagerMessage, TunnelMessage> connect(Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler)
-            throws IOException {
-        TunnelProtocol protocol = new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec());
+    public Speaker<ManagerMessage, TunnelMessage> connect(
+            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler) throws IOException {
+        TunnelProtocol protocol =
+                new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec());
         return protocol.connectAsManager(fromTunnel, toTunnel, this::closePipes, handler);
     }
 
@@ -130,8 +145,11 @@ public final class TunnelProcess implements RunningTunnel {
             try {
                 while (!exit.isDone()) {
                     child.waitFor(Duration.ofMillis(20)).ifPresent(status -> {
-                        log.atInfo().setMessage("tunnel process exited").addKeyValue("pid", child.pid())
-                                .addKeyValue("status", status).log();
+                        log.atInfo()
+                                .setMessage("tunnel process exited")
+                                .addKeyValue("pid", child.pid())
+                                .addKeyValue("status", status)
+                                .log();
                         exit.complete(status);
                     });
                 }
@@ -149,8 +167,11 @@ public final class TunnelProcess implements RunningTunnel {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    childOutput.atInfo().setMessage(line.length() > MAX_LOG_LINE ? line.substring(0, MAX_LOG_LINE) + "…" : line)
-                            .addKeyValue("pid", child.pid()).log();
+                    childOutput
+                            .atInfo()
+                            .setMessage(line.length() > MAX_LOG_LINE ? line.substring(0, MAX_LOG_LINE) + "…" : line)
+                            .addKeyValue("pid", child.pid())
+                            .log();
                 }
             } catch (IOException e) {
                 log.debug("tunnel output ended: {}", e.toString());

@@ -29,7 +29,8 @@ public final class XpcCarrier implements EndpointCarrier {
     @Override
     public <S extends MessageLite, R> EndpointListener listen(EndpointSpec<S, R> spec) {
         boolean app = spec.kind() == Endpoints.Kind.APP;
-        XpcEndpointServer<S, R> server = new XpcEndpointServer<>(spec,
+        XpcEndpointServer<S, R> server = new XpcEndpointServer<>(
+                spec,
                 app ? settings.appServiceName() : settings.extensionServiceName(),
                 app ? settings.appRequirement() : settings.extensionRequirement());
         server.start();

@@ -52,7 +52,8 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private XpcChannel(XpcConnection connection, XpcInbox<R> inbox, PeerIdentity peer, String describe, Runnable onClose) {
+    private XpcChannel(
+            XpcConnection connection, XpcInbox<R> inbox, PeerIdentity peer, String describe, Runnable onClose) {
         this.connection = connection;
         this.inbox = inbox;
         this.peer = peer;
@@ -65,15 +66,16 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
      * resumes it, so no message can be missed). The identity is XPC's, from the connection's
      * audit token, taken now; gid is unknown ({@code -1}) because XPC reports only euid and pid.
      */
-    static <S extends MessageLite, R> XpcChannel<S, R> accepted(XpcConnection peerConnection, Parser<R> parser, String service,
-                                                                int capacity, Runnable onClose) {
+    static <S extends MessageLite, R> XpcChannel<S, R> accepted(
+            XpcConnection peerConnection, Parser<R> parser, String service, int capacity, Runnable onClose) {
         PeerIdentity identity = identityOf(peerConnection);
         String where = "xpc:" + service + " " + identity;
         return new XpcChannel<>(peerConnection, new XpcInbox<>(parser, capacity, where), identity, where, onClose);
     }
 
     /** A client connection to a launchd Mach service; {@code privileged} requires a root LaunchDaemon's. */
-    public static <S extends MessageLite, R> XpcChannel<S, R> connect(String service, boolean privileged, Parser<R> parser) {
+    public static <S extends MessageLite, R> XpcChannel<S, R> connect(
+            String service, boolean privileged, Parser<R> parser) {
         XpcInbox<R> inbox = new XpcInbox<>(parser, DEFAULT_CAPACITY, "xpc:" + service);
         XpcConnection c = XpcConnection.connect(service, privileged, inboxHandler(inbox));
         return client(c, inbox, "xpc:" + service);
@@ -86,10 +88,11 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
         return client(c, inbox, "xpc:anonymous");
     }
 
-    private static <S extends MessageLite, R> XpcChannel<S, R> client(XpcConnection c, XpcInbox<R> inbox, String where) {
+    private static <S extends MessageLite, R> XpcChannel<S, R> client(
+            XpcConnection c, XpcInbox<R> inbox, String where) {
         // XPC may know the service's identity only after its first message: informational here.
         PeerIdentity identity = identityOf(c);
-        return new XpcChannel<>(c, inbox, identity, where + " " + identity, () -> { });
+        return new XpcChannel<>(c, inbox, identity, where + " " + identity, () -> {});
     }
 
     /** The peer as XPC reports it as of its last message: euid as uid, no gid (XPC gives none), pid. */
@@ -147,7 +150,8 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
     @Override
     public void send(S message, List<FileDescriptor> fds) throws IOException {
         if (fds.size() > 1) {
-            throw new ProtocolException(describe + ": XPC carries at most one file descriptor per message, not " + fds.size());
+            throw new ProtocolException(
+                    describe + ": XPC carries at most one file descriptor per message, not " + fds.size());
         }
         int fd = fds.isEmpty() ? -1 : FileDescriptors.number(fds.get(0));
         if (closed.get()) {

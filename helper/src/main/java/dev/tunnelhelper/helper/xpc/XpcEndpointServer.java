@@ -39,7 +39,9 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
      * after a send may drop the message, unlike closing a socket whose buffer still drains.
      */
     static final Duration REFUSAL_GRACE = Duration.ofSeconds(2);
-    private static final ScheduledExecutorService REFUSALS = Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("xpc-refused-peers"));
+
+    private static final ScheduledExecutorService REFUSALS =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("xpc-refused-peers"));
 
     private final EndpointSpec<S, R> spec;
     private final String serviceName;
@@ -69,8 +71,12 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     /** Listens on the Mach service launchd registered for this daemon. */
     public void start() {
         listener = XpcListener.listen(serviceName, new Handler());
-        log.atInfo().setMessage("listening").addKeyValue("endpoint", spec.name()).addKeyValue("xpcService", serviceName)
-                .addKeyValue("requirement", requirement).log();
+        log.atInfo()
+                .setMessage("listening")
+                .addKeyValue("endpoint", spec.name())
+                .addKeyValue("xpcService", serviceName)
+                .addKeyValue("requirement", requirement)
+                .log();
     }
 
     /** Listens without a name (no launchd needed): clients reach it through {@link #listener()}. For tests. */
@@ -117,10 +123,14 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
                 peer.setPeerRequirement(requirement);
             } catch (RuntimeException e) {
                 // Without the requirement the peer would be unchecked: refuse it instead.
-                log.error("{} endpoint: cannot set the peer code-signing requirement; refusing the peer: {}", spec.name(), e.toString());
+                log.error(
+                        "{} endpoint: cannot set the peer code-signing requirement; refusing the peer: {}",
+                        spec.name(),
+                        e.toString());
                 return false;
             }
-            XpcChannel<S, R> channel = XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
+            XpcChannel<S, R> channel =
+                    XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
             channels.put(peer, channel);
             NamedThreads.start("endpoint-" + spec.name() + "-admit", () -> admit(channel));
             return true;
@@ -147,7 +157,8 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
         @Override
         public void onError(XpcConnection connection, XpcError error) {
             if (error.kind() == XpcError.Kind.PEER_CODE_SIGNING_REQUIREMENT) {
-                admission.logRefusal(XpcChannel.identityOf(connection), "code-signing requirement not satisfied: " + requirement);
+                admission.logRefusal(
+                        XpcChannel.identityOf(connection), "code-signing requirement not satisfied: " + requirement);
             }
             onError(connection, error.description());
         }

@@ -45,7 +45,7 @@ class AppFanoutTest {
 
     private AFUNIXServerSocket server;
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final AppFanout fanout = new AppFanout("test", 8, new SessionEventListener() { });
+    private final AppFanout fanout = new AppFanout("test", 8, new SessionEventListener() {});
 
     @BeforeEach
     void listen() throws IOException {
@@ -62,27 +62,37 @@ class AppFanoutTest {
 
     /** A subscribed app connection: the helper's side goes to the fan-out, the app's side is returned unread. */
     private UnixSocketChannel<AppMessage, HelperAppMessage> subscribe(String who) throws IOException {
-        var app = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(dir.resolve("app.sock"), WAIT, HelperAppMessage.parser(),
-                new FrameCodec());
+        var app = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(
+                dir.resolve("app.sock"), WAIT, HelperAppMessage.parser(), new FrameCodec());
         open.add(app);
-        var helperSide = UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(server.accept(),
-                AppMessage.parser(), new FrameCodec(), who);
-        Speaker<HelperAppMessage, AppMessage> speaker = Speaker.start(who, helperSide, Endpoints.HELPER_APP,
-                Endpoints.VERSIONS.versions().get(0), in -> { });
+        var helperSide = UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(
+                server.accept(), AppMessage.parser(), new FrameCodec(), who);
+        Speaker<HelperAppMessage, AppMessage> speaker = Speaker.start(
+                who,
+                helperSide,
+                Endpoints.HELPER_APP,
+                Endpoints.VERSIONS.versions().get(0),
+                in -> {});
         open.add(speaker);
         fanout.startDelivery(fanout.subscribe(speaker, who));
         return app;
     }
 
     private static TunnelMessage update(String agentName, int padding) {
-        return TunnelMessage.newBuilder().setPeerUpdate(PeerUpdate.newBuilder()
-                .addUpsertedAgents(Agent.newBuilder().setName(agentName).addFqdn("x".repeat(padding)))).build();
+        return TunnelMessage.newBuilder()
+                .setPeerUpdate(PeerUpdate.newBuilder()
+                        .addUpsertedAgents(Agent.newBuilder().setName(agentName).addFqdn("x".repeat(padding))))
+                .build();
     }
 
     /** An app that reads: the peer updates pushed to it, as they arrive. */
     private BlockingQueue<PeerUpdate> reading(UnixSocketChannel<AppMessage, HelperAppMessage> app) {
         BlockingQueue<PeerUpdate> arrivals = new LinkedBlockingQueue<>();
-        open.add(Speaker.start("reading-app", app, Endpoints.APP, Endpoints.VERSIONS.versions().get(0),
+        open.add(Speaker.start(
+                "reading-app",
+                app,
+                Endpoints.APP,
+                Endpoints.VERSIONS.versions().get(0),
                 in -> arrivals.add(in.message().getPeerUpdate())));
         return arrivals;
     }
@@ -106,7 +116,10 @@ class AppFanoutTest {
             fanout.messageRelayed(message);
             relayed.add("relayed");
         });
-        assertEquals("relayed", relayed.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "the session was held up by the stalled app");
+        assertEquals(
+                "relayed",
+                relayed.poll(WAIT.toSeconds(), TimeUnit.SECONDS),
+                "the session was held up by the stalled app");
     }
 
     @Test
@@ -117,7 +130,10 @@ class AppFanoutTest {
         var healthy = reading(subscribe("healthy"));
         relay(update("small", 1));
 
-        assertEquals("small", nextAgent(healthy), "the app after the stalled one got the update while the stalled one read nothing");
+        assertEquals(
+                "small",
+                nextAgent(healthy),
+                "the app after the stalled one got the update while the stalled one read nothing");
 
         // The stalled app, reading at last, has lost nothing either: it was within its queue.
         assertEquals("big", next(stalled).getUpsertedAgents(0).getName());

@@ -32,7 +32,8 @@ final class AcquisitionFixture implements AutoCloseable {
         this.deploymentDir = root.resolve("deployment");
         this.binDir = root.resolve("bin");
         this.probeCounter = root.resolve("probe-count");
-        Files.createDirectory(binDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectory(
+                binDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     }
 
     static AcquisitionFixture start(Path root) throws IOException {
@@ -50,8 +51,11 @@ final class AcquisitionFixture implements AutoCloseable {
         if (deployment != null) {
             deployment.close();
         }
-        deployment = DeploymentServer.start(DeploymentOptions.builder(deploymentDir,
-                BinarySource.bytes("fake tunnel", binary)).version(version).tls(tls).build());
+        deployment = DeploymentServer.start(
+                DeploymentOptions.builder(deploymentDir, BinarySource.bytes("fake tunnel", binary))
+                        .version(version)
+                        .tls(tls)
+                        .build());
         return deployment;
     }
 

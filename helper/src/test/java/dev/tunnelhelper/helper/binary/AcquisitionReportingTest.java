@@ -50,7 +50,9 @@ class AcquisitionReportingTest {
         fixture.acquirer().acquire(fixture.request().withListener(recorder));
 
         long size = fixture.deployment.binarySize();
-        assertEquals(List.of(AcquisitionPhase.FETCHING_INFO, AcquisitionPhase.DOWNLOADING, AcquisitionPhase.VALIDATING), phases);
+        assertEquals(
+                List.of(AcquisitionPhase.FETCHING_INFO, AcquisitionPhase.DOWNLOADING, AcquisitionPhase.VALIDATING),
+                phases);
         assertEquals(0L, written.get(0));
         assertEquals(size, written.get(written.size() - 1));
         assertEquals(1, written.stream().filter(w -> w == size).count(), "the final size is reported once");
@@ -64,7 +66,9 @@ class AcquisitionReportingTest {
         AcquiredBinary cached = acquirer.acquire(fixture.request().withListener(recorder));
 
         assertEquals(false, cached.downloaded());
-        assertEquals(List.of(AcquisitionPhase.FETCHING_INFO, AcquisitionPhase.DOWNLOADING, AcquisitionPhase.VALIDATING), phases);
+        assertEquals(
+                List.of(AcquisitionPhase.FETCHING_INFO, AcquisitionPhase.DOWNLOADING, AcquisitionPhase.VALIDATING),
+                phases);
         assertEquals(List.of(), written, "a 304 transfers no body");
     }
 
@@ -72,7 +76,8 @@ class AcquisitionReportingTest {
     void aFailureEndsThePhasesWhereItHappened() throws Exception {
         fixture.deployment.updateBehaviour(b -> b.withBuildInfoVersion("v2.20.0"));
 
-        AcquisitionException e = assertThrows(AcquisitionException.class,
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class,
                 () -> fixture.acquirer().acquire(fixture.request().withListener(recorder)));
 
         assertEquals(AcquisitionException.Step.MINIMUM_VERSION, e.step());
@@ -81,11 +86,16 @@ class AcquisitionReportingTest {
 
     @Test
     void anInterruptedDownloadFailsAtOnceAndLeavesNothingBehind() throws Exception {
-        DeploymentServer slow = fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter, 1_000_000), false);
+        DeploymentServer slow =
+                fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter, 1_000_000), false);
         slow.updateBehaviour(b -> b.withThrottle(100_000));
 
-        AcquisitionException e = assertThrows(AcquisitionException.class, () -> fixture.acquirer().acquire(fixture.request()
-                .withListener(AcquisitionFixture.onDownloaded((bytes, total) -> Thread.currentThread().interrupt()))));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class,
+                () -> fixture.acquirer()
+                        .acquire(fixture.request()
+                                .withListener(AcquisitionFixture.onDownloaded(
+                                        (bytes, total) -> Thread.currentThread().interrupt()))));
 
         assertEquals(AcquisitionException.Step.DOWNLOAD, e.step());
         assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
@@ -105,7 +115,9 @@ class AcquisitionReportingTest {
         };
 
         // A new acquirer has no verification cache: it checks the installed binary again, and is interrupted doing so.
-        assertThrows(AcquisitionException.class, () -> fixture.acquirer().acquire(fixture.request().withListener(stopDuringTheCheck)));
+        assertThrows(
+                AcquisitionException.class,
+                () -> fixture.acquirer().acquire(fixture.request().withListener(stopDuringTheCheck)));
 
         fixture.assertOnlyInstalled(fixture.deployment.binarySha256());
     }

@@ -85,8 +85,8 @@ class BinaryAcquirerTest {
     void aChangedBinaryOnTheServerIsDownloadedAndFullyCheckedAgain() throws Exception {
         BinaryAcquirer acquirer = fixture.acquirer();
         acquirer.acquire(fixture.request());
-        DeploymentServer updated = fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter,
-                4096), false);
+        DeploymentServer updated =
+                fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter, 4096), false);
 
         AcquiredBinary second = acquirer.acquire(fixture.request());
 
@@ -114,8 +114,8 @@ class BinaryAcquirerTest {
 
     @Test
     void gzipTransfersAreDecompressedAndHashedAsThePlainFile() throws Exception {
-        DeploymentServer deployment = fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION,
-                fixture.probeCounter, 300_000), false);
+        DeploymentServer deployment =
+                fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter, 300_000), false);
         deployment.updateBehaviour(b -> b.withGzip(true));
 
         AcquiredBinary binary = fixture.acquirer().acquire(fixture.request());
@@ -127,14 +127,16 @@ class BinaryAcquirerTest {
 
     @Test
     void progressIsThrottledAndEndsWithTheFullSize() throws Exception {
-        DeploymentServer deployment = fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION,
-                fixture.probeCounter, 1_000_000), false);
+        DeploymentServer deployment =
+                fixture.serve(FakeTunnel.script(AcquisitionFixture.VERSION, fixture.probeCounter, 1_000_000), false);
         deployment.updateBehaviour(b -> b.withThrottle(4_000_000));
         List<long[]> reports = new CopyOnWriteArrayList<>();
         long started = System.nanoTime();
 
-        fixture.acquirer().acquire(fixture.request().withListener(AcquisitionFixture.onDownloaded((written, total) ->
-                reports.add(new long[] {written, total, System.nanoTime()}))));
+        fixture.acquirer()
+                .acquire(fixture.request()
+                        .withListener(AcquisitionFixture.onDownloaded(
+                                (written, total) -> reports.add(new long[] {written, total, System.nanoTime()}))));
 
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         long size = deployment.binarySize();
@@ -148,7 +150,8 @@ class BinaryAcquirerTest {
         // At most one report per 10 ms, plus the first and the final one.
         assertTrue(reports.size() <= elapsedMs / 10 + 2, reports.size() + " reports in " + elapsedMs + " ms");
         for (int i = 2; i < reports.size() - 1; i++) {
-            assertTrue(reports.get(i)[2] - reports.get(i - 1)[2] >= ProgressThrottle.INTERVAL_NANOS,
+            assertTrue(
+                    reports.get(i)[2] - reports.get(i - 1)[2] >= ProgressThrottle.INTERVAL_NANOS,
                     "reports " + (i - 1) + " and " + i + " less than 10 ms apart");
         }
     }
@@ -157,8 +160,9 @@ class BinaryAcquirerTest {
     void operatorHeadersAreSentOnEveryRequest() throws Exception {
         fixture.deployment.updateBehaviour(b -> b.withRequiredHeader(new RequiredHeader("X-Operator", "v@lue")));
 
-        fixture.acquirer().acquire(AcquisitionRequest.of(fixture.deployment.url(),
-                List.of(new OperatorHeader("X-Operator", "v@lue"))));
+        fixture.acquirer()
+                .acquire(AcquisitionRequest.of(
+                        fixture.deployment.url(), List.of(new OperatorHeader("X-Operator", "v@lue"))));
 
         DeploymentServer deployment = fixture.deployment;
         assertEquals(0, deployment.counters().responseCount(403));
@@ -170,8 +174,9 @@ class BinaryAcquirerTest {
     @Test
     void aPinnedSha256AloneIsEnoughAndNoSignatureIsFetched() throws Exception {
         DeploymentServer deployment = fixture.deployment;
-        BinaryAcquirer acquirer = new BinaryAcquirer(fixture.config(
-                VerificationSettings.pinnedSha256(List.of(deployment.binarySha256().toUpperCase(java.util.Locale.ROOT)))).build());
+        BinaryAcquirer acquirer = new BinaryAcquirer(fixture.config(VerificationSettings.pinnedSha256(
+                        List.of(deployment.binarySha256().toUpperCase(java.util.Locale.ROOT))))
+                .build());
 
         AcquiredBinary binary = acquirer.acquire(fixture.request());
 
@@ -184,8 +189,9 @@ class BinaryAcquirerTest {
     void explicitlyDisabledSignatureValidationStillProbesAndIsReported() throws Exception {
         DeploymentServer deployment = fixture.deployment;
         deployment.updateBehaviour(b -> b.withFailingPath(deployment.binaryPath() + ".sig", 404));
-        BinaryAcquirer acquirer = new BinaryAcquirer(fixture.config(VerificationSettings.none()
-                .withAllowDisablingSignatureValidation(true)).build());
+        BinaryAcquirer acquirer = new BinaryAcquirer(
+                fixture.config(VerificationSettings.none().withAllowDisablingSignatureValidation(true))
+                        .build());
 
         AcquiredBinary binary = acquirer.acquire(fixture.request().withDisableSignatureValidation(true));
 
@@ -213,8 +219,10 @@ class BinaryAcquirerTest {
     @Test
     void anAccessUrlWithCredentialsOrAnotherSchemeIsRefused() {
         for (String url : List.of("ftp://127.0.0.1/", "https://user:pw@127.0.0.1/", "not a url")) {
-            AcquisitionException e = assertThrows(AcquisitionException.class,
-                    () -> fixture.acquirer().acquire(AcquisitionRequest.of(url, List.of())), url);
+            AcquisitionException e = assertThrows(
+                    AcquisitionException.class,
+                    () -> fixture.acquirer().acquire(AcquisitionRequest.of(url, List.of())),
+                    url);
             assertEquals(AcquisitionException.Step.FETCH_INFO, e.step());
             assertFalse(e.getMessage().contains("pw@"), e.getMessage());
         }

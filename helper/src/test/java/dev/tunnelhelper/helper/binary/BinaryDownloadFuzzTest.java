@@ -48,11 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
 class BinaryDownloadFuzzTest {
     /** Small so the fuzzer reaches it; the rule is the same at 512 MiB. */
     private static final long MAX_BYTES = 4096;
+
     private static final String INSTALLED_SHA1 = "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12";
     private static final int[] STATUSES = {200, 200, 200, 304, 304, 404, 500, 302, 307, 204, 206};
 
     @TempDir
     static Path root;
+
     private static RawResponder server;
     private static BinaryDownloader downloader;
     private static BinaryDirectory directory;
@@ -63,14 +65,15 @@ class BinaryDownloadFuzzTest {
      */
     private static SilentCloseable onlyTheLoopbackServer() {
         int port = server.uri().getPort();
-        return BugDetectors.allowNetworkConnections((host, p) -> p == port && (host.equals("127.0.0.1") || host.equals("localhost")));
+        return BugDetectors.allowNetworkConnections(
+                (host, p) -> p == port && (host.equals("127.0.0.1") || host.equals("localhost")));
     }
 
     @BeforeAll
     static void startServer() throws Exception {
         server = new RawResponder();
-        DeploymentHttp http = DeploymentHttp.create(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Optional.empty());
+        DeploymentHttp http = DeploymentHttp.create(
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Optional.empty());
         downloader = new BinaryDownloader(http, MAX_BYTES);
         directory = BinaryDirectory.open(root.resolve("bin"), ProcessIdentity.effectiveUid());
     }
@@ -100,14 +103,22 @@ class BinaryDownloadFuzzTest {
         header(head, "Content-Encoding", encoding);
         header(head, "X-Original-Content-Length", originalLength);
         header(head, "ETag", data.consumeBoolean() ? "\"" + INSTALLED_SHA1 + "\"" : headerText(data));
-        header(head, "Location", data.pickValue(new String[] {"", "/bin/coder", "?"}).replace("?", headerText(data)));
+        header(
+                head,
+                "Location",
+                data.pickValue(new String[] {"", "/bin/coder", "?"}).replace("?", headerText(data)));
         head.append("Connection: close\r\n\r\n");
         server.respondWith(head.toString().getBytes(StandardCharsets.ISO_8859_1), wire, sent);
 
         DownloadOutcome outcome;
         try (SilentCloseable allowed = onlyTheLoopbackServer()) {
-            outcome = downloader.download(server.uri(), List.of(), installed ? Optional.of(INSTALLED_SHA1) : Optional.empty(),
-                    directory, "coder", AcquisitionListener.NONE);
+            outcome = downloader.download(
+                    server.uri(),
+                    List.of(),
+                    installed ? Optional.of(INSTALLED_SHA1) : Optional.empty(),
+                    directory,
+                    "coder",
+                    AcquisitionListener.NONE);
         } catch (AcquisitionException e) {
             assertEquals(AcquisitionException.Step.DOWNLOAD, e.step(), e.getMessage());
             assertOneLine(e.getMessage());
@@ -126,7 +137,8 @@ class BinaryDownloadFuzzTest {
         // With a Content-Length the body is exactly that many bytes (HTTP/1.1): what the server
         // wrote beyond it is not part of the message. Fewer than announced must have failed.
         long announced = contentLength.isEmpty() ? sent : Long.parseLong(contentLength.trim());
-        assertTrue(announced <= sent, "a body shorter than its Content-Length (" + announced + ") was accepted: " + sent);
+        assertTrue(
+                announced <= sent, "a body shorter than its Content-Length (" + announced + ") was accepted: " + sent);
         byte[] body = java.util.Arrays.copyOf(wire, (int) announced);
         boolean decoded = encoding.trim().equalsIgnoreCase("gzip");
         assertArrayEquals(decoded ? gunzip(body) : body, file, "the temp file is not the body's content");
@@ -141,8 +153,15 @@ class BinaryDownloadFuzzTest {
         server.respondWith(head.getBytes(StandardCharsets.ISO_8859_1), body, body.length);
         DownloadOutcome.Downloaded downloaded;
         try (SilentCloseable allowed = onlyTheLoopbackServer()) {
-            downloaded = assertInstanceOf(DownloadOutcome.Downloaded.class,
-                    downloader.download(server.uri(), List.of(), Optional.of(INSTALLED_SHA1), directory, "coder", AcquisitionListener.NONE));
+            downloaded = assertInstanceOf(
+                    DownloadOutcome.Downloaded.class,
+                    downloader.download(
+                            server.uri(),
+                            List.of(),
+                            Optional.of(INSTALLED_SHA1),
+                            directory,
+                            "coder",
+                            AcquisitionListener.NONE));
         }
         assertArrayEquals(body, Files.readAllBytes(downloaded.tempFile()));
         Files.delete(downloaded.tempFile());

@@ -67,8 +67,8 @@ class BinaryStorageTest {
     void aGroupWritableBinaryDirectoryIsRefused() throws Exception {
         Files.setPosixFilePermissions(fixture.binDir, PosixFilePermissions.fromString("rwxrwxr-x"));
 
-        AcquisitionException e = assertThrows(AcquisitionException.class,
-                () -> fixture.acquirer().acquire(fixture.request()));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class, () -> fixture.acquirer().acquire(fixture.request()));
 
         assertEquals(Step.STORAGE, e.step());
         assertTrue(e.getMessage().contains("mode 0775): it is writable by group or others"), e.getMessage());
@@ -84,8 +84,11 @@ class BinaryStorageTest {
         Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path dir = parent.resolve("bin");
 
-        AcquisitionException e = assertThrows(AcquisitionException.class, () -> new BinaryAcquirer(
-                AcquisitionConfig.builder(dir, fixture.pinnedKey()).build()).acquire(fixture.request()));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class,
+                () -> new BinaryAcquirer(AcquisitionConfig.builder(dir, fixture.pinnedKey())
+                                .build())
+                        .acquire(fixture.request()));
 
         assertEquals(Step.STORAGE, e.step());
         assertTrue(e.getMessage().contains("binary directory " + dir + ": " + parent + " (uid "), e.getMessage());
@@ -96,8 +99,8 @@ class BinaryStorageTest {
     void aDirectoryOwnedBySomeoneElseIsRefused() throws Exception {
         Files.setAttribute(fixture.binDir, "unix:uid", 4242);
 
-        AcquisitionException e = assertThrows(AcquisitionException.class,
-                () -> fixture.acquirer().acquire(fixture.request()));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class, () -> fixture.acquirer().acquire(fixture.request()));
 
         assertEquals(Step.STORAGE, e.step());
         assertTrue(e.getMessage().contains("owned by uid 4242"), e.getMessage());
@@ -106,8 +109,8 @@ class BinaryStorageTest {
     @Test
     void aMissingDirectoryIsCreatedPrivate() throws Exception {
         Path dir = tmp.resolve("state").resolve("bin");
-        AcquiredBinary binary = new BinaryAcquirer(fixture.config().build().withBinaryDirectory(dir))
-                .acquire(fixture.request());
+        AcquiredBinary binary =
+                new BinaryAcquirer(fixture.config().build().withBinaryDirectory(dir)).acquire(fixture.request());
 
         assertEquals(dir.resolve(fixture.installedPath().getFileName()), binary.path());
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
@@ -130,7 +133,8 @@ class BinaryStorageTest {
             AcquisitionException e = assertThrows(AcquisitionException.class, () -> directory.binaryPath(name), name);
             assertEquals(Step.STORAGE, e.step());
         }
-        assertEquals(fixture.binDir.toRealPath().resolve("coder-linux-amd64"), directory.binaryPath("coder-linux-amd64"));
+        assertEquals(
+                fixture.binDir.toRealPath().resolve("coder-linux-amd64"), directory.binaryPath("coder-linux-amd64"));
     }
 
     @Test
@@ -138,13 +142,15 @@ class BinaryStorageTest {
         Files.setAttribute(fixture.binDir, "unix:uid", 4242);
 
         BinaryDirectory asOwner = BinaryDirectory.open(fixture.binDir, 4242);
-        AcquisitionException asRoot = assertThrows(AcquisitionException.class,
-                () -> BinaryDirectory.open(fixture.binDir, 0));
-        AcquisitionException asSomeoneElse = assertThrows(AcquisitionException.class,
-                () -> BinaryDirectory.open(fixture.binDir, 4343));
+        AcquisitionException asRoot =
+                assertThrows(AcquisitionException.class, () -> BinaryDirectory.open(fixture.binDir, 0));
+        AcquisitionException asSomeoneElse =
+                assertThrows(AcquisitionException.class, () -> BinaryDirectory.open(fixture.binDir, 4343));
 
         assertEquals(fixture.binDir.toRealPath(), asOwner.path());
         assertTrue(asRoot.getMessage().contains("owned by uid 4242, not by root,"), asRoot.getMessage());
-        assertTrue(asSomeoneElse.getMessage().contains("owned by uid 4242, not by root or uid 4343,"), asSomeoneElse.getMessage());
+        assertTrue(
+                asSomeoneElse.getMessage().contains("owned by uid 4242, not by root or uid 4343,"),
+                asSomeoneElse.getMessage());
     }
 }

@@ -31,8 +31,8 @@ class BuildInfoFailureTest {
     }
 
     private AcquisitionException failingAcquire(Step expectedStep) throws Exception {
-        AcquisitionException e = assertThrows(AcquisitionException.class,
-                () -> fixture.acquirer().acquire(fixture.request()));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class, () -> fixture.acquirer().acquire(fixture.request()));
         assertEquals(expectedStep, e.step(), e.getMessage());
         DeploymentServer deployment = fixture.deployment;
         assertEquals(0, deployment.requestCount(deployment.binaryPath()), "no binary is requested");
@@ -65,8 +65,8 @@ class BuildInfoFailureTest {
     void aVersionThatIsNotSemverIsReported() throws Exception {
         fixture.deployment.updateBehaviour(b -> b.withBuildInfoVersion("latest"));
         AcquisitionException e = failingAcquire(Step.FETCH_INFO);
-        assertTrue(e.getMessage().contains("reports version 'latest', which is not a semantic version"),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("reports version 'latest', which is not a semantic version"), e.getMessage());
     }
 
     @Test
@@ -96,8 +96,8 @@ class BuildInfoFailureTest {
         BinaryAcquirer acquirer = fixture.acquirer();
         fixture.deployment.close();
         fixture.deployment = null;
-        AcquisitionException e = assertThrows(AcquisitionException.class,
-                () -> acquirer.acquire(AcquisitionRequest.of(url, java.util.List.of())));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class, () -> acquirer.acquire(AcquisitionRequest.of(url, java.util.List.of())));
         assertEquals(Step.FETCH_INFO, e.step());
         assertTrue(e.getMessage().contains("cannot fetch build info from " + url), e.getMessage());
         fixture.assertBinDirEmpty();

@@ -26,7 +26,9 @@ class BuildInfoFuzzTest {
             SemanticVersion server = BuildInfoClient.supportedVersion(version, SOURCE, MINIMUM);
             assertFalse(server.isBelow(MINIMUM), server + " is below the minimum, yet accepted");
         } catch (AcquisitionException e) {
-            assertTrue(e.step() == AcquisitionException.Step.FETCH_INFO || e.step() == AcquisitionException.Step.MINIMUM_VERSION,
+            assertTrue(
+                    e.step() == AcquisitionException.Step.FETCH_INFO
+                            || e.step() == AcquisitionException.Step.MINIMUM_VERSION,
                     "build info failed at step " + e.step());
             assertOneLine(e.getMessage());
         }
@@ -39,13 +41,17 @@ class BuildInfoFuzzTest {
         SemanticVersion c = parseOrNull(data.consumeRemainingAsString());
         for (SemanticVersion v : new SemanticVersion[] {a, b, c}) {
             if (v != null) {
-                assertEquals(0, v.compareTo(SemanticVersion.parse(v.original())), "a version must equal itself re-parsed");
+                assertEquals(
+                        0, v.compareTo(SemanticVersion.parse(v.original())), "a version must equal itself re-parsed");
             }
         }
         if (a == null || b == null) {
             return;
         }
-        assertEquals(Integer.signum(a.compareTo(b)), -Integer.signum(b.compareTo(a)), a + " vs " + b + " is not antisymmetric");
+        assertEquals(
+                Integer.signum(a.compareTo(b)),
+                -Integer.signum(b.compareTo(a)),
+                a + " vs " + b + " is not antisymmetric");
         assertEquals(a.compareTo(b) == 0, a.equals(b), "equals disagrees with compareTo for " + a + ", " + b);
         if (a.equals(b)) {
             assertEquals(a.hashCode(), b.hashCode(), "equal versions " + a + ", " + b + " hash differently");

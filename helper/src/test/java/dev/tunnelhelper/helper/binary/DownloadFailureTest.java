@@ -86,27 +86,31 @@ class DownloadFailureTest {
 
     @Test
     void aBodyAnnouncedLargerThanTheCapIsRefusedBeforeItIsRead() throws Exception {
-        AcquisitionException e = failingUpdate(b -> b, fixture.config().maxBinaryBytes(100_000).build());
+        AcquisitionException e =
+                failingUpdate(b -> b, fixture.config().maxBinaryBytes(100_000).build());
         assertDownloadFailure(e, "more than the limit of 100000");
     }
 
     @Test
     void aGzipBodyWhoseOriginalLengthExceedsTheCapIsRefused() throws Exception {
-        AcquisitionException e = failingUpdate(b -> b.withGzip(true), fixture.config().maxBinaryBytes(100_000).build());
+        AcquisitionException e = failingUpdate(
+                b -> b.withGzip(true), fixture.config().maxBinaryBytes(100_000).build());
         assertDownloadFailure(e, "more than the limit of 100000");
     }
 
     @Test
     void aServerThatStallsLongerThanTheIdleTimeoutIsAbandoned() throws Exception {
         // At 2 bytes/s the testbed sends one byte every 500 ms: silence longer than the 200 ms limit.
-        AcquisitionException e = failingUpdate(b -> b.withThrottle(2),
+        AcquisitionException e = failingUpdate(
+                b -> b.withThrottle(2),
                 fixture.config().idleTimeout(Duration.ofMillis(200)).build());
         assertDownloadFailure(e, "stalled: no data for 200 ms");
     }
 
     @Test
     void aTransferLongerThanTheTotalTimeoutIsAbandoned() throws Exception {
-        AcquisitionException e = failingUpdate(b -> b.withThrottle(100_000),
+        AcquisitionException e = failingUpdate(
+                b -> b.withThrottle(100_000),
                 fixture.config().totalTimeout(Duration.ofMillis(800)).build());
         assertDownloadFailure(e, "did not finish within the total time limit");
     }
@@ -114,13 +118,16 @@ class DownloadFailureTest {
     @Test
     void aMissingRequiredHeaderIsRefusedByTheServer() throws Exception {
         fixture.deployment.updateBehaviour(b -> b.withRequiredHeader(new RequiredHeader("X-Operator", "v@lue")));
-        AcquisitionException e = assertThrows(AcquisitionException.class, () -> fixture.acquirer().acquire(
-                AcquisitionRequest.of(fixture.deployment.url(), List.of(new OperatorHeader("X-Other", "v@lue")))));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class,
+                () -> fixture.acquirer()
+                        .acquire(AcquisitionRequest.of(
+                                fixture.deployment.url(), List.of(new OperatorHeader("X-Other", "v@lue")))));
 
         assertEquals(Step.FETCH_INFO, e.step());
         assertTrue(e.getMessage().contains("answered HTTP 403"), e.getMessage());
-        assertTrue(e.getMessage().contains("X-Operator"), "the server's explanation names the header: "
-                + e.getMessage());
+        assertTrue(
+                e.getMessage().contains("X-Operator"), "the server's explanation names the header: " + e.getMessage());
         assertTrue(!e.getMessage().contains("v@lue"), "header values never appear in errors");
         DeploymentServer deployment = fixture.deployment;
         assertEquals(0, deployment.requestCount(deployment.binaryPath()));

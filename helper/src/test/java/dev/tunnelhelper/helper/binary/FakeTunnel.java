@@ -11,8 +11,7 @@ import java.nio.file.Path;
  */
 final class FakeTunnel {
 
-    private FakeTunnel() {
-    }
+    private FakeTunnel() {}
 
     /** A script reporting {@code version}; {@code paddingBytes} of comment lines make it as large as needed. */
     static byte[] script(String version, Path probeCounter, int paddingBytes) {

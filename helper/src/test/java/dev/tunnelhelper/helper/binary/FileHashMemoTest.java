@@ -29,7 +29,10 @@ class FileHashMemoTest {
         Object inode = Files.getAttribute(file, "unix:ino");
         Object ctime = Files.getAttribute(file, "unix:ctime");
 
-        Files.write(file, "#!/bin/sh\necho two\n".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE,
+        Files.write(
+                file,
+                "#!/bin/sh\necho two\n".getBytes(StandardCharsets.US_ASCII),
+                StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         Files.setLastModifiedTime(file, mtime);
         assertEquals(inode, Files.getAttribute(file, "unix:ino"), "rewritten in place");

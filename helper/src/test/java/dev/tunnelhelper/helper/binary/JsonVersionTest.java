@@ -17,8 +17,11 @@ class JsonVersionTest {
 
     @Test
     void theTopLevelVersionStringIsReadPastFieldsOfEveryShape() throws Exception {
-        assertEquals(Optional.of("v2.24.3+abc"), read("{\"external_url\":\"https://x\",\"n\":1,\"ok\":true,\"none\":null,"
-                + "\"list\":[1,{\"version\":\"v9\"}],\"nested\":{\"version\":\"v8\"},\"version\":\"v2.24.3+abc\"}\n"));
+        assertEquals(
+                Optional.of("v2.24.3+abc"),
+                read(
+                        "{\"external_url\":\"https://x\",\"n\":1,\"ok\":true,\"none\":null,"
+                                + "\"list\":[1,{\"version\":\"v9\"}],\"nested\":{\"version\":\"v8\"},\"version\":\"v2.24.3+abc\"}\n"));
     }
 
     @Test

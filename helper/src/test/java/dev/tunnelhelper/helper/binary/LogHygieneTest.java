@@ -55,11 +55,15 @@ class LogHygieneTest {
         acquirer.acquire(AcquisitionRequest.of(fixture.deployment.url(), headers));
         fixture.deployment.updateBehaviour(b -> b.withTamperedBody(true));
         java.nio.file.Files.delete(fixture.installedPath());
-        assertThrows(AcquisitionException.class,
+        assertThrows(
+                AcquisitionException.class,
                 () -> acquirer.acquire(AcquisitionRequest.of(fixture.deployment.url(), headers)));
 
-        String everything = String.join("\n", captured.list.stream()
-                .map(e -> e.getFormattedMessage() + " " + e.getKeyValuePairs()).toList());
+        String everything = String.join(
+                "\n",
+                captured.list.stream()
+                        .map(e -> e.getFormattedMessage() + " " + e.getKeyValuePairs())
+                        .toList());
         assertTrue(everything.contains("Authorization"), "header names are useful in logs: " + everything);
         assertFalse(everything.contains("s3cr3t"), everything);
         assertFalse(new OperatorHeader("Authorization", SECRET).toString().contains("s3cr3t"));

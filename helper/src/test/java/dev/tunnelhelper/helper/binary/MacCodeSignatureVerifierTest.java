@@ -18,10 +18,13 @@ class MacCodeSignatureVerifierTest {
     private final List<String> requirementsAsked = new ArrayList<>();
 
     private MacCodeSignatureVerifier verifierAnswering(CodeSignatureResult result) {
-        return new MacCodeSignatureVerifier((file, requirement) -> {
-            requirementsAsked.add(requirement);
-            return result;
-        }, "com.coder.cli", "4399GN35BJ");
+        return new MacCodeSignatureVerifier(
+                (file, requirement) -> {
+                    requirementsAsked.add(requirement);
+                    return result;
+                },
+                "com.coder.cli",
+                "4399GN35BJ");
     }
 
     private static CandidateBinary candidate() {
@@ -32,48 +35,60 @@ class MacCodeSignatureVerifierTest {
 
     @Test
     void aValidSignatureWithTheExpectedIdentifierAndTeamPasses() throws Exception {
-        verifierAnswering(new CodeSignatureResult(true, Optional.of("com.coder.cli"), Optional.of("4399GN35BJ"),
-                "valid")).verify(candidate());
+        verifierAnswering(
+                        new CodeSignatureResult(true, Optional.of("com.coder.cli"), Optional.of("4399GN35BJ"), "valid"))
+                .verify(candidate());
         assertEquals(List.of("anchor apple generic"), requirementsAsked);
     }
 
     @Test
     void anInvalidSignatureFailsWithTheFrameworksReason() {
-        VerificationException e = assertThrows(VerificationException.class, () -> verifierAnswering(
-                new CodeSignatureResult(false, Optional.empty(), Optional.empty(), "code object is not signed at all"))
-                .verify(candidate()));
+        VerificationException e = assertThrows(
+                VerificationException.class,
+                () -> verifierAnswering(new CodeSignatureResult(
+                                false, Optional.empty(), Optional.empty(), "code object is not signed at all"))
+                        .verify(candidate()));
         assertTrue(e.getMessage().contains("code object is not signed at all"), e.getMessage());
     }
 
     @Test
     void anotherSigningIdentifierFails() {
-        VerificationException e = assertThrows(VerificationException.class, () -> verifierAnswering(
-                new CodeSignatureResult(true, Optional.of("com.evil.cli"), Optional.of("4399GN35BJ"), "valid"))
-                .verify(candidate()));
+        VerificationException e = assertThrows(
+                VerificationException.class,
+                () -> verifierAnswering(new CodeSignatureResult(
+                                true, Optional.of("com.evil.cli"), Optional.of("4399GN35BJ"), "valid"))
+                        .verify(candidate()));
         assertEquals("code signature signing identifier is 'com.evil.cli', expected 'com.coder.cli'", e.getMessage());
     }
 
     @Test
     void anotherTeamFailsEvenWithTheRightIdentifier() {
-        VerificationException e = assertThrows(VerificationException.class, () -> verifierAnswering(
-                new CodeSignatureResult(true, Optional.of("com.coder.cli"), Optional.of("EVILTEAM01"), "valid"))
-                .verify(candidate()));
+        VerificationException e = assertThrows(
+                VerificationException.class,
+                () -> verifierAnswering(new CodeSignatureResult(
+                                true, Optional.of("com.coder.cli"), Optional.of("EVILTEAM01"), "valid"))
+                        .verify(candidate()));
         assertEquals("code signature team identifier is 'EVILTEAM01', expected '4399GN35BJ'", e.getMessage());
     }
 
     @Test
     void aSignatureWithoutTeamFails() {
-        VerificationException e = assertThrows(VerificationException.class, () -> verifierAnswering(
-                new CodeSignatureResult(true, Optional.of("com.coder.cli"), Optional.empty(), "valid"))
-                .verify(candidate()));
+        VerificationException e = assertThrows(
+                VerificationException.class,
+                () -> verifierAnswering(
+                                new CodeSignatureResult(true, Optional.of("com.coder.cli"), Optional.empty(), "valid"))
+                        .verify(candidate()));
         assertTrue(e.getMessage().contains("has no team identifier"), e.getMessage());
     }
 
     @Test
     void aFailingCheckIsAVerificationFailure() {
-        MacCodeSignatureVerifier verifier = new MacCodeSignatureVerifier((file, requirement) -> {
-            throw new IllegalStateException("SecStaticCodeCreateWithPath: -67062");
-        }, "com.coder.cli", "4399GN35BJ");
+        MacCodeSignatureVerifier verifier = new MacCodeSignatureVerifier(
+                (file, requirement) -> {
+                    throw new IllegalStateException("SecStaticCodeCreateWithPath: -67062");
+                },
+                "com.coder.cli",
+                "4399GN35BJ");
         VerificationException e = assertThrows(VerificationException.class, () -> verifier.verify(candidate()));
         assertTrue(e.getMessage().contains("-67062"), e.getMessage());
     }

@@ -12,8 +12,8 @@ class ProgressThrottleTest {
 
     private final AtomicLong clock = new AtomicLong();
     private final List<Long> reported = new ArrayList<>();
-    private final ProgressThrottle throttle = new ProgressThrottle(AcquisitionFixture.onDownloaded((written, total) -> reported.add(written)),
-            100, clock::get);
+    private final ProgressThrottle throttle = new ProgressThrottle(
+            AcquisitionFixture.onDownloaded((written, total) -> reported.add(written)), 100, clock::get);
 
     @Test
     void atMostOneReportPerTenMillisecondsPlusTheFinalOne() {
@@ -43,10 +43,13 @@ class ProgressThrottleTest {
     @Test
     void aThrowingListenerDoesNotAbortTheDownloadAndStillGetsTheFinalReport() {
         List<Long> attempted = new ArrayList<>();
-        ProgressThrottle failing = new ProgressThrottle(AcquisitionFixture.onDownloaded((written, total) -> {
-            attempted.add(written);
-            throw new IllegalStateException("subscriber gone");
-        }), -1, clock::get);
+        ProgressThrottle failing = new ProgressThrottle(
+                AcquisitionFixture.onDownloaded((written, total) -> {
+                    attempted.add(written);
+                    throw new IllegalStateException("subscriber gone");
+                }),
+                -1,
+                clock::get);
         assertDoesNotThrow(() -> failing.update(1));
         assertDoesNotThrow(() -> failing.finish(2));
         assertEquals(List.of(1L, 2L), attempted);
@@ -55,7 +58,8 @@ class ProgressThrottleTest {
     @Test
     void theTotalIsPassedWithEveryReport() {
         List<Long> totals = new ArrayList<>();
-        ProgressThrottle withTotal = new ProgressThrottle(AcquisitionFixture.onDownloaded((written, total) -> totals.add(total)), 4096, clock::get);
+        ProgressThrottle withTotal = new ProgressThrottle(
+                AcquisitionFixture.onDownloaded((written, total) -> totals.add(total)), 4096, clock::get);
         withTotal.update(0);
         withTotal.finish(4096);
         assertEquals(List.of(4096L, 4096L), totals);

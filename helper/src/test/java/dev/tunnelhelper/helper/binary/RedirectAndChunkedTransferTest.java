@@ -46,7 +46,8 @@ class RedirectAndChunkedTransferTest {
         base = "http://127.0.0.1:" + server.getAddress().getPort();
         String other = "http://127.0.0.1:" + elsewhere.getAddress().getPort();
         server.createContext("/", exchange -> {
-            headerSeen.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("X-Op"));
+            headerSeen.add(exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("X-Op"));
             String path = exchange.getRequestURI().getPath();
             switch (path) {
                 case "/hop1" -> redirect(exchange, 302, "/hop2");
@@ -78,8 +79,8 @@ class RedirectAndChunkedTransferTest {
         });
         server.start();
         elsewhere.start();
-        http = DeploymentHttp.create(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Optional.empty());
+        http = DeploymentHttp.create(
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Optional.empty());
     }
 
     private static void redirect(com.sun.net.httpserver.HttpExchange exchange, int status, String location)
@@ -108,30 +109,37 @@ class RedirectAndChunkedTransferTest {
 
     @Test
     void aRedirectToAnotherOriginOverHttpIsRefused() {
-        TransferException e = assertThrows(TransferException.class,
-                () -> http.get(URI.create(base + "/away"), HEADERS, Map.of()));
+        TransferException e =
+                assertThrows(TransferException.class, () -> http.get(URI.create(base + "/away"), HEADERS, Map.of()));
         assertTrue(e.getMessage().contains("refusing redirect from " + base + "/away"), e.getMessage());
         assertTrue(e.getMessage().contains("within the same origin"), e.getMessage());
     }
 
     @Test
     void aRedirectLoopStopsAfterFiveHops() {
-        TransferException e = assertThrows(TransferException.class,
-                () -> http.get(URI.create(base + "/loop"), HEADERS, Map.of()));
+        TransferException e =
+                assertThrows(TransferException.class, () -> http.get(URI.create(base + "/loop"), HEADERS, Map.of()));
         assertTrue(e.getMessage().startsWith("too many redirects"), e.getMessage());
         assertEquals(RedirectPolicy.MAX_HOPS + 1, headerSeen.size());
     }
 
     @Test
     void aBodyWithoutLengthIsCutOffAtTheCapAndNothingIsLeftBehind() throws Exception {
-        Path dir = Files.createDirectory(tmp.resolve("bin"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path dir = Files.createDirectory(
+                tmp.resolve("bin"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         BinaryDirectory directory = BinaryDirectory.open(dir, ProcessIdentity.effectiveUid());
         List<Long> totals = new CopyOnWriteArrayList<>();
 
-        AcquisitionException e = assertThrows(AcquisitionException.class, () -> new BinaryDownloader(http, 100_000)
-                .download(URI.create(base + "/chunked"), HEADERS, Optional.empty(), directory, "coder-linux-amd64",
-                        AcquisitionFixture.onDownloaded((written, total) -> totals.add(total))));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class,
+                () -> new BinaryDownloader(http, 100_000)
+                        .download(
+                                URI.create(base + "/chunked"),
+                                HEADERS,
+                                Optional.empty(),
+                                directory,
+                                "coder-linux-amd64",
+                                AcquisitionFixture.onDownloaded((written, total) -> totals.add(total))));
 
         assertEquals(Step.DOWNLOAD, e.step());
         assertTrue(e.getMessage().contains("sent more than the limit of 100000 bytes"), e.getMessage());

@@ -14,13 +14,15 @@ class RedirectPolicyTest {
 
     @Test
     void httpsMayMoveToAnyHttpsHost() throws Exception {
-        assertEquals(URI.create("https://cdn.example.net/x"), RedirectPolicy.follow(HTTPS, "https://cdn.example.net/x", 1));
+        assertEquals(
+                URI.create("https://cdn.example.net/x"), RedirectPolicy.follow(HTTPS, "https://cdn.example.net/x", 1));
         assertEquals(URI.create("https://coder.example.com/mirror/y"), RedirectPolicy.follow(HTTPS, "/mirror/y", 1));
     }
 
     @Test
     void httpsMayNeverDowngradeToHttp() {
-        TransferException e = assertThrows(TransferException.class,
+        TransferException e = assertThrows(
+                TransferException.class,
                 () -> RedirectPolicy.follow(HTTPS, "http://coder.example.com/bin/coder-linux-amd64", 1));
         assertTrue(e.getMessage().contains("an https download may only be redirected to https"), e.getMessage());
     }
@@ -28,9 +30,11 @@ class RedirectPolicyTest {
     @Test
     void httpStaysWithinItsOrigin() throws Exception {
         assertEquals(URI.create("http://coder.internal:8080/other"), RedirectPolicy.follow(HTTP, "/other", 1));
-        for (String elsewhere : new String[] {"http://coder.internal:8081/x", "http://evil.example/x",
-                "https://coder.internal:8080/x"}) {
-            TransferException e = assertThrows(TransferException.class, () -> RedirectPolicy.follow(HTTP, elsewhere, 1));
+        for (String elsewhere :
+                new String[] {"http://coder.internal:8081/x", "http://evil.example/x", "https://coder.internal:8080/x"
+                }) {
+            TransferException e =
+                    assertThrows(TransferException.class, () -> RedirectPolicy.follow(HTTP, elsewhere, 1));
             assertTrue(e.getMessage().contains("within the same origin"), e.getMessage());
         }
     }

@@ -29,10 +29,19 @@ class SemanticVersionTest {
 
     @Test
     void preReleasesSortBelowTheirReleaseAndBySemverRules() {
-        List<String> ascending = List.of("2.24.3-alpha", "2.24.3-alpha.1", "2.24.3-alpha.beta", "2.24.3-beta",
-                "2.24.3-beta.2", "2.24.3-beta.11", "2.24.3-rc.1", "2.24.3", "2.24.4-rc.1");
+        List<String> ascending = List.of(
+                "2.24.3-alpha",
+                "2.24.3-alpha.1",
+                "2.24.3-alpha.beta",
+                "2.24.3-beta",
+                "2.24.3-beta.2",
+                "2.24.3-beta.11",
+                "2.24.3-rc.1",
+                "2.24.3",
+                "2.24.4-rc.1");
         for (int i = 1; i < ascending.size(); i++) {
-            assertTrue(v(ascending.get(i - 1)).isBelow(v(ascending.get(i))),
+            assertTrue(
+                    v(ascending.get(i - 1)).isBelow(v(ascending.get(i))),
                     ascending.get(i - 1) + " < " + ascending.get(i));
         }
         assertTrue(v("v2.24.3-rc.1+build").isPreRelease());
@@ -40,8 +49,18 @@ class SemanticVersionTest {
 
     @Test
     void malformedVersionsAreRejected() {
-        for (String bad : List.of("", "v", "2.24", "2.24.3.1", "02.24.3", "2.24.3-", "2.24.3-01", "2.24.3+",
-                "latest", "2.24.3 beta", "99999999999999999999.0.0")) {
+        for (String bad : List.of(
+                "",
+                "v",
+                "2.24",
+                "2.24.3.1",
+                "02.24.3",
+                "2.24.3-",
+                "2.24.3-01",
+                "2.24.3+",
+                "latest",
+                "2.24.3 beta",
+                "99999999999999999999.0.0")) {
             assertThrows(IllegalArgumentException.class, () -> SemanticVersion.parse(bad), bad);
         }
     }

@@ -37,7 +37,9 @@ class TlsTrustTest {
     void theTestbedsCaConfiguredAsExtraCaIsTrusted() throws Exception {
         assertTrue(deployment.url().startsWith("https://"));
         AcquiredBinary binary = new BinaryAcquirer(fixture.config()
-                .extraCaCertificate(deployment.caCertPath().orElseThrow()).build()).acquire(fixture.request());
+                        .extraCaCertificate(deployment.caCertPath().orElseThrow())
+                        .build())
+                .acquire(fixture.request());
 
         assertEquals(deployment.binarySha256(), binary.sha256());
         fixture.assertOnlyInstalled(deployment.binarySha256());
@@ -45,13 +47,15 @@ class TlsTrustTest {
 
     @Test
     void withoutTheExtraCaTheCertificateIsRejectedClearly() throws Exception {
-        AcquisitionException e = assertThrows(AcquisitionException.class,
-                () -> fixture.acquirer().acquire(fixture.request()));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class, () -> fixture.acquirer().acquire(fixture.request()));
 
         assertEquals(Step.FETCH_INFO, e.step());
         assertTrue(e.getMessage().contains("SSLHandshakeException"), e.getMessage());
-        assertTrue(e.getMessage().contains("PKIX path building failed")
-                || e.getMessage().contains("unable to find valid certification path"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("PKIX path building failed")
+                        || e.getMessage().contains("unable to find valid certification path"),
+                e.getMessage());
         assertEquals(0, deployment.counters().totalRequests());
         fixture.assertBinDirEmpty();
     }
@@ -59,8 +63,11 @@ class TlsTrustTest {
     @Test
     void anExtraCaFileThatHoldsNoCertificateIsReported() throws Exception {
         Path bogus = Files.writeString(tmp.resolve("bogus-ca.pem"), "not a certificate");
-        AcquisitionException e = assertThrows(AcquisitionException.class, () -> new BinaryAcquirer(fixture.config()
-                .extraCaCertificate(bogus).build()).acquire(fixture.request()));
+        AcquisitionException e = assertThrows(
+                AcquisitionException.class,
+                () -> new BinaryAcquirer(
+                                fixture.config().extraCaCertificate(bogus).build())
+                        .acquire(fixture.request()));
         assertTrue(e.getMessage().contains("bogus-ca.pem"), e.getMessage());
     }
 }

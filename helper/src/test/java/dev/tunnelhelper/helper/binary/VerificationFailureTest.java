@@ -72,10 +72,16 @@ class VerificationFailureTest {
     @Test
     void aSignatureFromAKeyThatIsNotPinnedIsRejected() throws Exception {
         Path otherKey = tmp.resolve("other.pub.pem");
-        byte[] spki = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
-        Files.writeString(otherKey, "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(spki)
-                + "\n-----END PUBLIC KEY-----\n");
-        AcquisitionException e = failingAcquire(fixture.config(VerificationSettings.ed25519(List.of(otherKey))).build());
+        byte[] spki = KeyPairGenerator.getInstance("Ed25519")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
+        Files.writeString(
+                otherKey,
+                "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(spki)
+                        + "\n-----END PUBLIC KEY-----\n");
+        AcquisitionException e = failingAcquire(
+                fixture.config(VerificationSettings.ed25519(List.of(otherKey))).build());
         assertRejectedBeforeExecution(e, "does not verify with any of the 1 pinned key(s)");
     }
 
@@ -88,15 +94,17 @@ class VerificationFailureTest {
 
     @Test
     void aBinaryNotMatchingThePinnedSha256IsRejected() throws Exception {
-        AcquisitionException e = failingAcquire(fixture.config(
-                VerificationSettings.pinnedSha256(List.of(goodSha256))).build());
+        AcquisitionException e = failingAcquire(fixture.config(VerificationSettings.pinnedSha256(List.of(goodSha256)))
+                .build());
         assertRejectedBeforeExecution(e, "is not one of the 1 pinned hash(es)");
     }
 
     @Test
     void everyConfiguredModeMustPass() throws Exception {
-        VerificationSettings keyAndOldPin = VerificationSettings.builder().ed25519PublicKeys(List.of(update.publicKeyPath()))
-                .pinnedSha256(List.of(goodSha256)).build();
+        VerificationSettings keyAndOldPin = VerificationSettings.builder()
+                .ed25519PublicKeys(List.of(update.publicKeyPath()))
+                .pinnedSha256(List.of(goodSha256))
+                .build();
         AcquisitionException e = failingAcquire(fixture.config(keyAndOldPin).build());
         assertRejectedBeforeExecution(e, "pinned hash");
     }
@@ -120,7 +128,8 @@ class VerificationFailureTest {
         AcquisitionException e = failingAcquire(fixture.config().build());
 
         assertEquals(Step.VERSION_CHECK, e.step());
-        assertTrue(e.getMessage().contains("binary reports v2.24.3+testbed, server is v2.24.3+otherbuild"),
+        assertTrue(
+                e.getMessage().contains("binary reports v2.24.3+testbed, server is v2.24.3+otherbuild"),
                 e.getMessage());
         fixture.assertOnlyInstalled(goodSha256);
     }

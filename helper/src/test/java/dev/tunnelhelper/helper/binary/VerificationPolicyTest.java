@@ -22,8 +22,8 @@ class VerificationPolicyTest {
     Path tmp;
 
     private static AcquisitionException refused(VerificationSettings settings, HostPlatform platform, boolean disable) {
-        AcquisitionException e = assertThrows(AcquisitionException.class,
-                () -> VerificationPolicy.build(settings, platform, disable));
+        AcquisitionException e =
+                assertThrows(AcquisitionException.class, () -> VerificationPolicy.build(settings, platform, disable));
         assertEquals(Step.SIGNATURE, e.step());
         return e;
     }
@@ -37,12 +37,15 @@ class VerificationPolicyTest {
     @Test
     void disablingNeedsBothTheConfigurationAndTheRequest() throws Exception {
         AcquisitionException e = refused(VerificationSettings.pinnedSha256(List.of(HASH)), LINUX, true);
-        assertTrue(e.getMessage().contains("does not allow it (verification.allowDisablingSignatureValidation is off)"),
+        assertTrue(
+                e.getMessage().contains("does not allow it (verification.allowDisablingSignatureValidation is off)"),
                 e.getMessage());
 
-        VerificationSettings allowing = VerificationSettings.pinnedSha256(List.of(HASH))
-                .withAllowDisablingSignatureValidation(true);
-        assertEquals(false, VerificationPolicy.build(allowing, LINUX, false).signatureValidationDisabled(),
+        VerificationSettings allowing =
+                VerificationSettings.pinnedSha256(List.of(HASH)).withAllowDisablingSignatureValidation(true);
+        assertEquals(
+                false,
+                VerificationPolicy.build(allowing, LINUX, false).signatureValidationDisabled(),
                 "allowing alone does not disable anything");
         VerificationPolicy disabled = VerificationPolicy.build(allowing, LINUX, true);
         assertTrue(disabled.signatureValidationDisabled());
@@ -56,29 +59,39 @@ class VerificationPolicyTest {
         VerificationPolicy policy = VerificationPolicy.build(mac, MAC, false);
         assertTrue(policy.verifiers().get(0) instanceof MacCodeSignatureVerifier);
         assertTrue(policy.fingerprint().contains("id=com.coder.cli;team=4399GN35BJ"), policy.fingerprint());
-        assertTrue(refused(VerificationSettings.macCodeSignature(null, null), MAC, false).getMessage()
+        assertTrue(refused(VerificationSettings.macCodeSignature(null, null), MAC, false)
+                .getMessage()
                 .contains("team identifier is required"));
     }
 
     @Test
     void anUnreadableOrWrongKeyFileIsAnError() throws Exception {
         Path missing = tmp.resolve("missing.pem");
-        assertTrue(refused(VerificationSettings.ed25519(List.of(missing)), LINUX, false).getMessage()
+        assertTrue(refused(VerificationSettings.ed25519(List.of(missing)), LINUX, false)
+                .getMessage()
                 .contains("cannot load the pinned Ed25519 key " + missing));
         Path notAKey = Files.writeString(tmp.resolve("garbage.pem"), "hello");
-        assertTrue(refused(VerificationSettings.ed25519(List.of(notAKey)), LINUX, false).getMessage()
+        assertTrue(refused(VerificationSettings.ed25519(List.of(notAKey)), LINUX, false)
+                .getMessage()
                 .contains("holds no PEM 'PUBLIC KEY' block"));
         Path rsa = tmp.resolve("rsa.pem");
-        byte[] spki = java.security.KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic().getEncoded();
-        Files.writeString(rsa, "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(spki)
-                + "\n-----END PUBLIC KEY-----\n");
-        assertTrue(refused(VerificationSettings.ed25519(List.of(rsa)), LINUX, false).getMessage()
+        byte[] spki = java.security.KeyPairGenerator.getInstance("RSA")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
+        Files.writeString(
+                rsa,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + java.util.Base64.getMimeEncoder().encodeToString(spki) + "\n-----END PUBLIC KEY-----\n");
+        assertTrue(refused(VerificationSettings.ed25519(List.of(rsa)), LINUX, false)
+                .getMessage()
                 .contains("is not an Ed25519 public key"));
     }
 
     @Test
     void malformedPinsAreRejected() {
-        assertTrue(refused(VerificationSettings.pinnedSha256(List.of("abc")), LINUX, false).getMessage()
+        assertTrue(refused(VerificationSettings.pinnedSha256(List.of("abc")), LINUX, false)
+                .getMessage()
                 .contains("is not 64 hex digits"));
     }
 

@@ -34,7 +34,8 @@ class VersionProbeTest {
     @Test
     void theChildGetsOnlyAFixedMinimalEnvironment() throws Exception {
         Path binary = script("echo \"{\\\"version\\\": \\\"$(env | sort | tr '\\n' ' ')\\\"}\"");
-        String env = new VersionProbe(Duration.ofSeconds(5)).reportedVersion(binary).trim();
+        String env =
+                new VersionProbe(Duration.ofSeconds(5)).reportedVersion(binary).trim();
         assertTrue(env.contains("PATH=/usr/bin:/bin"), env);
         assertFalse(env.contains("HOME="), env);
         assertFalse(env.contains("JAVA"), env);
@@ -44,8 +45,8 @@ class VersionProbeTest {
     void aHangingBinaryIsKilledAtTheTimeout() throws Exception {
         Path binary = script("sleep 30");
         long start = System.nanoTime();
-        VerificationException e = assertThrows(VerificationException.class,
-                () -> new VersionProbe(Duration.ofMillis(300)).reportedVersion(binary));
+        VerificationException e = assertThrows(
+                VerificationException.class, () -> new VersionProbe(Duration.ofMillis(300)).reportedVersion(binary));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(e.getMessage().contains("within 300 ms"), e.getMessage());
         assertTrue(ms < 5_000, "took " + ms + " ms");
@@ -54,29 +55,32 @@ class VersionProbeTest {
     @Test
     void outputBeyondTheCapIsRefused() throws Exception {
         Path binary = script("head -c 200000 /dev/zero | tr '\\0' 'a'");
-        VerificationException e = assertThrows(VerificationException.class,
-                () -> new VersionProbe(Duration.ofSeconds(5)).reportedVersion(binary));
+        VerificationException e = assertThrows(
+                VerificationException.class, () -> new VersionProbe(Duration.ofSeconds(5)).reportedVersion(binary));
         assertEquals("the version output exceeds 65536 bytes", e.getMessage());
     }
 
     @Test
     void aFailingExitStatusIsReported() throws Exception {
         Path binary = script("echo '{\"version\":\"v1.0.0\"}'; exit 4");
-        VerificationException e = assertThrows(VerificationException.class,
-                () -> new VersionProbe(Duration.ofSeconds(5)).reportedVersion(binary));
+        VerificationException e = assertThrows(
+                VerificationException.class, () -> new VersionProbe(Duration.ofSeconds(5)).reportedVersion(binary));
         assertTrue(e.getMessage().endsWith("ended with exit code 4"), e.getMessage());
     }
 
     @Test
     void outputWithoutAVersionStringIsReported() throws Exception {
         VersionProbe probe = new VersionProbe(Duration.ofSeconds(5));
-        assertEquals("the version output is not JSON",
+        assertEquals(
+                "the version output is not JSON",
                 assertThrows(VerificationException.class, () -> probe.reportedVersion(script("echo 'Coder v2'")))
                         .getMessage());
-        assertEquals("the version output has no \"version\" string",
+        assertEquals(
+                "the version output has no \"version\" string",
                 assertThrows(VerificationException.class, () -> probe.reportedVersion(script("echo '{\"version\":2}'")))
                         .getMessage());
-        assertEquals("the version output is not a JSON object",
+        assertEquals(
+                "the version output is not a JSON object",
                 assertThrows(VerificationException.class, () -> probe.reportedVersion(script("echo '[1]'")))
                         .getMessage());
     }
@@ -84,7 +88,8 @@ class VersionProbeTest {
     @Test
     void aFileThatCannotBeExecutedIsReported() throws Exception {
         Path notExecutable = Files.writeString(tmp.resolve("plain"), "#!/bin/sh\n");
-        VerificationException e = assertThrows(VerificationException.class,
+        VerificationException e = assertThrows(
+                VerificationException.class,
                 () -> new VersionProbe(Duration.ofSeconds(5)).reportedVersion(notExecutable));
         assertTrue(e.getMessage().startsWith("cannot run plain"), e.getMessage());
     }

@@ -24,7 +24,8 @@ class ConfigLoaderFuzzTest {
             return;
         }
         assertDoesNotThrow(() -> ConfigLoader.validate(config, "again"), "an accepted config must stay valid");
-        assertDoesNotThrow(() -> SemanticVersion.parse(config.minimumVersion()),
+        assertDoesNotThrow(
+                () -> SemanticVersion.parse(config.minimumVersion()),
                 "an accepted minimumVersion must be usable by the binary acquisition");
         for (String dir : new String[] {config.socketDirectory(), config.binaryDirectory(), config.logDirectory()}) {
             assertDoesNotThrow(() -> Path.of(dir), "an accepted directory must be a path");

@@ -14,10 +14,16 @@ class DefaultDirectoriesTest {
 
     @Test
     void macosKeepsEverythingUnderApplicationSupportOfTheBundleAndNothingUnderRun() {
-        assertEquals(new DefaultDirectories("/var/run/com.example.App", "/Library/Application Support/com.example.App/bin",
+        assertEquals(
+                new DefaultDirectories(
+                        "/var/run/com.example.App",
+                        "/Library/Application Support/com.example.App/bin",
                         "/Library/Application Support/com.example.App/log"),
                 DefaultDirectories.of(MAC, LaunchdSettings.of("ABCDE12345", "com.example.App")));
-        assertEquals(new DefaultDirectories("/var/run/tunnel-helper", "/Library/Application Support/tunnel-helper/bin",
+        assertEquals(
+                new DefaultDirectories(
+                        "/var/run/tunnel-helper",
+                        "/Library/Application Support/tunnel-helper/bin",
                         "/Library/Application Support/tunnel-helper/log"),
                 DefaultDirectories.of(MAC, null));
     }
@@ -25,15 +31,22 @@ class DefaultDirectoriesTest {
     @Test
     void theDefaultConfigFileIsTheBundlesWhenTheCommandLineNamesOneElseThePlatformsPlace() {
         LaunchdSettings app = LaunchdSettings.of("ABCDE12345", "com.example.App");
-        assertEquals(Path.of("/Library/Application Support/com.example.App/helper.json"), DefaultDirectories.configFile(MAC, app));
-        assertEquals(Path.of("/Library/Application Support/com.example.App/helper.json"), DefaultDirectories.configFile(LINUX, app));
-        assertEquals(Path.of("/Library/Application Support/tunnel-helper/helper.json"), DefaultDirectories.configFile(MAC, null));
+        assertEquals(
+                Path.of("/Library/Application Support/com.example.App/helper.json"),
+                DefaultDirectories.configFile(MAC, app));
+        assertEquals(
+                Path.of("/Library/Application Support/com.example.App/helper.json"),
+                DefaultDirectories.configFile(LINUX, app));
+        assertEquals(
+                Path.of("/Library/Application Support/tunnel-helper/helper.json"),
+                DefaultDirectories.configFile(MAC, null));
         assertEquals(Path.of("/etc/tunnel-helper/helper.json"), DefaultDirectories.configFile(LINUX, null));
     }
 
     @Test
     void linuxUsesRunVarLibAndVarLogWhateverTheMacosSectionSays() {
-        DefaultDirectories linux = new DefaultDirectories("/run/tunnel-helper", "/var/lib/tunnel-helper", "/var/log/tunnel-helper");
+        DefaultDirectories linux =
+                new DefaultDirectories("/run/tunnel-helper", "/var/lib/tunnel-helper", "/var/log/tunnel-helper");
         assertEquals(linux, DefaultDirectories.of(LINUX, null));
         assertEquals(linux, DefaultDirectories.of(LINUX, LaunchdSettings.of("ABCDE12345", "com.example.App")));
     }

@@ -56,13 +56,16 @@ public abstract class CarrierContract {
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final BlockingQueue<Served> served = new ArrayBlockingQueue<>(8);
     private final BlockingQueue<PeerIdentity> peers = new ArrayBlockingQueue<>(8);
-    private final BlockingQueue<Incoming<ExtensionMessage, HelperExtensionMessage>> atClient = new ArrayBlockingQueue<>(8);
+    private final BlockingQueue<Incoming<ExtensionMessage, HelperExtensionMessage>> atClient =
+            new ArrayBlockingQueue<>(8);
 
     /** Starts an endpoint for {@code spec} on this carrier. */
-    protected abstract EndpointListener start(EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec) throws Exception;
+    protected abstract EndpointListener start(EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec)
+            throws Exception;
 
     /** A client channel to {@code listener}, ready for frames (any opening exchange done). */
-    protected abstract Channel<ExtensionMessage, HelperExtensionMessage> connect(EndpointListener listener) throws Exception;
+    protected abstract Channel<ExtensionMessage, HelperExtensionMessage> connect(EndpointListener listener)
+            throws Exception;
 
     /** The uid the carrier reports for this test process. */
     protected abstract long ownUid();
@@ -85,17 +88,25 @@ public abstract class CarrierContract {
     @Test
     void aRequestFromTheHelperGetsItsReply() throws Exception {
         connected();
-        Speaker<HelperExtensionMessage, ExtensionMessage> helper = nextServed().speaker.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        ExtensionMessage reply = helper.call(HelperExtensionMessage.newBuilder().setApplyNetworkSettings(
-                ApplyNetworkSettings.newBuilder().setSettings(NetworkSettingsRequest.newBuilder().setTunnelRemoteAddress("10.0.0.1"))).build(), WAIT);
+        Speaker<HelperExtensionMessage, ExtensionMessage> helper =
+                nextServed().speaker.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ExtensionMessage reply = helper.call(
+                HelperExtensionMessage.newBuilder()
+                        .setApplyNetworkSettings(ApplyNetworkSettings.newBuilder()
+                                .setSettings(NetworkSettingsRequest.newBuilder().setTunnelRemoteAddress("10.0.0.1")))
+                        .build(),
+                WAIT);
         assertEquals("applied 10.0.0.1", reply.getApplyNetworkSettingsResult().getErrorMessage());
     }
 
     @Test
     void aOneWayPushArrivesAsNoRequest() throws Exception {
         connected();
-        Speaker<HelperExtensionMessage, ExtensionMessage> helper = nextServed().speaker.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        helper.send(HelperExtensionMessage.newBuilder().setCancelProvider(CancelProvider.newBuilder().setError("gone")).build());
+        Speaker<HelperExtensionMessage, ExtensionMessage> helper =
+                nextServed().speaker.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        helper.send(HelperExtensionMessage.newBuilder()
+                .setCancelProvider(CancelProvider.newBuilder().setError("gone"))
+                .build());
         Incoming<ExtensionMessage, HelperExtensionMessage> pushed = atClient.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(pushed != null, "the push arrived");
         assertFalse(pushed.isRequest());
@@ -107,11 +118,12 @@ public abstract class CarrierContract {
         Speaker<ExtensionMessage, HelperExtensionMessage> client = connected();
         byte[] expected = "written by the helper through the carried fd".getBytes(StandardCharsets.UTF_8);
         try (Pipe pipe = Fds.pipe()) {
-            HelperExtensionMessage reply = client.call(start("fd"),
-                    List.of(FileDescriptors.of(pipe.writeEnd().get())), WAIT);
+            HelperExtensionMessage reply = client.call(
+                    start("fd"), List.of(FileDescriptors.of(pipe.writeEnd().get())), WAIT);
             assertEquals("started fd with 1 fd(s)", reply.getStartDaemonResult().getErrorMessage());
             try (InputStream in = Fds.inputStream(pipe.readEnd())) {
-                assertEquals(new String(expected, StandardCharsets.UTF_8),
+                assertEquals(
+                        new String(expected, StandardCharsets.UTF_8),
                         new String(in.readNBytes(expected.length), StandardCharsets.UTF_8));
             }
         }
@@ -144,7 +156,9 @@ public abstract class CarrierContract {
         client.call(start("first"), WAIT);
         Served served = nextServed();
         assertEquals(List.of(), served.readersAtAttach, "the speaker was already reading when the connection got it");
-        assertTrue(served.speakerAtFirstMessage.get(WAIT.toSeconds(), TimeUnit.SECONDS), "the first message came before attached()");
+        assertTrue(
+                served.speakerAtFirstMessage.get(WAIT.toSeconds(), TimeUnit.SECONDS),
+                "the first message came before attached()");
     }
 
     @Test
@@ -152,8 +166,12 @@ public abstract class CarrierContract {
         Speaker<ExtensionMessage, HelperExtensionMessage> client = connected();
         HelperExtensionMessage reply = client.call(start(Served.THROW), WAIT);
         assertEquals(ErrorCode.INTERNAL.name(), reply.getError().getCode());
-        assertEquals("the helper failed to handle request 1; its log says why", reply.getError().getMessage());
-        assertEquals("started next", client.call(start("next"), WAIT).getStartDaemonResult().getErrorMessage(),
+        assertEquals(
+                "the helper failed to handle request 1; its log says why",
+                reply.getError().getMessage());
+        assertEquals(
+                "started next",
+                client.call(start("next"), WAIT).getStartDaemonResult().getErrorMessage(),
                 "the connection carries on");
     }
 
@@ -164,7 +182,9 @@ public abstract class CarrierContract {
         Incoming<ExtensionMessage, HelperExtensionMessage> told = atClient.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(told != null, "the idle peer was told why");
         assertEquals(ErrorCode.IDLE_TIMEOUT.name(), told.message().getError().getCode());
-        assertEquals("closed after 1 s without a request (subscribe to stay connected)", told.message().getError().getMessage());
+        assertEquals(
+                "closed after 1 s without a request (subscribe to stay connected)",
+                told.message().getError().getMessage());
         assertNull(client.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertNull(nextServed().closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertEquals(0, listener.openConnections());
@@ -177,14 +197,18 @@ public abstract class CarrierContract {
         Incoming<ExtensionMessage, HelperExtensionMessage> told = atClient.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(told != null, "the refused peer was told why");
         assertEquals(ErrorCode.UNAUTHORIZED.name(), told.message().getError().getCode());
-        assertTrue(told.message().getError().getMessage().endsWith("may not use this endpoint"), told.message().getError().getMessage());
+        assertTrue(
+                told.message().getError().getMessage().endsWith("may not use this endpoint"),
+                told.message().getError().getMessage());
         client.closeFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(served.isEmpty(), "no connection handler for a refused peer");
         assertEquals(0, listener.openConnections());
     }
 
     private static ExtensionMessage start(String url) {
-        return ExtensionMessage.newBuilder().setStartDaemon(StartDaemon.newBuilder().setAccessUrl(url)).build();
+        return ExtensionMessage.newBuilder()
+                .setStartDaemon(StartDaemon.newBuilder().setAccessUrl(url))
+                .build();
     }
 
     private Speaker<ExtensionMessage, HelperExtensionMessage> connected() throws Exception {
@@ -198,26 +222,46 @@ public abstract class CarrierContract {
         return listen(policy, ConnectionLimits.IDLE_TIMEOUT);
     }
 
-    private EndpointListener listen(Function<PeerIdentity, Optional<String>> policy, Duration idleTimeout) throws Exception {
+    private EndpointListener listen(Function<PeerIdentity, Optional<String>> policy, Duration idleTimeout)
+            throws Exception {
         // A name of its own, so that its speakers' threads can be told apart from other tests'.
         String name = "contract" + ENDPOINTS.incrementAndGet();
-        EndpointListener listener = start(new EndpointSpec<>(name, Endpoints.Kind.EXTENSION, ExtensionMessage.parser(),
-                Endpoints.HELPER_EXTENSION, e -> HelperExtensionMessage.newBuilder().setError(e).build(), policy, who -> {
+        EndpointListener listener = start(new EndpointSpec<>(
+                name,
+                Endpoints.Kind.EXTENSION,
+                ExtensionMessage.parser(),
+                Endpoints.HELPER_EXTENSION,
+                e -> HelperExtensionMessage.newBuilder().setError(e).build(),
+                policy,
+                who -> {
                     Served s = new Served("speaker-" + name + "-client-");
                     served.add(s);
                     return s;
-                }, ConnectionLimits.of(idleTimeout, ConnectionLimits.PER_UID, ownUid())));
+                },
+                ConnectionLimits.of(idleTimeout, ConnectionLimits.PER_UID, ownUid())));
         cleanup.add(listener);
         return listener;
     }
 
-    private Speaker<ExtensionMessage, HelperExtensionMessage> clientSpeaker(EndpointListener listener) throws Exception {
+    private Speaker<ExtensionMessage, HelperExtensionMessage> clientSpeaker(EndpointListener listener)
+            throws Exception {
         Channel<ExtensionMessage, HelperExtensionMessage> channel = connect(listener);
-        Speaker<ExtensionMessage, HelperExtensionMessage> speaker = Speaker.start("contract-client", channel, Endpoints.EXTENSION,
-                Endpoints.VERSIONS.versions().get(0), incoming -> {
-                    if (incoming.message().getMsgCase() == HelperExtensionMessage.MsgCase.APPLY_NETWORK_SETTINGS && incoming.isRequest()) {
-                        incoming.reply(ExtensionMessage.newBuilder().setApplyNetworkSettingsResult(Result.newBuilder().setSuccess(true)
-                                .setErrorMessage("applied " + incoming.message().getApplyNetworkSettings().getSettings().getTunnelRemoteAddress()))
+        Speaker<ExtensionMessage, HelperExtensionMessage> speaker = Speaker.start(
+                "contract-client",
+                channel,
+                Endpoints.EXTENSION,
+                Endpoints.VERSIONS.versions().get(0),
+                incoming -> {
+                    if (incoming.message().getMsgCase() == HelperExtensionMessage.MsgCase.APPLY_NETWORK_SETTINGS
+                            && incoming.isRequest()) {
+                        incoming.reply(ExtensionMessage.newBuilder()
+                                .setApplyNetworkSettingsResult(Result.newBuilder()
+                                        .setSuccess(true)
+                                        .setErrorMessage("applied "
+                                                + incoming.message()
+                                                        .getApplyNetworkSettings()
+                                                        .getSettings()
+                                                        .getTunnelRemoteAddress()))
                                 .build());
                     } else {
                         atClient.add(incoming);
@@ -263,15 +307,22 @@ public abstract class CarrierContract {
                     out.write("written by the helper through the carried fd".getBytes(StandardCharsets.UTF_8));
                 }
             }
-            String suffix = incoming.fds().isEmpty() ? "" : " with " + incoming.fds().size() + " fd(s)";
-            incoming.reply(HelperExtensionMessage.newBuilder().setStartDaemonResult(Result.newBuilder().setSuccess(true)
-                    .setErrorMessage("started " + incoming.message().getStartDaemon().getAccessUrl() + suffix)).build());
+            String suffix =
+                    incoming.fds().isEmpty() ? "" : " with " + incoming.fds().size() + " fd(s)";
+            incoming.reply(HelperExtensionMessage.newBuilder()
+                    .setStartDaemonResult(Result.newBuilder()
+                            .setSuccess(true)
+                            .setErrorMessage("started "
+                                    + incoming.message().getStartDaemon().getAccessUrl() + suffix))
+                    .build());
         }
 
         @Override
         public void attached(Speaker<HelperExtensionMessage, ExtensionMessage> s) {
-            readersAtAttach = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                    .filter(n -> n.startsWith(threadPrefix)).toList();
+            readersAtAttach = Thread.getAllStackTraces().keySet().stream()
+                    .map(Thread::getName)
+                    .filter(n -> n.startsWith(threadPrefix))
+                    .toList();
             speaker.complete(s);
         }
 

@@ -18,12 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class UnixSocketCarrierContractTest extends CarrierContract {
     @TempDir
     Path dir;
+
     private int next;
 
     @Override
     protected EndpointListener start(EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec) throws Exception {
         next++;
-        return new UnixSocketCarrier(dir.resolve("app" + next + ".sock"), dir.resolve("ne" + next + ".sock"), null).listen(spec);
+        return new UnixSocketCarrier(dir.resolve("app" + next + ".sock"), dir.resolve("ne" + next + ".sock"), null)
+                .listen(spec);
     }
 
     @Override

@@ -47,6 +47,7 @@ class DoctorCommandTest {
 
     @TempDir
     Path dir;
+
     private DeploymentServer deployment;
     private Path state;
     private HelperPaths paths;
@@ -56,15 +57,21 @@ class DoctorCommandTest {
 
     @BeforeEach
     void startDeploymentAndHelper() throws Exception {
-        deployment = DeploymentServer.start(DeploymentOptions.builder(Files.createDirectories(dir.resolve("deployment")),
-                BinarySource.bytes("reference tunnel", TunnelLauncher.script(TunnelSettings.defaults()))).build());
+        deployment = DeploymentServer.start(DeploymentOptions.builder(
+                        Files.createDirectories(dir.resolve("deployment")),
+                        BinarySource.bytes("reference tunnel", TunnelLauncher.script(TunnelSettings.defaults())))
+                .build());
         state = Files.createDirectories(dir.resolve("state"));
         paths = HelperPaths.underStateDir(state);
         HelperConfig config = HelperConfig.defaults()
-                .withDirectories(paths.socketDirectory().toString(), paths.binaryDirectory().toString(), paths.logDirectory().toString());
+                .withDirectories(
+                        paths.socketDirectory().toString(),
+                        paths.binaryDirectory().toString(),
+                        paths.logDirectory().toString());
         helper = new HelperDaemon(config, paths);
         helper.start();
-        services = new ServiceHost(Os.LINUX, systemctl("active", "enabled"), Files.createDirectories(dir.resolve("systemd")));
+        services = new ServiceHost(
+                Os.LINUX, systemctl("active", "enabled"), Files.createDirectories(dir.resolve("systemd")));
     }
 
     @AfterEach
@@ -75,8 +82,10 @@ class DoctorCommandTest {
 
     /** systemctl as a script: is-active and is-enabled answer as given. */
     private static dev.tunnelhelper.launchd.exec.CommandRunner systemctl(String active, String enabled) {
-        return command -> CommandResult.exited(command, command.contains("is-active") ? (active.equals("active") ? 0 : 3)
-                : (enabled.equals("enabled") ? 0 : 1), command.contains("is-active") ? active : enabled);
+        return command -> CommandResult.exited(
+                command,
+                command.contains("is-active") ? (active.equals("active") ? 0 : 3) : (enabled.equals("enabled") ? 0 : 1),
+                command.contains("is-active") ? active : enabled);
     }
 
     private record Report(int code, Map<String, JsonNode> checks, String text) {
@@ -94,8 +103,12 @@ class DoctorCommandTest {
     }
 
     private Report doctor(String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--json", "--state-dir", state.toString(),
-                "--ed25519-key", deployment.publicKeyPath().toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--json",
+                "--state-dir",
+                state.toString(),
+                "--ed25519-key",
+                deployment.publicKeyPath().toString()));
         args.addAll(List.of(extra));
         CommandLine cl = Cli.prepare(new CommandLine(new DoctorCommand(services, tun)));
         StringWriter out = new StringWriter();
@@ -111,8 +124,9 @@ class DoctorCommandTest {
 
     /** The bytes the deployment signs, placed where the helper caches them. */
     private Path cacheTheDeploymentsBinary() throws Exception {
-        Path binary = Files.createDirectories(paths.binaryDirectory()).resolve("coder-" + deployment.platform().os() + "-"
-                + deployment.platform().arch());
+        Path binary = Files.createDirectories(paths.binaryDirectory())
+                .resolve("coder-" + deployment.platform().os() + "-"
+                        + deployment.platform().arch());
         Files.write(binary, TunnelLauncher.script(TunnelSettings.defaults()));
         Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwxr-xr-x"));
         return binary;
@@ -122,16 +136,31 @@ class DoctorCommandTest {
     void aHealthyMachinePassesEveryCheckAndExitsZero() throws Exception {
         cacheTheDeploymentsBinary();
         Report r = doctor("--url", deployment.url());
-        assertEquals(List.of("config", "app-endpoint", "extension-endpoint", "socket-files", "state-directory", "signature-config",
-                "binary-cache", "tun-device", "service-manager", "deployment"), List.copyOf(r.checks().keySet()));
+        assertEquals(
+                List.of(
+                        "config",
+                        "app-endpoint",
+                        "extension-endpoint",
+                        "socket-files",
+                        "state-directory",
+                        "signature-config",
+                        "binary-cache",
+                        "tun-device",
+                        "service-manager",
+                        "deployment"),
+                List.copyOf(r.checks().keySet()));
         for (String name : r.checks().keySet()) {
             assertEquals("ok", r.status(name), name + ": " + r.detail(name));
             assertTrue(r.checks().get(name).get("fix").isNull(), name);
         }
         assertEquals(0, r.code());
         assertTrue(r.detail("app-endpoint").contains("answers: IDLE"), r.detail("app-endpoint"));
-        assertTrue(r.detail("socket-files").contains("ne.sock uid 0 mode 0600, app.sock uid 0 mode 0660"), r.detail("socket-files"));
-        assertTrue(r.detail("binary-cache").contains("verified, reports " + deployment.version()), r.detail("binary-cache"));
+        assertTrue(
+                r.detail("socket-files").contains("ne.sock uid 0 mode 0600, app.sock uid 0 mode 0660"),
+                r.detail("socket-files"));
+        assertTrue(
+                r.detail("binary-cache").contains("verified, reports " + deployment.version()),
+                r.detail("binary-cache"));
         assertTrue(r.detail("deployment").contains(deployment.version()), r.detail("deployment"));
     }
 
@@ -182,7 +211,9 @@ class DoctorCommandTest {
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a key\n");
         Report r = doctor("--ed25519-key", garbage.toString());
         assertEquals("fail", r.status("signature-config"));
-        assertTrue(r.detail("signature-config").contains(garbage + " holds no PEM 'PUBLIC KEY' block"), r.detail("signature-config"));
+        assertTrue(
+                r.detail("signature-config").contains(garbage + " holds no PEM 'PUBLIC KEY' block"),
+                r.detail("signature-config"));
         assertTrue(r.fix("signature-config").contains("--ed25519-key"), r.fix("signature-config"));
     }
 
@@ -203,7 +234,8 @@ class DoctorCommandTest {
         Path binary = cacheTheDeploymentsBinary();
         Path ran = dir.resolve("ran");
         // A changed binary that would leave a trace if anything executed it.
-        Files.writeString(binary, "#!/bin/sh\ntouch " + ran + "\necho '{\"version\":\"" + deployment.version() + "\"}'\n");
+        Files.writeString(
+                binary, "#!/bin/sh\ntouch " + ran + "\necho '{\"version\":\"" + deployment.version() + "\"}'\n");
         Report r = doctor("--url", deployment.url());
         assertEquals("fail", r.status("binary-cache"));
         assertTrue(r.detail("binary-cache").contains("fails verification"), r.detail("binary-cache"));
@@ -216,7 +248,9 @@ class DoctorCommandTest {
         Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwxrwxrwx"));
         Report r = doctor("--url", deployment.url());
         assertEquals("fail", r.status("binary-cache"));
-        assertTrue(r.detail("binary-cache").contains("writable by group or others; the helper will not run it"), r.detail("binary-cache"));
+        assertTrue(
+                r.detail("binary-cache").contains("writable by group or others; the helper will not run it"),
+                r.detail("binary-cache"));
     }
 
     @Test
@@ -236,18 +270,24 @@ class DoctorCommandTest {
         services = new ServiceHost(Os.LINUX, systemctl("active", "enabled"), dir.resolve("no-systemd"));
         Report noSystemd = doctor();
         assertEquals("warn", noSystemd.status("service-manager"));
-        assertTrue(noSystemd.detail("service-manager").contains("systemd not running"), noSystemd.detail("service-manager"));
+        assertTrue(
+                noSystemd.detail("service-manager").contains("systemd not running"),
+                noSystemd.detail("service-manager"));
 
-        services = new ServiceHost(Os.LINUX, systemctl("inactive", "not-found"), Files.createDirectories(dir.resolve("systemd")));
+        services = new ServiceHost(
+                Os.LINUX, systemctl("inactive", "not-found"), Files.createDirectories(dir.resolve("systemd")));
         Report notInstalled = doctor();
         assertEquals("warn", notInstalled.status("service-manager"));
         assertEquals("tunnel-helper install", notInstalled.fix("service-manager"));
 
-        services = new ServiceHost(Os.LINUX, systemctl("failed", "enabled"), Files.createDirectories(dir.resolve("systemd")));
+        services = new ServiceHost(
+                Os.LINUX, systemctl("failed", "enabled"), Files.createDirectories(dir.resolve("systemd")));
         Report down = doctor();
         assertEquals("fail", down.status("service-manager"));
         assertTrue(down.detail("service-manager").contains("state failed"), down.detail("service-manager"));
-        assertTrue(down.fix("service-manager").startsWith("systemctl status tunnel-helper.service"), down.fix("service-manager"));
+        assertTrue(
+                down.fix("service-manager").startsWith("systemctl status tunnel-helper.service"),
+                down.fix("service-manager"));
     }
 
     @Test
@@ -258,11 +298,14 @@ class DoctorCommandTest {
         }
         Report unreachable = doctor("--url", "http://127.0.0.1:" + closedPort);
         assertEquals("fail", unreachable.status("deployment"));
-        assertTrue(unreachable.detail("deployment").contains("cannot fetch build info"), unreachable.detail("deployment"));
+        assertTrue(
+                unreachable.detail("deployment").contains("cannot fetch build info"), unreachable.detail("deployment"));
         Files.writeString(paths.config(), "{\"minimumVersion\": \"99.0.0\"}");
         Report old = doctor("--url", deployment.url());
         assertEquals("fail", old.status("deployment"));
-        assertTrue(old.detail("deployment").contains("below the minimum supported version 99.0.0"), old.detail("deployment"));
+        assertTrue(
+                old.detail("deployment").contains("below the minimum supported version 99.0.0"),
+                old.detail("deployment"));
         assertTrue(old.fix("deployment").contains("minimumVersion"), old.fix("deployment"));
     }
 
@@ -271,11 +314,16 @@ class DoctorCommandTest {
         CommandLine cl = Cli.prepare(new CommandLine(new DoctorCommand(services, dir.resolve("no-such-tun"))));
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
-        int code = cl.execute("--state-dir", state.toString(), "--ed25519-key", deployment.publicKeyPath().toString());
+        int code = cl.execute(
+                "--state-dir",
+                state.toString(),
+                "--ed25519-key",
+                deployment.publicKeyPath().toString());
         assertEquals(1, code);
         String text = out.toString();
         assertTrue(text.contains("ok    app-endpoint        " + paths.appSocket() + " answers: IDLE"), text);
-        assertTrue(text.contains("fail  tun-device          " + dir.resolve("no-such-tun") + " does not exist\n"), text);
+        assertTrue(
+                text.contains("fail  tun-device          " + dir.resolve("no-such-tun") + " does not exist\n"), text);
         assertTrue(text.matches("(?s).*\\n {25} fix: load the tun module.*"), text);
     }
 }

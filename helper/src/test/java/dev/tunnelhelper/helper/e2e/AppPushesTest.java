@@ -43,7 +43,12 @@ class AppPushesTest {
 
     private Subscribed subscribe() throws Exception {
         return h.app(in -> pushed.add(in.message()))
-                .call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), ScriptedHelper.WAIT).getSubscribed();
+                .call(
+                        AppMessage.newBuilder()
+                                .setSubscribe(Subscribe.getDefaultInstance())
+                                .build(),
+                        ScriptedHelper.WAIT)
+                .getSubscribed();
     }
 
     /** Pushes until (and with) the status {@code last}, as "STATE" or "progress STAGE bytes/total" lines. */
@@ -60,7 +65,9 @@ class AppPushesTest {
             } else if (m.hasProgress()) {
                 seen.add("progress " + m.getProgress().getStage().name().replace("PROGRESS_STAGE_", "")
                         + (m.getProgress().getStage() == ProgressStage.PROGRESS_STAGE_DOWNLOADING
-                        ? " " + m.getProgress().getBytesWritten() + "/" + m.getProgress().getBytesTotal() : ""));
+                                ? " " + m.getProgress().getBytesWritten() + "/"
+                                        + m.getProgress().getBytesTotal()
+                                : ""));
             }
         }
     }
@@ -73,11 +80,21 @@ class AppPushesTest {
         h.running(h.extension());
 
         long size = FakeAcquirer.SIZE;
-        assertEquals(List.of("FETCHING_INFO", "progress FETCHING_INFO",
-                "DOWNLOADING", "progress DOWNLOADING 0/" + size, "progress DOWNLOADING " + size + "/" + size,
-                "VALIDATING", "progress VALIDATING",
-                "SPAWNING", "progress STARTING_TUNNEL",
-                "HANDSHAKING", "STARTING", "RUNNING"), pushesUntil(SessionState.SESSION_STATE_RUNNING));
+        assertEquals(
+                List.of(
+                        "FETCHING_INFO",
+                        "progress FETCHING_INFO",
+                        "DOWNLOADING",
+                        "progress DOWNLOADING 0/" + size,
+                        "progress DOWNLOADING " + size + "/" + size,
+                        "VALIDATING",
+                        "progress VALIDATING",
+                        "SPAWNING",
+                        "progress STARTING_TUNNEL",
+                        "HANDSHAKING",
+                        "STARTING",
+                        "RUNNING"),
+                pushesUntil(SessionState.SESSION_STATE_RUNNING));
     }
 
     @Test
@@ -97,7 +114,10 @@ class AppPushesTest {
         assertEquals(SessionState.SESSION_STATE_RUNNING, late.getStatus().getState());
         assertEquals(ScriptedTunnel.FULL_STATE, late.getPeers());
 
-        owner.call(dev.tunnelhelper.protocol.helper.ExtensionMessage.newBuilder().setStopDaemon(StopDaemon.getDefaultInstance()).build(),
+        owner.call(
+                dev.tunnelhelper.protocol.helper.ExtensionMessage.newBuilder()
+                        .setStopDaemon(StopDaemon.getDefaultInstance())
+                        .build(),
                 ScriptedHelper.WAIT);
         h.events.awaitPhase(SessionPhase.IDLE);
         Subscribed afterwards = subscribe();

@@ -26,11 +26,9 @@ import dev.tunnelhelper.testbed.deployment.BinarySource;
 import dev.tunnelhelper.testbed.deployment.DeploymentOptions;
 import dev.tunnelhelper.testbed.deployment.DeploymentServer;
 import dev.tunnelhelper.testbed.tunnel.TunnelLauncher;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +90,9 @@ class DaemonProcessTest {
 
         HelperProcesses.Finished second = helpers.run("run", "--state-dir", state.toString());
         assertEquals(ExitCodes.ALREADY_RUNNING, second.exit(), second.output());
-        assertTrue(second.output().contains("another tunnel-helper is already listening on " + paths.extensionSocket()), second.output());
+        assertTrue(
+                second.output().contains("another tunnel-helper is already listening on " + paths.extensionSocket()),
+                second.output());
         assertTrue(first.isAlive(), "the first instance is unaffected");
 
         HelperProcesses.Finished status = helpers.run("status", "--json", "--state-dir", state.toString());
@@ -123,20 +123,29 @@ class DaemonProcessTest {
     @RequiresRootAndTun
     void sigtermStopsARunningSessionAndReapsTheTunnel() throws Exception {
         Path deploymentDir = Files.createDirectories(dir.resolve("deployment"));
-        try (DeploymentServer deployment = DeploymentServer.start(DeploymentOptions.builder(deploymentDir,
-                BinarySource.bytes("tunnel", TunnelLauncher.script(HelperFixture.tunnel("100.130")))).build());
-             TunDevice tun = TunDevice.open(null)) {
+        try (DeploymentServer deployment = DeploymentServer.start(DeploymentOptions.builder(
+                                deploymentDir,
+                                BinarySource.bytes("tunnel", TunnelLauncher.script(HelperFixture.tunnel("100.130"))))
+                        .build());
+                TunDevice tun = TunDevice.open(null)) {
             Path state = dir.resolve("state");
             HelperPaths paths = HelperPaths.underStateDir(state);
             Process helper = helper(state, deployment.publicKeyPath());
             awaitSocket(paths.appSocket(), helper);
             var ne = EndpointClient.connectExtension(paths.extensionSocket(), HelperFixture.WAIT, in -> {
                 if (in.message().hasApplyNetworkSettings()) {
-                    in.reply(ExtensionMessage.newBuilder().setApplyNetworkSettingsResult(Result.newBuilder().setSuccess(true)).build());
+                    in.reply(ExtensionMessage.newBuilder()
+                            .setApplyNetworkSettingsResult(Result.newBuilder().setSuccess(true))
+                            .build());
                 }
             });
-            HelperExtensionMessage started = ne.call(ExtensionMessage.newBuilder().setStartDaemon(StartDaemon.newBuilder()
-                    .setAccessUrl(deployment.url()).setToken(HelperFixture.TOKEN)).build(), List.of(FileDescriptors.of(tun.fd())),
+            HelperExtensionMessage started = ne.call(
+                    ExtensionMessage.newBuilder()
+                            .setStartDaemon(StartDaemon.newBuilder()
+                                    .setAccessUrl(deployment.url())
+                                    .setToken(HelperFixture.TOKEN))
+                            .build(),
+                    List.of(FileDescriptors.of(tun.fd())),
                     HelperFixture.WAIT);
             assertTrue(started.getStartDaemonResult().getSuccess(), started.toString());
             List<ProcessHandle> children = helper.toHandle().children().toList();
@@ -159,12 +168,16 @@ class DaemonProcessTest {
     private static String pingAs(OtherUser user, Path socket) throws Exception {
         try (RawClient c = new RawClient(user.connect(socket))) {
             String hello = c.hello("app").readLine();
-            c.send(AppMessage.newBuilder().setRpc(RPC.newBuilder().setMsgId(1)).setPing(Ping.getDefaultInstance()).build());
+            c.send(AppMessage.newBuilder()
+                    .setRpc(RPC.newBuilder().setMsgId(1))
+                    .setPing(Ping.getDefaultInstance())
+                    .build());
             HelperAppMessage reply = c.receive(HelperAppMessage.parser());
             if (reply.hasPong()) {
                 return hello + "\npong";
             }
-            return hello + "\nerror " + reply.getError().getCode() + " " + reply.getError().getMessage() + (c.endsWithoutMore() ? "\neof" : "");
+            return hello + "\nerror " + reply.getError().getCode() + " "
+                    + reply.getError().getMessage() + (c.endsWithoutMore() ? "\neof" : "");
         }
     }
 
@@ -176,10 +189,16 @@ class DaemonProcessTest {
         HelperPaths paths = HelperPaths.underStateDir(state);
         Process helper = helper(state, null);
         awaitSocket(paths.appSocket(), helper);
-        assertEquals("tunnelhelper helper 1.0\nerror UNAUTHORIZED uid 65534 (gid 65534) may not use the app endpoint\neof",
+        assertEquals(
+                "tunnelhelper helper 1.0\nerror UNAUTHORIZED uid 65534 (gid 65534) may not use the app endpoint\neof",
                 pingAs(OtherUser.NOBODY, paths.appSocket()));
-        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> { })) {
-            assertTrue(root.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), HelperFixture.WAIT).hasPong());
+        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> {})) {
+            assertTrue(root.call(
+                            AppMessage.newBuilder()
+                                    .setPing(Ping.getDefaultInstance())
+                                    .build(),
+                            HelperFixture.WAIT)
+                    .hasPong());
         }
         String log = Files.readString(paths.logDirectory().resolve("helper.log"));
         assertTrue(log.contains("refused peer") && log.contains("uid=\"65534\""), log);
@@ -187,7 +206,9 @@ class DaemonProcessTest {
         helper.waitFor(30, TimeUnit.SECONDS);
 
         // Allowed by uid in the config, the same peer gets its answer.
-        Files.writeString(state.resolve("helper.json"), "{\"appAccess\": {\"socketGroup\": \"nogroup\", \"allowedUids\": [65534]}}");
+        Files.writeString(
+                state.resolve("helper.json"),
+                "{\"appAccess\": {\"socketGroup\": \"nogroup\", \"allowedUids\": [65534]}}");
         Process again = helper(state, null);
         awaitSocket(paths.appSocket(), again);
         assertTrue(pingAs(OtherUser.NOBODY, paths.appSocket()).startsWith("tunnelhelper helper 1.0\npong"));
@@ -225,11 +246,18 @@ class DaemonProcessTest {
             OtherUser.close(s);
         }
         // The refusals are logged by the time a later connection is served: the gate handles connections in order.
-        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> { })) {
-            assertTrue(root.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), HelperFixture.WAIT).hasPong());
+        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> {})) {
+            assertTrue(root.call(
+                            AppMessage.newBuilder()
+                                    .setPing(Ping.getDefaultInstance())
+                                    .build(),
+                            HelperFixture.WAIT)
+                    .hasPong());
         }
         List<String> lines = Files.readAllLines(log);
-        long refusals = lines.stream().filter(l -> l.contains("refused peer") && l.contains("uid=\"65534\"")).count();
+        long refusals = lines.stream()
+                .filter(l -> l.contains("refused peer") && l.contains("uid=\"65534\""))
+                .count();
         assertTrue(refusals >= 1 && refusals <= 5, refusals + " refusal lines");
         assertTrue(Files.size(log) - before < 8192, "the log grew by " + (Files.size(log) - before) + " bytes");
     }
@@ -244,29 +272,48 @@ class DaemonProcessTest {
         HelperPaths paths = HelperPaths.underStateDir(state);
         Process helper = helpers.start(List.of("ulimit -n 80;"), "run", "--state-dir", state.toString());
         awaitSocket(paths.appSocket(), helper);
-        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> { })) {
-            assertTrue(root.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), HelperFixture.WAIT).hasPong());
+        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> {})) {
+            assertTrue(root.call(
+                            AppMessage.newBuilder()
+                                    .setPing(Ping.getDefaultInstance())
+                                    .build(),
+                            HelperFixture.WAIT)
+                    .hasPong());
         }
         Path log = paths.logDirectory().resolve("helper.log");
         List<AFUNIXSocket> held = new ArrayList<>();
         try {
-            // Each accepted connection holds a descriptor until its 5 s hello deadline; about 45 are free under the limit.
+            // Each accepted connection holds a descriptor until its 5 s hello deadline; about 45 are free under the
+            // limit.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
-            while (!Files.readString(log).contains("accepting failed; pausing and retrying") && System.nanoTime() < deadline) {
+            while (!Files.readString(log).contains("accepting failed; pausing and retrying")
+                    && System.nanoTime() < deadline) {
                 held.add(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(paths.appSocket())));
             }
-            assertTrue(Files.readString(log).contains("reason=\"Too many open files\""), "out of descriptors after " + held.size());
+            assertTrue(
+                    Files.readString(log).contains("reason=\"Too many open files\""),
+                    "out of descriptors after " + held.size());
         } finally {
             for (AFUNIXSocket s : held) {
                 s.close();
             }
         }
-        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> { })) {
-            assertTrue(root.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), HelperFixture.WAIT).hasPong(),
+        try (var root = EndpointClient.connectApp(paths.appSocket(), HelperFixture.WAIT, in -> {})) {
+            assertTrue(
+                    root.call(
+                                    AppMessage.newBuilder()
+                                            .setPing(Ping.getDefaultInstance())
+                                            .build(),
+                                    HelperFixture.WAIT)
+                            .hasPong(),
                     "the helper accepts again");
         }
         assertTrue(helper.isAlive());
-        assertEquals(1, Files.readAllLines(log).stream().filter(l -> l.contains("accepting failed; pausing and retrying")).count(),
+        assertEquals(
+                1,
+                Files.readAllLines(log).stream()
+                        .filter(l -> l.contains("accepting failed; pausing and retrying"))
+                        .count(),
                 "one line per 10 s, though accepting failed every 100 ms");
     }
 
@@ -279,11 +326,18 @@ class DaemonProcessTest {
             Files.copy(in, source);
         }
         Path binary = dir.resolve("fd_lister");
-        String cc = run("cc", "-O2", "-DVERSION=\"" + DeploymentOptions.DEFAULT_VERSION + "\"", "-DREPORT=\"" + report + "\"",
-                "-o", binary.toString(), source.toString());
+        String cc = run(
+                "cc",
+                "-O2",
+                "-DVERSION=\"" + DeploymentOptions.DEFAULT_VERSION + "\"",
+                "-DREPORT=\"" + report + "\"",
+                "-o",
+                binary.toString(),
+                source.toString());
         assertTrue(Files.isExecutable(binary), cc);
-        try (HelperFixture f = HelperFixture.start(dir, BinarySource.file(binary), DeploymentOptions.DEFAULT_VERSION, c -> c);
-             TunDevice tun = TunDevice.open(null)) {
+        try (HelperFixture f =
+                        HelperFixture.start(dir, BinarySource.file(binary), DeploymentOptions.DEFAULT_VERSION, c -> c);
+                TunDevice tun = TunDevice.open(null)) {
             Result r = f.extension().start(tun.fd());
             assertFalse(r.getSuccess(), "the stand-in exits instead of talking");
             List<String> lines = Files.readAllLines(report);
@@ -294,14 +348,25 @@ class DaemonProcessTest {
             assertEquals(fds.get(1).substring(5), fds.get(2).substring(5), "stdout and stderr share the log pipe");
             assertTrue(fds.get(3).startsWith("fd 3 pipe:[") && fds.get(4).startsWith("fd 4 pipe:["), fds.toString());
             assertEquals("fd 5 /dev/net/tun", fds.get(5));
-            assertEquals(List.of("env HOME=/var/empty", "env LANG=C.UTF-8", "env PATH=/usr/sbin:/usr/bin:/sbin:/bin"),
-                    lines.stream().filter(l -> l.startsWith("env ")).sorted().toList(), "a scrubbed environment, no token");
-            assertEquals(List.of("cwd /"), lines.stream().filter(l -> l.startsWith("cwd ")).toList(), "not the helper's directory");
-            assertEquals(List.of("arg " + f.helper.paths().binaryDirectory().resolve("coder-linux-amd64"), "arg vpn-daemon", "arg run",
-                    "arg --rpc-read-fd", "arg 3", "arg --rpc-write-fd", "arg 4"),
+            assertEquals(
+                    List.of("env HOME=/var/empty", "env LANG=C.UTF-8", "env PATH=/usr/sbin:/usr/bin:/sbin:/bin"),
+                    lines.stream().filter(l -> l.startsWith("env ")).sorted().toList(),
+                    "a scrubbed environment, no token");
+            assertEquals(
+                    List.of("cwd /"),
+                    lines.stream().filter(l -> l.startsWith("cwd ")).toList(),
+                    "not the helper's directory");
+            assertEquals(
+                    List.of(
+                            "arg " + f.helper.paths().binaryDirectory().resolve("coder-linux-amd64"),
+                            "arg vpn-daemon",
+                            "arg run",
+                            "arg --rpc-read-fd",
+                            "arg 3",
+                            "arg --rpc-write-fd",
+                            "arg 4"),
                     lines.stream().filter(l -> l.startsWith("arg ")).toList());
             assertFalse(String.join("\n", lines).contains(HelperFixture.TOKEN));
         }
     }
-
 }

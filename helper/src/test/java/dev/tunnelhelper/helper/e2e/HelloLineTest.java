@@ -10,10 +10,10 @@ import ch.qos.logback.core.AppenderBase;
 import dev.tunnelhelper.helper.endpoint.PeerAdmission;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
 class HelloLineTest {
     @TempDir
     Path dir;
+
     private HelperFixture fixture;
     /** What PeerAdmission logs, as it happens: the gate logs after it has closed the connection. */
     private final BlockingQueue<ILoggingEvent> logged = new LinkedBlockingQueue<>();
+
     private final AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent event) {
@@ -57,7 +59,8 @@ class HelloLineTest {
     }
 
     private RawClient connect() throws Exception {
-        return new RawClient(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(fixture.helper.paths().appSocket())));
+        return new RawClient(AFUNIXSocket.connectTo(
+                AFUNIXSocketAddress.of(fixture.helper.paths().appSocket())));
     }
 
     private String loggedReason() throws InterruptedException {
@@ -66,8 +69,11 @@ class HelloLineTest {
             event = logged.poll(10, TimeUnit.SECONDS);
         }
         assertTrue(event != null, "a failed hello was logged");
-        return event.getKeyValuePairs().stream().filter(kv -> kv.key.equals("reason")).map(kv -> Objects.toString(kv.value))
-                .findFirst().orElseThrow();
+        return event.getKeyValuePairs().stream()
+                .filter(kv -> kv.key.equals("reason"))
+                .map(kv -> Objects.toString(kv.value))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -97,7 +103,9 @@ class HelloLineTest {
             assertEquals("tunnelhelper helper 1.0", c.readLine());
             assertTrue(c.endsWithoutMore(), "closed by the helper");
             long waited = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(waited >= 4_500 && waited < 8_000, "closed at the 5 s deadline, not before or long after: " + waited + " ms");
+            assertTrue(
+                    waited >= 4_500 && waited < 8_000,
+                    "closed at the 5 s deadline, not before or long after: " + waited + " ms");
         }
         assertEquals("handshake timed out after 5000 ms waiting for the peer's header", loggedReason());
     }
@@ -111,8 +119,10 @@ class HelloLineTest {
             assertTrue(c.endsWithoutMore());
         }
         String reason = loggedReason();
-        assertEquals("malformed header \"tunnelhelper app 1.0\\x1b[2K\\r2026-12-01T00:00:00Z INFO  tunnel-helper ready /tmp/evil.so\": "
-                + "expected 3 space-separated parts, got 8", reason);
+        assertEquals(
+                "malformed header \"tunnelhelper app 1.0\\x1b[2K\\r2026-12-01T00:00:00Z INFO  tunnel-helper ready /tmp/evil.so\": "
+                        + "expected 3 space-separated parts, got 8",
+                reason);
         assertFalse(reason.chars().anyMatch(ch -> ch < 0x20), "no control character reaches the log: " + reason);
     }
 }

@@ -42,8 +42,12 @@ final class HelperFixture implements AutoCloseable {
 
     /** The timeouts these tests run with: shorter than the defaults where a failure is waited for. */
     static TunnelConfig.Builder timeouts() {
-        return TunnelConfig.builder().startTimeoutMillis(30_000).stopTimeoutMillis(5_000).killGraceMillis(2_000)
-                .rpcTimeoutMillis(5_000).networkSettingsTimeoutMillis(10_000);
+        return TunnelConfig.builder()
+                .startTimeoutMillis(30_000)
+                .stopTimeoutMillis(5_000)
+                .killGraceMillis(2_000)
+                .rpcTimeoutMillis(5_000)
+                .networkSettingsTimeoutMillis(10_000);
     }
 
     final Path stateDir;
@@ -62,24 +66,39 @@ final class HelperFixture implements AutoCloseable {
     }
 
     static HelperFixture start(Path dir, TunnelSettings tunnel) throws Exception {
-        return start(dir, BinarySource.bytes("reference tunnel", TunnelLauncher.script(tunnel)), DeploymentOptions.DEFAULT_VERSION,
+        return start(
+                dir,
+                BinarySource.bytes("reference tunnel", TunnelLauncher.script(tunnel)),
+                DeploymentOptions.DEFAULT_VERSION,
                 c -> c);
     }
 
-    static HelperFixture start(Path dir, TunnelSettings tunnel, java.util.function.UnaryOperator<HelperConfig> tweak) throws Exception {
-        return start(dir, BinarySource.bytes("reference tunnel", TunnelLauncher.script(tunnel)), DeploymentOptions.DEFAULT_VERSION, tweak);
+    static HelperFixture start(Path dir, TunnelSettings tunnel, java.util.function.UnaryOperator<HelperConfig> tweak)
+            throws Exception {
+        return start(
+                dir,
+                BinarySource.bytes("reference tunnel", TunnelLauncher.script(tunnel)),
+                DeploymentOptions.DEFAULT_VERSION,
+                tweak);
     }
 
-    static HelperFixture start(Path dir, BinarySource binary, String version, java.util.function.UnaryOperator<HelperConfig> tweak)
+    static HelperFixture start(
+            Path dir, BinarySource binary, String version, java.util.function.UnaryOperator<HelperConfig> tweak)
             throws Exception {
         Path deploymentDir = Files.createDirectories(dir.resolve("deployment"));
-        DeploymentServer deployment = DeploymentServer.start(DeploymentOptions.builder(deploymentDir, binary).version(version).build());
+        DeploymentServer deployment = DeploymentServer.start(DeploymentOptions.builder(deploymentDir, binary)
+                .version(version)
+                .build());
         Path state = Files.createDirectories(dir.resolve("state"));
         HelperPaths paths = HelperPaths.underStateDir(state);
         HelperConfig config = HelperConfig.defaults()
-                .withDirectories(paths.socketDirectory().toString(), paths.binaryDirectory().toString(), paths.logDirectory().toString())
+                .withDirectories(
+                        paths.socketDirectory().toString(),
+                        paths.binaryDirectory().toString(),
+                        paths.logDirectory().toString())
                 .toBuilder()
-                .verification(VerificationConfig.DEFAULT.withEd25519PublicKeys(List.of(deployment.publicKeyPath().toString())))
+                .verification(VerificationConfig.DEFAULT.withEd25519PublicKeys(
+                        List.of(deployment.publicKeyPath().toString())))
                 .tunnel(timeouts().build())
                 .build();
         config = tweak.apply(config);
@@ -100,11 +119,15 @@ final class HelperFixture implements AutoCloseable {
             HelperExtensionMessage m = in.message();
             if (m.hasApplyNetworkSettings()) {
                 ne.settings.add(m.getApplyNetworkSettings().getSettings());
-                in.reply(ExtensionMessage.newBuilder().setApplyNetworkSettingsResult(ne.settingsAnswer).build());
+                in.reply(ExtensionMessage.newBuilder()
+                        .setApplyNetworkSettingsResult(ne.settingsAnswer)
+                        .build());
             } else if (m.hasCancelProvider()) {
                 ne.cancels.add(m.getCancelProvider().getError());
                 ne.cancelTimes.add(System.nanoTime());
-                in.reply(ExtensionMessage.newBuilder().setCancelProviderResult(Result.newBuilder().setSuccess(true)).build());
+                in.reply(ExtensionMessage.newBuilder()
+                        .setCancelProviderResult(Result.newBuilder().setSuccess(true))
+                        .build());
             }
         });
         closeables.add(ne.speaker);
@@ -112,14 +135,19 @@ final class HelperFixture implements AutoCloseable {
     }
 
     Speaker<AppMessage, HelperAppMessage> app(Speaker.Handler<AppMessage, HelperAppMessage> onPush) throws IOException {
-        Speaker<AppMessage, HelperAppMessage> app = EndpointClient.connectApp(helper.paths().appSocket(), WAIT, onPush);
+        Speaker<AppMessage, HelperAppMessage> app =
+                EndpointClient.connectApp(helper.paths().appSocket(), WAIT, onPush);
         closeables.add(app);
         return app;
     }
 
     StartDaemon startRequest() {
-        return StartDaemon.newBuilder().setAccessUrl(deployment.url()).setToken(TOKEN)
-                .addHeaders(dev.tunnelhelper.protocol.vpn.StartRequest.Header.newBuilder().setName("X-Test").setValue("1"))
+        return StartDaemon.newBuilder()
+                .setAccessUrl(deployment.url())
+                .setToken(TOKEN)
+                .addHeaders(dev.tunnelhelper.protocol.vpn.StartRequest.Header.newBuilder()
+                        .setName("X-Test")
+                        .setValue("1"))
                 .build();
     }
 
@@ -136,16 +164,27 @@ final class HelperFixture implements AutoCloseable {
         }
 
         Result start(StartDaemon request, int fd) throws IOException {
-            HelperExtensionMessage reply = speaker.call(ExtensionMessage.newBuilder().setStartDaemon(request).build(),
-                    List.of(FileDescriptors.of(fd)), WAIT);
+            HelperExtensionMessage reply = speaker.call(
+                    ExtensionMessage.newBuilder().setStartDaemon(request).build(),
+                    List.of(FileDescriptors.of(fd)),
+                    WAIT);
             if (reply.hasError()) {
-                return Result.newBuilder().setSuccess(false).setErrorMessage(reply.getError().getCode() + ": " + reply.getError().getMessage()).build();
+                return Result.newBuilder()
+                        .setSuccess(false)
+                        .setErrorMessage(reply.getError().getCode() + ": "
+                                + reply.getError().getMessage())
+                        .build();
             }
             return reply.getStartDaemonResult();
         }
 
         Result stop() throws IOException {
-            return speaker.call(ExtensionMessage.newBuilder().setStopDaemon(StopDaemon.getDefaultInstance()).build(), WAIT).getStopDaemonResult();
+            return speaker.call(
+                            ExtensionMessage.newBuilder()
+                                    .setStopDaemon(StopDaemon.getDefaultInstance())
+                                    .build(),
+                            WAIT)
+                    .getStopDaemonResult();
         }
     }
 

@@ -21,8 +21,7 @@ final class HelperProcesses implements AutoCloseable {
     }
 
     /** How a finished process ended and what it printed (stdout and stderr together). */
-    record Finished(int exit, String output) {
-    }
+    record Finished(int exit, String output) {}
 
     /** Starts {@code tunnel-helper ARGS}, its output going to a file in the test's directory. */
     Process start(String... args) throws IOException {
@@ -38,7 +37,10 @@ final class HelperProcesses implements AutoCloseable {
             command.addAll(java);
         }
         Path out = dir.resolve("helper-" + System.nanoTime() + ".out");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         started.add(p);
         return p;
     }
@@ -46,18 +48,24 @@ final class HelperProcesses implements AutoCloseable {
     /** Runs {@code tunnel-helper ARGS} to completion; one still running after a minute is a failure, not a hang. */
     Finished run(String... args) throws IOException, InterruptedException {
         Path out = dir.resolve("run-" + System.nanoTime() + ".out");
-        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(command(args))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         started.add(p);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("tunnel-helper " + String.join(" ", args) + " did not finish: " + Files.readString(out));
+            throw new AssertionError(
+                    "tunnel-helper " + String.join(" ", args) + " did not finish: " + Files.readString(out));
         }
         return new Finished(p.exitValue(), Files.readString(out));
     }
 
     private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
                 "dev.tunnelhelper.helper.HelperMain"));
         command.addAll(List.of(args));
         return command;

@@ -53,12 +53,16 @@ class HostileLocalUserTest {
     private static final OtherUser ALLOWED = OtherUser.NOBODY;
     /** In the app socket's group, so it can connect, but not allowed. */
     private static final OtherUser REFUSED = new OtherUser(65500, 65534);
-    private static final AppMessage PING = AppMessage.newBuilder().setRpc(dev.tunnelhelper.protocol.vpn.RPC.newBuilder().setMsgId(1))
-            .setPing(Ping.getDefaultInstance()).build();
+
+    private static final AppMessage PING = AppMessage.newBuilder()
+            .setRpc(dev.tunnelhelper.protocol.vpn.RPC.newBuilder().setMsgId(1))
+            .setPing(Ping.getDefaultInstance())
+            .build();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
+
     private HelperFixture fixture;
     private final List<FileInputStream> opened = new ArrayList<>();
 
@@ -73,9 +77,13 @@ class HostileLocalUserTest {
     }
 
     private void startHelper(long idleTimeoutSeconds, List<Long> allowedUids) throws Exception {
-        fixture = HelperFixture.start(dir, HelperFixture.tunnel("100.131"), c -> c.toBuilder()
-                .appAccess(new HelperConfig.AppAccess("nogroup", allowedUids, List.of()))
-                .connections(new HelperConfig.Connections(idleTimeoutSeconds, null)).build());
+        fixture = HelperFixture.start(
+                dir,
+                HelperFixture.tunnel("100.131"),
+                c -> c.toBuilder()
+                        .appAccess(new HelperConfig.AppAccess("nogroup", allowedUids, List.of()))
+                        .connections(new HelperConfig.Connections(idleTimeoutSeconds, null))
+                        .build());
     }
 
     private Path appSocket() {
@@ -93,8 +101,13 @@ class HostileLocalUserTest {
     }
 
     private boolean rootPing() {
-        try (Speaker<AppMessage, HelperAppMessage> app = EndpointClient.connectApp(appSocket(), WAIT, in -> { })) {
-            return app.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), WAIT).hasPong();
+        try (Speaker<AppMessage, HelperAppMessage> app = EndpointClient.connectApp(appSocket(), WAIT, in -> {})) {
+            return app.call(
+                            AppMessage.newBuilder()
+                                    .setPing(Ping.getDefaultInstance())
+                                    .build(),
+                            WAIT)
+                    .hasPong();
         } catch (IOException e) {
             return false;
         }
@@ -183,7 +196,9 @@ class HostileLocalUserTest {
             for (AFUNIXSocket s : ALLOWED.connect(appSocket(), 25)) {
                 try (RawClient c = new RawClient(s)) {
                     boolean withHello = connections++ % 2 == 0;
-                    assertEquals("tunnelhelper helper 1.0", (withHello ? c.hello("app", hundred) : c.hello("app")).readLine());
+                    assertEquals(
+                            "tunnelhelper helper 1.0",
+                            (withHello ? c.hello("app", hundred) : c.hello("app")).readLine());
                     c.send(PING, withHello ? new FileDescriptor[0] : hundred);
                     assertTrue(c.receive(HelperAppMessage.parser()).hasPong(), "an allowed peer is still answered");
                 }
@@ -196,7 +211,9 @@ class HostileLocalUserTest {
                     connections++;
                     // Refused at once: the helper's line and the error are already waiting.
                     assertEquals("tunnelhelper helper 1.0", c.readLine());
-                    assertEquals("UNAUTHORIZED", c.receive(HelperAppMessage.parser()).getError().getCode());
+                    assertEquals(
+                            "UNAUTHORIZED",
+                            c.receive(HelperAppMessage.parser()).getError().getCode());
                     try {
                         c.hello("app", hundred);
                         c.send(PING, hundred);
@@ -206,15 +223,19 @@ class HostileLocalUserTest {
                 }
             }
         }
-        ExtensionMessage start = ExtensionMessage.newBuilder().setRpc(dev.tunnelhelper.protocol.vpn.RPC.newBuilder().setMsgId(1))
-                .setStartDaemon(StartDaemon.newBuilder().setAccessUrl(fixture.deployment.url())).build();
+        ExtensionMessage start = ExtensionMessage.newBuilder()
+                .setRpc(dev.tunnelhelper.protocol.vpn.RPC.newBuilder().setMsgId(1))
+                .setStartDaemon(StartDaemon.newBuilder().setAccessUrl(fixture.deployment.url()))
+                .build();
         for (int i = 0; i < 150; i++, connections++) {
             try (RawClient c = new RawClient(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(neSocket)))) {
                 switch (i % 3) {
                     case 0 -> {
                         c.hello("extension").readLine();
                         c.send(start, hundred);
-                        assertTrue(c.endsWithoutMore(), "a hundred descriptors with one message: the connection is dropped");
+                        assertTrue(
+                                c.endsWithoutMore(),
+                                "a hundred descriptors with one message: the connection is dropped");
                     }
                     case 1 -> {
                         c.hello("extension").readLine();
@@ -224,7 +245,11 @@ class HostileLocalUserTest {
                     default -> {
                         c.hello("extension", hundred).readLine();
                         c.send(start, three);
-                        assertEquals("BAD_REQUEST", c.receive(HelperExtensionMessage.parser()).getError().getCode(),
+                        assertEquals(
+                                "BAD_REQUEST",
+                                c.receive(HelperExtensionMessage.parser())
+                                        .getError()
+                                        .getCode(),
                                 "the hello's descriptors were dropped, and three within the limit are closed by the handler");
                     }
                 }
@@ -234,14 +259,17 @@ class HostileLocalUserTest {
             try (RawClient c = new RawClient(AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(appSocket())))) {
                 c.hello("app", hundred).readLine();
                 c.send(PING, hundred);
-                assertTrue(c.receive(HelperAppMessage.parser()).hasPong(), "the app endpoint takes no descriptors and still answers");
+                assertTrue(
+                        c.receive(HelperAppMessage.parser()).hasPong(),
+                        "the app endpoint takes no descriptors and still answers");
             }
         }
         assertEquals(500, connections);
 
         awaitDrained();
         assertNoDescriptorAdded(fds, "every descriptor sent to the helper was closed (50,000 of them)");
-        assertEquals(List.of(), threadsStillRunning(threads, WAIT), "and every thread it started for a connection ended");
+        assertEquals(
+                List.of(), threadsStillRunning(threads, WAIT), "and every thread it started for a connection ended");
         assertTrue(rootPing());
     }
 
@@ -272,11 +300,18 @@ class HostileLocalUserTest {
 
         // With 2,000 connections open (those that say nothing hold a slot until their 5 s hello deadline):
         assertEquals(List.of(), threadsStillRunning(threads, Duration.ofSeconds(2)), "no thread per connection");
-        try (Speaker<AppMessage, HelperAppMessage> app = EndpointClient.connectApp(appSocket(), WAIT, in -> { })) {
-            int reported = app.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(), WAIT)
-                    .getStatus().getHelperThreads();
-            assertTrue(reported > 0 && reported <= threads.size() + 8, "status reports " + reported + " threads; "
-                    + threads.size() + " before the flood, plus this status connection's");
+        try (Speaker<AppMessage, HelperAppMessage> app = EndpointClient.connectApp(appSocket(), WAIT, in -> {})) {
+            int reported = app.call(
+                            AppMessage.newBuilder()
+                                    .setGetStatus(GetStatus.getDefaultInstance())
+                                    .build(),
+                            WAIT)
+                    .getStatus()
+                    .getHelperThreads();
+            assertTrue(
+                    reported > 0 && reported <= threads.size() + 8,
+                    "status reports " + reported + " threads; " + threads.size()
+                            + " before the flood, plus this status connection's");
         }
 
         for (AFUNIXSocket s : sockets) {
@@ -292,7 +327,13 @@ class HostileLocalUserTest {
         startHelper(1, List.of(ALLOWED.uid()));
         List<Incoming> pushes = new ArrayList<>();
         Speaker<AppMessage, HelperAppMessage> subscriber = fixture.app(in -> pushes.add(new Incoming(in.message())));
-        assertTrue(subscriber.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), WAIT).hasSubscribed());
+        assertTrue(subscriber
+                .call(
+                        AppMessage.newBuilder()
+                                .setSubscribe(Subscribe.getDefaultInstance())
+                                .build(),
+                        WAIT)
+                .hasSubscribed());
 
         List<RawClient> idle = new ArrayList<>();
         for (AFUNIXSocket s : ALLOWED.connect(appSocket(), 32)) {
@@ -304,7 +345,8 @@ class HostileLocalUserTest {
             assertEquals("tunnelhelper helper 1.0", oneTooMany.hello("app").readLine());
             HelperAppMessage refused = oneTooMany.receive(HelperAppMessage.parser());
             assertEquals("UNAUTHORIZED", refused.getError().getCode());
-            assertEquals("uid 65534 already has 32 connections to the app endpoint, the most one user may have",
+            assertEquals(
+                    "uid 65534 already has 32 connections to the app endpoint, the most one user may have",
                     refused.getError().getMessage());
         }
         assertTrue(rootPing(), "root is served while one user holds all it may");
@@ -312,11 +354,17 @@ class HostileLocalUserTest {
         for (RawClient c : idle) {
             HelperAppMessage told = c.receive(HelperAppMessage.parser());
             assertEquals("IDLE_TIMEOUT", told.getError().getCode());
-            assertEquals("closed after 1 s without a request (subscribe to stay connected)", told.getError().getMessage());
+            assertEquals(
+                    "closed after 1 s without a request (subscribe to stay connected)",
+                    told.getError().getMessage());
             assertTrue(c.endsWithoutMore());
             c.close();
         }
-        HelperAppMessage status = subscriber.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(), WAIT);
+        HelperAppMessage status = subscriber.call(
+                AppMessage.newBuilder()
+                        .setGetStatus(GetStatus.getDefaultInstance())
+                        .build(),
+                WAIT);
         assertTrue(status.hasStatus(), "the subscriber, silent for longer than the idle ones, is still connected");
         try (RawClient again = new RawClient(ALLOWED.connect(appSocket()))) {
             again.hello("app").readLine();
@@ -343,7 +391,8 @@ class HostileLocalUserTest {
                     admitted++;
                 } else {
                     refused++;
-                    assertEquals("too many connections to the app endpoint (224 for users other than root; 32 are kept for root)",
+                    assertEquals(
+                            "too many connections to the app endpoint (224 for users other than root; 32 are kept for root)",
                             reply.getError().getMessage());
                 }
             }
@@ -355,13 +404,14 @@ class HostileLocalUserTest {
         }
         try (RawClient ninth = new RawClient(new OtherUser(65534, 65534).connect(appSocket()))) {
             ninth.hello("app").readLine();
-            assertEquals("UNAUTHORIZED", ninth.receive(HelperAppMessage.parser()).getError().getCode());
+            assertEquals(
+                    "UNAUTHORIZED",
+                    ninth.receive(HelperAppMessage.parser()).getError().getCode());
         }
         for (RawClient c : held) {
             c.close();
         }
     }
 
-    private record Incoming(HelperAppMessage message) {
-    }
+    private record Incoming(HelperAppMessage message) {}
 }

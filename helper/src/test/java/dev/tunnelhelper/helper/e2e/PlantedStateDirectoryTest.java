@@ -31,6 +31,7 @@ class PlantedStateDirectoryTest {
 
     @TempDir
     Path tmp;
+
     private Path dir;
     private HelperProcesses helpers;
     private Path rootFile;
@@ -82,12 +83,19 @@ class PlantedStateDirectoryTest {
 
         String said = refusal(planted);
 
-        assertEquals("tunnel-helper: refusing to use state directory " + planted + ": " + planted + " (uid 65534, mode 0755): it is owned by uid "
-                + ATTACKER + ", not by root, so that user controls what is found there; fix: use a directory that root created itself"
-                + " (e.g. mktemp -d as root), or chown root " + planted + "\n", said);
+        assertEquals(
+                "tunnel-helper: refusing to use state directory " + planted + ": " + planted
+                        + " (uid 65534, mode 0755): it is owned by uid "
+                        + ATTACKER
+                        + ", not by root, so that user controls what is found there; fix: use a directory that root created itself"
+                        + " (e.g. mktemp -d as root), or chown root " + planted + "\n",
+                said);
         assertFalse(said.contains("read-by-root"), "the planted config was never read");
         assertEquals("original\n", Files.readString(rootFile), "nothing was appended through the planted log link");
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rootOnlyDir)), "the linked directory kept its mode");
+        assertEquals(
+                "rwx------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(rootOnlyDir)),
+                "the linked directory kept its mode");
         assertFalse(Files.exists(planted.resolve("run")), "nothing was created in it");
     }
 
@@ -98,7 +106,10 @@ class PlantedStateDirectoryTest {
         giveToAttacker(config);
 
         String owned = refusal(state);
-        assertTrue(owned.startsWith("tunnel-helper: refusing to use config file " + config + ": " + config + " (uid 65534, mode 0644)"), owned);
+        assertTrue(
+                owned.startsWith("tunnel-helper: refusing to use config file " + config + ": " + config
+                        + " (uid 65534, mode 0644)"),
+                owned);
 
         Files.setAttribute(config, "unix:uid", 0);
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -113,14 +124,20 @@ class PlantedStateDirectoryTest {
         Path state = Files.createDirectory(dir.resolve("state"));
         Path binLink = Files.createSymbolicLink(state.resolve("bin"), rootOnlyDir);
         String bin = refusal(state);
-        assertTrue(bin.contains("refusing to use binary directory " + binLink + ": " + binLink + " (uid 0, mode 0777): it is a symbolic link"), bin);
+        assertTrue(
+                bin.contains("refusing to use binary directory " + binLink + ": " + binLink
+                        + " (uid 0, mode 0777): it is a symbolic link"),
+                bin);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rootOnlyDir)));
         Files.delete(binLink);
 
         Path log = Files.createDirectory(state.resolve("log"));
         Path logLink = Files.createSymbolicLink(log.resolve("helper.log"), rootFile);
         String file = refusal(state);
-        assertTrue(file.contains("refusing to use log file " + logLink + ": " + logLink + " (uid 0, mode 0777): it is a symbolic link"), file);
+        assertTrue(
+                file.contains("refusing to use log file " + logLink + ": " + logLink
+                        + " (uid 0, mode 0777): it is a symbolic link"),
+                file);
         assertEquals("original\n", Files.readString(rootFile));
     }
 
@@ -131,7 +148,10 @@ class PlantedStateDirectoryTest {
         Path key = Files.writeString(dir.resolve("signing-key.pub.pem"), "-----BEGIN PUBLIC KEY-----\n");
         giveToAttacker(key);
         String refused = refusal(state, "--ed25519-key", key.toString());
-        assertTrue(refused.startsWith("tunnel-helper: refusing to use pinned Ed25519 key " + key + ": " + key + " (uid 65534, mode 0644)"), refused);
+        assertTrue(
+                refused.startsWith("tunnel-helper: refusing to use pinned Ed25519 key " + key + ": " + key
+                        + " (uid 65534, mode 0644)"),
+                refused);
     }
 
     @Test
@@ -140,7 +160,10 @@ class PlantedStateDirectoryTest {
         Path run = Files.createDirectory(state.resolve("run"));
         giveToAttacker(run);
         String refused = refusal(state);
-        assertTrue(refused.startsWith("tunnel-helper: refusing to use socket directory " + run + ": " + run + " (uid 65534, mode 0755)"), refused);
+        assertTrue(
+                refused.startsWith("tunnel-helper: refusing to use socket directory " + run + ": " + run
+                        + " (uid 65534, mode 0755)"),
+                refused);
         assertFalse(Files.exists(state.resolve("log")), "checked everything before creating anything");
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.helper.session.RecordingListener;
 import dev.tunnelhelper.helper.session.SessionPhase;
-import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Envelope;
+import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -54,8 +54,10 @@ class RunningSessionTest {
 
     @Test
     void aSecondStartWhileOneIsActiveIsRefusedWithoutSideEffects() throws Exception {
-        try (HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.120"), "stall-start"));
-             Pipe p = Fds.pipe(); Pipe q = Fds.pipe()) {
+        try (HelperFixture f =
+                        HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.120"), "stall-start"));
+                Pipe p = Fds.pipe();
+                Pipe q = Fds.pipe()) {
             var first = f.extension();
             CompletableFuture<Result> pending = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -67,7 +69,10 @@ class RunningSessionTest {
             awaitState(f, SessionPhase.STARTING);
             Result second = f.extension().start(q.readEnd().get());
             assertFalse(second.getSuccess());
-            assertEquals("ALREADY_RUNNING: a session is STARTING; stop it first", second.getErrorMessage(), "an error reply with its code");
+            assertEquals(
+                    "ALREADY_RUNNING: a session is STARTING; stop it first",
+                    second.getErrorMessage(),
+                    "an error reply with its code");
             assertEquals(SessionPhase.STARTING, phase(f), "the first start is untouched");
 
             assertTrue(first.stop().getSuccess());
@@ -81,7 +86,8 @@ class RunningSessionTest {
     @Test
     @RequiresRootAndTun
     void aTunnelThatDiesWhileRunningCancelsTheProviderFailsTheAppsAndTheHelperStartsAgain() throws Exception {
-        try (HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.121"), "crash-after-start=1500"))) {
+        try (HelperFixture f = HelperFixture.start(
+                dir, HelperFixture.faulty(HelperFixture.tunnel("100.121"), "crash-after-start=1500"))) {
             List<SessionState> states = new CopyOnWriteArrayList<>();
             List<String> errors = new CopyOnWriteArrayList<>();
             var app = f.app(in -> {
@@ -90,7 +96,11 @@ class RunningSessionTest {
                     errors.add(in.message().getStatus().getErrorMessage());
                 }
             });
-            app.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), HelperFixture.WAIT);
+            app.call(
+                    AppMessage.newBuilder()
+                            .setSubscribe(Subscribe.getDefaultInstance())
+                            .build(),
+                    HelperFixture.WAIT);
             var ne = f.extension();
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
@@ -100,8 +110,9 @@ class RunningSessionTest {
             awaitState(f, SessionPhase.IDLE);
             // The helper is idle before the pushes have necessarily reached this app.
             long pushed = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!states.contains(SessionState.SESSION_STATE_IDLE) || states.lastIndexOf(SessionState.SESSION_STATE_IDLE)
-                    < states.lastIndexOf(SessionState.SESSION_STATE_FAILED)) {
+            while (!states.contains(SessionState.SESSION_STATE_IDLE)
+                    || states.lastIndexOf(SessionState.SESSION_STATE_IDLE)
+                            < states.lastIndexOf(SessionState.SESSION_STATE_FAILED)) {
                 assertTrue(System.nanoTime() < pushed, "pushed states: " + states);
                 Thread.sleep(20);
             }
@@ -145,7 +156,11 @@ class RunningSessionTest {
                         mine.add(in.message().getPeerUpdate());
                     }
                 });
-                app.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), HelperFixture.WAIT);
+                app.call(
+                        AppMessage.newBuilder()
+                                .setSubscribe(Subscribe.getDefaultInstance())
+                                .build(),
+                        HelperFixture.WAIT);
             }
             assertEquals(100, f.helper.fanout().subscriberCount());
             int before = received.get(99).size();
@@ -164,7 +179,10 @@ class RunningSessionTest {
                 int start = reference.indexOf(mine.get(0));
                 assertTrue(start >= 0, "subscriber " + i + " got an update the first one never saw");
                 int common = Math.min(mine.size(), reference.size() - start);
-                assertEquals(reference.subList(start, start + common), mine.subList(0, common), "subscriber " + i + " order");
+                assertEquals(
+                        reference.subList(start, start + common),
+                        mine.subList(0, common),
+                        "subscriber " + i + " order");
                 assertTrue(common >= 8, "subscriber " + i + " shares only " + common + " updates");
             }
         }
@@ -174,7 +192,8 @@ class RunningSessionTest {
     @RequiresRootAndTun
     void aStalledSubscriberIsDisconnectedAndNeverDelaysTheOthers() throws Exception {
         var tunnel = HelperFixture.tunnel("100.124").withScenario(10, 20, Duration.ofMillis(50));
-        try (HelperFixture f = HelperFixture.start(dir, tunnel, c -> c.toBuilder().subscriberQueueDepth(8).build())) {
+        try (HelperFixture f = HelperFixture.start(
+                dir, tunnel, c -> c.toBuilder().subscriberQueueDepth(8).build())) {
             var ne = f.extension();
             TunDevice tun = f.tun();
             assertTrue(ne.start(tun.fd()).getSuccess());
@@ -183,10 +202,14 @@ class RunningSessionTest {
             f.helper.addListener(events);
 
             // The stalled app: subscribes over a raw channel and then never reads.
-            var stalled = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(f.helper.paths().appSocket(), HelperFixture.WAIT,
-                    HelperAppMessage.parser(), new FrameCodec());
-            Endpoints.clientHandshake(Endpoints.Kind.APP, HelperFixture.WAIT).perform(stalled.rawInput(), stalled.rawOutput(), stalled);
-            stalled.send(AppMessage.newBuilder().setRpc(RPC.newBuilder().setMsgId(1)).setSubscribe(Subscribe.getDefaultInstance()).build());
+            var stalled = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(
+                    f.helper.paths().appSocket(), HelperFixture.WAIT, HelperAppMessage.parser(), new FrameCodec());
+            Endpoints.clientHandshake(Endpoints.Kind.APP, HelperFixture.WAIT)
+                    .perform(stalled.rawInput(), stalled.rawOutput(), stalled);
+            stalled.send(AppMessage.newBuilder()
+                    .setRpc(RPC.newBuilder().setMsgId(1))
+                    .setSubscribe(Subscribe.getDefaultInstance())
+                    .build());
 
             BlockingQueue<PeerUpdate> arrivals = new LinkedBlockingQueue<>();
             var healthy = f.app(in -> {
@@ -194,7 +217,11 @@ class RunningSessionTest {
                     arrivals.add(in.message().getPeerUpdate());
                 }
             });
-            healthy.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), HelperFixture.WAIT);
+            healthy.call(
+                    AppMessage.newBuilder()
+                            .setSubscribe(Subscribe.getDefaultInstance())
+                            .build(),
+                    HelperFixture.WAIT);
 
             events.await(RecordingListener.SubscriberDropped.class, dropped -> true);
             assertEquals(1, f.helper.fanout().subscriberCount(), "only the stalled one was dropped");
@@ -211,7 +238,9 @@ class RunningSessionTest {
             }
             assertNotNull(last);
             assertEquals("SLOW_CONSUMER", last.getError().getCode());
-            assertEquals("subscriber fell more than 8 messages behind and was disconnected", last.getError().getMessage());
+            assertEquals(
+                    "subscriber fell more than 8 messages behind and was disconnected",
+                    last.getError().getMessage());
             stalled.close();
         }
     }

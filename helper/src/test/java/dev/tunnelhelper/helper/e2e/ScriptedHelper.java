@@ -46,8 +46,16 @@ final class ScriptedHelper implements AutoCloseable {
     private ScriptedHelper(Path dir, UnaryOperator<HelperConfig.Builder> tweak) throws Exception {
         HelperPaths paths = HelperPaths.underStateDir(dir);
         HelperConfig config = tweak.apply(HelperConfig.defaults()
-                .withDirectories(paths.socketDirectory().toString(), paths.binaryDirectory().toString(), paths.logDirectory().toString())
-                .toBuilder().tunnel(TunnelConfig.builder().rpcTimeoutMillis(300).killGraceMillis(300).build())).build();
+                        .withDirectories(
+                                paths.socketDirectory().toString(),
+                                paths.binaryDirectory().toString(),
+                                paths.logDirectory().toString())
+                        .toBuilder()
+                        .tunnel(TunnelConfig.builder()
+                                .rpcTimeoutMillis(300)
+                                .killGraceMillis(300)
+                                .build()))
+                .build();
         helper = new HelperDaemon(config, paths, acquirer, launcher);
         helper.addListener(events);
         helper.start();
@@ -63,13 +71,19 @@ final class ScriptedHelper implements AutoCloseable {
 
     /** A network extension that applies every settings request and acknowledges a CancelProvider. */
     Speaker<ExtensionMessage, HelperExtensionMessage> extension() throws IOException {
-        Speaker<ExtensionMessage, HelperExtensionMessage> ne = EndpointClient.connectExtension(helper.paths().extensionSocket(), WAIT, in -> {
-            if (in.message().hasApplyNetworkSettings()) {
-                in.reply(ExtensionMessage.newBuilder().setApplyNetworkSettingsResult(Result.newBuilder().setSuccess(true)).build());
-            } else if (in.message().hasCancelProvider()) {
-                in.reply(ExtensionMessage.newBuilder().setCancelProviderResult(Result.newBuilder().setSuccess(true)).build());
-            }
-        });
+        Speaker<ExtensionMessage, HelperExtensionMessage> ne =
+                EndpointClient.connectExtension(helper.paths().extensionSocket(), WAIT, in -> {
+                    if (in.message().hasApplyNetworkSettings()) {
+                        in.reply(ExtensionMessage.newBuilder()
+                                .setApplyNetworkSettingsResult(
+                                        Result.newBuilder().setSuccess(true))
+                                .build());
+                    } else if (in.message().hasCancelProvider()) {
+                        in.reply(ExtensionMessage.newBuilder()
+                                .setCancelProviderResult(Result.newBuilder().setSuccess(true))
+                                .build());
+                    }
+                });
         return keep(ne);
     }
 
@@ -78,13 +92,17 @@ final class ScriptedHelper implements AutoCloseable {
     }
 
     /** StartDaemon with {@code fdCount} pipe descriptors attached in place of a TUN device. */
-    HelperExtensionMessage startDaemon(Speaker<ExtensionMessage, HelperExtensionMessage> ne, int fdCount) throws IOException {
+    HelperExtensionMessage startDaemon(Speaker<ExtensionMessage, HelperExtensionMessage> ne, int fdCount)
+            throws IOException {
         List<FileDescriptor> fds = new ArrayList<>();
         for (int i = 0; i < fdCount; i++) {
             Pipe p = keep(Fds.pipe());
             fds.add(FileDescriptors.of(p.readEnd().get()));
         }
-        StartDaemon start = StartDaemon.newBuilder().setAccessUrl("https://coder.example.com").setToken("t").build();
+        StartDaemon start = StartDaemon.newBuilder()
+                .setAccessUrl("https://coder.example.com")
+                .setToken("t")
+                .build();
         return ne.call(ExtensionMessage.newBuilder().setStartDaemon(start).build(), fds, WAIT);
     }
 

@@ -22,10 +22,9 @@ import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.helper.SessionState;
-import dev.tunnelhelper.protocol.helper.StartDaemon;
 import dev.tunnelhelper.protocol.helper.Subscribe;
-import dev.tunnelhelper.protocol.vpn.Workspace;
 import dev.tunnelhelper.protocol.vpn.PeerUpdate;
+import dev.tunnelhelper.protocol.vpn.Workspace;
 import dev.tunnelhelper.shim.Fds;
 import dev.tunnelhelper.shim.Pipe;
 import java.nio.file.Path;
@@ -77,8 +76,13 @@ class SessionErrorCodesTest {
 
         for (int fds : new int[] {0, 2}) {
             HelperExtensionMessage reply = h.startDaemon(h.extension(), fds);
-            assertEquals(ErrorCode.BAD_REQUEST.name(), reply.getError().getCode(), "a malformed start is BAD_REQUEST in any state");
-            assertEquals("StartDaemon needs exactly one file descriptor attached (the TUN device), got " + fds, reply.getError().getMessage());
+            assertEquals(
+                    ErrorCode.BAD_REQUEST.name(),
+                    reply.getError().getCode(),
+                    "a malformed start is BAD_REQUEST in any state");
+            assertEquals(
+                    "StartDaemon needs exactly one file descriptor attached (the TUN device), got " + fds,
+                    reply.getError().getMessage());
         }
     }
 
@@ -86,13 +90,23 @@ class SessionErrorCodesTest {
     void theNetextBridgeClientSurfacesAlreadyRunningAsItsCode() throws Exception {
         h = ScriptedHelper.start(dir);
         h.running(h.extension());
-        ExtensionClient client = ExtensionClient.connect(h.helper.paths().extensionSocket(), WAIT,
-                dev.tunnelhelper.netext.NetworkSettingsApplier.REFUSE, error -> { });
+        ExtensionClient client = ExtensionClient.connect(
+                h.helper.paths().extensionSocket(),
+                WAIT,
+                dev.tunnelhelper.netext.NetworkSettingsApplier.REFUSE,
+                error -> {});
         h.keep(client);
         Pipe tun = h.keep(Fds.pipe());
 
-        HelperErrorException e = assertThrows(HelperErrorException.class,
-                () -> client.start("https://coder.example.com", "t", List.of(), tun.readEnd().get(), new StartFlags(false, "", ""), WAIT));
+        HelperErrorException e = assertThrows(
+                HelperErrorException.class,
+                () -> client.start(
+                        "https://coder.example.com",
+                        "t",
+                        List.of(),
+                        tun.readEnd().get(),
+                        new StartFlags(false, "", ""),
+                        WAIT));
 
         assertEquals(ErrorCode.ALREADY_RUNNING.name(), e.code());
         assertEquals("a session is RUNNING; stop it first", e.helperMessage());
@@ -102,14 +116,23 @@ class SessionErrorCodesTest {
     void aMessageAnEndpointDoesNotTakeAsARequestIsABadRequestNamingIt() throws Exception {
         h = ScriptedHelper.start(dir);
 
-        HelperExtensionMessage ne = h.extension().call(ExtensionMessage.newBuilder()
-                .setApplyNetworkSettingsResult(Result.newBuilder().setSuccess(true)).build(), WAIT);
-        HelperAppMessage app = h.app(in -> { }).call(AppMessage.getDefaultInstance(), WAIT);
+        HelperExtensionMessage ne = h.extension()
+                .call(
+                        ExtensionMessage.newBuilder()
+                                .setApplyNetworkSettingsResult(
+                                        Result.newBuilder().setSuccess(true))
+                                .build(),
+                        WAIT);
+        HelperAppMessage app = h.app(in -> {}).call(AppMessage.getDefaultInstance(), WAIT);
 
         assertEquals(ErrorCode.BAD_REQUEST.name(), ne.getError().getCode());
-        assertEquals("unexpected APPLY_NETWORK_SETTINGS_RESULT request on the network-extension endpoint", ne.getError().getMessage());
+        assertEquals(
+                "unexpected APPLY_NETWORK_SETTINGS_RESULT request on the network-extension endpoint",
+                ne.getError().getMessage());
         assertEquals(ErrorCode.BAD_REQUEST.name(), app.getError().getCode());
-        assertEquals("unexpected MSG_NOT_SET request on the app endpoint", app.getError().getMessage());
+        assertEquals(
+                "unexpected MSG_NOT_SET request on the app endpoint",
+                app.getError().getMessage());
     }
 
     @Test
@@ -141,7 +164,9 @@ class SessionErrorCodesTest {
         HelperExtensionMessage reply = h.startDaemon(ne, 1);
 
         assertEquals(ErrorCode.INTERNAL.name(), reply.getError().getCode());
-        assertEquals("the helper failed to handle request 1; its log says why", reply.getError().getMessage(),
+        assertEquals(
+                "the helper failed to handle request 1; its log says why",
+                reply.getError().getMessage(),
                 "which request, never the exception");
         assertEquals(SessionPhase.IDLE, h.helper.session().status().join().phase(), "answered once the helper is idle");
         h.acquirer.breakIn(null);
@@ -154,22 +179,34 @@ class SessionErrorCodesTest {
         h.launcher.script(ScriptedTunnel.Script.normal().silentOnQueries());
         h.running(h.extension());
 
-        HelperAppMessage reply = h.app(in -> { }).call(AppMessage.newBuilder().setGetPeerState(GetPeerState.getDefaultInstance()).build(), WAIT);
+        HelperAppMessage reply = h.app(in -> {})
+                .call(
+                        AppMessage.newBuilder()
+                                .setGetPeerState(GetPeerState.getDefaultInstance())
+                                .build(),
+                        WAIT);
 
         assertEquals(ErrorCode.UNAVAILABLE.name(), reply.getError().getCode());
-        assertTrue(reply.getError().getMessage().startsWith("the tunnel did not answer: no reply from tunnel to request "),
+        assertTrue(
+                reply.getError().getMessage().startsWith("the tunnel did not answer: no reply from tunnel to request "),
                 reply.getError().getMessage());
     }
 
     @Test
     void aSecondSubscribeIsABadRequestAndASubscribedConnectionMayStillAsk() throws Exception {
         h = ScriptedHelper.start(dir);
-        Speaker<AppMessage, HelperAppMessage> app = h.app(in -> { });
-        AppMessage subscribe = AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build();
+        Speaker<AppMessage, HelperAppMessage> app = h.app(in -> {});
+        AppMessage subscribe = AppMessage.newBuilder()
+                .setSubscribe(Subscribe.getDefaultInstance())
+                .build();
         assertTrue(app.call(subscribe, WAIT).hasSubscribed());
 
         HelperAppMessage again = app.call(subscribe, WAIT);
-        HelperAppMessage status = app.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(), WAIT);
+        HelperAppMessage status = app.call(
+                AppMessage.newBuilder()
+                        .setGetStatus(GetStatus.getDefaultInstance())
+                        .build(),
+                WAIT);
 
         assertEquals(ErrorCode.BAD_REQUEST.name(), again.getError().getCode());
         assertEquals("this connection is already subscribed", again.getError().getMessage());
@@ -180,18 +217,29 @@ class SessionErrorCodesTest {
     void aSubscriberThatStopsReadingIsToldSlowConsumerAndDisconnected() throws Exception {
         h = ScriptedHelper.start(dir, b -> b.subscriberQueueDepth(8));
         ScriptedTunnel tunnel = h.running(h.extension());
-        var stalled = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(h.helper.paths().appSocket(), WAIT,
-                HelperAppMessage.parser(), new dev.tunnelhelper.protocol.FrameCodec());
+        var stalled = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(
+                h.helper.paths().appSocket(),
+                WAIT,
+                HelperAppMessage.parser(),
+                new dev.tunnelhelper.protocol.FrameCodec());
         h.keep(stalled);
-        dev.tunnelhelper.protocol.endpoint.Endpoints.clientHandshake(dev.tunnelhelper.protocol.endpoint.Endpoints.Kind.APP, WAIT)
+        dev.tunnelhelper.protocol.endpoint.Endpoints.clientHandshake(
+                        dev.tunnelhelper.protocol.endpoint.Endpoints.Kind.APP, WAIT)
                 .perform(stalled.rawInput(), stalled.rawOutput(), stalled);
-        stalled.send(AppMessage.newBuilder().setRpc(dev.tunnelhelper.protocol.vpn.RPC.newBuilder().setMsgId(1))
-                .setSubscribe(Subscribe.getDefaultInstance()).build());
+        stalled.send(AppMessage.newBuilder()
+                .setRpc(dev.tunnelhelper.protocol.vpn.RPC.newBuilder().setMsgId(1))
+                .setSubscribe(Subscribe.getDefaultInstance())
+                .build());
 
         // Large deltas fill the socket's buffer, then the subscriber's queue of 8.
-        PeerUpdate big = PeerUpdate.newBuilder().addUpsertedWorkspaces(Workspace.newBuilder()
-                .setId(com.google.protobuf.ByteString.copyFrom(new byte[16])).setName("w".repeat(16_384))).build();
-        for (int sent = 0; h.events.all(RecordingListener.SubscriberDropped.class).isEmpty(); sent++) {
+        PeerUpdate big = PeerUpdate.newBuilder()
+                .addUpsertedWorkspaces(Workspace.newBuilder()
+                        .setId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+                        .setName("w".repeat(16_384)))
+                .build();
+        for (int sent = 0;
+                h.events.all(RecordingListener.SubscriberDropped.class).isEmpty();
+                sent++) {
             assertTrue(sent < 10_000, "never dropped");
             tunnel.sendPeers(big);
         }
@@ -201,7 +249,12 @@ class SessionErrorCodesTest {
         while ((in = stalled.receive()) != null) {
             last = in.message();
         }
-        assertEquals(ErrorCode.SLOW_CONSUMER.name(), last.getError().getCode(), "its backlog, then the reason, then the end");
-        assertEquals("subscriber fell more than 8 messages behind and was disconnected", last.getError().getMessage());
+        assertEquals(
+                ErrorCode.SLOW_CONSUMER.name(),
+                last.getError().getCode(),
+                "its backlog, then the reason, then the end");
+        assertEquals(
+                "subscriber fell more than 8 messages behind and was disconnected",
+                last.getError().getMessage());
     }
 }

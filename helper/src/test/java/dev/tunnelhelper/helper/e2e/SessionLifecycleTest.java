@@ -38,7 +38,12 @@ class SessionLifecycleTest {
     Path dir;
 
     static HelperStatus status(dev.tunnelhelper.protocol.Speaker<AppMessage, HelperAppMessage> app) throws Exception {
-        return app.call(AppMessage.newBuilder().setGetStatus(GetStatus.getDefaultInstance()).build(), WAIT).getStatus();
+        return app.call(
+                        AppMessage.newBuilder()
+                                .setGetStatus(GetStatus.getDefaultInstance())
+                                .build(),
+                        WAIT)
+                .getStatus();
     }
 
     @Test
@@ -47,8 +52,14 @@ class SessionLifecycleTest {
         try (HelperFixture f = HelperFixture.start(dir, HelperFixture.tunnel("100.110"))) {
             BlockingQueue<HelperAppMessage> pushed = new LinkedBlockingQueue<>();
             var watcher = f.app(in -> pushed.add(in.message()));
-            HelperAppMessage subscribed = watcher.call(AppMessage.newBuilder().setSubscribe(Subscribe.getDefaultInstance()).build(), WAIT);
-            assertEquals(SessionState.SESSION_STATE_IDLE, subscribed.getSubscribed().getStatus().getState());
+            HelperAppMessage subscribed = watcher.call(
+                    AppMessage.newBuilder()
+                            .setSubscribe(Subscribe.getDefaultInstance())
+                            .build(),
+                    WAIT);
+            assertEquals(
+                    SessionState.SESSION_STATE_IDLE,
+                    subscribed.getSubscribed().getStatus().getState());
 
             var ne = f.extension();
             TunDevice tun = f.tun();
@@ -58,7 +69,7 @@ class SessionLifecycleTest {
             NetworkSettingsRequest relayed = ne.settings.poll(5, TimeUnit.SECONDS);
             assertEquals("100.110.0.1", relayed.getIpv4Settings().getAddrs(0), "the NE got the tunnel's own settings");
 
-            var app = f.app(in -> { });
+            var app = f.app(in -> {});
             HelperStatus running = status(app);
             assertEquals(SessionState.SESSION_STATE_RUNNING, running.getState());
             assertEquals("1.3", running.getTunnelProtocolVersion());
@@ -70,7 +81,8 @@ class SessionLifecycleTest {
             long deadline = System.nanoTime() + WAIT.toNanos();
             // The tunnel publishes its first peers before it answers the start, so that update may
             // arrive before or after the RUNNING status: collect until both are in.
-            while ((firstPeers == null || !states.contains(SessionState.SESSION_STATE_RUNNING)) && System.nanoTime() < deadline) {
+            while ((firstPeers == null || !states.contains(SessionState.SESSION_STATE_RUNNING))
+                    && System.nanoTime() < deadline) {
                 HelperAppMessage m = pushed.poll(1, TimeUnit.SECONDS);
                 if (m != null && m.hasStatus()) {
                     states.add(m.getStatus().getState());
@@ -78,27 +90,61 @@ class SessionLifecycleTest {
                     firstPeers = m.getPeerUpdate();
                 }
             }
-            assertEquals(List.of(SessionState.SESSION_STATE_FETCHING_INFO, SessionState.SESSION_STATE_DOWNLOADING,
-                    SessionState.SESSION_STATE_VALIDATING, SessionState.SESSION_STATE_SPAWNING, SessionState.SESSION_STATE_HANDSHAKING,
-                    SessionState.SESSION_STATE_STARTING, SessionState.SESSION_STATE_RUNNING), states, "every transition is pushed");
+            assertEquals(
+                    List.of(
+                            SessionState.SESSION_STATE_FETCHING_INFO,
+                            SessionState.SESSION_STATE_DOWNLOADING,
+                            SessionState.SESSION_STATE_VALIDATING,
+                            SessionState.SESSION_STATE_SPAWNING,
+                            SessionState.SESSION_STATE_HANDSHAKING,
+                            SessionState.SESSION_STATE_STARTING,
+                            SessionState.SESSION_STATE_RUNNING),
+                    states,
+                    "every transition is pushed");
             assertEquals(4, firstPeers.getUpsertedAgentsCount());
 
-            PeerUpdate full = app.call(AppMessage.newBuilder().setGetPeerState(GetPeerState.getDefaultInstance()).build(), WAIT)
-                    .getPeerState().getPeers();
+            PeerUpdate full = app.call(
+                            AppMessage.newBuilder()
+                                    .setGetPeerState(GetPeerState.getDefaultInstance())
+                                    .build(),
+                            WAIT)
+                    .getPeerState()
+                    .getPeers();
             assertTrue(full.getUpsertedAgentsCount() >= 4, "GetPeerState answers the tunnel's full state");
             assertEquals(0, full.getDeletedAgentsCount());
 
-            Result woke = app.call(AppMessage.newBuilder().setNotifyWake(NotifyWake.getDefaultInstance()).build(), WAIT).getResult();
+            Result woke = app.call(
+                            AppMessage.newBuilder()
+                                    .setNotifyWake(NotifyWake.getDefaultInstance())
+                                    .build(),
+                            WAIT)
+                    .getResult();
             assertTrue(woke.getSuccess(), woke.getErrorMessage());
 
             assertTrue(ne.stop().getSuccess());
             assertEquals(SessionState.SESSION_STATE_IDLE, status(app).getState());
-            assertEquals("", ne.cancels.poll(300, TimeUnit.MILLISECONDS) == null ? "" : "unexpected cancel",
+            assertEquals(
+                    "",
+                    ne.cancels.poll(300, TimeUnit.MILLISECONDS) == null ? "" : "unexpected cancel",
                     "the extension that stopped is not told to cancel");
-            PeerUpdate idle = app.call(AppMessage.newBuilder().setGetPeerState(GetPeerState.getDefaultInstance()).build(), WAIT)
-                    .getPeerState().getPeers();
+            PeerUpdate idle = app.call(
+                            AppMessage.newBuilder()
+                                    .setGetPeerState(GetPeerState.getDefaultInstance())
+                                    .build(),
+                            WAIT)
+                    .getPeerState()
+                    .getPeers();
             assertEquals(0, idle.getUpsertedAgentsCount(), "idle: empty peer state");
-            assertEquals("pong", app.call(AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), WAIT).getMsgCase().name().toLowerCase(java.util.Locale.ROOT));
+            assertEquals(
+                    "pong",
+                    app.call(
+                                    AppMessage.newBuilder()
+                                            .setPing(Ping.getDefaultInstance())
+                                            .build(),
+                                    WAIT)
+                            .getMsgCase()
+                            .name()
+                            .toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -106,7 +152,8 @@ class SessionLifecycleTest {
     void stopWhenIdleSucceedsWithNothingToDo() throws Exception {
         try (HelperFixture f = HelperFixture.start(dir, HelperFixture.tunnel("100.111"))) {
             assertTrue(f.extension().stop().getSuccess());
-            assertEquals(SessionState.SESSION_STATE_IDLE, status(f.app(in -> { })).getState());
+            assertEquals(
+                    SessionState.SESSION_STATE_IDLE, status(f.app(in -> {})).getState());
         }
     }
 }

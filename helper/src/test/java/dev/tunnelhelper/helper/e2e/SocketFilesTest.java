@@ -21,8 +21,11 @@ class SocketFilesTest {
     Path dir;
 
     private HelperDaemon helper(HelperPaths paths) throws Exception {
-        HelperConfig config = HelperConfig.defaults().withDirectories(paths.socketDirectory().toString(),
-                paths.binaryDirectory().toString(), paths.logDirectory().toString());
+        HelperConfig config = HelperConfig.defaults()
+                .withDirectories(
+                        paths.socketDirectory().toString(),
+                        paths.binaryDirectory().toString(),
+                        paths.logDirectory().toString());
         return new HelperDaemon(config, paths);
     }
 
@@ -46,8 +49,9 @@ class SocketFilesTest {
     @Test
     void aRegularFileAtTheSocketPathIsRefusedAndLeftAsItWas() throws Exception {
         HelperPaths paths = HelperPaths.underStateDir(dir.resolve("state"));
-        Files.createDirectories(paths.socketDirectory(), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(
+                paths.socketDirectory(),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Files.writeString(paths.extensionSocket(), "not a socket: somebody's data\n");
         String before = mode(paths.extensionSocket());
 
@@ -55,7 +59,8 @@ class SocketFilesTest {
         IOException e = assertThrows(IOException.class, helper::start);
 
         assertEquals(paths.extensionSocket() + " exists and is not a socket; refusing to replace it", e.getMessage());
-        assertTrue(Files.isRegularFile(paths.extensionSocket(), LinkOption.NOFOLLOW_LINKS), "still the same regular file");
+        assertTrue(
+                Files.isRegularFile(paths.extensionSocket(), LinkOption.NOFOLLOW_LINKS), "still the same regular file");
         assertEquals("not a socket: somebody's data\n", Files.readString(paths.extensionSocket()));
         assertEquals(before, mode(paths.extensionSocket()), "not chmodded either");
         assertTrue(Files.notExists(paths.appSocket()), "nothing listens after the refusal");

@@ -39,7 +39,7 @@ class StartFailureTest {
     private static void assertIdleAfter(HelperFixture f, Result result, String expectedPrefix) throws Exception {
         assertFalse(result.getSuccess());
         assertTrue(result.getErrorMessage().startsWith(expectedPrefix), result.getErrorMessage());
-        HelperStatus status = SessionLifecycleTest.status(f.app(in -> { }));
+        HelperStatus status = SessionLifecycleTest.status(f.app(in -> {}));
         assertEquals(SessionState.SESSION_STATE_IDLE, status.getState());
         assertEquals(result.getErrorMessage(), status.getErrorMessage(), "status keeps the last failure");
         assertFalse(status.getErrorMessage().contains(HelperFixture.TOKEN));
@@ -48,10 +48,14 @@ class StartFailureTest {
     @Test
     void aServerBelowTheMinimumVersion() throws Exception {
         var tunnel = HelperFixture.tunnel("100.112").withVersion("v2.20.0");
-        try (HelperFixture f = HelperFixture.start(dir, BinarySource.bytes("old", TunnelLauncher.script(tunnel)), "v2.20.0", c -> c)) {
+        try (HelperFixture f =
+                HelperFixture.start(dir, BinarySource.bytes("old", TunnelLauncher.script(tunnel)), "v2.20.0", c -> c)) {
             Result r = startWithoutTun(f);
             assertIdleAfter(f, r, "checking the minimum version: ");
-            assertTrue(r.getErrorMessage().contains("2.20.0") && r.getErrorMessage().contains("2.24.3"), r.getErrorMessage());
+            assertTrue(
+                    r.getErrorMessage().contains("2.20.0")
+                            && r.getErrorMessage().contains("2.24.3"),
+                    r.getErrorMessage());
         }
     }
 
@@ -76,29 +80,41 @@ class StartFailureTest {
 
     @Test
     void garbageInTheTunnelsHandshake() throws Exception {
-        try (HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "handshake-garbage"))) {
+        try (HelperFixture f =
+                HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "handshake-garbage"))) {
             assertIdleAfter(f, startWithoutTun(f), "handshake with the tunnel: malformed header");
         }
     }
 
     @Test
     void aTunnelThatNeverAnswersTheHandshake() throws Exception {
-        try (HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "silent-handshake"),
-                c -> c.toBuilder().tunnel(HelperFixture.timeouts().handshakeTimeoutMillis(1_500).build()).build())) {
+        try (HelperFixture f = HelperFixture.start(
+                dir,
+                HelperFixture.faulty(HelperFixture.tunnel("100.112"), "silent-handshake"),
+                c -> c.toBuilder()
+                        .tunnel(HelperFixture.timeouts()
+                                .handshakeTimeoutMillis(1_500)
+                                .build())
+                        .build())) {
             assertIdleAfter(f, startWithoutTun(f), "handshake with the tunnel: handshake timed out after 1500 ms");
         }
     }
 
     @Test
     void aStartRefusedByTheTunnel() throws Exception {
-        try (HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "refuse-start"))) {
-            assertIdleAfter(f, startWithoutTun(f), "starting the tunnel: the tunnel refused: start refused by the reference tunnel");
+        try (HelperFixture f =
+                HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "refuse-start"))) {
+            assertIdleAfter(
+                    f,
+                    startWithoutTun(f),
+                    "starting the tunnel: the tunnel refused: start refused by the reference tunnel");
         }
     }
 
     @Test
     void aTunnelThatBreaksTheProtocolDuringStart() throws Exception {
-        try (HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "garbage-frame"))) {
+        try (HelperFixture f =
+                HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.112"), "garbage-frame"))) {
             Result r = startWithoutTun(f);
             assertIdleAfter(f, r, "starting the tunnel: ");
             assertTrue(r.getErrorMessage().contains("garbage protobuf"), r.getErrorMessage());
@@ -108,10 +124,17 @@ class StartFailureTest {
     @Test
     void aStartWithoutTheTunFdAttachedIsABadRequest() throws Exception {
         try (HelperFixture f = HelperFixture.start(dir, HelperFixture.tunnel("100.112"))) {
-            var reply = f.extension().speaker.call(dev.tunnelhelper.protocol.helper.ExtensionMessage.newBuilder()
-                    .setStartDaemon(f.startRequest()).build(), HelperFixture.WAIT);
+            var reply = f.extension()
+                    .speaker
+                    .call(
+                            dev.tunnelhelper.protocol.helper.ExtensionMessage.newBuilder()
+                                    .setStartDaemon(f.startRequest())
+                                    .build(),
+                            HelperFixture.WAIT);
             assertEquals("BAD_REQUEST", reply.getError().getCode());
-            assertEquals("StartDaemon needs exactly one file descriptor attached (the TUN device), got 0", reply.getError().getMessage());
+            assertEquals(
+                    "StartDaemon needs exactly one file descriptor attached (the TUN device), got 0",
+                    reply.getError().getMessage());
         }
     }
 
@@ -119,14 +142,20 @@ class StartFailureTest {
     void aHeaderValueWithAControlCharacterIsABadRequestNamingTheHeaderButNeverItsValue() throws Exception {
         try (HelperFixture f = HelperFixture.start(dir, HelperFixture.tunnel("100.114"))) {
             var ne = f.extension();
-            for (String value : List.of("secret\u0001value", "secret\r\nX-Injected: 1", "secret\tvalue", "secret\u007f")) {
-                StartDaemon request = f.startRequest().toBuilder().clearHeaders()
-                        .addHeaders(StartRequest.Header.newBuilder().setName("X-Api-Key").setValue(value)).build();
+            for (String value :
+                    List.of("secret\u0001value", "secret\r\nX-Injected: 1", "secret\tvalue", "secret\u007f")) {
+                StartDaemon request = f.startRequest().toBuilder()
+                        .clearHeaders()
+                        .addHeaders(StartRequest.Header.newBuilder()
+                                .setName("X-Api-Key")
+                                .setValue(value))
+                        .build();
                 Result r = startWithoutTun(ne, request);
-                assertEquals("BAD_REQUEST: header 'X-Api-Key' has a control character in its value", r.getErrorMessage());
+                assertEquals(
+                        "BAD_REQUEST: header 'X-Api-Key' has a control character in its value", r.getErrorMessage());
             }
             assertEquals(0, f.deployment.counters().totalRequests(), "refused before anything was started");
-            HelperStatus status = SessionLifecycleTest.status(f.app(in -> { }));
+            HelperStatus status = SessionLifecycleTest.status(f.app(in -> {}));
             assertEquals(SessionState.SESSION_STATE_IDLE, status.getState());
             assertFalse(status.getErrorMessage().contains("secret"));
         }
@@ -143,9 +172,14 @@ class StartFailureTest {
     void networkSettingsRefusedByTheExtension() throws Exception {
         try (HelperFixture f = HelperFixture.start(dir, HelperFixture.tunnel("100.113"))) {
             var ne = f.extension();
-            ne.settingsAnswer = Result.newBuilder().setSuccess(false).setErrorMessage("RTNETLINK answers: File exists").build();
+            ne.settingsAnswer = Result.newBuilder()
+                    .setSuccess(false)
+                    .setErrorMessage("RTNETLINK answers: File exists")
+                    .build();
             TunDevice tun = f.tun();
-            assertIdleAfter(f, ne.start(tun.fd()),
+            assertIdleAfter(
+                    f,
+                    ne.start(tun.fd()),
                     "starting the tunnel: the tunnel refused: network settings failed: RTNETLINK answers: File exists");
         }
     }

@@ -30,16 +30,25 @@ class UnresponsiveTunnelTest {
     private final RecordingListener events = new RecordingListener();
 
     private HelperFixture start() throws Exception {
-        HelperFixture f = HelperFixture.start(dir, HelperFixture.faulty(HelperFixture.tunnel("100.124"), "ignore-stop"),
-                c -> c.toBuilder().tunnel(HelperFixture.timeouts().stopTimeoutMillis(1_000).killGraceMillis(500).build()).build());
+        HelperFixture f = HelperFixture.start(
+                dir,
+                HelperFixture.faulty(HelperFixture.tunnel("100.124"), "ignore-stop"),
+                c -> c.toBuilder()
+                        .tunnel(HelperFixture.timeouts()
+                                .stopTimeoutMillis(1_000)
+                                .killGraceMillis(500)
+                                .build())
+                        .build());
         f.helper.addListener(events);
         return f;
     }
 
     /** How every tunnel child of this session ended, in order, as the session saw it reaped. */
     private List<ExitStatus> endings() {
-        return events.history().stream().filter(RecordingListener.ChildExited.class::isInstance)
-                .map(e -> ((RecordingListener.ChildExited) e).status()).toList();
+        return events.history().stream()
+                .filter(RecordingListener.ChildExited.class::isInstance)
+                .map(e -> ((RecordingListener.ChildExited) e).status())
+                .toList();
     }
 
     private int spawnedPid() {
@@ -56,7 +65,9 @@ class UnresponsiveTunnelTest {
 
             assertTrue(ne.stop().getSuccess());
 
-            assertFalse(Files.exists(Path.of("/proc/" + pid)), "the tunnel is gone and reaped (no zombie) when stop returns");
+            assertFalse(
+                    Files.exists(Path.of("/proc/" + pid)),
+                    "the tunnel is gone and reaped (no zombie) when stop returns");
             assertEquals(List.of(ExitStatus.killedBy(9)), endings());
             assertEquals(SessionPhase.IDLE, f.helper.session().status().get().phase());
         }
@@ -74,7 +85,8 @@ class UnresponsiveTunnelTest {
         } finally {
             f.close();
         }
-        assertFalse(Files.exists(Path.of("/proc/" + pid)), "the tunnel is gone and reaped when the helper has shut down");
+        assertFalse(
+                Files.exists(Path.of("/proc/" + pid)), "the tunnel is gone and reaped when the helper has shut down");
         assertEquals(List.of(ExitStatus.killedBy(9)), endings());
     }
 }

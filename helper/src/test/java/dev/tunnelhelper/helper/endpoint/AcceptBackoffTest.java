@@ -24,6 +24,7 @@ class AcceptBackoffTest {
 
     @TempDir
     Path dir;
+
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private AFUNIXServerSocketChannel server;
     private Selector selector;

@@ -20,7 +20,11 @@ class AccessPolicyTest {
     private static final long ALLOWED_GID = 2002;
 
     private static PeerIdentity peer(long uid, long gid, long... supplementaryGids) {
-        return new PeerIdentity(uid, gid, 4242, java.util.Arrays.stream(supplementaryGids).boxed().toList());
+        return new PeerIdentity(
+                uid,
+                gid,
+                4242,
+                java.util.Arrays.stream(supplementaryGids).boxed().toList());
     }
 
     private final AccessPolicy extension = AccessPolicy.extension(HELPER_UID);
@@ -36,7 +40,8 @@ class AccessPolicyTest {
 
     @Test
     void theExtensionEndpointRefusesEveryoneElseEvenUsersAndGroupsAllowedOnTheAppEndpoint() {
-        assertEquals(Optional.of("uid 1001 (gid 100) may not use the network-extension endpoint"),
+        assertEquals(
+                Optional.of("uid 1001 (gid 100) may not use the network-extension endpoint"),
                 extension.refusal(peer(ALLOWED_UID, 100)));
         assertTrue(extension.refusal(peer(3000, ALLOWED_GID)).isPresent(), "a primary gid allowed for apps");
         assertTrue(extension.refusal(peer(3000, 100, ALLOWED_GID)).isPresent(), "a supplementary gid allowed for apps");
@@ -56,8 +61,11 @@ class AccessPolicyTest {
 
     @Test
     void theAppEndpointRefusesOthersNamingUidGidAndTheEndpoint() {
-        assertEquals(Optional.of("uid 3000 (gid 100) may not use the app endpoint"), app.refusal(peer(3000, 100, 7, 8)));
-        assertTrue(app.refusal(peer(ALLOWED_UID + 1, ALLOWED_GID + 1)).isPresent(), "neighbours of allowed ids are not allowed");
+        assertEquals(
+                Optional.of("uid 3000 (gid 100) may not use the app endpoint"), app.refusal(peer(3000, 100, 7, 8)));
+        assertTrue(
+                app.refusal(peer(ALLOWED_UID + 1, ALLOWED_GID + 1)).isPresent(),
+                "neighbours of allowed ids are not allowed");
     }
 
     @Test

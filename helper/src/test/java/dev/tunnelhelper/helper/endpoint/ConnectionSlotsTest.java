@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Who gets a connection when the endpoint fills up. Small numbers, same rules as the defaults. */
 class ConnectionSlotsTest {
     private static final long HELPER = 1000;
-    private final ConnectionSlots slots = new ConnectionSlots("app", new ConnectionLimits(10, 3, 4, Duration.ofSeconds(60), HELPER));
+    private final ConnectionSlots slots =
+            new ConnectionSlots("app", new ConnectionLimits(10, 3, 4, Duration.ofSeconds(60), HELPER));
 
     private List<ConnectionSlots.Slot> claim(long uid, int n) {
         List<ConnectionSlots.Slot> held = new ArrayList<>();
@@ -29,7 +30,8 @@ class ConnectionSlotsTest {
         List<ConnectionSlots.Slot> held = claim(42, 4);
         ConnectionSlots.Claim fifth = slots.claim(42);
         assertFalse(fifth.granted());
-        assertEquals("uid 42 already has 4 connections to the app endpoint, the most one user may have", fifth.refusal());
+        assertEquals(
+                "uid 42 already has 4 connections to the app endpoint, the most one user may have", fifth.refusal());
         held.get(0).release();
         held.get(0).release();
         assertEquals(3, slots.open(), "a slot is released once, however often release is called");
@@ -42,7 +44,9 @@ class ConnectionSlotsTest {
         claim(2, 3);
         ConnectionSlots.Claim eighth = slots.claim(3);
         assertFalse(eighth.granted(), "10 slots, 3 reserved: 7 for everybody else");
-        assertEquals("too many connections to the app endpoint (7 for users other than root; 3 are kept for root)", eighth.refusal());
+        assertEquals(
+                "too many connections to the app endpoint (7 for users other than root; 3 are kept for root)",
+                eighth.refusal());
         claim(0, 2);
         claim(HELPER, 1);
         ConnectionSlots.Claim eleventh = slots.claim(0);

@@ -36,7 +36,8 @@ class ShimDescriptorReceiverTest {
     @BeforeEach
     void connect() throws IOException {
         pair = AFUNIXSocketPair.open();
-        receiverFd = FileDescriptorCast.using(pair.getSecond().socket().getFileDescriptor()).as(Integer.class);
+        receiverFd = FileDescriptorCast.using(pair.getSecond().socket().getFileDescriptor())
+                .as(Integer.class);
     }
 
     @AfterEach
@@ -78,7 +79,8 @@ class ShimDescriptorReceiverTest {
         send(5);
         long before = openFds();
         List<FileDescriptor> received = new ArrayList<>();
-        ProtocolException e = assertThrows(ProtocolException.class,
+        ProtocolException e = assertThrows(
+                ProtocolException.class,
                 () -> ShimDescriptorReceiver.INSTANCE.read(receiverFd, new byte[4], 4, received));
         assertTrue(e.getMessage().startsWith("5 file descriptors sent with one message; at most 4"), e.getMessage());
         assertEquals(List.of(), received);

@@ -1,10 +1,10 @@
 package dev.tunnelhelper.helper.session;
 
 import dev.tunnelhelper.helper.binary.AcquiredBinary;
+import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
 import dev.tunnelhelper.helper.binary.AcquisitionRequest;
-import dev.tunnelhelper.helper.binary.Acquirer;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -25,11 +25,13 @@ public final class FakeAcquirer implements Acquirer {
     private volatile AcquisitionPhase breakIn;
     /** What it throws where {@link #breakIn} says: an exception no acquirer is meant to throw. */
     public final IllegalStateException bug = new IllegalStateException("a bug in the acquirer");
+
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     /** Completes with the phase it holds in, once it does. */
     public final CompletableFuture<AcquisitionPhase> holding = new CompletableFuture<>();
     /** Completes when a held acquisition was interrupted. */
     public final CompletableFuture<Void> interrupted = new CompletableFuture<>();
+
     public final BlockingQueue<AcquisitionRequest> requests = new LinkedBlockingQueue<>();
 
     public FakeAcquirer holdIn(AcquisitionPhase phase) {
@@ -72,8 +74,12 @@ public final class FakeAcquirer implements Acquirer {
                 hold(phase);
             }
         }
-        return new AcquiredBinary(Path.of("/nonexistent/coder-fake"), SERVER_VERSION, "ab".repeat(32),
-                request.disableSignatureValidation(), true);
+        return new AcquiredBinary(
+                Path.of("/nonexistent/coder-fake"),
+                SERVER_VERSION,
+                "ab".repeat(32),
+                request.disableSignatureValidation(),
+                true);
     }
 
     private void hold(AcquisitionPhase phase) throws AcquisitionException {

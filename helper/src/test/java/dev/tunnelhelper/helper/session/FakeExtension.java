@@ -11,8 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 public final class FakeExtension implements ExtensionLink {
     /** One settings diff the session relayed, and the answer the test gives it. */
-    record SettingsCall(NetworkSettingsRequest settings, CompletableFuture<Void> answer) {
-    }
+    record SettingsCall(NetworkSettingsRequest settings, CompletableFuture<Void> answer) {}
 
     private final String name;
     private volatile String refusal;

@@ -20,29 +20,21 @@ public final class RecordingListener implements SessionEventListener {
     /** How long a test waits for an event that should come; only a broken session ever reaches it. */
     private static final long PATIENCE_SECONDS = 30;
 
-    public sealed interface Event {
-    }
+    public sealed interface Event {}
 
-    public record StateChanged(SessionStatus status) implements Event {
-    }
+    public record StateChanged(SessionStatus status) implements Event {}
 
-    public record PhaseStarted(AcquisitionPhase phase) implements Event {
-    }
+    public record PhaseStarted(AcquisitionPhase phase) implements Event {}
 
-    public record Downloaded(long bytesWritten, long totalBytes) implements Event {
-    }
+    public record Downloaded(long bytesWritten, long totalBytes) implements Event {}
 
-    public record ChildSpawned(int pid) implements Event {
-    }
+    public record ChildSpawned(int pid) implements Event {}
 
-    public record ChildExited(int pid, ExitStatus status) implements Event {
-    }
+    public record ChildExited(int pid, ExitStatus status) implements Event {}
 
-    public record Relayed(TunnelMessage message) implements Event {
-    }
+    public record Relayed(TunnelMessage message) implements Event {}
 
-    public record SubscriberDropped(String who, String reason) implements Event {
-    }
+    public record SubscriberDropped(String who, String reason) implements Event {}
 
     private final List<Event> history = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Event> unseen = new LinkedBlockingQueue<>();
@@ -112,7 +104,10 @@ public final class RecordingListener implements SessionEventListener {
 
     /** Every phase entered so far, the registration's starting one first. */
     public List<SessionPhase> phases() {
-        return history.stream().filter(StateChanged.class::isInstance).map(e -> ((StateChanged) e).status().phase()).toList();
+        return history.stream()
+                .filter(StateChanged.class::isInstance)
+                .map(e -> ((StateChanged) e).status().phase())
+                .toList();
     }
 
     public List<Event> history() {

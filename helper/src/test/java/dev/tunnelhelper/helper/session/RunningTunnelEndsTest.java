@@ -69,13 +69,17 @@ class RunningTunnelEndsTest {
 
     @Test
     void peerStateFromATunnelThatDoesNotAnswerIsUnavailable() {
-        SessionHarness quiet = new SessionHarness(SessionHarness.settings().rpcTimeout(java.time.Duration.ofMillis(200)));
+        SessionHarness quiet =
+                new SessionHarness(SessionHarness.settings().rpcTimeout(java.time.Duration.ofMillis(200)));
         quiet.launcher.script(ScriptedTunnel.Script.normal().silentOnQueries());
         quiet.running();
 
-        TunnelUnavailableException e = SessionHarness.failure(quiet.session.peerState(), TunnelUnavailableException.class);
+        TunnelUnavailableException e =
+                SessionHarness.failure(quiet.session.peerState(), TunnelUnavailableException.class);
 
-        assertTrue(e.getMessage().startsWith("the tunnel did not answer: no reply from tunnel to request "), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("the tunnel did not answer: no reply from tunnel to request "),
+                e.getMessage());
         assertEquals(RUNNING, quiet.status().phase(), "an unanswered query ends nothing");
     }
 }

@@ -14,6 +14,7 @@ public final class ScriptedLauncher implements TunnelLauncher {
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     /** Completes when a spawn waits at the gate. */
     public final CompletableFuture<Void> holding = new CompletableFuture<>();
+
     public final BlockingQueue<ScriptedTunnel> spawned = new LinkedBlockingQueue<>();
     /** The TUN descriptor each spawn was handed, as the child would inherit it. */
     public final BlockingQueue<Integer> tunFds = new LinkedBlockingQueue<>();

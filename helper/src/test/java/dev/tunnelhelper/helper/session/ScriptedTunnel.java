@@ -34,12 +34,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * child, and the test sees what it was sent and decides when it answers, breaks or dies.
  */
 public final class ScriptedTunnel implements RunningTunnel {
-    public enum Hello { NORMAL, SILENT, GARBAGE, EXIT }
+    public enum Hello {
+        NORMAL,
+        SILENT,
+        GARBAGE,
+        EXIT
+    }
 
     /** CLOSE_PIPE: closes its write pipe and hangs, alive, until killed. */
-    public enum OnStart { SETTINGS_THEN_ANSWER, ANSWER, REFUSE, HOLD, GARBAGE_FRAME, CLOSE_PIPE, EXIT }
+    public enum OnStart {
+        SETTINGS_THEN_ANSWER,
+        ANSWER,
+        REFUSE,
+        HOLD,
+        GARBAGE_FRAME,
+        CLOSE_PIPE,
+        EXIT
+    }
 
-    public enum OnStop { ANSWER_AND_EXIT, HOLD, EXIT }
+    public enum OnStop {
+        ANSWER_AND_EXIT,
+        HOLD,
+        EXIT
+    }
 
     /**
      * How the tunnel behaves. {@code ignoresSigterm}: only SIGKILL ends it; {@code answersQueries}:
@@ -71,17 +88,23 @@ public final class ScriptedTunnel implements RunningTunnel {
         }
     }
 
-    public static final NetworkSettingsRequest SETTINGS = NetworkSettingsRequest.newBuilder().setMtu(1280)
-            .setIpv4Settings(NetworkSettingsRequest.IPv4Settings.newBuilder().addAddrs("100.99.0.1").addSubnetMasks("255.255.255.255"))
+    public static final NetworkSettingsRequest SETTINGS = NetworkSettingsRequest.newBuilder()
+            .setMtu(1280)
+            .setIpv4Settings(NetworkSettingsRequest.IPv4Settings.newBuilder()
+                    .addAddrs("100.99.0.1")
+                    .addSubnetMasks("255.255.255.255"))
             .build();
     /** What GetPeerUpdate answers. */
-    public static final PeerUpdate FULL_STATE = PeerUpdate.newBuilder().addUpsertedWorkspaces(
-            dev.tunnelhelper.protocol.vpn.Workspace.newBuilder().setId(com.google.protobuf.ByteString.copyFrom(new byte[16])).setName("ws"))
+    public static final PeerUpdate FULL_STATE = PeerUpdate.newBuilder()
+            .addUpsertedWorkspaces(dev.tunnelhelper.protocol.vpn.Workspace.newBuilder()
+                    .setId(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+                    .setName("ws"))
             .build();
     /** The exit code of a crash (in a start, or during a stop). */
     public static final int CRASH = 3;
     /** The exit code of a tunnel that exits before its handshake line. */
     public static final int EXIT_IN_HELLO = 7;
+
     private static final AtomicInteger PIDS = new AtomicInteger(40_000);
 
     private final int pid = PIDS.incrementAndGet();
@@ -99,11 +122,13 @@ public final class ScriptedTunnel implements RunningTunnel {
     public final CompletableFuture<StartRequest> startReceived = new CompletableFuture<>();
     /** The session's answer to the settings request, as the tunnel received it. */
     public final CompletableFuture<NetworkSettingsResponse> settingsAnswered = new CompletableFuture<>();
+
     public final CompletableFuture<Void> stopReceived = new CompletableFuture<>();
     /** Whether the session sent SIGTERM/SIGKILL (terminate) rather than letting it exit. */
     public volatile boolean terminated;
     /** Completes when the session starts terminating the child. */
     public final CompletableFuture<Void> terminating = new CompletableFuture<>();
+
     private volatile CompletableFuture<Void> dying = CompletableFuture.completedFuture(null);
     public final AtomicInteger stops = new AtomicInteger();
     public final AtomicInteger wakes = new AtomicInteger();
@@ -127,8 +152,8 @@ public final class ScriptedTunnel implements RunningTunnel {
     }
 
     @Override
-    public Speaker<ManagerMessage, TunnelMessage> connect(Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler)
-            throws IOException {
+    public Speaker<ManagerMessage, TunnelMessage> connect(
+            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler) throws IOException {
         return new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec())
                 .connectAsManager(fromTunnel, toTunnel, this::close, handler);
     }
@@ -176,7 +201,9 @@ public final class ScriptedTunnel implements RunningTunnel {
 
     /** Answers a start held by {@link OnStart#HOLD}. */
     public void answerStart(boolean success, String error) throws IOException {
-        heldStart.reply(TunnelMessage.newBuilder().setStart(StartResponse.newBuilder().setSuccess(success).setErrorMessage(error)).build());
+        heldStart.reply(TunnelMessage.newBuilder()
+                .setStart(StartResponse.newBuilder().setSuccess(success).setErrorMessage(error))
+                .build());
     }
 
     /** Closes its write pipe and hangs, alive, until killed. */
@@ -199,7 +226,12 @@ public final class ScriptedTunnel implements RunningTunnel {
     }
 
     public void sendLog(String message) throws IOException {
-        send(TunnelMessage.newBuilder().setLog(Log.newBuilder().setLevel(Log.Level.INFO).setMessage(message).addLoggerNames("scripted")).build());
+        send(TunnelMessage.newBuilder()
+                .setLog(Log.newBuilder()
+                        .setLevel(Log.Level.INFO)
+                        .setMessage(message)
+                        .addLoggerNames("scripted"))
+                .build());
     }
 
     private void run() {
@@ -212,7 +244,8 @@ public final class ScriptedTunnel implements RunningTunnel {
                     drainThenExit();
                 }
                 case NORMAL -> {
-                    speaker = new TunnelProtocol().connectAsTunnel(fromManager, toManager, this::closeTunnelSide, this::handle);
+                    speaker = new TunnelProtocol()
+                            .connectAsTunnel(fromManager, toManager, this::closeTunnelSide, this::handle);
                     // A tunnel exits when its read pipe ends; one that closed its write pipe on purpose hangs instead.
                     speaker.closeFuture().thenRun(() -> {
                         if (!hangs) {
@@ -234,25 +267,30 @@ public final class ScriptedTunnel implements RunningTunnel {
                 stopReceived.complete(null);
                 switch (script.onStop()) {
                     case ANSWER_AND_EXIT -> {
-                        in.reply(TunnelMessage.newBuilder().setStop(StopResponse.newBuilder().setSuccess(true)).build());
+                        in.reply(TunnelMessage.newBuilder()
+                                .setStop(StopResponse.newBuilder().setSuccess(true))
+                                .build());
                         exitWith(0);
                     }
                     case EXIT -> exitWith(CRASH);
-                    case HOLD -> { }
+                    case HOLD -> {}
                 }
             }
             case GET_PEER_UPDATE -> {
                 if (script.answersQueries()) {
-                    in.reply(TunnelMessage.newBuilder().setPeerUpdate(FULL_STATE).build());
+                    in.reply(
+                            TunnelMessage.newBuilder().setPeerUpdate(FULL_STATE).build());
                 }
             }
             case WAKE -> {
                 wakes.incrementAndGet();
                 if (script.answersQueries()) {
-                    in.reply(TunnelMessage.newBuilder().setWake(WakeResponse.getDefaultInstance()).build());
+                    in.reply(TunnelMessage.newBuilder()
+                            .setWake(WakeResponse.getDefaultInstance())
+                            .build());
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -264,21 +302,31 @@ public final class ScriptedTunnel implements RunningTunnel {
         switch (script.onStart()) {
             case ANSWER -> replyStart(in, true, "");
             case SETTINGS_THEN_ANSWER -> {
-                ManagerMessage answer = speaker.call(TunnelMessage.newBuilder().setNetworkSettings(SETTINGS).build(), Duration.ofSeconds(60));
+                ManagerMessage answer = speaker.call(
+                        TunnelMessage.newBuilder().setNetworkSettings(SETTINGS).build(), Duration.ofSeconds(60));
                 settingsAnswered.complete(answer.getNetworkSettings());
                 boolean applied = answer.getNetworkSettings().getSuccess();
-                replyStart(in, applied, applied ? "" : "network settings failed: " + answer.getNetworkSettings().getErrorMessage());
+                replyStart(
+                        in,
+                        applied,
+                        applied
+                                ? ""
+                                : "network settings failed: "
+                                        + answer.getNetworkSettings().getErrorMessage());
             }
             case REFUSE -> replyStart(in, false, "refused by the script");
-            case HOLD -> { }
+            case HOLD -> {}
             case GARBAGE_FRAME -> sendGarbage();
             case CLOSE_PIPE -> closePipeAndHang();
             case EXIT -> exitWith(CRASH);
         }
     }
 
-    private static void replyStart(Incoming<TunnelMessage, ManagerMessage> in, boolean ok, String error) throws IOException {
-        in.reply(TunnelMessage.newBuilder().setStart(StartResponse.newBuilder().setSuccess(ok).setErrorMessage(error)).build());
+    private static void replyStart(Incoming<TunnelMessage, ManagerMessage> in, boolean ok, String error)
+            throws IOException {
+        in.reply(TunnelMessage.newBuilder()
+                .setStart(StartResponse.newBuilder().setSuccess(ok).setErrorMessage(error))
+                .build());
     }
 
     private void drainThenExit() throws IOException {

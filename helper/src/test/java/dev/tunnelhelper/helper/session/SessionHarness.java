@@ -42,12 +42,17 @@ final class SessionHarness {
 
     /** Settings for tests: a short kill grace, everything else as configured by default. */
     static SessionSettings.Builder settings() {
-        return SessionSettings.builder().killGrace(Duration.ofMillis(300)).helperVersion("9.9.9-test")
-                .deviceId("configured-device").deviceOs("testos");
+        return SessionSettings.builder()
+                .killGrace(Duration.ofMillis(300))
+                .helperVersion("9.9.9-test")
+                .deviceId("configured-device")
+                .deviceOs("testos");
     }
 
     static StartParameters params() {
-        return StartParameters.builder("https://coder.example.com", TOKEN).headers(List.of(new OperatorHeader("X-Test", "1"))).build();
+        return StartParameters.builder("https://coder.example.com", TOKEN)
+                .headers(List.of(new OperatorHeader("X-Test", "1")))
+                .build();
     }
 
     /** A real descriptor standing in for the TUN device: the session must take it over and close it. */

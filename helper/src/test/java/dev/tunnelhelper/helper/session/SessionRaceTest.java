@@ -6,7 +6,6 @@ import static dev.tunnelhelper.helper.session.SessionPhase.HANDSHAKING;
 import static dev.tunnelhelper.helper.session.SessionPhase.IDLE;
 import static dev.tunnelhelper.helper.session.SessionPhase.RUNNING;
 import static dev.tunnelhelper.helper.session.SessionPhase.SPAWNING;
-import static dev.tunnelhelper.helper.session.SessionPhase.STARTING;
 import static dev.tunnelhelper.helper.session.SessionPhase.STOPPING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +36,8 @@ class SessionRaceTest {
 
     /** A stop that abandoned a start: the start says so, the stop completes at IDLE, and nobody is told to cancel. */
     private void assertAbandoned(CompletableFuture<Void> start, CompletableFuture<Void> stop) {
-        assertEquals(SessionFailure.STOPPED, failure(start, SessionFailure.class).getMessage());
+        assertEquals(
+                SessionFailure.STOPPED, failure(start, SessionFailure.class).getMessage());
         await(stop);
         assertEquals(SessionStatus.idle(""), h.status(), "a stop is no failure");
         List<SessionPhase> phases = h.events.phases();
@@ -84,7 +84,8 @@ class SessionRaceTest {
         assertAbandoned(start, stop);
         assertTrue(h.tunnel().terminated);
         List<RecordingListener.Event> history = h.events.history();
-        int exited = history.indexOf(h.events.all(RecordingListener.ChildExited.class).get(0));
+        int exited = history.indexOf(
+                h.events.all(RecordingListener.ChildExited.class).get(0));
         int idle = history.lastIndexOf(new RecordingListener.StateChanged(SessionStatus.idle("")));
         assertTrue(exited < idle, "IDLE only once the child being spawned has been ended: " + history);
     }
@@ -153,7 +154,12 @@ class SessionRaceTest {
 
         assertEquals(1, tunnel.stops.get());
         assertEquals(SessionStatus.idle(""), h.status(), "dying while being stopped is no failure");
-        assertEquals("exit code 3", h.events.await(RecordingListener.ChildExited.class, e -> true).status().toString());
+        assertEquals(
+                "exit code 3",
+                h.events
+                        .await(RecordingListener.ChildExited.class, e -> true)
+                        .status()
+                        .toString());
         assertEquals(List.of(""), List.copyOf(h.owner.cancels), "the owner is told once, of a clean stop");
     }
 
@@ -167,7 +173,8 @@ class SessionRaceTest {
         h.events.awaitPhase(IDLE);
         call.answer().completeExceptionally(new java.io.IOException("speaker network extension is closed"));
 
-        assertEquals(SessionFailure.STOPPED, failure(start, SessionFailure.class).getMessage());
+        assertEquals(
+                SessionFailure.STOPPED, failure(start, SessionFailure.class).getMessage());
         assertEquals(SessionStatus.idle(""), h.status());
         assertTrue(owner.cancels.isEmpty(), "nobody is left to tell");
         assertTrue(h.tunnel().exit().isDone(), "no child is left");
@@ -199,7 +206,8 @@ class SessionRaceTest {
         h.events.awaitPhase(STOPPING);
         OwnedFd secondTun = SessionHarness.tun();
 
-        SessionRefusedException refused = failure(h.session.start(SessionHarness.params(), secondTun, new FakeExtension("second")),
+        SessionRefusedException refused = failure(
+                h.session.start(SessionHarness.params(), secondTun, new FakeExtension("second")),
                 SessionRefusedException.class);
 
         assertEquals(ErrorCode.ALREADY_RUNNING, refused.code());
@@ -249,7 +257,9 @@ class SessionRaceTest {
         CompletableFuture<Void> shutdown = h.session.shutdown();
         h.events.awaitPhase(STOPPING);
 
-        assertEquals(ErrorCode.SHUTTING_DOWN, failure(h.start(), SessionRefusedException.class).code());
+        assertEquals(
+                ErrorCode.SHUTTING_DOWN,
+                failure(h.start(), SessionRefusedException.class).code());
         tunnel.exitWith(0);
         await(shutdown);
     }

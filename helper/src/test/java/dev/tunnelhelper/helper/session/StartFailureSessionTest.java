@@ -72,7 +72,8 @@ class StartFailureSessionTest {
         SessionHarness h = new SessionHarness();
         h.launcher.script(Script.normal().hello(Hello.GARBAGE));
 
-        assertEquals("handshake with the tunnel: malformed header \"HTTP/1.1 400 Bad Request\": expected 3 space-separated parts, got 4",
+        assertEquals(
+                "handshake with the tunnel: malformed header \"HTTP/1.1 400 Bad Request\": expected 3 space-separated parts, got 4",
                 h.failedStart(h.start()));
         assertTrue(h.tunnel().terminated, "the child is terminated");
         assertCleanFailure(h);
@@ -83,7 +84,9 @@ class StartFailureSessionTest {
         SessionHarness h = new SessionHarness(SessionHarness.settings().handshakeTimeout(Duration.ofMillis(200)));
         h.launcher.script(Script.normal().hello(Hello.SILENT));
 
-        assertEquals("handshake with the tunnel: handshake timed out after 200 ms waiting for the peer's header", h.failedStart(h.start()));
+        assertEquals(
+                "handshake with the tunnel: handshake timed out after 200 ms waiting for the peer's header",
+                h.failedStart(h.start()));
         assertCleanFailure(h);
     }
 
@@ -122,9 +125,12 @@ class StartFailureSessionTest {
         FakeExtension refusing = new FakeExtension("refusing").refusing("RTNETLINK answers: File exists");
         CompletableFuture<Void> start = h.session.start(SessionHarness.params(), SessionHarness.tun(), refusing);
 
-        assertEquals("starting the tunnel: the tunnel refused: network settings failed: RTNETLINK answers: File exists",
+        assertEquals(
+                "starting the tunnel: the tunnel refused: network settings failed: RTNETLINK answers: File exists",
                 h.failedStart(start));
-        assertEquals("RTNETLINK answers: File exists", await(h.tunnel().settingsAnswered).getErrorMessage(),
+        assertEquals(
+                "RTNETLINK answers: File exists",
+                await(h.tunnel().settingsAnswered).getErrorMessage(),
                 "the extension's own words, not wrapped");
         assertTrue(refusing.cancels.isEmpty());
     }
@@ -155,7 +161,10 @@ class StartFailureSessionTest {
 
         String message = h.failedStart(h.start());
 
-        assertTrue(message.startsWith("starting the tunnel: tunnel protocol error: garbage protobuf in a frame of 4 bytes"), message);
+        assertTrue(
+                message.startsWith(
+                        "starting the tunnel: tunnel protocol error: garbage protobuf in a frame of 4 bytes"),
+                message);
         assertTrue(h.tunnel().exit().isDone(), "no child is left (it exits as its read pipe ends, or is terminated)");
         assertCleanFailure(h);
     }
@@ -178,8 +187,13 @@ class StartFailureSessionTest {
 
         CompletableFuture<Void> start = h.session.start(SessionHarness.params(), tun, h.owner);
 
-        assertSame(h.acquirer.bug, SessionHarness.failure(start, IllegalStateException.class), "the bug itself, for INTERNAL");
-        assertEquals("the helper failed while DOWNLOADING; its log says why", h.status().errorMessage());
+        assertSame(
+                h.acquirer.bug,
+                SessionHarness.failure(start, IllegalStateException.class),
+                "the bug itself, for INTERNAL");
+        assertEquals(
+                "the helper failed while DOWNLOADING; its log says why",
+                h.status().errorMessage());
         assertCleanFailure(h);
         assertFalse(tun.isOpen(), "the TUN descriptor is closed");
         h.acquirer.breakIn(null);
@@ -195,7 +209,8 @@ class StartFailureSessionTest {
 
         h.launcher.script(Script.normal());
         CompletableFuture<Void> again = h.start();
-        assertEquals("", h.events.awaitPhase(SessionPhase.FETCHING_INFO).errorMessage(), "a start clears the last failure");
+        assertEquals(
+                "", h.events.awaitPhase(SessionPhase.FETCHING_INFO).errorMessage(), "a start clears the last failure");
         await(again);
     }
 }

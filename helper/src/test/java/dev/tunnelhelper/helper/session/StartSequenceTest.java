@@ -33,11 +33,19 @@ class StartSequenceTest {
     void aStartGoesThroughEveryPhaseInOrderAndIsAnsweredOnceRunning() {
         await(h.start());
 
-        assertEquals(List.of(IDLE, FETCHING_INFO, DOWNLOADING, VALIDATING, SPAWNING, HANDSHAKING, STARTING, RUNNING), h.events.phases());
-        assertEquals(List.of(AcquisitionPhase.FETCHING_INFO, AcquisitionPhase.DOWNLOADING, AcquisitionPhase.VALIDATING),
-                h.events.all(RecordingListener.PhaseStarted.class).stream().map(RecordingListener.PhaseStarted::phase).toList());
-        assertEquals(List.of(new RecordingListener.Downloaded(0, FakeAcquirer.SIZE),
-                new RecordingListener.Downloaded(FakeAcquirer.SIZE, FakeAcquirer.SIZE)), h.events.all(RecordingListener.Downloaded.class));
+        assertEquals(
+                List.of(IDLE, FETCHING_INFO, DOWNLOADING, VALIDATING, SPAWNING, HANDSHAKING, STARTING, RUNNING),
+                h.events.phases());
+        assertEquals(
+                List.of(AcquisitionPhase.FETCHING_INFO, AcquisitionPhase.DOWNLOADING, AcquisitionPhase.VALIDATING),
+                h.events.all(RecordingListener.PhaseStarted.class).stream()
+                        .map(RecordingListener.PhaseStarted::phase)
+                        .toList());
+        assertEquals(
+                List.of(
+                        new RecordingListener.Downloaded(0, FakeAcquirer.SIZE),
+                        new RecordingListener.Downloaded(FakeAcquirer.SIZE, FakeAcquirer.SIZE)),
+                h.events.all(RecordingListener.Downloaded.class));
         assertEquals(RUNNING, h.status().phase());
     }
 
@@ -49,7 +57,8 @@ class StartSequenceTest {
         FakeExtension.SettingsCall call = h.owner.settings.take();
         assertEquals(ScriptedTunnel.SETTINGS, call.settings(), "the diff exactly as the tunnel sent it");
         assertTrue(await(tunnel.settingsAnswered).getSuccess());
-        assertEquals(TunnelMessage.MsgCase.NETWORK_SETTINGS,
+        assertEquals(
+                TunnelMessage.MsgCase.NETWORK_SETTINGS,
                 h.events.all(RecordingListener.Relayed.class).get(0).message().getMsgCase());
     }
 
@@ -61,7 +70,12 @@ class StartSequenceTest {
         assertEquals(TunnelProcess.CHILD_TUN_FD, sent.getTunnelFileDescriptor());
         assertEquals("https://coder.example.com", sent.getCoderUrl());
         assertEquals(SessionHarness.TOKEN, sent.getApiToken());
-        assertEquals(List.of(StartRequest.Header.newBuilder().setName("X-Test").setValue("1").build()), sent.getHeadersList());
+        assertEquals(
+                List.of(StartRequest.Header.newBuilder()
+                        .setName("X-Test")
+                        .setValue("1")
+                        .build()),
+                sent.getHeadersList());
         assertEquals("configured-device", sent.getDeviceId(), "an empty device id means the configured one");
         assertEquals("testos", sent.getDeviceOs(), "an empty device OS means the helper's");
         assertEquals("9.9.9-test", sent.getCoderDesktopVersion());
@@ -69,7 +83,10 @@ class StartSequenceTest {
 
     @Test
     void aRequestsOwnDeviceIdAndOsWin() {
-        StartParameters own = StartParameters.builder("https://coder.example.com", "t").deviceId("my-device").deviceOs("my-os").build();
+        StartParameters own = StartParameters.builder("https://coder.example.com", "t")
+                .deviceId("my-device")
+                .deviceOs("my-os")
+                .build();
         await(h.session.start(own, SessionHarness.tun(), h.owner));
         StartRequest sent = await(h.tunnel().startReceived);
 
@@ -89,7 +106,8 @@ class StartSequenceTest {
         assertEquals("", spawning.tunnelProtocolVersion());
         SessionStatus starting = h.events.awaitPhase(STARTING);
         assertEquals("1.3", starting.tunnelProtocolVersion());
-        assertEquals(new SessionStatus(RUNNING, "", false, "1.3", "https://coder.example.com", FakeAcquirer.SERVER_VERSION),
+        assertEquals(
+                new SessionStatus(RUNNING, "", false, "1.3", "https://coder.example.com", FakeAcquirer.SERVER_VERSION),
                 h.events.awaitPhase(RUNNING));
 
         await(h.session.stop(h.owner));
@@ -98,7 +116,9 @@ class StartSequenceTest {
 
     @Test
     void disabledSignatureValidationIsAskedForAndShown() throws Exception {
-        StartParameters unverified = StartParameters.builder("https://coder.example.com", "t").disableSignatureValidation(true).build();
+        StartParameters unverified = StartParameters.builder("https://coder.example.com", "t")
+                .disableSignatureValidation(true)
+                .build();
         await(h.session.start(unverified, SessionHarness.tun(), h.owner));
 
         assertTrue(h.acquirer.requests.take().disableSignatureValidation());
@@ -123,13 +143,25 @@ class StartSequenceTest {
 
         tunnel.sendPeers(ScriptedTunnel.FULL_STATE);
         tunnel.sendLog("hello from the tunnel");
-        tunnel.sendPeers(ScriptedTunnel.FULL_STATE.toBuilder().clearUpsertedWorkspaces()
-                .addAllDeletedWorkspaces(ScriptedTunnel.FULL_STATE.getUpsertedWorkspacesList()).build());
+        tunnel.sendPeers(ScriptedTunnel.FULL_STATE.toBuilder()
+                .clearUpsertedWorkspaces()
+                .addAllDeletedWorkspaces(ScriptedTunnel.FULL_STATE.getUpsertedWorkspacesList())
+                .build());
 
-        RecordingListener.Relayed first = h.events.await(RecordingListener.Relayed.class, r -> r.message().hasPeerUpdate());
+        RecordingListener.Relayed first =
+                h.events.await(RecordingListener.Relayed.class, r -> r.message().hasPeerUpdate());
         assertEquals(ScriptedTunnel.FULL_STATE, first.message().getPeerUpdate());
-        assertTrue(h.events.await(RecordingListener.Relayed.class, r -> true).message().hasLog());
-        assertEquals(1, h.events.await(RecordingListener.Relayed.class, r -> true).message().getPeerUpdate().getDeletedWorkspacesCount());
+        assertTrue(h.events
+                .await(RecordingListener.Relayed.class, r -> true)
+                .message()
+                .hasLog());
+        assertEquals(
+                1,
+                h.events
+                        .await(RecordingListener.Relayed.class, r -> true)
+                        .message()
+                        .getPeerUpdate()
+                        .getDeletedWorkspacesCount());
     }
 
     @Test
@@ -184,14 +216,22 @@ class StartSequenceTest {
 
     @Test
     void aTunnelThatDoesNotAnswerTheStopIsTerminated() {
-        SessionHarness quick = new SessionHarness(SessionHarness.settings().stopTimeout(java.time.Duration.ofMillis(200)));
-        quick.launcher.script(ScriptedTunnel.Script.normal().onStop(ScriptedTunnel.OnStop.HOLD).ignoringSigterm());
+        SessionHarness quick =
+                new SessionHarness(SessionHarness.settings().stopTimeout(java.time.Duration.ofMillis(200)));
+        quick.launcher.script(ScriptedTunnel.Script.normal()
+                .onStop(ScriptedTunnel.OnStop.HOLD)
+                .ignoringSigterm());
         ScriptedTunnel tunnel = quick.running();
 
         await(quick.session.stop(quick.owner));
 
         assertTrue(tunnel.terminated);
-        assertEquals("killed by signal 9 (SIGKILL)", quick.events.await(RecordingListener.ChildExited.class, e -> true).status().toString());
+        assertEquals(
+                "killed by signal 9 (SIGKILL)",
+                quick.events
+                        .await(RecordingListener.ChildExited.class, e -> true)
+                        .status()
+                        .toString());
         assertEquals(SessionStatus.idle(""), quick.status());
     }
 

@@ -43,11 +43,9 @@ import java.util.stream.Stream;
 public final class SoakDriver {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private record Usage(long fds, long threads, long rssKib) {
-    }
+    private record Usage(long fds, long threads, long rssKib) {}
 
-    private SoakDriver() {
-    }
+    private SoakDriver() {}
 
     public static void main(String[] args) throws Exception {
         int cycles = Integer.parseInt(args[0]);
@@ -55,8 +53,10 @@ public final class SoakDriver {
         String tunName = args[2];
         String subnet = args[3];
         TunnelSettings tunnel = TunnelSettings.defaults().withSubnet(subnet).withScenario(2, 2, Duration.ofMillis(200));
-        try (DeploymentServer deployment = DeploymentServer.start(DeploymentOptions.builder(work.resolve("deployment"),
-                BinarySource.bytes("reference tunnel", TunnelLauncher.script(tunnel))).build())) {
+        try (DeploymentServer deployment = DeploymentServer.start(DeploymentOptions.builder(
+                        work.resolve("deployment"),
+                        BinarySource.bytes("reference tunnel", TunnelLauncher.script(tunnel)))
+                .build())) {
             HelperPaths paths = HelperPaths.underStateDir(work.resolve("helper"));
             Process helper = startHelper(work, deployment.publicKeyPath());
             try {
@@ -65,7 +65,8 @@ public final class SoakDriver {
                 long helperPid = jvmPid(helper);
                 Usage first = null;
                 try (HelperClient app = HelperClient.connect(paths.appSocket(), TIMEOUT);
-                        Speaker<AppMessage, HelperAppMessage> wake = EndpointClient.connectApp(paths.appSocket(), TIMEOUT, push -> { })) {
+                        Speaker<AppMessage, HelperAppMessage> wake =
+                                EndpointClient.connectApp(paths.appSocket(), TIMEOUT, push -> {})) {
                     for (int i = 1; i <= cycles; i++) {
                         cycle(deployment.url(), paths, app, wake, tunName);
                         if (i == 1) {
@@ -78,8 +79,9 @@ public final class SoakDriver {
                 }
                 Usage last = usage(helperPid);
                 System.out.println("soak: after cycle 1 " + first + ", after cycle " + cycles + " " + last);
-                System.out.println("soak: " + cycles + " cycles, fd delta " + (last.fds() - first.fds()) + ", thread delta "
-                        + (last.threads() - first.threads()) + ", rss delta " + (last.rssKib() - first.rssKib()) + " KiB");
+                System.out.println("soak: " + cycles + " cycles, fd delta " + (last.fds() - first.fds())
+                        + ", thread delta " + (last.threads() - first.threads()) + ", rss delta "
+                        + (last.rssKib() - first.rssKib()) + " KiB");
             } finally {
                 helper.destroy();
                 if (!helper.waitFor(30, TimeUnit.SECONDS)) {
@@ -90,15 +92,21 @@ public final class SoakDriver {
     }
 
     /** One session: start with a fresh TUN device, the app's calls while it runs, stop. */
-    private static void cycle(String url, HelperPaths paths, HelperClient app, Speaker<AppMessage, HelperAppMessage> wake,
-            String tunName) throws Exception {
+    private static void cycle(
+            String url, HelperPaths paths, HelperClient app, Speaker<AppMessage, HelperAppMessage> wake, String tunName)
+            throws Exception {
         try (TunDevice tun = TunDevice.open(tunName)) {
             InterfaceApplier applier = PlatformAppliers.forInterface(tun.name());
-            try (ExtensionClient ne = ExtensionClient.connect(paths.extensionSocket(), TIMEOUT, applier, reason -> { })) {
+            try (ExtensionClient ne =
+                    ExtensionClient.connect(paths.extensionSocket(), TIMEOUT, applier, reason -> {})) {
                 ne.start(url, "soak-token", List.of(), tun.fd(), StartFlags.DEFAULT, TIMEOUT);
                 app.peerState();
-                try (Subscription subscription = app.subscribe(new SubscriptionListener() { }, false)) {
-                    Result woke = wake.call(AppMessage.newBuilder().setNotifyWake(NotifyWake.getDefaultInstance()).build(), TIMEOUT)
+                try (Subscription subscription = app.subscribe(new SubscriptionListener() {}, false)) {
+                    Result woke = wake.call(
+                                    AppMessage.newBuilder()
+                                            .setNotifyWake(NotifyWake.getDefaultInstance())
+                                            .build(),
+                                    TIMEOUT)
                             .getResult();
                     if (!woke.getSuccess()) {
                         throw new IllegalStateException("wake failed: " + woke.getErrorMessage());
@@ -120,18 +128,30 @@ public final class SoakDriver {
         if (!wrapper.isEmpty()) {
             command.addAll(List.of(wrapper.split("\\s+")));
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
-                HelperMain.class.getName(), "run", "--state-dir", work.resolve("helper").toString(),
-                "--ed25519-key", key.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("helper.out").toFile()).start();
+        command.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HelperMain.class.getName(),
+                "run",
+                "--state-dir",
+                work.resolve("helper").toString(),
+                "--ed25519-key",
+                key.toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("helper.out").toFile())
+                .start();
     }
 
     /** The helper's JVM: the process itself, or the java process under a SOAK_HELPER_WRAPPER. */
     private static long jvmPid(Process helper) {
         return Stream.concat(Stream.of(helper.toHandle()), helper.descendants())
-                .filter(p -> p.info().command().orElse("").endsWith("/java")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no java process under " + helper.pid())).pid();
+                .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no java process under " + helper.pid()))
+                .pid();
     }
 
     private static void awaitSocket(Path socket, Process helper) throws InterruptedException {
@@ -146,8 +166,13 @@ public final class SoakDriver {
 
     /** The helper's open descriptors, threads and resident memory, right after a full GC. */
     private static Usage usage(long pid) throws IOException, InterruptedException {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process gc = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(pid),
+                        "GC.run")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (gc.waitFor() != 0) {
             throw new IllegalStateException("jcmd " + pid + " GC.run failed");
         }

@@ -33,16 +33,35 @@ final class HelperStack implements AutoCloseable {
         Programs.requireBuilt("testbed");
         Path logs = dir.resolve("logs");
         Path deployment = dir.resolve("deployment");
-        Launched testbed = Launched.start("testbed", logs, Programs.bin("testbed", "deployment", "--listen", "127.0.0.1:0",
-                "--dir", deployment.toString(), "--tunnel-subnet", subnet), null);
+        Launched testbed = Launched.start(
+                "testbed",
+                logs,
+                Programs.bin(
+                        "testbed",
+                        "deployment",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--dir",
+                        deployment.toString(),
+                        "--tunnel-subnet",
+                        subnet),
+                null);
         Launched helper = null;
         try {
             Path manifest = deployment.resolve("deployment.json");
             awaitFile(manifest, testbed, Duration.ofSeconds(60));
             JsonNode d = Programs.readJson(manifest);
             Path stateDir = dir.resolve("helper");
-            helper = Launched.start("helper", logs, Programs.tunnelHelper("run", "--state-dir", stateDir.toString(),
-                    "--ed25519-key", d.get("public_key").asText()), null);
+            helper = Launched.start(
+                    "helper",
+                    logs,
+                    Programs.tunnelHelper(
+                            "run",
+                            "--state-dir",
+                            stateDir.toString(),
+                            "--ed25519-key",
+                            d.get("public_key").asText()),
+                    null);
             awaitFile(stateDir.resolve("run/app.sock"), helper, Duration.ofSeconds(60));
             awaitFile(stateDir.resolve("run/ne.sock"), helper, Duration.ofSeconds(10));
             return new HelperStack(dir, subnet, testbed, helper, d.get("url").asText());
@@ -106,13 +125,28 @@ final class HelperStack implements AutoCloseable {
     }
 
     Launched startBridge(String name, String tun) throws IOException {
-        return Launched.start(name, logs, Programs.netextBridge("start", "--url", url, "--token-file", tokenFile().toString(),
-                "--tun", tun, "--state-dir", stateDir.toString()), null);
+        return Launched.start(
+                name,
+                logs,
+                Programs.netextBridge(
+                        "start",
+                        "--url",
+                        url,
+                        "--token-file",
+                        tokenFile().toString(),
+                        "--tun",
+                        tun,
+                        "--state-dir",
+                        stateDir.toString()),
+                null);
     }
 
     Programs.Result stopBridge() throws IOException, InterruptedException {
         // Options before the subcommand here; startBridge gives them after it.
-        return Programs.run(logs, "netext-bridge-stop", Programs.netextBridge("--state-dir", stateDir.toString(), "stop"),
+        return Programs.run(
+                logs,
+                "netext-bridge-stop",
+                Programs.netextBridge("--state-dir", stateDir.toString(), "stop"),
                 Duration.ofSeconds(60));
     }
 

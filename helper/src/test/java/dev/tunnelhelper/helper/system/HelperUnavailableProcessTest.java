@@ -22,7 +22,14 @@ class HelperUnavailableProcessTest {
         for (var argv : java.util.List.of(
                 Programs.appClient("status", "--state-dir", stateDir.toString()),
                 Programs.appClient("peers", "--json", "--state-dir", stateDir.toString()),
-                Programs.netextBridge("start", "--url", "http://127.0.0.1:9", "--token-file", token.toString(), "--state-dir", stateDir.toString()),
+                Programs.netextBridge(
+                        "start",
+                        "--url",
+                        "http://127.0.0.1:9",
+                        "--token-file",
+                        token.toString(),
+                        "--state-dir",
+                        stateDir.toString()),
                 Programs.netextBridge("stop", "--state-dir", stateDir.toString()))) {
             Programs.Result r = Programs.run(dir.resolve("logs"), "client", argv, Duration.ofSeconds(60));
             assertEquals(3, r.code(), argv + "\n" + r.err());

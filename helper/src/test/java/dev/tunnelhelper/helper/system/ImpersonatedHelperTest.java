@@ -36,6 +36,7 @@ class ImpersonatedHelperTest {
 
     @TempDir
     Path dir;
+
     private Path state;
     private Path token;
     private AFUNIXServerSocket fake;
@@ -56,10 +57,19 @@ class ImpersonatedHelperTest {
 
     private List<List<String>> clients(Path socketDir) {
         return List.of(
-                Programs.netextBridge("start", "--url", "http://127.0.0.1:9", "--token-file", token.toString(), "--header",
-                        "X-Secret=header-value", "--state-dir", state.toString()),
+                Programs.netextBridge(
+                        "start",
+                        "--url",
+                        "http://127.0.0.1:9",
+                        "--token-file",
+                        token.toString(),
+                        "--header",
+                        "X-Secret=header-value",
+                        "--state-dir",
+                        state.toString()),
                 Programs.netextBridge("stop", "--state-dir", state.toString()),
-                Programs.appClient("status", "--socket", socketDir.resolve("ne.sock").toString()));
+                Programs.appClient(
+                        "status", "--socket", socketDir.resolve("ne.sock").toString()));
     }
 
     private Programs.Result run(List<String> argv) throws Exception {
@@ -76,7 +86,10 @@ class ImpersonatedHelperTest {
         for (List<String> argv : clients(run)) {
             Programs.Result r = run(argv);
             assertEquals(3, r.code(), argv + "\n" + r.err());
-            assertTrue(r.err().contains("refusing to talk to " + run.resolve("ne.sock") + ": " + run + " (uid 65534, mode 0755): it is owned by uid 65534, not by root"),
+            assertTrue(
+                    r.err()
+                            .contains("refusing to talk to " + run.resolve("ne.sock") + ": " + run
+                                    + " (uid 65534, mode 0755): it is owned by uid 65534, not by root"),
                     r.err());
             assertTrue(r.err().contains("Nothing was sent to it."), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
@@ -98,8 +111,13 @@ class ImpersonatedHelperTest {
         for (List<String> argv : clients(run)) {
             Programs.Result r = run(argv);
             assertEquals(3, r.code(), argv + "\n" + r.err());
-            assertTrue(r.err().contains("refusing to talk to " + socket + ": the process listening there (pid "), r.err());
-            assertTrue(r.err().contains(") runs as uid 65534, not as root, so it is not the helper. Nothing was sent to it."), r.err());
+            assertTrue(
+                    r.err().contains("refusing to talk to " + socket + ": the process listening there (pid "), r.err());
+            assertTrue(
+                    r.err()
+                            .contains(
+                                    ") runs as uid 65534, not as root, so it is not the helper. Nothing was sent to it."),
+                    r.err());
 
             try (AFUNIXSocket client = fake.accept()) {
                 assertEquals(0, client.getPeerCredentials().getUid(), "root's client did connect");
@@ -108,7 +126,10 @@ class ImpersonatedHelperTest {
                 InputStream in = client.getInputStream();
                 byte[] received = in.readAllBytes();
                 FileDescriptor[] fds = client.getReceivedFileDescriptors();
-                assertEquals("", new String(received, java.nio.charset.StandardCharsets.UTF_8), "not one byte: no hello, no token, no header");
+                assertEquals(
+                        "",
+                        new String(received, java.nio.charset.StandardCharsets.UTF_8),
+                        "not one byte: no hello, no token, no header");
                 assertEquals(0, fds == null ? 0 : fds.length, "no descriptor (the TUN device)");
             }
         }

@@ -26,7 +26,8 @@ final class Launched implements AutoCloseable {
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
         if (stdinFile != null) {
             pb.redirectInput(stdinFile.toFile());
         }
@@ -65,23 +66,30 @@ final class Launched implements AutoCloseable {
                 return;
             }
             if (!process.isAlive()) {
-                throw new AssertionError(name + " exited (" + process.exitValue() + ") before " + what + "\nstdout:\n" + out() + "\nstderr:\n" + err());
+                throw new AssertionError(name + " exited (" + process.exitValue() + ") before " + what + "\nstdout:\n"
+                        + out() + "\nstderr:\n" + err());
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("timed out waiting for " + what + " from " + name + "\nstdout:\n" + out() + "\nstderr:\n" + err());
+        throw new AssertionError(
+                "timed out waiting for " + what + " from " + name + "\nstdout:\n" + out() + "\nstderr:\n" + err());
     }
 
     int awaitExit(Duration limit) throws InterruptedException {
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError(name + " still running after " + limit + "\nstdout:\n" + out() + "\nstderr:\n" + err());
+            throw new AssertionError(
+                    name + " still running after " + limit + "\nstdout:\n" + out() + "\nstderr:\n" + err());
         }
         return process.exitValue();
     }
 
     void signal(String signal) throws IOException, InterruptedException {
-        // The shell's built-in kill: Java itself can send only SIGTERM and SIGKILL, and a kill binary may not be installed.
-        int rc = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + process.pid()).inheritIO().start().waitFor();
+        // The shell's built-in kill: Java itself can send only SIGTERM and SIGKILL, and a kill binary may not be
+        // installed.
+        int rc = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + process.pid())
+                .inheritIO()
+                .start()
+                .waitFor();
         if (rc != 0) {
             throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
         }

@@ -18,8 +18,7 @@ final class Programs {
     static final Path ROOT = findRoot();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Programs() {
-    }
+    private Programs() {}
 
     private static Path findRoot() {
         Path p = Path.of("").toAbsolutePath();
@@ -27,7 +26,8 @@ final class Programs {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("cannot find the repository root (bin/_launch) above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException("cannot find the repository root (bin/_launch) above "
+                    + Path.of("").toAbsolutePath());
         }
         return p;
     }
@@ -84,7 +84,8 @@ final class Programs {
         }
     }
 
-    static Result run(Path logDir, String name, List<String> argv, Duration limit) throws IOException, InterruptedException {
+    static Result run(Path logDir, String name, List<String> argv, Duration limit)
+            throws IOException, InterruptedException {
         try (Launched p = Launched.start(name, logDir, argv, null)) {
             int code = p.awaitExit(limit);
             return new Result(code, p.out(), p.err());

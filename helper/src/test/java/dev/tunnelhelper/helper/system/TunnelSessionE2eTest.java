@@ -41,6 +41,7 @@ class TunnelSessionE2eTest {
 
     @TempDir
     static Path dir;
+
     private HelperStack stack;
 
     @BeforeAll
@@ -57,7 +58,9 @@ class TunnelSessionE2eTest {
 
     /** Addresses ("100.91.0.1/32") on {@code ifname}, or on every interface when it is null, as the kernel has them. */
     private static List<String> addresses(String ifname) {
-        return NetworkInterfaces.addresses(ifname).stream().map(Object::toString).toList();
+        return NetworkInterfaces.addresses(ifname).stream()
+                .map(Object::toString)
+                .toList();
     }
 
     private static List<String> routes(String ifname) {
@@ -66,7 +69,10 @@ class TunnelSessionE2eTest {
 
     /** {@code bin/testbed ping}: ICMP echo from our own code, through the kernel's route into the TUN device. */
     private Programs.Result ping(String address) throws Exception {
-        return Programs.run(stack.logs, "ping", Programs.bin("testbed", "ping", "-c", "3", "-i", "0.2", "-W", "2", address),
+        return Programs.run(
+                stack.logs,
+                "ping",
+                Programs.bin("testbed", "ping", "-c", "3", "-i", "0.2", "-W", "2", address),
                 Duration.ofSeconds(60));
     }
 
@@ -77,19 +83,32 @@ class TunnelSessionE2eTest {
     @Test
     void startPingPeersWatchAndStop() throws Exception {
         String tun = "the2e0";
-        try (Launched watch = Launched.start("watch", stack.logs,
-                Programs.appClient("watch", "--json", "--state-dir", stack.stateDir.toString()), null)) {
+        try (Launched watch = Launched.start(
+                "watch",
+                stack.logs,
+                Programs.appClient("watch", "--json", "--state-dir", stack.stateDir.toString()),
+                null)) {
             watch.awaitOut(o -> o.contains("\"type\":\"snapshot\""), Duration.ofSeconds(30), "the watch snapshot");
             try (Launched bridge = stack.startBridge("bridge", tun)) {
                 bridge.awaitOut(TunnelSessionE2eTest::running, START_LIMIT, "the running line");
                 String status = bridge.out();
-                assertTrue(status.contains(tun) && status.contains(stack.subnet + ".0.1/32")
-                        && status.contains(stack.subnet + ".0.0/16") && status.contains("mtu 1280"), status);
+                assertTrue(
+                        status.contains(tun)
+                                && status.contains(stack.subnet + ".0.1/32")
+                                && status.contains(stack.subnet + ".0.0/16")
+                                && status.contains("mtu 1280"),
+                        status);
 
                 // The settings the tunnel asked for, in the kernel.
-                assertTrue(addresses(tun).contains(stack.subnet + ".0.1/32"), addresses(tun).toString());
-                assertTrue(routes(tun).contains(stack.subnet + ".0.0/16"), routes(tun).toString());
-                assertEquals(new NetworkInterfaces.Link(tun, true, 1280), NetworkInterfaces.link(tun).orElseThrow());
+                assertTrue(
+                        addresses(tun).contains(stack.subnet + ".0.1/32"),
+                        addresses(tun).toString());
+                assertTrue(
+                        routes(tun).contains(stack.subnet + ".0.0/16"),
+                        routes(tun).toString());
+                assertEquals(
+                        new NetworkInterfaces.Link(tun, true, 1280),
+                        NetworkInterfaces.link(tun).orElseThrow());
 
                 // Packets through the TUN device reach the reference tunnel's agents.
                 Programs.Result ping = ping(stack.agentIp(0, 0));
@@ -98,19 +117,37 @@ class TunnelSessionE2eTest {
 
                 assertPeersMatchTheScenario(stack.appClient("peers", "--json"));
                 // The same with the shared options before the subcommand.
-                assertPeersMatchTheScenario(Programs.run(stack.logs, "peers-options-first",
-                        Programs.appClient("--json", "--state-dir", stack.stateDir.toString(), "peers"), Duration.ofSeconds(60)));
+                assertPeersMatchTheScenario(Programs.run(
+                        stack.logs,
+                        "peers-options-first",
+                        Programs.appClient("--json", "--state-dir", stack.stateDir.toString(), "peers"),
+                        Duration.ofSeconds(60)));
 
-                Programs.Result second = Programs.run(stack.logs, "bridge2", Programs.netextBridge("start", "--url", stack.url,
-                        "--token-file", stack.tokenFile().toString(), "--tun", "the2e9", "--state-dir", stack.stateDir.toString()),
+                Programs.Result second = Programs.run(
+                        stack.logs,
+                        "bridge2",
+                        Programs.netextBridge(
+                                "start",
+                                "--url",
+                                stack.url,
+                                "--token-file",
+                                stack.tokenFile().toString(),
+                                "--tun",
+                                "the2e9",
+                                "--state-dir",
+                                stack.stateDir.toString()),
                         Duration.ofSeconds(60));
                 // The helper refuses with an error reply ALREADY_RUNNING: exit 4, the code and reason printed.
                 assertEquals(ExitCodes.HELPER_ERROR, second.code(), "a second session is refused\n" + second.err());
-                assertTrue(second.err().contains("the helper refused: ALREADY_RUNNING: a session is RUNNING; stop it first"), second.err());
+                assertTrue(
+                        second.err()
+                                .contains("the helper refused: ALREADY_RUNNING: a session is RUNNING; stop it first"),
+                        second.err());
                 assertTrue(bridge.isAlive(), "the first session is unaffected");
 
                 // The reference tunnel sends deltas every 2 s; wait for a few to reach the watcher.
-                watch.awaitOut(o -> o.split("\"type\":\"peer_update\"").length > 3, Duration.ofSeconds(20), "peer deltas");
+                watch.awaitOut(
+                        o -> o.split("\"type\":\"peer_update\"").length > 3, Duration.ofSeconds(20), "peer deltas");
 
                 Programs.Result stop = stack.stopBridge();
                 assertEquals(0, stop.code(), stop.err());
@@ -121,8 +158,11 @@ class TunnelSessionE2eTest {
             assertFalse(addresses(null).contains(stack.subnet + ".0.1/32"), "address removed");
             assertFalse(routes(null).contains(stack.subnet + ".0.0/16"), "route removed");
 
-            watch.awaitOut(o -> o.contains("\"state\":\"IDLE\"") && o.lastIndexOf("\"state\":\"IDLE\"") > o.indexOf("\"state\":\"RUNNING\""),
-                    Duration.ofSeconds(20), "IDLE after RUNNING");
+            watch.awaitOut(
+                    o -> o.contains("\"state\":\"IDLE\"")
+                            && o.lastIndexOf("\"state\":\"IDLE\"") > o.indexOf("\"state\":\"RUNNING\""),
+                    Duration.ofSeconds(20),
+                    "IDLE after RUNNING");
             assertWatchStream(watch.out());
         }
     }
@@ -133,7 +173,8 @@ class TunnelSessionE2eTest {
         assertEquals("RUNNING", doc.get("status").get("state").asText());
         assertEquals(stack.url, doc.get("status").get("access_url").asText());
         Map<String, String> workspaces = new TreeMap<>();
-        doc.get("workspaces").forEach(w -> workspaces.put(w.get("name").asText(), w.get("id").asText()));
+        doc.get("workspaces")
+                .forEach(w -> workspaces.put(w.get("name").asText(), w.get("id").asText()));
         assertEquals(List.of("ws0", "ws1"), List.copyOf(workspaces.keySet()));
         assertEquals(Uuids.format(PeerScenario.uuid("workspace-0")), workspaces.get("ws0"));
         JsonNode agent0 = null;
@@ -148,7 +189,9 @@ class TunnelSessionE2eTest {
         assertTrue(agent0 != null, "agent at " + stack.agentIp(0, 0) + " in " + doc);
         assertEquals("agent0", agent0.get("name").asText());
         assertEquals("ws0", agent0.get("workspace_name").asText());
-        assertEquals(Uuids.format(PeerScenario.uuid("agent-0-agent0")), agent0.get("id").asText());
+        assertEquals(
+                Uuids.format(PeerScenario.uuid("agent-0-agent0")),
+                agent0.get("id").asText());
         assertEquals("agent0.ws0.me.coder", agent0.get("fqdn").get(0).asText());
         assertFalse(agent0.get("stale").asBoolean());
         assertTrue(agent0.get("last_handshake_age_seconds").asLong() < 60);
@@ -198,10 +241,12 @@ class TunnelSessionE2eTest {
         // real TUN fd goes to the helper. The complaint must travel back through the tunnel.
         try (TunDevice tun = TunDevice.open("the2e2")) {
             LinuxNetworkApplier wrongDevice = LinuxNetworkApplier.forInterface("thnosuch0");
-            try (ExtensionClient client = ExtensionClient.connect(stack.stateDir.resolve("run/ne.sock"), Duration.ofSeconds(5),
-                    wrongDevice, error -> { })) {
-                StartFailedException e = assertThrows(StartFailedException.class, () -> client.start(stack.url, "e2e-token",
-                        List.of(), tun.fd(), StartFlags.DEFAULT, START_LIMIT));
+            try (ExtensionClient client = ExtensionClient.connect(
+                    stack.stateDir.resolve("run/ne.sock"), Duration.ofSeconds(5), wrongDevice, error -> {})) {
+                StartFailedException e = assertThrows(
+                        StartFailedException.class,
+                        () -> client.start(
+                                stack.url, "e2e-token", List.of(), tun.fd(), StartFlags.DEFAULT, START_LIMIT));
                 assertTrue(e.getMessage().contains("on thnosuch0: no interface thnosuch0"), e.getMessage());
                 assertTrue(e.getMessage().contains("No such device"), e.getMessage());
             }

@@ -14,8 +14,11 @@ class WatchReconnectE2eTest {
     Path dir;
 
     private Launched helper(String name) throws Exception {
-        Launched h = Launched.start(name, dir.resolve("logs"), Programs.tunnelHelper("run", "--state-dir",
-                dir.resolve("state").toString()), null);
+        Launched h = Launched.start(
+                name,
+                dir.resolve("logs"),
+                Programs.tunnelHelper("run", "--state-dir", dir.resolve("state").toString()),
+                null);
         Path socket = dir.resolve("state/run/app.sock");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.exists(socket)) {
@@ -34,12 +37,18 @@ class WatchReconnectE2eTest {
     @Test
     void watchReconnectsAfterAHelperRestart() throws Exception {
         Launched first = helper("helper-1");
-        try (Launched watch = Launched.start("watch", dir.resolve("logs"),
-                Programs.appClient("watch", "--json", "--state-dir", dir.resolve("state").toString()), null)) {
+        try (Launched watch = Launched.start(
+                "watch",
+                dir.resolve("logs"),
+                Programs.appClient(
+                        "watch", "--json", "--state-dir", dir.resolve("state").toString()),
+                null)) {
             watch.awaitOut(o -> count(o, "\"type\":\"snapshot\"") == 1, Duration.ofSeconds(30), "the first snapshot");
             first.close();
-            watch.awaitOut(o -> o.contains("\"type\":\"disconnected\"") && o.contains("\"reconnecting\":true"),
-                    Duration.ofSeconds(30), "the disconnect event");
+            watch.awaitOut(
+                    o -> o.contains("\"type\":\"disconnected\"") && o.contains("\"reconnecting\":true"),
+                    Duration.ofSeconds(30),
+                    "the disconnect event");
             assertTrue(watch.isAlive(), "watch keeps running while the helper is away");
             try (Launched second = helper("helper-2")) {
                 watch.awaitOut(o -> count(o, "\"type\":\"snapshot\"") == 2, Duration.ofSeconds(30), "a fresh snapshot");

@@ -20,14 +20,22 @@ class TunnelLogRelayTest {
         captured.start();
         logger.addAppender(captured);
         try {
-            TunnelLogRelay.relay(Log.newBuilder().setLevel(Log.Level.WARN).setMessage("handshake slow")
-                    .addLoggerNames("vpn").addLoggerNames("wireguard")
-                    .addFields(Log.Field.newBuilder().setName("peer").setValue("ws0")).build());
+            TunnelLogRelay.relay(Log.newBuilder()
+                    .setLevel(Log.Level.WARN)
+                    .setMessage("handshake slow")
+                    .addLoggerNames("vpn")
+                    .addLoggerNames("wireguard")
+                    .addFields(Log.Field.newBuilder().setName("peer").setValue("ws0"))
+                    .build());
             ILoggingEvent event = captured.list.get(0);
             assertEquals("tunnel.vpn.wireguard", event.getLoggerName());
             assertEquals(ch.qos.logback.classic.Level.WARN, event.getLevel());
             assertEquals("handshake slow", event.getFormattedMessage());
-            assertEquals("peer=ws0", event.getKeyValuePairs().stream().map(kv -> kv.key + "=" + kv.value).collect(Collectors.joining(",")));
+            assertEquals(
+                    "peer=ws0",
+                    event.getKeyValuePairs().stream()
+                            .map(kv -> kv.key + "=" + kv.value)
+                            .collect(Collectors.joining(",")));
         } finally {
             logger.detachAppender(captured);
         }

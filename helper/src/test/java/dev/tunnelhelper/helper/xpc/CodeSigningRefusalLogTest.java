@@ -7,9 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
-import dev.tunnelhelper.helper.endpoint.PeerConnection;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.helper.endpoint.PeerAdmission;
+import dev.tunnelhelper.helper.endpoint.PeerConnection;
 import dev.tunnelhelper.protocol.Channel;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 @RequiresCapability({Capability.XPC, Capability.CODE_SIGNATURE})
 class CodeSigningRefusalLogTest {
-    private static final String TEAM_REQUIREMENT = "anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"";
+    private static final String TEAM_REQUIREMENT =
+            "anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"";
 
     @Test
     void aPeerRefusedForItsSignatureIsAWarningWithEuidAndPid() throws Exception {
@@ -53,34 +54,46 @@ class CodeSigningRefusalLogTest {
         watch.setContext(admissionLog.getLoggerContext());
         watch.start();
         admissionLog.addAppender(watch);
-        EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec = new EndpointSpec<>("network-extension", Endpoints.Kind.EXTENSION,
-                ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION, e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                peer -> Optional.empty(), who -> new PeerConnection<>() {
+        EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec = new EndpointSpec<>(
+                "network-extension",
+                Endpoints.Kind.EXTENSION,
+                ExtensionMessage.parser(),
+                Endpoints.HELPER_EXTENSION,
+                e -> HelperExtensionMessage.newBuilder().setError(e).build(),
+                peer -> Optional.empty(),
+                who -> new PeerConnection<>() {
                     @Override
                     public void onMessage(Incoming<HelperExtensionMessage, ExtensionMessage> incoming) {
                         delivered.complete(incoming.message());
                     }
 
                     @Override
-                    public void attached(Speaker<HelperExtensionMessage, ExtensionMessage> speaker) {
-                    }
+                    public void attached(Speaker<HelperExtensionMessage, ExtensionMessage> speaker) {}
 
                     @Override
-                    public void closed(Throwable cause) {
-                    }
-                }, ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, ownUid()));
-        XpcEndpointServer<HelperExtensionMessage, ExtensionMessage> server = new XpcEndpointServer<>(spec, "anonymous", TEAM_REQUIREMENT);
+                    public void closed(Throwable cause) {}
+                },
+                ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, ownUid()));
+        XpcEndpointServer<HelperExtensionMessage, ExtensionMessage> server =
+                new XpcEndpointServer<>(spec, "anonymous", TEAM_REQUIREMENT);
         server.startAnonymous();
-        try (Channel<ExtensionMessage, HelperExtensionMessage> client = XpcChannel.connect(server.listener(), HelperExtensionMessage.parser())) {
-            client.send(ExtensionMessage.newBuilder().setStopDaemon(StopDaemon.getDefaultInstance()).build(), List.of());
+        try (Channel<ExtensionMessage, HelperExtensionMessage> client =
+                XpcChannel.connect(server.listener(), HelperExtensionMessage.parser())) {
+            client.send(
+                    ExtensionMessage.newBuilder()
+                            .setStopDaemon(StopDaemon.getDefaultInstance())
+                            .build(),
+                    List.of());
             ILoggingEvent event = refusal.get(30, TimeUnit.SECONDS);
-            Map<String, Object> fields = event.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+            Map<String, Object> fields =
+                    event.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
             assertEquals(ch.qos.logback.classic.Level.WARN, event.getLevel());
             assertEquals(ownUid(), fields.get("uid"), "the peer's euid");
             assertEquals(ProcessHandle.current().pid(), fields.get("pid"));
             assertEquals("code-signing requirement not satisfied: " + TEAM_REQUIREMENT, fields.get("reason"));
             assertEquals("network-extension", fields.get("endpoint"));
-            assertFalse(delivered.isDone(), "the refused peer's message reached the endpoint: " + delivered.getNow(null));
+            assertFalse(
+                    delivered.isDone(), "the refused peer's message reached the endpoint: " + delivered.getNow(null));
         } finally {
             server.close();
             admissionLog.detachAppender(watch);

@@ -34,7 +34,8 @@ class XpcCarrierContractTest extends CarrierContract {
 
     @Override
     protected EndpointListener start(EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec) {
-        XpcEndpointServer<HelperExtensionMessage, ExtensionMessage> server = new XpcEndpointServer<>(spec, "anonymous", requirement);
+        XpcEndpointServer<HelperExtensionMessage, ExtensionMessage> server =
+                new XpcEndpointServer<>(spec, "anonymous", requirement);
         server.startAnonymous();
         return server;
     }

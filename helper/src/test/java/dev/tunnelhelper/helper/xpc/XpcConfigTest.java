@@ -17,12 +17,15 @@ class XpcConfigTest {
     private static final String REQ = "anchor apple generic and certificate leaf[subject.OU] = \\\"ABCDE12345\\\"";
 
     private static String xpc(String app, String ne, String appReq, String neReq) {
-        return "{\"xpc\": {\"appServiceName\": " + app + ", \"extensionServiceName\": " + ne
-                + ", \"appRequirement\": " + appReq + ", \"extensionRequirement\": " + neReq + "}}";
+        return "{\"xpc\": {\"appServiceName\": " + app + ", \"extensionServiceName\": " + ne + ", \"appRequirement\": "
+                + appReq + ", \"extensionRequirement\": " + neReq + "}}";
     }
 
-    private static final String VALID = xpc("\"ABCDE12345.com.example.vpn.HelperApp\"", "\"ABCDE12345.com.example.vpn.HelperNE\"",
-            "\"" + REQ + "\"", "\"" + REQ + "\"");
+    private static final String VALID = xpc(
+            "\"ABCDE12345.com.example.vpn.HelperApp\"",
+            "\"ABCDE12345.com.example.vpn.HelperNE\"",
+            "\"" + REQ + "\"",
+            "\"" + REQ + "\"");
 
     @Test
     void absentMeansUnixSocketsEverywhere() throws Exception {
@@ -36,14 +39,17 @@ class XpcConfigTest {
         HelperConfig c = ConfigLoader.parse(VALID, "h.json");
         assertEquals("ABCDE12345.com.example.vpn.HelperApp", c.xpc().appServiceName());
         assertEquals("ABCDE12345.com.example.vpn.HelperNE", c.xpc().extensionServiceName());
-        assertEquals("anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"", c.xpc().extensionRequirement());
+        assertEquals(
+                "anchor apple generic and certificate leaf[subject.OU] = \"ABCDE12345\"",
+                c.xpc().extensionRequirement());
         assertTrue(XpcCarrier.selected(NativePlatform.of("Mac OS X", "x86_64"), c));
         assertFalse(XpcCarrier.selected(NativePlatform.of("Linux", "amd64"), c));
     }
 
     @Test
     void aMacosSectionAloneSelectsXpcOnMacosWithTheNamesAndRequirementItDerives() throws Exception {
-        HelperConfig c = ConfigLoader.parse("{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.vpn\"}}", "h.json");
+        HelperConfig c = ConfigLoader.parse(
+                "{\"macos\": {\"teamId\": \"ABCDE12345\", \"bundleId\": \"com.example.vpn\"}}", "h.json");
         assertTrue(XpcCarrier.selected(NativePlatform.of("Mac OS X", "aarch64"), c));
         assertFalse(XpcCarrier.selected(NativePlatform.of("Linux", "amd64"), c));
         HelperConfig.Xpc x = c.effectiveXpc().orElseThrow();
@@ -55,34 +61,66 @@ class XpcConfigTest {
 
     @Test
     void serviceNamesNeedTheTeamPrefix() {
-        String noPrefix = xpc("\"com.example.vpn.HelperApp\"", "\"ABCDE12345.com.example.vpn.HelperNE\"", "\"" + REQ + "\"", "\"" + REQ + "\"");
-        assertEquals("h.json: \"xpc.appServiceName\" \"com.example.vpn.HelperApp\" is not a team-prefixed Mach service name"
+        String noPrefix = xpc(
+                "\"com.example.vpn.HelperApp\"",
+                "\"ABCDE12345.com.example.vpn.HelperNE\"",
+                "\"" + REQ + "\"",
+                "\"" + REQ + "\"");
+        assertEquals(
+                "h.json: \"xpc.appServiceName\" \"com.example.vpn.HelperApp\" is not a team-prefixed Mach service name"
                         + " like ABCDE12345.com.example.helper.HelperApp",
-                assertThrows(ConfigException.class, () -> ConfigLoader.parse(noPrefix, "h.json")).getMessage());
-        String lowercase = xpc("\"ABCDE12345.com.example.vpn.HelperApp\"", "\"abcde12345.com.example.vpn.HelperNE\"", "\"" + REQ + "\"", "\"" + REQ + "\"");
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(noPrefix, "h.json"))
+                        .getMessage());
+        String lowercase = xpc(
+                "\"ABCDE12345.com.example.vpn.HelperApp\"",
+                "\"abcde12345.com.example.vpn.HelperNE\"",
+                "\"" + REQ + "\"",
+                "\"" + REQ + "\"");
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse(lowercase, "h.json"))
-                .getMessage().startsWith("h.json: \"xpc.extensionServiceName\" \"abcde12345."));
+                .getMessage()
+                .startsWith("h.json: \"xpc.extensionServiceName\" \"abcde12345."));
         String missing = xpc("\"ABCDE12345.com.example.vpn.HelperApp\"", "null", "\"" + REQ + "\"", "\"" + REQ + "\"");
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse(missing, "h.json"))
-                .getMessage().startsWith("h.json: \"xpc.extensionServiceName\" is required: a team-prefixed"));
-        String same = xpc("\"ABCDE12345.com.example.vpn.Helper\"", "\"ABCDE12345.com.example.vpn.Helper\"", "\"" + REQ + "\"", "\"" + REQ + "\"");
-        assertEquals("h.json: \"xpc.extensionServiceName\" must differ from xpc.appServiceName",
-                assertThrows(ConfigException.class, () -> ConfigLoader.parse(same, "h.json")).getMessage());
+                .getMessage()
+                .startsWith("h.json: \"xpc.extensionServiceName\" is required: a team-prefixed"));
+        String same = xpc(
+                "\"ABCDE12345.com.example.vpn.Helper\"",
+                "\"ABCDE12345.com.example.vpn.Helper\"",
+                "\"" + REQ + "\"",
+                "\"" + REQ + "\"");
+        assertEquals(
+                "h.json: \"xpc.extensionServiceName\" must differ from xpc.appServiceName",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(same, "h.json"))
+                        .getMessage());
     }
 
     @Test
     void requirementsMustBeNonEmpty() {
-        String empty = xpc("\"ABCDE12345.com.example.vpn.HelperApp\"", "\"ABCDE12345.com.example.vpn.HelperNE\"", "\" \"", "\"" + REQ + "\"");
-        assertEquals("h.json: \"xpc.appRequirement\" must be a non-empty code-signing requirement",
-                assertThrows(ConfigException.class, () -> ConfigLoader.parse(empty, "h.json")).getMessage());
-        String absent = xpc("\"ABCDE12345.com.example.vpn.HelperApp\"", "\"ABCDE12345.com.example.vpn.HelperNE\"", "\"" + REQ + "\"", "null");
-        assertEquals("h.json: \"xpc.extensionRequirement\" must be a non-empty code-signing requirement",
-                assertThrows(ConfigException.class, () -> ConfigLoader.parse(absent, "h.json")).getMessage());
+        String empty = xpc(
+                "\"ABCDE12345.com.example.vpn.HelperApp\"",
+                "\"ABCDE12345.com.example.vpn.HelperNE\"",
+                "\" \"",
+                "\"" + REQ + "\"");
+        assertEquals(
+                "h.json: \"xpc.appRequirement\" must be a non-empty code-signing requirement",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(empty, "h.json"))
+                        .getMessage());
+        String absent = xpc(
+                "\"ABCDE12345.com.example.vpn.HelperApp\"",
+                "\"ABCDE12345.com.example.vpn.HelperNE\"",
+                "\"" + REQ + "\"",
+                "null");
+        assertEquals(
+                "h.json: \"xpc.extensionRequirement\" must be a non-empty code-signing requirement",
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(absent, "h.json"))
+                        .getMessage());
     }
 
     @Test
     void unknownKeysInTheSectionAreRejected() {
-        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("{\"xpc\": {\"appService\": \"x\"}}", "h.json"))
-                .getMessage().startsWith("h.json: unknown key \"xpc.appService\""));
+        assertTrue(assertThrows(
+                        ConfigException.class, () -> ConfigLoader.parse("{\"xpc\": {\"appService\": \"x\"}}", "h.json"))
+                .getMessage()
+                .startsWith("h.json: unknown key \"xpc.appService\""));
     }
 }

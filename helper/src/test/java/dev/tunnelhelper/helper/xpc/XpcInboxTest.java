@@ -29,7 +29,11 @@ class XpcInboxTest {
     private final XpcInbox<ExtensionMessage> inbox = new XpcInbox<>(ExtensionMessage.parser(), 2, "xpc:test");
 
     private static XpcMessage message(String url) {
-        return new XpcMessage(ExtensionMessage.newBuilder().setStartDaemon(StartDaemon.newBuilder().setAccessUrl(url)).build().toByteArray(),
+        return new XpcMessage(
+                ExtensionMessage.newBuilder()
+                        .setStartDaemon(StartDaemon.newBuilder().setAccessUrl(url))
+                        .build()
+                        .toByteArray(),
                 Optional.empty());
     }
 
@@ -53,13 +57,16 @@ class XpcInboxTest {
             }
         });
         inbox.offer(message("late"));
-        assertEquals("late", taken.get(5, TimeUnit.SECONDS).message().getStartDaemon().getAccessUrl());
+        assertEquals(
+                "late",
+                taken.get(5, TimeUnit.SECONDS).message().getStartDaemon().getAccessUrl());
     }
 
     @Test
     void anAttachedFdBecomesTheReceiversFileDescriptor() throws Exception {
         try (Pipe pipe = Fds.pipe()) {
-            inbox.offer(new XpcMessage(message("fd").payload(), Optional.of(Fds.dup(pipe.writeEnd().get()))));
+            inbox.offer(new XpcMessage(
+                    message("fd").payload(), Optional.of(Fds.dup(pipe.writeEnd().get()))));
             Envelope<ExtensionMessage> in = inbox.take();
             assertEquals(1, in.fds().size());
             try (FileOutputStream out = new FileOutputStream(in.fds().get(0))) {
@@ -79,7 +86,8 @@ class XpcInboxTest {
             assertTrue(inbox.offer(message("2")));
             assertFalse(inbox.offer(message("3")), "the third message does not fit: the caller must cancel");
             ProtocolException e = assertThrows(ProtocolException.class, inbox::take);
-            assertEquals("xpc:test: more than 2 XPC messages waiting to be read; the connection was cancelled because its reader fell behind",
+            assertEquals(
+                    "xpc:test: more than 2 XPC messages waiting to be read; the connection was cancelled because its reader fell behind",
                     e.getMessage());
             assertFalse(queued.isOpen(), "the queued message's fd was closed");
         }

@@ -12,7 +12,10 @@ public final class IdentityOptions {
     @Option(names = "--team-id", paramLabel = "TEAMID", description = "Signing team identifier (10 characters).")
     String teamId;
 
-    @Option(names = "--bundle-id", paramLabel = "ID", description = "The app's bundle identifier, e.g. com.example.App.")
+    @Option(
+            names = "--bundle-id",
+            paramLabel = "ID",
+            description = "The app's bundle identifier, e.g. com.example.App.")
     String bundleId;
 
     @Option(names = "--label", paramLabel = "LABEL", description = "launchd label (default: <bundle-id>.helper).")

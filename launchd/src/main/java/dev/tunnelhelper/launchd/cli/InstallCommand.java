@@ -22,14 +22,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Installs the helper as a LaunchDaemon (macOS) or systemd service (Linux); safe to repeat. */
-@Command(name = "install", mixinStandardHelpOptions = true,
+@Command(
+        name = "install",
+        mixinStandardHelpOptions = true,
         description = {
             "macOS: --program PATH writes /Library/LaunchDaemons/<label>.plist and runs launchctl bootstrap;",
             "       --bundle App.app writes Contents/Library/LaunchDaemons/<label>.plist for SMAppService",
             "       (the app registers it; launchctl is not used).",
             "Linux: writes /etc/systemd/system/" + SystemdUnit.UNIT_NAME + " and runs systemctl enable --now.",
             "Both (not with --bundle): shell completion and man pages of tunnel-helper, netext-bridge and app-client",
-            "into " + CliDocsInstaller.COMPLETION_DIR + " and " + CliDocsInstaller.MAN_DIR + "/man1."})
+            "into " + CliDocsInstaller.COMPLETION_DIR + " and " + CliDocsInstaller.MAN_DIR + "/man1."
+        })
 public final class InstallCommand extends ServiceCommand {
 
     @Mixin
@@ -42,27 +45,40 @@ public final class InstallCommand extends ServiceCommand {
         @Option(names = "--bundle", paramLabel = "App.app", description = "macOS: the app bundle (SMAppService).")
         Path bundle;
 
-        @Option(names = "--program", paramLabel = "PATH",
-                description = "Absolute path of the daemon launcher (Linux default: " + SystemdUnit.DEFAULT_PROGRAM + ").")
+        @Option(
+                names = "--program",
+                paramLabel = "PATH",
+                description =
+                        "Absolute path of the daemon launcher (Linux default: " + SystemdUnit.DEFAULT_PROGRAM + ").")
         String program;
     }
 
-    @Option(names = "--bundle-program", paramLabel = "REL",
+    @Option(
+            names = "--bundle-program",
+            paramLabel = "REL",
             description = "With --bundle: the launcher inside the bundle (default: "
                     + PlistCommand.DEFAULT_BUNDLE_PROGRAM + ").")
     String bundleProgram;
 
-    @Option(names = "--daemon-config", paramLabel = "PATH",
+    @Option(
+            names = "--daemon-config",
+            paramLabel = "PATH",
             description = "Config path the daemon is started with (default: --config, else the platform default).")
     Path daemonConfig;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Prefix for every system path written (tests, packaging).")
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            description = "Prefix for every system path written (tests, packaging).")
     Path root;
 
     @Option(names = "--files-only", description = "Write files only; do not call launchctl/systemctl.")
     boolean filesOnly;
 
-    @Option(names = "--unit-type", paramLabel = "TYPE", defaultValue = "NOTIFY",
+    @Option(
+            names = "--unit-type",
+            paramLabel = "TYPE",
+            defaultValue = "NOTIFY",
             description = "Linux: systemd Type, NOTIFY (the daemon reports readiness via sd_notify) or SIMPLE.")
     SystemdUnit.Type unitType;
 
@@ -89,10 +105,12 @@ public final class InstallCommand extends ServiceCommand {
     private Report installMac() throws IOException, CommandException {
         LaunchdSettings resolved = settings.resolve();
         if (target.bundle != null) {
-            DaemonProgram program = DaemonProgram.inBundle(
-                    bundleProgram != null ? bundleProgram : PlistCommand.DEFAULT_BUNDLE_PROGRAM);
+            DaemonProgram program =
+                    DaemonProgram.inBundle(bundleProgram != null ? bundleProgram : PlistCommand.DEFAULT_BUNDLE_PROGRAM);
             // Only an explicit --daemon-config: otherwise the daemon needs no file (see BundleCommand).
-            String bundleConfig = daemonConfig != null ? daemonConfig.toAbsolutePath().normalize().toString() : null;
+            String bundleConfig = daemonConfig != null
+                    ? daemonConfig.toAbsolutePath().normalize().toString()
+                    : null;
             LaunchDaemonPlist plist = new LaunchDaemonPlist(resolved, program, bundleConfig);
             return new LaunchdInstaller(host, new ServiceFiles(false)).installIntoBundle(plist, target.bundle);
         }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Prints the LaunchDaemon plist; works on any OS so packaging can run on a Linux build host. */
-@Command(name = "plist", mixinStandardHelpOptions = true,
+@Command(
+        name = "plist",
+        mixinStandardHelpOptions = true,
         description = "Print the helper's LaunchDaemon plist (XML), validated by parsing it back.")
 public final class PlistCommand extends ServiceCommand {
 
@@ -25,7 +27,9 @@ public final class PlistCommand extends ServiceCommand {
     @ArgGroup(exclusive = true)
     ProgramChoice program = new ProgramChoice();
 
-    @Option(names = "--daemon-config", paramLabel = "PATH",
+    @Option(
+            names = "--daemon-config",
+            paramLabel = "PATH",
             description = "Config path the daemon is started with (default with --program: --config, else "
                     + "/Library/Application Support/<bundle-id>/helper.json; with a BundleProgram: none, the daemon gets"
                     + " --team-id, --bundle-id and --label).")
@@ -35,7 +39,9 @@ public final class PlistCommand extends ServiceCommand {
         @Option(names = "--program", paramLabel = "PATH", description = "Absolute path of the daemon (Program).")
         String absolute;
 
-        @Option(names = "--bundle-program", paramLabel = "REL",
+        @Option(
+                names = "--bundle-program",
+                paramLabel = "REL",
                 description = "Path inside the app bundle (BundleProgram, for SMAppService); default "
                         + DEFAULT_BUNDLE_PROGRAM + ".")
         String inBundle;
@@ -61,7 +67,9 @@ public final class PlistCommand extends ServiceCommand {
         LaunchdSettings resolved = settings.resolve();
         String configPath = program.absolute != null
                 ? settings.daemonConfigPath(daemonConfig, LaunchdInstaller.defaultConfigPath(resolved))
-                : daemonConfig != null ? daemonConfig.toAbsolutePath().normalize().toString() : null;
+                : daemonConfig != null
+                        ? daemonConfig.toAbsolutePath().normalize().toString()
+                        : null;
         LaunchDaemonPlist plist = new LaunchDaemonPlist(resolved, program.resolve(), configPath);
         out().print(plist.toXml());
         out().flush();

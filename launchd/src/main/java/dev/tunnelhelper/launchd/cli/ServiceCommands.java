@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
  * The service-management commands on their own, for packaging hosts and tests; the helper's
  * {@code tunnel-helper} CLI registers the same classes as its subcommands.
  */
-@Command(name = "tunnel-helper-service", mixinStandardHelpOptions = true,
+@Command(
+        name = "tunnel-helper-service",
+        mixinStandardHelpOptions = true,
         subcommands = {PlistCommand.class, InstallCommand.class, UninstallCommand.class, BundleCommand.class},
         description = "Generate, install and remove the helper's LaunchDaemon / systemd service.")
 public final class ServiceCommands {

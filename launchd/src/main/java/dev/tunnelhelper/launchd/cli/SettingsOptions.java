@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 /** {@code --config} plus flags that override its {@code macos} object, shared by every command. */
 public final class SettingsOptions {
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "The helper's JSON config; its \"macos\" object supplies teamId, bundleId, label, log paths.")
     Path config;
 
@@ -49,8 +51,8 @@ public final class SettingsOptions {
             throw new InvalidServiceDefinitionException("unknown key \"macos." + e.getPropertyName() + "\" in " + source
                     + "; known: teamId, bundleId, label, standardOutPath, standardErrorPath");
         } catch (IOException e) {
-            throw new InvalidServiceDefinitionException("cannot read the macOS settings from " + source + ": "
-                    + e.getMessage());
+            throw new InvalidServiceDefinitionException(
+                    "cannot read the macOS settings from " + source + ": " + e.getMessage());
         }
     }
 

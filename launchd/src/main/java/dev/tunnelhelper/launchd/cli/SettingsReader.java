@@ -24,8 +24,8 @@ final class SettingsReader {
         try {
             root = mapper.readTree(config.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidServiceDefinitionException("config " + config + " is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw new InvalidServiceDefinitionException(
+                    "config " + config + " is not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
             throw new InvalidServiceDefinitionException("config " + config + " must hold a JSON object");

@@ -16,12 +16,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Stops and removes the service; succeeds (with a message) when nothing is installed. */
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
+@Command(
+        name = "uninstall",
+        mixinStandardHelpOptions = true,
         description = {
             "macOS: launchctl bootout system/<label> and remove /Library/LaunchDaemons/<label>.plist",
             "       (an SMAppService daemon is removed by the app: SMAppService.daemon(plistName:).unregister()).",
             "Linux: systemctl disable --now, remove the unit, daemon-reload. The config is kept.",
-            "Both: removes the completion and man pages install put in place."})
+            "Both: removes the completion and man pages install put in place."
+        })
 public final class UninstallCommand extends ServiceCommand {
 
     @Mixin
@@ -48,7 +51,8 @@ public final class UninstallCommand extends ServiceCommand {
     int execute() throws IOException, CommandException {
         ServiceFiles files = new ServiceFiles(false);
         Report report = host.os() == Os.MACOS
-                ? new LaunchdInstaller(host, files).uninstall(settings.resolve(), InstallRoot.of(root), purge, filesOnly)
+                ? new LaunchdInstaller(host, files)
+                        .uninstall(settings.resolve(), InstallRoot.of(root), purge, filesOnly)
                 : new SystemdInstaller(host, files).uninstall(InstallRoot.of(root), purge, filesOnly);
         new CliDocsInstaller(files, UninstallCommand.class.getClassLoader()).uninstall(InstallRoot.of(root), report);
         report.printTo(out(), spec.commandLine().getErr());

@@ -44,8 +44,8 @@ public final class CliDocsInstaller {
                 }
             }
         }
-        report.info("completion and man pages: " + entries.size() + " file(s) in " + root.resolve(COMPLETION_DIR) + " and "
-                + root.resolve(MAN_DIR) + "/man1 (" + written + " changed)");
+        report.info("completion and man pages: " + entries.size() + " file(s) in " + root.resolve(COMPLETION_DIR)
+                + " and " + root.resolve(MAN_DIR) + "/man1 (" + written + " changed)");
     }
 
     public void uninstall(InstallRoot root, Report report) throws IOException {

@@ -40,8 +40,9 @@ public final class LaunchdInstaller {
      * @param writeDefaultConfig write {@code {"macos": ...}} at the plist's config path when absent,
      *     so the daemon knows its Mach service names on first start
      */
-    public Report installLegacy(LaunchDaemonPlist plist, String configPath, boolean writeDefaultConfig,
-            InstallRoot root, boolean filesOnly) throws IOException, CommandException {
+    public Report installLegacy(
+            LaunchDaemonPlist plist, String configPath, boolean writeDefaultConfig, InstallRoot root, boolean filesOnly)
+            throws IOException, CommandException {
         Report report = new Report();
         LaunchdSettings settings = plist.settings();
         byte[] xml = plist.toXmlBytes();
@@ -51,8 +52,8 @@ public final class LaunchdInstaller {
         }
         if (filesOnly) {
             report.info((files.writeIfChanged(target, xml) ? "wrote " : "unchanged: ") + target);
-            report.info("--files-only: launchd not contacted; load it with `launchctl bootstrap system "
-                    + DAEMONS_DIR + "/" + plist.fileName() + "`");
+            report.info("--files-only: launchd not contacted; load it with `launchctl bootstrap system " + DAEMONS_DIR
+                    + "/" + plist.fileName() + "`");
             return report;
         }
         String service = "system/" + settings.label();
@@ -77,8 +78,8 @@ public final class LaunchdInstaller {
         // reboots, and bootstrap then fails with only "Input/output error": enable it first.
         require(List.of("launchctl", "enable", service));
         require(List.of("launchctl", "bootstrap", "system", target.toString()));
-        report.info("loaded " + settings.label() + " (launchd starts it on demand when "
-                + settings.appServiceName() + " or " + settings.extensionServiceName() + " is looked up)");
+        report.info("loaded " + settings.label() + " (launchd starts it on demand when " + settings.appServiceName()
+                + " or " + settings.extensionServiceName() + " is looked up)");
         return report;
     }
 
@@ -121,7 +122,9 @@ public final class LaunchdInstaller {
 
     private boolean isLoaded(String label) throws CommandException {
         // `launchctl print` exits 0 for a bootstrapped service and 113 ("could not find service") otherwise.
-        return host.runner().run(List.of("launchctl", "print", "system/" + label)).succeeded();
+        return host.runner()
+                .run(List.of("launchctl", "print", "system/" + label))
+                .succeeded();
     }
 
     private void require(List<String> command) throws CommandException {

@@ -9,8 +9,7 @@ import java.util.List;
  * to stderr so a script capturing stdout still sees them, and the exit code stays 0.
  */
 public final class Report {
-    private record Line(boolean warning, String text) {
-    }
+    private record Line(boolean warning, String text) {}
 
     private final List<Line> lines = new ArrayList<>();
 

@@ -12,14 +12,23 @@ package dev.tunnelhelper.launchd.install;
  * @param detail a human-readable explanation
  */
 public record ServiceStatus(
-        String manager, String service, boolean managerAvailable, boolean loaded, String state, Long pid,
+        String manager,
+        String service,
+        boolean managerAvailable,
+        boolean loaded,
+        String state,
+        Long pid,
         String detail) {
 
     public String toText() {
         StringBuilder text = new StringBuilder()
-                .append(manager).append(' ').append(service).append(": ")
+                .append(manager)
+                .append(' ')
+                .append(service)
+                .append(": ")
                 .append(loaded ? "loaded" : "not loaded")
-                .append(", state ").append(state);
+                .append(", state ")
+                .append(state);
         if (pid != null) {
             text.append(", pid ").append(pid);
         }

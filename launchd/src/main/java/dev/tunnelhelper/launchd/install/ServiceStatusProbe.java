@@ -31,12 +31,22 @@ public final class ServiceStatusProbe {
     private ServiceStatus probeLaunchd(String label) throws CommandException {
         CommandResult result = host.runner().run(List.of("launchctl", "print", "system/" + label));
         if (!result.succeeded()) {
-            return new ServiceStatus("launchd", label, true, false, "not loaded", null,
+            return new ServiceStatus(
+                    "launchd",
+                    label,
+                    true,
+                    false,
+                    "not loaded",
+                    null,
                     "launchctl print exited with " + result.exitCode());
         }
         Matcher state = LAUNCHD_STATE.matcher(result.output());
         Matcher pid = LAUNCHD_PID.matcher(result.output());
-        return new ServiceStatus("launchd", label, true, true,
+        return new ServiceStatus(
+                "launchd",
+                label,
+                true,
+                true,
                 state.find() ? state.group(1).strip() : "unknown",
                 pid.find() ? Long.valueOf(pid.group(1)) : null,
                 "");
@@ -45,7 +55,13 @@ public final class ServiceStatusProbe {
     private ServiceStatus probeSystemd() throws CommandException {
         String unit = SystemdUnit.UNIT_NAME;
         if (!host.systemdRunning()) {
-            return new ServiceStatus("systemd", unit, false, false, "unknown", null,
+            return new ServiceStatus(
+                    "systemd",
+                    unit,
+                    false,
+                    false,
+                    "unknown",
+                    null,
                     "systemd not running (" + host.systemdMarker() + " absent)");
         }
         CommandResult active = host.runner().run(List.of("systemctl", "is-active", unit));

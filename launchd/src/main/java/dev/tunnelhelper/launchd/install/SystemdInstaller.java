@@ -35,10 +35,11 @@ public final class SystemdInstaller {
         boolean changed = files.writeIfChanged(unitFile, unit.renderBytes());
         report.info((changed ? "wrote " : "unchanged: ") + unitFile);
         Path config = root.resolve(configPath);
-        report.info(files.writeIfAbsent(config, DEFAULT_CONFIG)
-                ? "wrote default config " + config + " (all defaults; edit it, then `systemctl restart "
-                        + SystemdUnit.UNIT_NAME + "`)"
-                : "kept existing config " + config);
+        report.info(
+                files.writeIfAbsent(config, DEFAULT_CONFIG)
+                        ? "wrote default config " + config + " (all defaults; edit it, then `systemctl restart "
+                                + SystemdUnit.UNIT_NAME + "`)"
+                        : "kept existing config " + config);
         if (filesOnly) {
             report.info("--files-only: systemd not contacted");
             return report;
@@ -54,8 +55,10 @@ public final class SystemdInstaller {
         }
         // enable --now is itself idempotent, so a second install just confirms the service is up.
         require(List.of("systemctl", "enable", "--now", SystemdUnit.UNIT_NAME));
-        report.info(changed ? "enabled and started " + SystemdUnit.UNIT_NAME
-                : "already installed; " + SystemdUnit.UNIT_NAME + " is enabled and started");
+        report.info(
+                changed
+                        ? "enabled and started " + SystemdUnit.UNIT_NAME
+                        : "already installed; " + SystemdUnit.UNIT_NAME + " is enabled and started");
         return report;
     }
 

@@ -57,8 +57,9 @@ public final class BundleLayout {
             throw new IOException(runtime + " is not a Java runtime (no executable bin/java)");
         }
         if (!plist.program().equals(bundleProgram())) {
-            throw new IllegalArgumentException("the plist's program " + plist.program().path()
-                    + " does not match the launcher " + bundleProgram().path());
+            throw new IllegalArgumentException(
+                    "the plist's program " + plist.program().path() + " does not match the launcher "
+                            + bundleProgram().path());
         }
         List<Path> written = new ArrayList<>();
         ServiceFiles files = new ServiceFiles(false);
@@ -67,7 +68,9 @@ public final class BundleLayout {
         Path javaHome = bundle.resolve(JAVA_HOME);
         // A -Pruntime image carries the helper's jars in app/: they are data, so they go to Contents/app.
         copyTree(runtime, javaHome, runtime.resolve("app"));
-        files.writeIfChanged(runtimeBundle.resolve("Contents/Info.plist"), runtimeInfoPlist(plist.settings().bundleId()));
+        files.writeIfChanged(
+                runtimeBundle.resolve("Contents/Info.plist"),
+                runtimeInfoPlist(plist.settings().bundleId()));
         written.add(runtimeBundle);
         Path appDir = bundle.resolve(JARS_DIR);
         files.deleteTree(appDir);
@@ -75,7 +78,9 @@ public final class BundleLayout {
         List<Path> allJars = new ArrayList<>();
         if (Files.isDirectory(runtime.resolve("app"))) {
             try (var inImage = Files.list(runtime.resolve("app"))) {
-                inImage.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(allJars::add);
+                inImage.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                        .sorted()
+                        .forEach(allJars::add);
             }
         }
         allJars.addAll(jars);

@@ -58,7 +58,10 @@ public final class LaunchDaemonPlist {
         NSDictionary root = new NSDictionary();
         root.put("Label", new NSString(settings.label()));
         root.put(program.plistKey(), new NSString(program.path()));
-        root.put("ProgramArguments", new NSArray(arguments(program.path()).stream().map(NSString::new).toArray(NSString[]::new)));
+        root.put(
+                "ProgramArguments",
+                new NSArray(
+                        arguments(program.path()).stream().map(NSString::new).toArray(NSString[]::new)));
         NSDictionary machServices = new NSDictionary();
         machServices.put(settings.appServiceName(), new NSNumber(true));
         machServices.put(settings.extensionServiceName(), new NSNumber(true));
@@ -75,13 +78,20 @@ public final class LaunchDaemonPlist {
 
     /** What launchd starts: {@code argv0 run} and either the config file or the identity it derives everything from. */
     List<String> arguments(String argv0) {
-        return configPath != null ? List.of(argv0, "run", "--config", configPath)
-                : identityArguments(argv0, settings);
+        return configPath != null ? List.of(argv0, "run", "--config", configPath) : identityArguments(argv0, settings);
     }
 
     /** {@code argv0 run --team-id T --bundle-id B --label L}: the daemon's settings without a config file. */
     static List<String> identityArguments(String argv0, LaunchdSettings settings) {
-        return List.of(argv0, "run", "--team-id", settings.teamId(), "--bundle-id", settings.bundleId(), "--label", settings.label());
+        return List.of(
+                argv0,
+                "run",
+                "--team-id",
+                settings.teamId(),
+                "--bundle-id",
+                settings.bundleId(),
+                "--label",
+                settings.label());
     }
 
     /** The XML form, checked by parsing it back before it is returned. */

@@ -20,13 +20,20 @@ import java.util.Set;
 public final class PlistValidator {
 
     private static final Set<String> ALLOWED_KEYS = Set.of(
-            "Label", "Program", "BundleProgram", "ProgramArguments", "MachServices",
-            "AssociatedBundleIdentifiers", "StandardOutPath", "StandardErrorPath",
+            "Label",
+            "Program",
+            "BundleProgram",
+            "ProgramArguments",
+            "MachServices",
+            "AssociatedBundleIdentifiers",
+            "StandardOutPath",
+            "StandardErrorPath",
             // Tolerated only with harmless values, checked below.
-            "UserName", "KeepAlive", "RunAtLoad");
+            "UserName",
+            "KeepAlive",
+            "RunAtLoad");
 
-    private PlistValidator() {
-    }
+    private PlistValidator() {}
 
     /**
      * Checks a LaunchDaemon definition.
@@ -97,7 +104,8 @@ public final class PlistValidator {
         return path;
     }
 
-    private static void checkArguments(NSDictionary root, String argv0, LaunchdSettings expected, List<String> problems) {
+    private static void checkArguments(
+            NSDictionary root, String argv0, LaunchdSettings expected, List<String> problems) {
         NSObject value = root.objectForKey("ProgramArguments");
         if (!(value instanceof NSArray array)) {
             problems.add("ProgramArguments must be an array of strings");
@@ -111,8 +119,10 @@ public final class PlistValidator {
             }
             args.add(s.getContent());
         }
-        boolean withConfig = args.size() == 4 && args.get(1).equals("run") && args.get(2).equals("--config");
-        boolean withIdentity = args.size() == 8 && args.get(1).equals("run") && args.get(2).equals("--team-id");
+        boolean withConfig =
+                args.size() == 4 && args.get(1).equals("run") && args.get(2).equals("--config");
+        boolean withIdentity =
+                args.size() == 8 && args.get(1).equals("run") && args.get(2).equals("--team-id");
         if (!withConfig && !withIdentity) {
             problems.add("ProgramArguments must be [program, run, --config, <path>] or [program, run, --team-id, T,"
                     + " --bundle-id, B, --label, L], got " + args);

@@ -14,6 +14,7 @@ public final class SystemdUnit {
     public static final String DEFAULT_CONFIG = "/etc/tunnel-helper/helper.json";
     /** Where the runtime image built by {@code -Pruntime} is meant to be unpacked. */
     public static final String DEFAULT_PROGRAM = "/opt/tunnel-helper/bin/tunnel-helper";
+
     public static final String STATE_DIR = "/var/lib/tunnel-helper";
     public static final String LOGS_DIR = "/var/log/tunnel-helper";
     public static final String RUNTIME_DIR = "/run/tunnel-helper";
@@ -41,8 +42,7 @@ public final class SystemdUnit {
     public String render() {
         String template = template();
         String execStart = quote(program) + " run --config " + quote(configPath);
-        return template
-                .replace("@TYPE@", type.directive())
+        return template.replace("@TYPE@", type.directive())
                 // Only the main process may report readiness; forked helpers (the tunnel) must not.
                 .replace("@NOTIFY_ACCESS@", type == Type.NOTIFY ? "NotifyAccess=main\n" : "")
                 .replace("@EXEC_START@", execStart);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LinuxInstallTest {
     @TempDir
     Path tmp;
+
     Path root;
     Path unit;
     RecordingRunner runner;
@@ -36,10 +37,12 @@ class LinuxInstallTest {
     void installWritesUnitAndConfigThenEnablesAndStarts() throws Exception {
         Cli cli = install(withSystemd, "--program", "/opt/th/bin/tunnel-helper");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals(List.of("systemctl daemon-reload", "systemctl enable --now tunnel-helper.service"),
+        assertEquals(
+                List.of("systemctl daemon-reload", "systemctl enable --now tunnel-helper.service"),
                 runner.commandLines());
         String text = Files.readString(unit);
-        assertTrue(text.contains("\nExecStart=/opt/th/bin/tunnel-helper run --config /etc/tunnel-helper/helper.json\n"),
+        assertTrue(
+                text.contains("\nExecStart=/opt/th/bin/tunnel-helper run --config /etc/tunnel-helper/helper.json\n"),
                 text);
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(unit)));
         if (ServiceHost.runningAsRoot()) {
@@ -58,8 +61,12 @@ class LinuxInstallTest {
         assertEquals(0, install(withSystemd).exitCode());
         Cli again = install(withSystemd);
         assertEquals(0, again.exitCode(), again::toString);
-        assertEquals(List.of("systemctl daemon-reload", "systemctl enable --now tunnel-helper.service",
-                "systemctl enable --now tunnel-helper.service"), runner.commandLines());
+        assertEquals(
+                List.of(
+                        "systemctl daemon-reload",
+                        "systemctl enable --now tunnel-helper.service",
+                        "systemctl enable --now tunnel-helper.service"),
+                runner.commandLines());
         assertTrue(again.out().contains("unchanged: " + unit), again::toString);
         assertTrue(again.out().contains("already installed"), again::toString);
         assertEquals("{\"minVersion\":\"2.0.0\"}", Files.readString(config));
@@ -86,11 +93,14 @@ class LinuxInstallTest {
 
     @Test
     void systemctlFailureIsReportedWithExitCodeAndOutput() throws Exception {
-        runner.answer("systemctl enable --now tunnel-helper.service", 1,
+        runner.answer(
+                "systemctl enable --now tunnel-helper.service",
+                1,
                 "Job for tunnel-helper.service failed because the control process exited with error code.");
         Cli cli = install(withSystemd);
         assertEquals(1, cli.exitCode(), cli::toString);
-        assertTrue(cli.err().contains("`systemctl enable --now tunnel-helper.service` exited with code 1: Job for"),
+        assertTrue(
+                cli.err().contains("`systemctl enable --now tunnel-helper.service` exited with code 1: Job for"),
                 cli::toString);
     }
 
@@ -101,8 +111,13 @@ class LinuxInstallTest {
         Files.writeString(root.resolve("var/lib/tunnel-helper/bin/coder"), "x");
         Cli cli = Cli.run(new UninstallCommand(withSystemd), "--root", root.toString(), "--purge");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals(List.of("systemctl daemon-reload", "systemctl enable --now tunnel-helper.service",
-                "systemctl disable --now tunnel-helper.service", "systemctl daemon-reload"), runner.commandLines());
+        assertEquals(
+                List.of(
+                        "systemctl daemon-reload",
+                        "systemctl enable --now tunnel-helper.service",
+                        "systemctl disable --now tunnel-helper.service",
+                        "systemctl daemon-reload"),
+                runner.commandLines());
         assertFalse(Files.exists(unit));
         assertFalse(Files.exists(root.resolve("var/lib/tunnel-helper")));
         assertTrue(Files.exists(root.resolve("etc/tunnel-helper/helper.json")), "config is the operator's");
@@ -116,8 +131,10 @@ class LinuxInstallTest {
     @Test
     void filesOnlyNeverCallsSystemctl() throws Exception {
         assertEquals(0, install(withSystemd, "--files-only").exitCode());
-        assertEquals(0, Cli.run(new UninstallCommand(withSystemd), "--root", root.toString(), "--files-only")
-                .exitCode());
+        assertEquals(
+                0,
+                Cli.run(new UninstallCommand(withSystemd), "--root", root.toString(), "--files-only")
+                        .exitCode());
         assertEquals(List.of(), runner.commandLines());
         assertFalse(Files.exists(unit));
     }

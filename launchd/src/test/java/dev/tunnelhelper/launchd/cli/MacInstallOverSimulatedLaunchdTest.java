@@ -35,7 +35,8 @@ class MacInstallOverSimulatedLaunchdTest {
 
     @BeforeEach
     void onlyTheSimulatorHasALaunchd() {
-        Assumptions.assumeTrue(NativeShim.get().variant() == ShimVariant.XPC_SIMULATOR,
+        Assumptions.assumeTrue(
+                NativeShim.get().variant() == ShimVariant.XPC_SIMULATOR,
                 "drives the simulated launchd; on a Mac the macOS workflow's install job does this for real");
     }
 
@@ -63,7 +64,15 @@ class MacInstallOverSimulatedLaunchdTest {
     }
 
     private Cli install(ServiceHost mac, Path program) {
-        return Cli.run(new InstallCommand(mac), "--team-id", "ABCDE12345", "--bundle-id", "com.example.Installed",
-                "--root", dir.resolve("root").toString(), "--program", program.toString());
+        return Cli.run(
+                new InstallCommand(mac),
+                "--team-id",
+                "ABCDE12345",
+                "--bundle-id",
+                "com.example.Installed",
+                "--root",
+                dir.resolve("root").toString(),
+                "--program",
+                program.toString());
     }
 }

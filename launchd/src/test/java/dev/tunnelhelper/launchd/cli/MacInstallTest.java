@@ -29,6 +29,7 @@ class MacInstallTest {
 
     @TempDir
     Path tmp;
+
     Path root;
     Path plist;
     RecordingRunner runner;
@@ -56,7 +57,8 @@ class MacInstallTest {
         // The default config is what the helper's strict mapper reads: only the macos object, no derived names.
         Path config = root.resolve("Library/Application Support/com.example.App/helper.json");
         JsonNode macos = new ObjectMapper().readTree(config.toFile()).get("macos");
-        LaunchdSettings read = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        LaunchdSettings read = new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .treeToValue(macos, LaunchdSettings.class);
         assertEquals(LaunchdSettings.of("ABCDE12345", "com.example.App"), read);
         assertTrue(cli.out().contains("loaded " + LABEL), cli::toString);
@@ -69,7 +71,8 @@ class MacInstallTest {
         runner.answer(PRINT, 0, "system/" + LABEL + " = {\n\tstate = not running\n}");
         Cli again = install("--program", "/usr/local/bin/th");
         assertEquals(0, again.exitCode(), again::toString);
-        assertEquals(List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist, PRINT, KICKSTART), runner.commandLines());
+        assertEquals(
+                List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist, PRINT, KICKSTART), runner.commandLines());
         assertTrue(again.out().contains("already installed"), again::toString);
         assertTrue(again.out().contains("restarted it (launchctl kickstart -k)"), again::toString);
     }
@@ -81,8 +84,16 @@ class MacInstallTest {
         runner.answer(PRINT, 0, "state = running");
         Cli cli = install("--program", "/usr/local/bin/th2");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals(List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist, PRINT,
-                "launchctl bootout system/" + LABEL, ENABLE, "launchctl bootstrap system " + plist), runner.commandLines());
+        assertEquals(
+                List.of(
+                        PRINT,
+                        ENABLE,
+                        "launchctl bootstrap system " + plist,
+                        PRINT,
+                        "launchctl bootout system/" + LABEL,
+                        ENABLE,
+                        "launchctl bootstrap system " + plist),
+                runner.commandLines());
         assertTrue(Files.readString(plist).contains("<string>/usr/local/bin/th2</string>"));
     }
 
@@ -107,7 +118,8 @@ class MacInstallTest {
         assertTrue(xml.contains("<key>BundleProgram</key>\n\t<string>Contents/MacOS/tunnel-helper</string>"), xml);
         assertFalse(xml.contains("--config"), "nothing would create a config file for an SMAppService daemon: " + xml);
         assertTrue(xml.contains("<string>--team-id</string>\n\t\t<string>ABCDE12345</string>"), xml);
-        assertTrue(cli.out().contains("SMAppService.daemon(plistName: \"" + LABEL + ".plist\").register()"),
+        assertTrue(
+                cli.out().contains("SMAppService.daemon(plistName: \"" + LABEL + ".plist\").register()"),
                 cli::toString);
         assertFalse(Files.exists(root.resolve("Library/LaunchDaemons")), "bundle installs touch no system path");
     }
@@ -122,8 +134,16 @@ class MacInstallTest {
         assertEquals(2, relative.exitCode(), relative::toString);
         assertTrue(relative.err().contains("Program must be an absolute path"), relative::toString);
 
-        Cli badTeam = Cli.run(new InstallCommand(mac), "--team-id", "abc", "--bundle-id", "com.example.App",
-                "--program", "/usr/local/bin/th", "--root", root.toString());
+        Cli badTeam = Cli.run(
+                new InstallCommand(mac),
+                "--team-id",
+                "abc",
+                "--bundle-id",
+                "com.example.App",
+                "--program",
+                "/usr/local/bin/th",
+                "--root",
+                root.toString());
         assertEquals(2, badTeam.exitCode(), badTeam::toString);
         assertTrue(badTeam.err().contains("teamId must be 10 uppercase letters or digits"), badTeam::toString);
         assertEquals(List.of(), runner.commandLines());
@@ -136,7 +156,13 @@ class MacInstallTest {
         runner.answer(PRINT, 0, "state = running");
         Cli cli = uninstall("--purge");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals(List.of(PRINT, ENABLE, "launchctl bootstrap system " + plist, PRINT, "launchctl bootout system/" + LABEL),
+        assertEquals(
+                List.of(
+                        PRINT,
+                        ENABLE,
+                        "launchctl bootstrap system " + plist,
+                        PRINT,
+                        "launchctl bootout system/" + LABEL),
                 runner.commandLines());
         assertFalse(Files.exists(plist));
         assertFalse(Files.exists(root.resolve("Library/Application Support/com.example.App")));
@@ -151,10 +177,14 @@ class MacInstallTest {
     @Test
     void bootoutFailureIsReported() {
         runner.answer(PRINT, 0, "state = running");
-        runner.answer("launchctl bootout system/" + LABEL, 150, "Boot-out failed: 150: Operation not permitted while System Integrity Protection is engaged");
+        runner.answer(
+                "launchctl bootout system/" + LABEL,
+                150,
+                "Boot-out failed: 150: Operation not permitted while System Integrity Protection is engaged");
         Cli cli = uninstall();
         assertEquals(1, cli.exitCode(), cli::toString);
-        assertTrue(cli.err().contains("`launchctl bootout system/" + LABEL + "` exited with code 150: Boot-out failed"),
+        assertTrue(
+                cli.err().contains("`launchctl bootout system/" + LABEL + "` exited with code 150: Boot-out failed"),
                 cli::toString);
     }
 
@@ -167,8 +197,8 @@ class MacInstallTest {
     }
 
     private String[] withSettings(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "--team-id", "ABCDE12345", "--bundle-id", "com.example.App", "--root", root.toString()));
+        List<String> args = new java.util.ArrayList<>(
+                List.of("--team-id", "ABCDE12345", "--bundle-id", "com.example.App", "--root", root.toString()));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }

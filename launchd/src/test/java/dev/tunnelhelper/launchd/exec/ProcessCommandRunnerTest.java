@@ -13,12 +13,13 @@ class ProcessCommandRunnerTest {
 
     @Test
     void capturesExitCodeAndBothStreams() throws Exception {
-        CommandResult result = new ProcessCommandRunner()
-                .run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"));
+        CommandResult result = new ProcessCommandRunner().run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"));
         assertEquals(3, result.exitCode());
         assertFalse(result.succeeded());
         assertTrue(result.output().contains("out") && result.output().contains("err"), result.output());
-        assertEquals("`sh -c echo out; echo err >&2; exit 3` exited with code 3: " + result.output().strip(),
+        assertEquals(
+                "`sh -c echo out; echo err >&2; exit 3` exited with code 3: "
+                        + result.output().strip(),
                 result.describe());
     }
 
@@ -34,7 +35,8 @@ class ProcessCommandRunnerTest {
 
     @Test
     void reportsACommandThatCannotStart() {
-        CommandException e = assertThrows(CommandException.class,
+        CommandException e = assertThrows(
+                CommandException.class,
                 () -> new ProcessCommandRunner().run(List.of("/nonexistent/launchctl", "print")));
         assertTrue(e.getMessage().contains("/nonexistent/launchctl"), e.getMessage());
     }

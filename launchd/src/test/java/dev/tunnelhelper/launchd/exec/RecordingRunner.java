@@ -19,7 +19,8 @@ public final class RecordingRunner implements CommandRunner {
     public CommandResult run(List<String> command) {
         invocations.add(List.copyOf(command));
         CommandResult scripted = answers.get(String.join(" ", command));
-        return scripted != null ? new CommandResult(command, scripted.exitCode(), scripted.output(), false)
+        return scripted != null
+                ? new CommandResult(command, scripted.exitCode(), scripted.output(), false)
                 : CommandResult.exited(command, 0, "");
     }
 

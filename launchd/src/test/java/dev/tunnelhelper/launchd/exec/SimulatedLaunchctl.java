@@ -23,8 +23,11 @@ public final class SimulatedLaunchctl implements CommandRunner {
             return switch (line.replaceFirst(" system/.*| system .*", "")) {
                 case "launchctl print" -> {
                     SimulatedLaunchd.JobState job = launchd.print(service(command, 2));
-                    yield CommandResult.exited(command, 0, DOMAIN + service(command, 2) + " = {\n\tstate = " + job.state()
-                            + "\n\tpid = " + job.pid() + "\n}");
+                    yield CommandResult.exited(
+                            command,
+                            0,
+                            DOMAIN + service(command, 2) + " = {\n\tstate = " + job.state() + "\n\tpid = " + job.pid()
+                                    + "\n}");
                 }
                 case "launchctl enable", "launchctl disable" -> {
                     launchd.setEnabled(service(command, 2), command.get(1).equals("enable"));
@@ -45,8 +48,12 @@ public final class SimulatedLaunchctl implements CommandRunner {
                 default -> throw new CommandException("the simulated launchctl does not know `" + line + "`");
             };
         } catch (IllegalStateException refused) {
-            int code = line.startsWith("launchctl bootstrap") ? 5
-                    : refused.getMessage().contains("not loaded") || refused.getMessage().contains("Could not find") ? 113 : 1;
+            int code = line.startsWith("launchctl bootstrap")
+                    ? 5
+                    : refused.getMessage().contains("not loaded")
+                                    || refused.getMessage().contains("Could not find")
+                            ? 113
+                            : 1;
             return CommandResult.exited(command, code, refused.getMessage());
         }
     }

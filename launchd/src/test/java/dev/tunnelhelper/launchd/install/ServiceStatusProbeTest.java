@@ -60,12 +60,13 @@ class ServiceStatusProbeTest {
 
     @Test
     void launchdNotLoaded() throws Exception {
-        RecordingRunner runner = new RecordingRunner().answer("launchctl print system/" + LABEL, 113,
-                "Could not find service");
+        RecordingRunner runner =
+                new RecordingRunner().answer("launchctl print system/" + LABEL, 113, "Could not find service");
         ServiceStatus status = new ServiceStatusProbe(new ServiceHost(Os.MACOS, runner, tmp)).probe(LABEL);
         assertFalse(status.loaded());
         assertNull(status.pid());
-        assertEquals("launchd com.example.App.helper: not loaded, state not loaded (launchctl print exited with 113)",
+        assertEquals(
+                "launchd com.example.App.helper: not loaded, state not loaded (launchctl print exited with 113)",
                 status.toText());
     }
 
@@ -88,7 +89,8 @@ class ServiceStatusProbeTest {
                 .answer("systemctl is-enabled tunnel-helper.service", 0, "enabled\n");
         ServiceStatus up = new ServiceStatusProbe(new ServiceHost(Os.LINUX, runner, marker)).probe(LABEL);
         assertEquals("systemd tunnel-helper.service: loaded, state active (unit file enabled)", up.toText());
-        assertEquals(List.of("systemctl is-active tunnel-helper.service", "systemctl is-enabled tunnel-helper.service"),
+        assertEquals(
+                List.of("systemctl is-active tunnel-helper.service", "systemctl is-enabled tunnel-helper.service"),
                 runner.commandLines());
 
         RecordingRunner absent = new RecordingRunner()

@@ -38,24 +38,37 @@ class BundleLayoutTest {
         assertEquals("rwx------", mode(home.resolve("lib/jspawnhelper")));
         assertEquals("rw-r--r--", mode(home.resolve("lib/modules")));
         assertTrue(Files.isSymbolicLink(home.resolve("lib/link")));
-        NSDictionary runtimeInfo = (NSDictionary) PropertyListParser.parse(bundle.resolve("Contents/runtime/Contents/Info.plist").toFile());
+        NSDictionary runtimeInfo = (NSDictionary) PropertyListParser.parse(
+                bundle.resolve("Contents/runtime/Contents/Info.plist").toFile());
         assertEquals("BNDL", runtimeInfo.get("CFBundlePackageType").toJavaObject(), "the runtime is a nested bundle");
-        assertEquals("com.example.App.runtime", runtimeInfo.get("CFBundleIdentifier").toJavaObject());
+        assertEquals(
+                "com.example.App.runtime", runtimeInfo.get("CFBundleIdentifier").toJavaObject());
         // The image's own jars and the added one are data, next to the runtime, not inside it.
         assertEquals(List.of("dependency-1.0.jar", "helper-0.1.0.jar"), names(bundle.resolve("Contents/app")));
         assertTrue(Files.notExists(home.resolve("app")));
-        assertTrue(Files.notExists(bundle.resolve("Contents/Resources")), "no code (or anything) under Contents/Resources");
+        assertTrue(
+                Files.notExists(bundle.resolve("Contents/Resources")),
+                "no code (or anything) under Contents/Resources");
         Path launcher = bundle.resolve("Contents/MacOS/tunnel-helper");
         assertEquals("rwxr-xr-x", mode(launcher));
-        PlistValidator.validate(Files.readAllBytes(
-                bundle.resolve("Contents/Library/LaunchDaemons/com.example.App.helper.plist")), settings);
+        PlistValidator.validate(
+                Files.readAllBytes(bundle.resolve("Contents/Library/LaunchDaemons/com.example.App.helper.plist")),
+                settings);
 
         // The fake java echoes its argv: the launcher must exec the bundled runtime with the app classpath.
         CommandResult run = new ProcessCommandRunner().run(List.of(launcher.toString(), "run", "--config", "/x y"));
         assertEquals(0, run.exitCode(), run.describe());
         String contents = bundle.resolve("Contents").toRealPath().toString();
-        assertEquals(String.join("\n", "java:" + contents + "/runtime/Contents/Home/bin/java", "-cp",
-                contents + "/app/*", BundleLayout.MAIN_CLASS, "run", "--config", "/x y"),
+        assertEquals(
+                String.join(
+                        "\n",
+                        "java:" + contents + "/runtime/Contents/Home/bin/java",
+                        "-cp",
+                        contents + "/app/*",
+                        BundleLayout.MAIN_CLASS,
+                        "run",
+                        "--config",
+                        "/x y"),
                 run.output().strip());
     }
 
@@ -64,8 +77,8 @@ class BundleLayoutTest {
         Path runtime = fakeRuntime();
         Path bundle = tmp.resolve("A.app");
         BundleLayout layout = new BundleLayout(bundle, "th");
-        LaunchDaemonPlist plist = new LaunchDaemonPlist(LaunchdSettings.of("ABCDE12345", "com.example.App"),
-                layout.bundleProgram(), "/etc/th.json");
+        LaunchDaemonPlist plist = new LaunchDaemonPlist(
+                LaunchdSettings.of("ABCDE12345", "com.example.App"), layout.bundleProgram(), "/etc/th.json");
         layout.build(runtime, List.of(), plist);
         Files.writeString(bundle.resolve("Contents/runtime/Contents/Home/stale"), "old");
         Files.writeString(bundle.resolve("Contents/app/stale.jar"), "old");
@@ -79,8 +92,10 @@ class BundleLayoutTest {
         BundleLayout layout = new BundleLayout(tmp.resolve("A.app"), "th");
         LaunchdSettings settings = LaunchdSettings.of("ABCDE12345", "com.example.App");
         LaunchDaemonPlist good = new LaunchDaemonPlist(settings, layout.bundleProgram(), "/etc/th.json");
-        assertThrows(IOException.class, () -> layout.build(Files.createDirectories(tmp.resolve("empty")), List.of(), good));
-        LaunchDaemonPlist other = new LaunchDaemonPlist(settings, DaemonProgram.inBundle("Contents/MacOS/x"), "/etc/th.json");
+        assertThrows(
+                IOException.class, () -> layout.build(Files.createDirectories(tmp.resolve("empty")), List.of(), good));
+        LaunchDaemonPlist other =
+                new LaunchDaemonPlist(settings, DaemonProgram.inBundle("Contents/MacOS/x"), "/etc/th.json");
         assertThrows(IllegalArgumentException.class, () -> layout.build(fakeRuntime(), List.of(), other));
     }
 

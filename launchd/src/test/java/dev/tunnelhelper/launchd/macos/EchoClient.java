@@ -25,8 +25,7 @@ import java.util.concurrent.TimeUnit;
  * {@code report LINE}s.
  */
 public final class EchoClient {
-    private EchoClient() {
-    }
+    private EchoClient() {}
 
     public static void main(String[] args) throws Exception {
         String service = args[0];
@@ -50,7 +49,8 @@ public final class EchoClient {
                 try (Pipe pipe = Fds.pipe()) {
                     System.out.println(request(helper, text, pipe.writeEnd().get()));
                     pipe.writeEnd().close(); // XPC sent its own duplicate; EOF comes once the daemon closes that
-                    System.out.println("pipe " + new String(Fds.inputStream(pipe.readEnd()).readAllBytes(), StandardCharsets.UTF_8));
+                    System.out.println("pipe "
+                            + new String(Fds.inputStream(pipe.readEnd()).readAllBytes(), StandardCharsets.UTF_8));
                 }
             } else {
                 System.out.println(request(helper, text, -1));
@@ -64,18 +64,19 @@ public final class EchoClient {
         }
         if (wrongHelperRequirement != null) {
             CompletableFuture<XpcError> error = new CompletableFuture<>();
-            try (XpcConnection impostor = XpcConnection.connect(service, true, wrongHelperRequirement, new XpcHandler() {
-                @Override
-                public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
-                }
+            try (XpcConnection impostor =
+                    XpcConnection.connect(service, true, wrongHelperRequirement, new XpcHandler() {
+                        @Override
+                        public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {}
 
-                @Override
-                public void onError(XpcConnection connection, XpcError e) {
-                    error.complete(e);
-                }
-            })) {
+                        @Override
+                        public void onError(XpcConnection connection, XpcError e) {
+                            error.complete(e);
+                        }
+                    })) {
                 String result = request(impostor, text, -1);
-                System.out.println("wrong-helper " + error.get(10, TimeUnit.SECONDS).kind() + " " + result.split(" ")[0]);
+                System.out.println(
+                        "wrong-helper " + error.get(10, TimeUnit.SECONDS).kind() + " " + result.split(" ")[0]);
             }
         }
         System.out.flush();
@@ -83,8 +84,12 @@ public final class EchoClient {
 
     private static String request(XpcConnection connection, String text, int fd) {
         try {
-            return "reply " + new String(connection.sendWithReply(text.getBytes(StandardCharsets.UTF_8), fd).payload(),
-                    StandardCharsets.UTF_8);
+            return "reply "
+                    + new String(
+                            connection
+                                    .sendWithReply(text.getBytes(StandardCharsets.UTF_8), fd)
+                                    .payload(),
+                            StandardCharsets.UTF_8);
         } catch (NativeException e) {
             return "failed " + e.getMessage();
         }

@@ -36,8 +36,7 @@ public final class EchoDaemon {
     private int refused;
     private int delivered;
 
-    private record PendingReport(int refused, int delivered, XpcReply reply) {
-    }
+    private record PendingReport(int refused, int delivered, XpcReply reply) {}
 
     private EchoDaemon(String team) {
         this.teamRequirement = "anchor apple generic and certificate leaf[subject.OU] = \"" + team + "\"";

@@ -51,30 +51,37 @@ class LaunchDaemonOverSimulatedXpcTest {
 
     @BeforeEach
     void onlyTheSimulatorHasALaunchdToLoadInto() {
-        Assumptions.assumeTrue(NativeShim.get().variant() == ShimVariant.XPC_SIMULATOR,
+        Assumptions.assumeTrue(
+                NativeShim.get().variant() == ShimVariant.XPC_SIMULATOR,
                 "drives the simulated launchd; on a Mac the macOS workflow's install job does this for real");
     }
 
     @Test
     void onlyProcessesSignedByTheTeamTalkToTheDaemonLaunchdStartsForThePlist() throws Exception {
         Path root = Path.of(System.getenv("XPCSIM_ROOT"));
-        Path helperJava = SimulatedCodeSigning.javaRuntime(dir.resolve("helper"),
-                SigningIdentity.developerId(BUNDLE + ".helper", TEAM));
-        Path extensionJava = SimulatedCodeSigning.javaRuntime(dir.resolve("extension"),
-                SigningIdentity.developerId(BUNDLE + ".NetworkExtension", TEAM));
+        Path helperJava = SimulatedCodeSigning.javaRuntime(
+                dir.resolve("helper"), SigningIdentity.developerId(BUNDLE + ".helper", TEAM));
+        Path extensionJava = SimulatedCodeSigning.javaRuntime(
+                dir.resolve("extension"), SigningIdentity.developerId(BUNDLE + ".NetworkExtension", TEAM));
         Path appJava = SimulatedCodeSigning.javaRuntime(dir.resolve("app"), SigningIdentity.developerId(BUNDLE, TEAM));
         // Same bundle id, another team: an impostor app.
-        Path impostorJava = SimulatedCodeSigning.javaRuntime(dir.resolve("impostor"),
-                SigningIdentity.developerId(BUNDLE, OTHER_TEAM));
-        Path tamperedJava = SimulatedCodeSigning.javaRuntime(dir.resolve("tampered"),
-                SigningIdentity.developerId(BUNDLE + ".NetworkExtension", TEAM));
+        Path impostorJava = SimulatedCodeSigning.javaRuntime(
+                dir.resolve("impostor"), SigningIdentity.developerId(BUNDLE, OTHER_TEAM));
+        Path tamperedJava = SimulatedCodeSigning.javaRuntime(
+                dir.resolve("tampered"), SigningIdentity.developerId(BUNDLE + ".NetworkExtension", TEAM));
         SimulatedCodeSigning.tamper(tamperedJava);
 
-        Path config = Files.writeString(dir.resolve("helper.properties"), "teamId=" + TEAM + "\nbundleId=" + BUNDLE + "\n");
+        Path config =
+                Files.writeString(dir.resolve("helper.properties"), "teamId=" + TEAM + "\nbundleId=" + BUNDLE + "\n");
         Path launcher = launcher(dir.resolve("tunnel-helper"), helperJava, EchoDaemon.class);
-        LaunchdSettings settings = new LaunchdSettings(TEAM, BUNDLE, null, dir.resolve("helper.out").toString(),
+        LaunchdSettings settings = new LaunchdSettings(
+                TEAM,
+                BUNDLE,
+                null,
+                dir.resolve("helper.out").toString(),
                 dir.resolve("helper.err").toString());
-        LaunchDaemonPlist plist = new LaunchDaemonPlist(settings, DaemonProgram.absolute(launcher.toString()), config.toString());
+        LaunchDaemonPlist plist =
+                new LaunchDaemonPlist(settings, DaemonProgram.absolute(launcher.toString()), config.toString());
         Path plistFile = Files.write(dir.resolve(plist.fileName()), plist.toXmlBytes());
 
         try (SimulatedLaunchd launchd = SimulatedLaunchd.start(root)) {
@@ -83,17 +90,31 @@ class LaunchDaemonOverSimulatedXpcTest {
 
             String helperIdentity = "anchor apple generic and identifier \"" + BUNDLE + ".helper\""
                     + " and certificate leaf[subject.OU] = \"" + TEAM + "\"";
-            Process extension = client(extensionJava, SETTINGS.extensionServiceName(), "hello from the extension",
-                    "--helper-requirement", helperIdentity,
-                    "--wrong-helper-requirement", "anchor apple generic and certificate leaf[subject.OU] = \"" + OTHER_TEAM + "\"",
-                    "--report", "3", "2");
-            Process app = client(appJava, SETTINGS.appServiceName(), "hello from the app", "--with-fd",
-                    "--helper-requirement", helperIdentity);
+            Process extension = client(
+                    extensionJava,
+                    SETTINGS.extensionServiceName(),
+                    "hello from the extension",
+                    "--helper-requirement",
+                    helperIdentity,
+                    "--wrong-helper-requirement",
+                    "anchor apple generic and certificate leaf[subject.OU] = \"" + OTHER_TEAM + "\"",
+                    "--report",
+                    "3",
+                    "2");
+            Process app = client(
+                    appJava,
+                    SETTINGS.appServiceName(),
+                    "hello from the app",
+                    "--with-fd",
+                    "--helper-requirement",
+                    helperIdentity);
             Process impostor = client(impostorJava, SETTINGS.appServiceName(), "hello from another team");
             Process tampered = client(tamperedJava, SETTINGS.extensionServiceName(), "hello from a patched extension");
-            try (XpcConnection unsigned = XpcConnection.connect(SETTINGS.appServiceName(), true, (c, m, r) -> { })) {
-                assertThrows(NativeException.class,
-                        () -> unsigned.sendWithReply("hello from an unsigned process".getBytes(StandardCharsets.UTF_8), -1));
+            try (XpcConnection unsigned = XpcConnection.connect(SETTINGS.appServiceName(), true, (c, m, r) -> {})) {
+                assertThrows(
+                        NativeException.class,
+                        () -> unsigned.sendWithReply(
+                                "hello from an unsigned process".getBytes(StandardCharsets.UTF_8), -1));
             }
 
             List<String> impostorOut = output(impostor);
@@ -102,25 +123,50 @@ class LaunchDaemonOverSimulatedXpcTest {
             List<String> extensionOut = output(extension);
 
             assertEquals("reply echo:hello from the app", appOut.get(1), "the app's request: " + appOut);
-            assertEquals("pipe written by the daemon", appOut.get(2), "a descriptor crossed to the daemon and back: " + appOut);
-            assertEquals("reply echo:hello from the extension", extensionOut.get(1), "the extension's: " + extensionOut);
+            assertEquals(
+                    "pipe written by the daemon",
+                    appOut.get(2),
+                    "a descriptor crossed to the daemon and back: " + appOut);
+            assertEquals(
+                    "reply echo:hello from the extension", extensionOut.get(1), "the extension's: " + extensionOut);
             assertTrue(impostorOut.get(1).startsWith("failed "), "another team's app gets no answer: " + impostorOut);
             assertTrue(tamperedOut.get(1).startsWith("failed "), "a tampered extension gets no answer: " + tamperedOut);
             // The client's own protection: a helper that is not the one it requires is refused.
-            assertTrue(extensionOut.contains("wrong-helper PEER_CODE_SIGNING_REQUIREMENT failed"), extensionOut.toString());
+            assertTrue(
+                    extensionOut.contains("wrong-helper PEER_CODE_SIGNING_REQUIREMENT failed"),
+                    extensionOut.toString());
 
             // What the daemon saw: only the team's two messages delivered; one refusal per other process.
-            List<String> report = extensionOut.stream().filter(l -> l.startsWith("report ")).map(l -> l.substring(7)).toList();
-            assertEquals(List.of(
+            List<String> report = extensionOut.stream()
+                    .filter(l -> l.startsWith("report "))
+                    .map(l -> l.substring(7))
+                    .toList();
+            assertEquals(
+                    List.of(
                             "delivered " + SETTINGS.appServiceName() + " " + pid(appOut) + " hello from the app",
-                            "delivered " + SETTINGS.extensionServiceName() + " " + pid(extensionOut) + " hello from the extension"),
-                    report.stream().filter(l -> l.startsWith("delivered ")).sorted().toList(), report.toString());
-            assertEquals(List.of(
-                            "refused " + SETTINGS.appServiceName() + " " + pid(impostorOut) + " PEER_CODE_SIGNING_REQUIREMENT",
-                            "refused " + SETTINGS.appServiceName() + " " + ProcessHandle.current().pid() + " PEER_CODE_SIGNING_REQUIREMENT",
-                            "refused " + SETTINGS.extensionServiceName() + " " + pid(tamperedOut) + " PEER_CODE_SIGNING_REQUIREMENT")
-                            .stream().sorted().toList(),
-                    report.stream().filter(l -> l.startsWith("refused ")).sorted().toList(), report.toString());
+                            "delivered " + SETTINGS.extensionServiceName() + " " + pid(extensionOut)
+                                    + " hello from the extension"),
+                    report.stream()
+                            .filter(l -> l.startsWith("delivered "))
+                            .sorted()
+                            .toList(),
+                    report.toString());
+            assertEquals(
+                    List.of(
+                                    "refused " + SETTINGS.appServiceName() + " " + pid(impostorOut)
+                                            + " PEER_CODE_SIGNING_REQUIREMENT",
+                                    "refused " + SETTINGS.appServiceName() + " "
+                                            + ProcessHandle.current().pid() + " PEER_CODE_SIGNING_REQUIREMENT",
+                                    "refused " + SETTINGS.extensionServiceName() + " " + pid(tamperedOut)
+                                            + " PEER_CODE_SIGNING_REQUIREMENT")
+                            .stream()
+                            .sorted()
+                            .toList(),
+                    report.stream()
+                            .filter(l -> l.startsWith("refused "))
+                            .sorted()
+                            .toList(),
+                    report.toString());
 
             SimulatedLaunchd.JobState job = launchd.print(settings.label());
             assertEquals("running", job.state());
@@ -131,8 +177,10 @@ class LaunchDaemonOverSimulatedXpcTest {
 
     /** The plist's Program: execs the role's own runtime, so the daemon process is that signed java. */
     private static Path launcher(Path file, Path java, Class<?> main) throws IOException {
-        Files.writeString(file, "#!/bin/sh\nexec " + quote(java.toString()) + " " + String.join(" ", jvmOptions())
-                + " -cp " + quote(classpath()) + " " + main.getName() + " \"$@\"\n");
+        Files.writeString(
+                file,
+                "#!/bin/sh\nexec " + quote(java.toString()) + " " + String.join(" ", jvmOptions()) + " -cp "
+                        + quote(classpath()) + " " + main.getName() + " \"$@\"\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         return file;
     }

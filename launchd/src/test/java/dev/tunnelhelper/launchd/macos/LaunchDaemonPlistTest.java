@@ -27,19 +27,23 @@ class LaunchDaemonPlistTest {
 
     @Test
     void legacyPlistRoundTripsWithEveryKeyTyped() throws Exception {
-        String xml = new LaunchDaemonPlist(SETTINGS, DaemonProgram.absolute("/Library/PrivilegedHelperTools/th"), CONFIG)
+        String xml = new LaunchDaemonPlist(
+                        SETTINGS, DaemonProgram.absolute("/Library/PrivilegedHelperTools/th"), CONFIG)
                 .toXml();
-        NSDictionary root = assertInstanceOf(NSDictionary.class,
-                PropertyListParser.parse(xml.getBytes(StandardCharsets.UTF_8)));
+        NSDictionary root =
+                assertInstanceOf(NSDictionary.class, PropertyListParser.parse(xml.getBytes(StandardCharsets.UTF_8)));
 
-        assertEquals(Set.of("Label", "Program", "ProgramArguments", "MachServices", "AssociatedBundleIdentifiers"),
+        assertEquals(
+                Set.of("Label", "Program", "ProgramArguments", "MachServices", "AssociatedBundleIdentifiers"),
                 Set.of(root.allKeys()));
         assertEquals("com.example.App.helper", string(root.objectForKey("Label")));
         assertEquals("/Library/PrivilegedHelperTools/th", string(root.objectForKey("Program")));
-        assertEquals(List.of("/Library/PrivilegedHelperTools/th", "run", "--config", CONFIG),
+        assertEquals(
+                List.of("/Library/PrivilegedHelperTools/th", "run", "--config", CONFIG),
                 strings(root.objectForKey("ProgramArguments")));
         NSDictionary services = assertInstanceOf(NSDictionary.class, root.objectForKey("MachServices"));
-        assertEquals(Set.of("ABCDE12345.com.example.App.HelperApp", "ABCDE12345.com.example.App.HelperNE"),
+        assertEquals(
+                Set.of("ABCDE12345.com.example.App.HelperApp", "ABCDE12345.com.example.App.HelperNE"),
                 Set.of(services.allKeys()));
         for (String name : services.allKeys()) {
             NSNumber flag = assertInstanceOf(NSNumber.class, services.objectForKey(name));
@@ -51,10 +55,10 @@ class LaunchDaemonPlistTest {
 
     @Test
     void bundlePlistUsesRelativeBundleProgramAndLogPaths() throws Exception {
-        LaunchdSettings withLogs = new LaunchdSettings("ABCDE12345", "com.example.App", "com.example.App.daemon",
-                "/var/log/th.out", "/var/log/th.err");
-        String xml = new LaunchDaemonPlist(withLogs, DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"), CONFIG)
-                .toXml();
+        LaunchdSettings withLogs = new LaunchdSettings(
+                "ABCDE12345", "com.example.App", "com.example.App.daemon", "/var/log/th.out", "/var/log/th.err");
+        String xml =
+                new LaunchDaemonPlist(withLogs, DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"), CONFIG).toXml();
         NSDictionary root = (NSDictionary) PropertyListParser.parse(xml.getBytes(StandardCharsets.UTF_8));
         assertFalse(root.containsKey("Program"));
         assertEquals("Contents/MacOS/tunnel-helper", string(root.objectForKey("BundleProgram")));
@@ -68,10 +72,20 @@ class LaunchDaemonPlistTest {
 
     @Test
     void withoutAConfigFileTheDaemonGetsTheIdentityItDerivesItsServicesFrom() throws Exception {
-        String xml = new LaunchDaemonPlist(SETTINGS, DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"), null).toXml();
+        String xml =
+                new LaunchDaemonPlist(SETTINGS, DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"), null).toXml();
         NSDictionary root = (NSDictionary) PropertyListParser.parse(xml.getBytes(StandardCharsets.UTF_8));
-        assertEquals(List.of("Contents/MacOS/tunnel-helper", "run", "--team-id", "ABCDE12345", "--bundle-id", "com.example.App",
-                "--label", "com.example.App.helper"), strings(root.objectForKey("ProgramArguments")));
+        assertEquals(
+                List.of(
+                        "Contents/MacOS/tunnel-helper",
+                        "run",
+                        "--team-id",
+                        "ABCDE12345",
+                        "--bundle-id",
+                        "com.example.App",
+                        "--label",
+                        "com.example.App.helper"),
+                strings(root.objectForKey("ProgramArguments")));
     }
 
     @Test
@@ -85,15 +99,16 @@ class LaunchDaemonPlistTest {
 
     @Test
     void rejectsRelativeProgram() {
-        InvalidServiceDefinitionException e = assertThrows(InvalidServiceDefinitionException.class,
-                () -> DaemonProgram.absolute("bin/tunnel-helper"));
+        InvalidServiceDefinitionException e = assertThrows(
+                InvalidServiceDefinitionException.class, () -> DaemonProgram.absolute("bin/tunnel-helper"));
         assertTrue(e.getMessage().startsWith("Program must be an absolute path"), e.getMessage());
         assertThrows(InvalidServiceDefinitionException.class, () -> DaemonProgram.absolute("/opt/../bin/th"));
     }
 
     @Test
     void rejectsAbsoluteOrEscapingBundleProgram() {
-        InvalidServiceDefinitionException e = assertThrows(InvalidServiceDefinitionException.class,
+        InvalidServiceDefinitionException e = assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> DaemonProgram.inBundle("/Applications/App.app/Contents/MacOS/th"));
         assertTrue(e.getMessage().startsWith("BundleProgram must be relative"), e.getMessage());
         assertThrows(InvalidServiceDefinitionException.class, () -> DaemonProgram.inBundle("../Other.app/th"));
@@ -102,7 +117,8 @@ class LaunchDaemonPlistTest {
 
     @Test
     void rejectsRelativeConfigPath() {
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new LaunchDaemonPlist(SETTINGS, DaemonProgram.absolute("/usr/local/bin/th"), "helper.json"));
     }
 
@@ -111,7 +127,8 @@ class LaunchDaemonPlistTest {
     }
 
     private static List<String> strings(NSObject value) {
-        return Arrays.stream(assertInstanceOf(NSArray.class, value).getArray()).map(LaunchDaemonPlistTest::string)
+        return Arrays.stream(assertInstanceOf(NSArray.class, value).getArray())
+                .map(LaunchDaemonPlistTest::string)
                 .toList();
     }
 }

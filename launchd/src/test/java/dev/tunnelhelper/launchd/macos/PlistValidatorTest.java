@@ -20,7 +20,7 @@ class PlistValidatorTest {
 
     @Test
     void acceptsTheGeneratedPlistAndExplicitlyHarmlessValues() {
-        assertDoesNotThrow(() -> check(d -> { }));
+        assertDoesNotThrow(() -> check(d -> {}));
         assertDoesNotThrow(() -> check(d -> {
             d.put("UserName", new NSString("root"));
             d.put("KeepAlive", new NSNumber(false));
@@ -45,8 +45,10 @@ class PlistValidatorTest {
             services.put(SETTINGS.appServiceName(), new NSNumber(true));
             d.put("MachServices", services);
         });
-        assertProblem("must be the boolean true", d -> ((NSDictionary) d.objectForKey("MachServices"))
-                .put(SETTINGS.appServiceName(), new NSString("true")));
+        assertProblem(
+                "must be the boolean true",
+                d -> ((NSDictionary) d.objectForKey("MachServices"))
+                        .put(SETTINGS.appServiceName(), new NSString("true")));
         assertProblem("MachServices must be a dictionary", d -> d.put("MachServices", new NSArray(0)));
     }
 
@@ -67,17 +69,34 @@ class PlistValidatorTest {
         });
         assertProblem("BundleProgram must be relative", d -> d.put("BundleProgram", new NSString("/Apps/th")));
         assertProblem("exactly one of Program and BundleProgram", d -> d.put("Program", new NSString("/usr/bin/th")));
-        assertProblem("ProgramArguments[0] must be the program", d -> d.put("ProgramArguments", new NSArray(
-                new NSString("Contents/MacOS/other"), new NSString("run"), new NSString("--config"),
-                new NSString("/etc/th.json"))));
-        assertProblem("ProgramArguments must be [program, run, --config, <path>] or [program, run, --team-id, T,",
+        assertProblem(
+                "ProgramArguments[0] must be the program",
+                d -> d.put(
+                        "ProgramArguments",
+                        new NSArray(
+                                new NSString("Contents/MacOS/other"),
+                                new NSString("run"),
+                                new NSString("--config"),
+                                new NSString("/etc/th.json"))));
+        assertProblem(
+                "ProgramArguments must be [program, run, --config, <path>] or [program, run, --team-id, T,",
                 d -> d.put("ProgramArguments", new NSArray(new NSString("Contents/MacOS/tunnel-helper"))));
         // The daemon derives its Mach services from these flags: another team would listen on other names.
-        assertProblem("ProgramArguments must be [Contents/MacOS/tunnel-helper, run, --team-id, ABCDE12345,",
-                d -> d.put("ProgramArguments", new NSArray(new NSString("Contents/MacOS/tunnel-helper"), new NSString("run"),
-                        new NSString("--team-id"), new NSString("ZZZZZ99999"), new NSString("--bundle-id"),
-                        new NSString("com.example.App"), new NSString("--label"), new NSString("com.example.App.helper"))));
-        assertProblem("ProgramArguments must contain only strings",
+        assertProblem(
+                "ProgramArguments must be [Contents/MacOS/tunnel-helper, run, --team-id, ABCDE12345,",
+                d -> d.put(
+                        "ProgramArguments",
+                        new NSArray(
+                                new NSString("Contents/MacOS/tunnel-helper"),
+                                new NSString("run"),
+                                new NSString("--team-id"),
+                                new NSString("ZZZZZ99999"),
+                                new NSString("--bundle-id"),
+                                new NSString("com.example.App"),
+                                new NSString("--label"),
+                                new NSString("com.example.App.helper"))));
+        assertProblem(
+                "ProgramArguments must contain only strings",
                 d -> d.put("ProgramArguments", new NSArray(new NSNumber(1))));
     }
 
@@ -85,18 +104,22 @@ class PlistValidatorTest {
     void rejectsLabelAndBundleMismatches() {
         assertProblem("Label is not reverse-DNS", d -> d.put("Label", new NSString("helper")));
         assertProblem("expected com.example.App.helper", d -> d.put("Label", new NSString("com.other.helper")));
-        assertProblem("lacks the app's bundle id", d -> d.put("AssociatedBundleIdentifiers",
-                new NSArray(new NSString("com.other.App"))));
+        assertProblem(
+                "lacks the app's bundle id",
+                d -> d.put("AssociatedBundleIdentifiers", new NSArray(new NSString("com.other.App"))));
         assertProblem("Label must be a string", d -> d.put("Label", new NSNumber(3)));
         assertProblem("StandardErrorPath must be absolute", d -> d.put("StandardErrorPath", new NSString("err.log")));
     }
 
     @Test
     void rejectsNonPlists() {
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> PlistValidator.validate("not a plist".getBytes(StandardCharsets.UTF_8), SETTINGS));
-        assertThrows(InvalidServiceDefinitionException.class, () -> PlistValidator.validate(
-                new NSArray(new NSString("x")).toXMLPropertyList().getBytes(StandardCharsets.UTF_8), SETTINGS));
+        assertThrows(
+                InvalidServiceDefinitionException.class,
+                () -> PlistValidator.validate(
+                        new NSArray(new NSString("x")).toXMLPropertyList().getBytes(StandardCharsets.UTF_8), SETTINGS));
     }
 
     private static void assertProblem(String expected, Consumer<NSDictionary> edit) {
@@ -105,8 +128,9 @@ class PlistValidatorTest {
     }
 
     private static void check(Consumer<NSDictionary> edit) {
-        NSDictionary dict = new LaunchDaemonPlist(SETTINGS, DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"),
-                LaunchDaemonPlistTest.CONFIG).toDictionary();
+        NSDictionary dict = new LaunchDaemonPlist(
+                        SETTINGS, DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"), LaunchDaemonPlistTest.CONFIG)
+                .toDictionary();
         edit.accept(dict);
         PlistValidator.validate(dict.toXMLPropertyList().getBytes(StandardCharsets.UTF_8), SETTINGS);
     }

@@ -28,17 +28,27 @@ class PlistlibCrossCheckTest {
     @Test
     void pythonPlistlibAgreesWithTheGeneratedPlists() throws Exception {
         Files.createDirectories(OUT);
-        write("legacy", LaunchdSettings.of("ABCDE12345", "com.example.App"),
+        write(
+                "legacy",
+                LaunchdSettings.of("ABCDE12345", "com.example.App"),
                 DaemonProgram.absolute("/Library/PrivilegedHelperTools/com.example.App.helper"),
                 "/Library/Application Support/com.example.App/helper.json");
-        write("bundle-with-logs", new LaunchdSettings("Z9Y8X7W6V5", "dev.tunnelhelper.Demo", "dev.tunnelhelper.Demo.d",
-                        "/Library/Logs/th.out", "/Library/Logs/th.err"),
-                DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"), "/Library/Application Support/x/helper.json");
+        write(
+                "bundle-with-logs",
+                new LaunchdSettings(
+                        "Z9Y8X7W6V5",
+                        "dev.tunnelhelper.Demo",
+                        "dev.tunnelhelper.Demo.d",
+                        "/Library/Logs/th.out",
+                        "/Library/Logs/th.err"),
+                DaemonProgram.inBundle("Contents/MacOS/tunnel-helper"),
+                "/Library/Application Support/x/helper.json");
 
         CommandResult result = new ProcessCommandRunner()
                 .run(List.of(Executables.find("python3").orElseThrow().toString(), SCRIPT.toString(), OUT.toString()));
         assertEquals(0, result.exitCode(), result.output());
-        assertTrue(result.output().contains("legacy.plist: ok") && result.output().contains("bundle-with-logs.plist: ok"),
+        assertTrue(
+                result.output().contains("legacy.plist: ok") && result.output().contains("bundle-with-logs.plist: ok"),
                 result.output());
     }
 

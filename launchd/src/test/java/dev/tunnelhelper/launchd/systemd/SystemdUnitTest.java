@@ -29,12 +29,16 @@ class SystemdUnitTest {
 
     @Test
     void rendersExecStartTypeAndHardening() {
-        String unit = new SystemdUnit("/opt/tunnel-helper/bin/tunnel-helper", "/etc/tunnel-helper/helper.json",
-                SystemdUnit.Type.NOTIFY).render();
+        String unit = new SystemdUnit(
+                        "/opt/tunnel-helper/bin/tunnel-helper",
+                        "/etc/tunnel-helper/helper.json",
+                        SystemdUnit.Type.NOTIFY)
+                .render();
         Map<String, String> service = directives(unit);
         assertEquals("notify", service.get("Type"));
         assertEquals("main", service.get("NotifyAccess"));
-        assertEquals("/opt/tunnel-helper/bin/tunnel-helper run --config /etc/tunnel-helper/helper.json",
+        assertEquals(
+                "/opt/tunnel-helper/bin/tunnel-helper run --config /etc/tunnel-helper/helper.json",
                 service.get("ExecStart"));
         assertEquals("CAP_NET_ADMIN CAP_NET_RAW CAP_CHOWN", service.get("CapabilityBoundingSet"));
         assertEquals("yes", service.get("NoNewPrivileges"));
@@ -54,8 +58,8 @@ class SystemdUnitTest {
 
     @Test
     void simpleTypeHasNoNotifyAccessAndPathsWithSpacesAreQuoted() {
-        String unit = new SystemdUnit("/opt/Tunnel Helper/bin/th", "/etc/th/helper.json", SystemdUnit.Type.SIMPLE)
-                .render();
+        String unit =
+                new SystemdUnit("/opt/Tunnel Helper/bin/th", "/etc/th/helper.json", SystemdUnit.Type.SIMPLE).render();
         Map<String, String> service = directives(unit);
         assertEquals("simple", service.get("Type"));
         assertFalse(service.containsKey("NotifyAccess"));
@@ -64,13 +68,17 @@ class SystemdUnitTest {
 
     @Test
     void rejectsRelativeOrUnsafePaths() {
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new SystemdUnit("bin/th", "/etc/th.json", SystemdUnit.Type.NOTIFY));
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new SystemdUnit("/bin/th", "th.json", SystemdUnit.Type.NOTIFY));
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new SystemdUnit("/bin/th\nExecStartPre=/bin/rm", "/etc/th.json", SystemdUnit.Type.NOTIFY));
-        assertThrows(InvalidServiceDefinitionException.class,
+        assertThrows(
+                InvalidServiceDefinitionException.class,
                 () -> new SystemdUnit("/bin/%h", "/etc/th.json", SystemdUnit.Type.NOTIFY));
     }
 
@@ -83,10 +91,9 @@ class SystemdUnitTest {
         Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (SystemdUnit.Type type : SystemdUnit.Type.values()) {
             Path unitFile = dir.resolve(SystemdUnit.UNIT_NAME);
-            Files.writeString(unitFile, new SystemdUnit(program.toString(), "/etc/tunnel-helper/helper.json", type)
-                    .render());
-            CommandResult result = new ProcessCommandRunner()
-                    .run(List.of(analyze(), "verify", unitFile.toString()));
+            Files.writeString(
+                    unitFile, new SystemdUnit(program.toString(), "/etc/tunnel-helper/helper.json", type).render());
+            CommandResult result = new ProcessCommandRunner().run(List.of(analyze(), "verify", unitFile.toString()));
             assertEquals(0, result.exitCode(), result.describe());
             // verify exits 0 even for unknown or misspelt directives; it only warns, naming the file.
             assertFalse(result.output().contains(SystemdUnit.UNIT_NAME), type + ": " + result.output());
@@ -97,8 +104,9 @@ class SystemdUnitTest {
     @RequiresTool(ANALYZE)
     void verifyCatchesAMissingProgram(@TempDir Path dir) throws Exception {
         Path unitFile = dir.resolve(SystemdUnit.UNIT_NAME);
-        Files.writeString(unitFile, new SystemdUnit(dir.resolve("absent").toString(), "/etc/th.json",
-                SystemdUnit.Type.NOTIFY).render());
+        Files.writeString(
+                unitFile,
+                new SystemdUnit(dir.resolve("absent").toString(), "/etc/th.json", SystemdUnit.Type.NOTIFY).render());
         CommandResult result = new ProcessCommandRunner().run(List.of(analyze(), "verify", unitFile.toString()));
         assertTrue(result.exitCode() != 0, "verify must fail on a missing ExecStart: " + result.describe());
     }

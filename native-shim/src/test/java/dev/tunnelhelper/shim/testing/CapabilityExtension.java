@@ -14,7 +14,8 @@ public final class CapabilityExtension implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         List<Capability> missing = new ArrayList<>();
-        context.getElement().flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresCapability.class))
+        context.getElement()
+                .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresCapability.class))
                 .ifPresent(r -> {
                     for (Capability c : r.value()) {
                         if (!NativeShim.get().has(c)) {
@@ -22,8 +23,9 @@ public final class CapabilityExtension implements ExecutionCondition {
                         }
                     }
                 });
-        return missing.isEmpty() ? ConditionEvaluationResult.enabled("the shim has what the test needs")
-                : ConditionEvaluationResult.disabled("needs " + missing + ": macOS, or the XPC simulator"
-                        + " (-Dtunnelhelper.shim.variant=xpcsim)");
+        return missing.isEmpty()
+                ? ConditionEvaluationResult.enabled("the shim has what the test needs")
+                : ConditionEvaluationResult.disabled(
+                        "needs " + missing + ": macOS, or the XPC simulator" + " (-Dtunnelhelper.shim.variant=xpcsim)");
     }
 }

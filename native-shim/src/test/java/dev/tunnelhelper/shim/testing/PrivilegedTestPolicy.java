@@ -7,14 +7,16 @@ import java.util.List;
 public final class PrivilegedTestPolicy {
     public static final String REQUIRE_ENV = "REQUIRE_PRIVILEGED_TESTS";
 
-    public enum Verdict { RUN, SKIP, FAIL }
+    public enum Verdict {
+        RUN,
+        SKIP,
+        FAIL
+    }
 
     /** The verdict and, unless RUN, why. */
-    public record Decision(Verdict verdict, String reason) {
-    }
+    public record Decision(Verdict verdict, String reason) {}
 
-    private PrivilegedTestPolicy() {
-    }
+    private PrivilegedTestPolicy() {}
 
     public static Decision decide(boolean root, boolean tunUsable, String requireEnv) {
         List<String> missing = new ArrayList<>();
@@ -31,7 +33,8 @@ public final class PrivilegedTestPolicy {
         if ("1".equals(requireEnv)) {
             return new Decision(Verdict.FAIL, REQUIRE_ENV + "=1 but " + what);
         }
-        return new Decision(Verdict.SKIP, "privileged test skipped: " + what
-                + " (set " + REQUIRE_ENV + "=1 to make this a failure)");
+        return new Decision(
+                Verdict.SKIP,
+                "privileged test skipped: " + what + " (set " + REQUIRE_ENV + "=1 to make this a failure)");
     }
 }

@@ -16,5 +16,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @ExtendWith(RootAndTunExtension.class)
-public @interface RequiresRootAndTun {
-}
+public @interface RequiresRootAndTun {}

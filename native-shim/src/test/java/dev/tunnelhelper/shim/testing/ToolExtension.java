@@ -18,9 +18,11 @@ public final class ToolExtension implements ExecutionCondition, BeforeEachCallba
 
     private static Decision current(ExtensionContext context) {
         Set<String> tools = new LinkedHashSet<>();
-        context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresTool.class))
+        context.getTestClass()
+                .flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresTool.class))
                 .ifPresent(a -> tools.addAll(List.of(a.value())));
-        context.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, RequiresTool.class))
+        context.getTestMethod()
+                .flatMap(m -> AnnotationSupport.findAnnotation(m, RequiresTool.class))
                 .ifPresent(a -> tools.addAll(List.of(a.value())));
         List<String> missing = new ArrayList<>();
         for (String tool : tools) {
@@ -34,7 +36,8 @@ public final class ToolExtension implements ExecutionCondition, BeforeEachCallba
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Decision d = current(context);
-        return d.verdict() == Verdict.SKIP ? ConditionEvaluationResult.disabled(d.reason())
+        return d.verdict() == Verdict.SKIP
+                ? ConditionEvaluationResult.disabled(d.reason())
                 : ConditionEvaluationResult.enabled("tools present or required");
     }
 

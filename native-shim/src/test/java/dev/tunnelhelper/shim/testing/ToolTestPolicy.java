@@ -19,8 +19,7 @@ public final class ToolTestPolicy {
             "python3", "python3",
             "setpriv", "util-linux");
 
-    private ToolTestPolicy() {
-    }
+    private ToolTestPolicy() {}
 
     /** The tools named in {@code REQUIRE_TOOLS}'s value (null: none). */
     public static Set<String> required(String requireEnv) {
@@ -38,13 +37,19 @@ public final class ToolTestPolicy {
         if (missing.isEmpty()) {
             return new Decision(Verdict.RUN, "");
         }
-        List<String> requiredButMissing = missing.stream().filter(t -> required.contains(baseName(t))).toList();
+        List<String> requiredButMissing =
+                missing.stream().filter(t -> required.contains(baseName(t))).toList();
         if (!requiredButMissing.isEmpty()) {
-            return new Decision(Verdict.FAIL, REQUIRE_ENV + " names " + String.join(", ", requiredButMissing)
-                    + " but this machine does not have " + (requiredButMissing.size() == 1 ? "it" : "them"));
+            return new Decision(
+                    Verdict.FAIL,
+                    REQUIRE_ENV + " names " + String.join(", ", requiredButMissing) + " but this machine does not have "
+                            + (requiredButMissing.size() == 1 ? "it" : "them"));
         }
-        return new Decision(Verdict.SKIP, "skipped: needs " + missing.stream().map(ToolTestPolicy::describe)
-                .collect(Collectors.joining(", ")) + " (list it in " + REQUIRE_ENV + " to make this a failure)");
+        return new Decision(
+                Verdict.SKIP,
+                "skipped: needs "
+                        + missing.stream().map(ToolTestPolicy::describe).collect(Collectors.joining(", "))
+                        + " (list it in " + REQUIRE_ENV + " to make this a failure)");
     }
 
     private static String describe(String tool) {

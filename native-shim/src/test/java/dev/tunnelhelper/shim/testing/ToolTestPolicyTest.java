@@ -12,22 +12,28 @@ class ToolTestPolicyTest {
 
     @Test
     void runsWhenNothingIsMissing() {
-        assertEquals(Verdict.RUN, ToolTestPolicy.decide(List.of(), Set.of("python3")).verdict());
+        assertEquals(
+                Verdict.RUN, ToolTestPolicy.decide(List.of(), Set.of("python3")).verdict());
     }
 
     @Test
     void skipsNamingTheToolAndItsPackage() {
         var d = ToolTestPolicy.decide(List.of("systemd-analyze"), Set.of());
         assertEquals(Verdict.SKIP, d.verdict());
-        assertTrue(d.reason().contains("systemd-analyze (not installed; Debian/Ubuntu: apt-get install systemd)"), d.reason());
+        assertTrue(
+                d.reason().contains("systemd-analyze (not installed; Debian/Ubuntu: apt-get install systemd)"),
+                d.reason());
         assertTrue(d.reason().contains("REQUIRE_TOOLS"), d.reason());
     }
 
     @Test
     void failsWhenTheMissingToolIsRequiredByNameEvenIfAskedForByPath() {
-        var d = ToolTestPolicy.decide(List.of("/usr/bin/python3", "setpriv"), ToolTestPolicy.required("systemd-analyze, python3"));
+        var d = ToolTestPolicy.decide(
+                List.of("/usr/bin/python3", "setpriv"), ToolTestPolicy.required("systemd-analyze, python3"));
         assertEquals(Verdict.FAIL, d.verdict());
-        assertTrue(d.reason().contains("REQUIRE_TOOLS names /usr/bin/python3 but this machine does not have it"), d.reason());
+        assertTrue(
+                d.reason().contains("REQUIRE_TOOLS names /usr/bin/python3 but this machine does not have it"),
+                d.reason());
     }
 
     @Test

@@ -2,12 +2,12 @@ package dev.tunnelhelper.netext.cli;
 
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.netext.ExtensionClient;
-import dev.tunnelhelper.protocol.concurrent.NamedThreads;
-import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.netext.StartFailedException;
 import dev.tunnelhelper.netext.StartFlags;
 import dev.tunnelhelper.netext.net.InterfaceApplier;
 import dev.tunnelhelper.netext.net.PlatformAppliers;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
 import dev.tunnelhelper.shim.TunDevice;
@@ -30,8 +30,7 @@ final class BridgeSession {
     private static final Logger log = LoggerFactory.getLogger(BridgeSession.class);
 
     /** How the foreground wait ended. */
-    private record Ending(int exitCode, String message) {
-    }
+    private record Ending(int exitCode, String message) {}
 
     private final Path socket;
     private final Duration connectTimeout;
@@ -51,7 +50,8 @@ final class BridgeSession {
         this.stopTimeout = stopTimeout;
     }
 
-    int run(String url, String token, List<StartRequest.Header> headers, String tunName, StartFlags flags) throws IOException {
+    int run(String url, String token, List<StartRequest.Header> headers, String tunName, StartFlags flags)
+            throws IOException {
         // Checked before creating a device: a missing helper is the commonest mistake and needs no root to report.
         if (!Files.exists(socket)) {
             throw new HelperUnavailableException(socket, "no socket at the helper's extension endpoint", null);
@@ -70,8 +70,10 @@ final class BridgeSession {
             tun.close();
             throw e;
         }
-        client.closeFuture().whenComplete((cause, ignored) -> ending.complete(new Ending(ExitCodes.FAILURE,
-                "lost the connection to the helper" + (cause == null ? "" : ": " + cause.getMessage()))));
+        client.closeFuture()
+                .whenComplete((cause, ignored) -> ending.complete(new Ending(
+                        ExitCodes.FAILURE,
+                        "lost the connection to the helper" + (cause == null ? "" : ": " + cause.getMessage()))));
         Thread hook = NamedThreads.create("netext-bridge-shutdown", this::stopOnSignal);
         Runtime.getRuntime().addShutdownHook(hook);
 
@@ -98,8 +100,8 @@ final class BridgeSession {
         }
         cleanUp();
         removeHook(hook);
-        (end.exitCode() == ExitCodes.OK ? System.out : System.err).println("netext-bridge: " + end.message()
-                + "; network settings removed, " + tun.name() + " closed");
+        (end.exitCode() == ExitCodes.OK ? System.out : System.err)
+                .println("netext-bridge: " + end.message() + "; network settings removed, " + tun.name() + " closed");
         return end.exitCode();
     }
 

@@ -16,6 +16,9 @@ final class HeaderConverter implements ITypeConverter<StartRequest.Header> {
         if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
             throw new TypeConversionException("'" + name + "' is not a valid HTTP header name");
         }
-        return StartRequest.Header.newBuilder().setName(name).setValue(value.substring(eq + 1)).build();
+        return StartRequest.Header.newBuilder()
+                .setName(name)
+                .setValue(value.substring(eq + 1))
+                .build();
     }
 }

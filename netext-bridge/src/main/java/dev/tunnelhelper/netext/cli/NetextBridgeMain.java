@@ -11,8 +11,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code bin/netext-bridge}: plays the network extension against the helper's extension endpoint. */
-@Command(name = "netext-bridge", mixinStandardHelpOptions = true, version = "netext-bridge 0.1.0",
-        description = "Play the network extension: open a TUN device, hand it to the tunnel helper, apply its network settings.",
+@Command(
+        name = "netext-bridge",
+        mixinStandardHelpOptions = true,
+        version = "netext-bridge 0.1.0",
+        description =
+                "Play the network extension: open a TUN device, hand it to the tunnel helper, apply its network settings.",
         subcommands = {StartCommand.class, StopCommand.class},
         footer = {"", "--state-dir, --socket and --timeout may also follow the subcommand."})
 public final class NetextBridgeMain implements Runnable {
@@ -24,6 +28,7 @@ public final class NetextBridgeMain implements Runnable {
     // Given before the subcommand; each subcommand reads them through its own copies.
     @Mixin
     StateDirOption stateDir;
+
     @Mixin
     SocketOptions socket;
 

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 final class TokenSource {
     private static final int MAX_TOKEN_BYTES = 64 * 1024;
 
-    private TokenSource() {
-    }
+    private TokenSource() {}
 
     /** {@code -} reads stdin. Surrounding whitespace (the file's trailing newline) is dropped. */
     static String read(String tokenFile, InputStream stdin) throws IOException {
@@ -30,7 +29,8 @@ final class TokenSource {
         }
         String token = new String(raw, StandardCharsets.UTF_8).strip();
         if (token.isEmpty()) {
-            throw new IOException("the token " + ("-".equals(tokenFile) ? "on stdin" : "file " + tokenFile) + " is empty");
+            throw new IOException(
+                    "the token " + ("-".equals(tokenFile) ? "on stdin" : "file " + tokenFile) + " is empty");
         }
         return token;
     }

@@ -29,10 +29,12 @@ public record DesiredState(Set<Cidr> addresses, Set<Cidr> routes, List<Cidr> exc
                 addresses.add(Cidr.of(v4.getAddrs(i), prefix));
             }
             for (var r : v4.getIncludedRoutesList()) {
-                routes.add(Cidr.of(r.getDestination(), Cidr.prefixOfMask(r.getMask())).network());
+                routes.add(Cidr.of(r.getDestination(), Cidr.prefixOfMask(r.getMask()))
+                        .network());
             }
             for (var r : v4.getExcludedRoutesList()) {
-                excluded.add(Cidr.of(r.getDestination(), Cidr.prefixOfMask(r.getMask())).network());
+                excluded.add(Cidr.of(r.getDestination(), Cidr.prefixOfMask(r.getMask()))
+                        .network());
             }
         }
         if (s.hasIpv6Settings()) {

@@ -75,7 +75,8 @@ public class InterfaceApplier implements NetworkSettingsApplier {
             }
         }
         for (Cidr x : want.excludedRoutes()) {
-            warn("excluded route " + x + " not installed: traffic outside the included routes already bypasses " + ifname);
+            warn("excluded route " + x + " not installed: traffic outside the included routes already bypasses "
+                    + ifname);
         }
         dns.apply(ifname, want.dns()).ifPresent(this::warn);
     }

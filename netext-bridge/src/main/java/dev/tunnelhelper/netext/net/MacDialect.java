@@ -12,9 +12,11 @@ public final class MacDialect implements NetworkDialect {
     @Override
     public List<String> addAddress(String ifname, Cidr a) {
         if (a.ipv6()) {
-            return List.of("/sbin/ifconfig", ifname, "inet6", a.address(), "prefixlen", Integer.toString(a.prefix()), "alias");
+            return List.of(
+                    "/sbin/ifconfig", ifname, "inet6", a.address(), "prefixlen", Integer.toString(a.prefix()), "alias");
         }
-        return List.of("/sbin/ifconfig", ifname, "inet", a.address(), a.address(), "netmask", mask(a.prefix()), "alias");
+        return List.of(
+                "/sbin/ifconfig", ifname, "inet", a.address(), a.address(), "netmask", mask(a.prefix()), "alias");
     }
 
     @Override
@@ -34,16 +36,35 @@ public final class MacDialect implements NetworkDialect {
 
     @Override
     public List<String> addRoute(String ifname, Cidr n) {
-        return List.of("/sbin/route", "-q", "-n", "add", n.ipv6() ? "-inet6" : "-inet", "-net", n.toString(), "-interface", ifname);
+        return List.of(
+                "/sbin/route",
+                "-q",
+                "-n",
+                "add",
+                n.ipv6() ? "-inet6" : "-inet",
+                "-net",
+                n.toString(),
+                "-interface",
+                ifname);
     }
 
     @Override
     public List<String> deleteRoute(String ifname, Cidr n) {
-        return List.of("/sbin/route", "-q", "-n", "delete", n.ipv6() ? "-inet6" : "-inet", "-net", n.toString(), "-interface", ifname);
+        return List.of(
+                "/sbin/route",
+                "-q",
+                "-n",
+                "delete",
+                n.ipv6() ? "-inet6" : "-inet",
+                "-net",
+                n.toString(),
+                "-interface",
+                ifname);
     }
 
     static String mask(int prefix) {
         int bits = prefix == 0 ? 0 : -1 << (32 - prefix);
-        return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+        return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "."
+                + (bits & 0xff);
     }
 }

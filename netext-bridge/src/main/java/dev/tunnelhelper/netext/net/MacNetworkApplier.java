@@ -9,7 +9,9 @@ package dev.tunnelhelper.netext.net;
 public final class MacNetworkApplier extends InterfaceApplier {
 
     public MacNetworkApplier(String ifname, CommandRunner runner) {
-        super(ifname, new CommandChanges(ifname, new MacDialect(), runner),
+        super(
+                ifname,
+                new CommandChanges(ifname, new MacDialect(), runner),
                 new DnsNotApplied("the macOS bridge does not configure DNS; a packet-tunnel extension does"));
     }
 

@@ -30,7 +30,9 @@ public final class ProcessCommandRunner implements CommandRunner {
         log.debug("running {}", String.join(" ", argv));
         Process p;
         try {
-            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            p = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
         } catch (IOException e) {
             return new CommandResult(argv, 127, "", "cannot run " + argv.get(0) + ": " + e.getMessage());
         }

@@ -17,8 +17,7 @@ class NetextBridgeCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String err) {
-    }
+    private record Run(int code, String err) {}
 
     private static Run run(String... args) {
         CommandLine cl = NetextBridgeMain.commandLine();
@@ -31,7 +30,14 @@ class NetextBridgeCliTest {
     @Test
     void helperNotRunningIsExitCode3ForStartAndStop() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), "t\n");
-        Run start = run("start", "--url", "http://127.0.0.1:9", "--token-file", token.toString(), "--state-dir", dir.toString());
+        Run start = run(
+                "start",
+                "--url",
+                "http://127.0.0.1:9",
+                "--token-file",
+                token.toString(),
+                "--state-dir",
+                dir.toString());
         assertEquals(ExitCodes.HELPER_UNAVAILABLE, start.code(), start.err());
         assertTrue(start.err().contains(dir.resolve("run/ne.sock").toString()), start.err());
         assertTrue(start.err().contains("bin/tunnel-helper run --state-dir"), start.err());
@@ -57,7 +63,9 @@ class NetextBridgeCliTest {
             assertTrue(r.err().contains(dir.resolve("run/ne.sock").toString()), "the state dir was used: " + r.err());
         }
         Run socket = run("--socket", dir.resolve("y.sock").toString(), "stop", "--state-dir", dir.toString());
-        assertTrue(socket.err().contains(dir.resolve("y.sock").toString()), "--socket wins from either side: " + socket.err());
+        assertTrue(
+                socket.err().contains(dir.resolve("y.sock").toString()),
+                "--socket wins from either side: " + socket.err());
         assertEquals(ExitCodes.USAGE, run("--json", "stop").code(), "netext-bridge has no JSON output");
     }
 
@@ -66,13 +74,26 @@ class NetextBridgeCliTest {
         assertEquals(ExitCodes.USAGE, run().code());
         assertEquals(ExitCodes.USAGE, run("start", "--token-file", "x").code());
         assertEquals(ExitCodes.USAGE, run("start", "--url", "u").code());
-        assertEquals(ExitCodes.USAGE, run("start", "--url", "u", "--token-file", "x", "--header", "broken").code());
-        assertEquals(ExitCodes.USAGE, run("start", "--url", "u", "--token", "secret").code(), "no option takes the token itself");
+        assertEquals(
+                ExitCodes.USAGE,
+                run("start", "--url", "u", "--token-file", "x", "--header", "broken")
+                        .code());
+        assertEquals(
+                ExitCodes.USAGE,
+                run("start", "--url", "u", "--token", "secret").code(),
+                "no option takes the token itself");
     }
 
     @Test
     void unreadableTokenIsALocalFailureBeforeAnythingElse() {
-        Run r = run("start", "--url", "u", "--token-file", dir.resolve("missing").toString(), "--state-dir", dir.toString());
+        Run r = run(
+                "start",
+                "--url",
+                "u",
+                "--token-file",
+                dir.resolve("missing").toString(),
+                "--state-dir",
+                dir.toString());
         assertEquals(ExitCodes.LOCAL_FAILURE, r.code());
     }
 }

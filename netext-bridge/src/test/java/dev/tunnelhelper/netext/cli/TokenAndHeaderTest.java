@@ -32,7 +32,8 @@ class TokenAndHeaderTest {
     void emptyOrMissingTokensAreRefused() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertThrows(IOException.class, () -> TokenSource.read(empty.toString(), stdin("")));
-        assertThrows(IOException.class, () -> TokenSource.read(dir.resolve("missing").toString(), stdin("")));
+        assertThrows(
+                IOException.class, () -> TokenSource.read(dir.resolve("missing").toString(), stdin("")));
         assertThrows(IOException.class, () -> TokenSource.read("-", stdin("")));
     }
 

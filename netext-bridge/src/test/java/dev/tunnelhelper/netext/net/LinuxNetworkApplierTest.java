@@ -56,10 +56,16 @@ class LinuxNetworkApplierTest {
     }
 
     private static NetworkSettingsRequest settings(String addr, String routeNet, String routeMask, int mtu) {
-        return NetworkSettingsRequest.newBuilder().setMtu(mtu)
-                .setIpv4Settings(IPv4Settings.newBuilder().addAddrs(addr).addSubnetMasks("255.255.255.255")
-                        .addIncludedRoutes(IPv4Settings.IPv4Route.newBuilder().setDestination(routeNet).setMask(routeMask)))
-                .setDnsSettings(DNSSettings.newBuilder().addServers("100.71.0.1").addMatchDomains("coder"))
+        return NetworkSettingsRequest.newBuilder()
+                .setMtu(mtu)
+                .setIpv4Settings(IPv4Settings.newBuilder()
+                        .addAddrs(addr)
+                        .addSubnetMasks("255.255.255.255")
+                        .addIncludedRoutes(IPv4Settings.IPv4Route.newBuilder()
+                                .setDestination(routeNet)
+                                .setMask(routeMask)))
+                .setDnsSettings(
+                        DNSSettings.newBuilder().addServers("100.71.0.1").addMatchDomains("coder"))
                 .build();
     }
 
@@ -70,7 +76,9 @@ class LinuxNetworkApplierTest {
         assertTrue(addresses(name).contains("inet 100.71.0.1/32"), addresses(name));
         assertTrue(routes(name).contains("100.71.0.0/16"), routes(name));
         assertEquals(new NetworkInterfaces.Link(name, true, 1280), link(name));
-        assertTrue(applier.warnings().stream().anyMatch(w -> w.startsWith("DNS settings NOT applied")), applier.warnings().toString());
+        assertTrue(
+                applier.warnings().stream().anyMatch(w -> w.startsWith("DNS settings NOT applied")),
+                applier.warnings().toString());
 
         // A new merged state: the old address and route go, the new ones come.
         applier.apply(settings("100.71.0.2", "100.72.0.0", "255.255.0.0", 1300));
@@ -109,9 +117,11 @@ class LinuxNetworkApplierTest {
     @Test
     void aKernelRefusalNamesTheChangeTheInterfaceAndTheKernelsReason() throws Exception {
         // The kernel refuses an MTU above the device maximum: a real failure, not a simulated one.
-        SettingsApplyException e = assertThrows(SettingsApplyException.class,
+        SettingsApplyException e = assertThrows(
+                SettingsApplyException.class,
                 () -> applier.apply(settings("100.71.3.1", "100.71.0.0", "255.255.0.0", 70000)));
-        assertTrue(e.getMessage().startsWith("set MTU 70000 on " + tun.name() + ": mtu greater than device maximum"),
+        assertTrue(
+                e.getMessage().startsWith("set MTU 70000 on " + tun.name() + ": mtu greater than device maximum"),
                 e.getMessage());
         // What was added before the failure is still tracked, and removed.
         applier.remove();
@@ -121,10 +131,17 @@ class LinuxNetworkApplierTest {
     @Test
     void ipv6AddressesAndRoutes() throws Exception {
         Path disabled = Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6");
-        Assumptions.assumeTrue(Files.exists(disabled) && Files.readString(disabled).trim().equals("0"), "IPv6 is disabled on this host");
-        NetworkSettingsRequest s = NetworkSettingsRequest.newBuilder().setMtu(1280)
-                .setIpv6Settings(IPv6Settings.newBuilder().addAddrs("fd7a:115c:a1e0::71").addPrefixLengths(128)
-                        .addIncludedRoutes(IPv6Settings.IPv6Route.newBuilder().setDestination("fd7a:115c:a1e0::").setPrefixLength(48)))
+        Assumptions.assumeTrue(
+                Files.exists(disabled) && Files.readString(disabled).trim().equals("0"),
+                "IPv6 is disabled on this host");
+        NetworkSettingsRequest s = NetworkSettingsRequest.newBuilder()
+                .setMtu(1280)
+                .setIpv6Settings(IPv6Settings.newBuilder()
+                        .addAddrs("fd7a:115c:a1e0::71")
+                        .addPrefixLengths(128)
+                        .addIncludedRoutes(IPv6Settings.IPv6Route.newBuilder()
+                                .setDestination("fd7a:115c:a1e0::")
+                                .setPrefixLength(48)))
                 .build();
         applier.apply(s);
         assertTrue(addresses(tun.name()).contains("inet6 fd7a:115c:a1e0::71/128"), addresses(tun.name()));

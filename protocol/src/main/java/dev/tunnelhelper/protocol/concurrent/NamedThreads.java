@@ -14,7 +14,11 @@ public final class NamedThreads {
     private static final Logger log = LoggerFactory.getLogger(NamedThreads.class);
 
     private static void logUncaught(Thread thread, Throwable error) {
-        log.atError().setMessage("uncaught exception").addKeyValue("thread", thread.getName()).setCause(error).log();
+        log.atError()
+                .setMessage("uncaught exception")
+                .addKeyValue("thread", thread.getName())
+                .setCause(error)
+                .log();
     }
 
     private NamedThreads() {}

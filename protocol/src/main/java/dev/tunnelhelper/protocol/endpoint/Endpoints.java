@@ -45,17 +45,18 @@ public final class Endpoints {
     }
 
     /** The helper on the app endpoint. */
-    public static final RpcAccess<HelperAppMessage, AppMessage> HELPER_APP =
-            RpcAccess.of(AppMessage::getRpc, (m, rpc) -> m.toBuilder().setRpc(rpc).build());
+    public static final RpcAccess<HelperAppMessage, AppMessage> HELPER_APP = RpcAccess.of(
+            AppMessage::getRpc, (m, rpc) -> m.toBuilder().setRpc(rpc).build());
     /** An app. */
-    public static final RpcAccess<AppMessage, HelperAppMessage> APP =
-            RpcAccess.of(HelperAppMessage::getRpc, (m, rpc) -> m.toBuilder().setRpc(rpc).build());
+    public static final RpcAccess<AppMessage, HelperAppMessage> APP = RpcAccess.of(
+            HelperAppMessage::getRpc, (m, rpc) -> m.toBuilder().setRpc(rpc).build());
     /** The helper on the network-extension endpoint. */
-    public static final RpcAccess<HelperExtensionMessage, ExtensionMessage> HELPER_EXTENSION =
-            RpcAccess.of(ExtensionMessage::getRpc, (m, rpc) -> m.toBuilder().setRpc(rpc).build());
+    public static final RpcAccess<HelperExtensionMessage, ExtensionMessage> HELPER_EXTENSION = RpcAccess.of(
+            ExtensionMessage::getRpc, (m, rpc) -> m.toBuilder().setRpc(rpc).build());
     /** The network extension. */
-    public static final RpcAccess<ExtensionMessage, HelperExtensionMessage> EXTENSION =
-            RpcAccess.of(HelperExtensionMessage::getRpc, (m, rpc) -> m.toBuilder().setRpc(rpc).build());
+    public static final RpcAccess<ExtensionMessage, HelperExtensionMessage> EXTENSION = RpcAccess.of(
+            HelperExtensionMessage::getRpc,
+            (m, rpc) -> m.toBuilder().setRpc(rpc).build());
 
     private Endpoints() {}
 }

@@ -14,9 +14,12 @@ public class HelperUnavailableException extends IOException {
     private final Path socket;
 
     public HelperUnavailableException(Path socket, String why, Throwable cause) {
-        this(socket, cause, "tunnel helper is not running: " + why + " (" + socket + "). Start it with "
-                + "'bin/tunnel-helper run --state-dir D' (then pass the same --state-dir here) "
-                + "or 'systemctl start tunnel-helper', or point at its socket with --socket PATH.");
+        this(
+                socket,
+                cause,
+                "tunnel helper is not running: " + why + " (" + socket + "). Start it with "
+                        + "'bin/tunnel-helper run --state-dir D' (then pass the same --state-dir here) "
+                        + "or 'systemctl start tunnel-helper', or point at its socket with --socket PATH.");
     }
 
     /** For subclasses that explain the unavailability in their own words. */

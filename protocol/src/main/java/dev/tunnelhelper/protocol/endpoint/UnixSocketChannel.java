@@ -39,6 +39,7 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
 public final class UnixSocketChannel<S extends MessageLite, R> implements Channel<S, R> {
     /** More descriptors than any message of ours carries; extra ones are a protocol violation. */
     public static final int MAX_FDS_PER_MESSAGE = 4;
+
     private static final int LENGTH_PREFIX = 4;
 
     /**
@@ -68,7 +69,8 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     private final String describe;
     private final Object writeLock = new Object();
 
-    private UnixSocketChannel(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where, DescriptorReceiver receiver)
+    private UnixSocketChannel(
+            AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where, DescriptorReceiver receiver)
             throws IOException {
         this.socket = socket;
         this.decoder = new MessageDecoder<>(parser, codec);
@@ -93,20 +95,21 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     }
 
     /** Wraps a connected (e.g. accepted) socket whose peer sends no descriptors: any it sends are discarded. */
-    public static <S extends MessageLite, R> UnixSocketChannel<S, R> wrap(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where)
-            throws IOException {
+    public static <S extends MessageLite, R> UnixSocketChannel<S, R> wrap(
+            AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where) throws IOException {
         return new UnixSocketChannel<>(socket, parser, codec, where, null);
     }
 
     /** Wraps a connected socket whose frames may carry descriptors, received through {@code receiver}. */
-    public static <S extends MessageLite, R> UnixSocketChannel<S, R> wrap(AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where,
-            DescriptorReceiver receiver) throws IOException {
+    public static <S extends MessageLite, R> UnixSocketChannel<S, R> wrap(
+            AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where, DescriptorReceiver receiver)
+            throws IOException {
         return new UnixSocketChannel<>(socket, parser, codec, where, receiver);
     }
 
     /** Connects to {@code path} within {@code timeout}; nothing is sent yet. Descriptors from the other side are discarded. */
-    public static <S extends MessageLite, R> UnixSocketChannel<S, R> connect(Path path, Duration timeout, Parser<R> parser, FrameCodec codec)
-            throws IOException {
+    public static <S extends MessageLite, R> UnixSocketChannel<S, R> connect(
+            Path path, Duration timeout, Parser<R> parser, FrameCodec codec) throws IOException {
         AFUNIXSocket socket = AFUNIXSocket.newInstance();
         try {
             socket.connect(AFUNIXSocketAddress.of(path), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
@@ -140,7 +143,8 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
         }
         try {
             // Not null: at least one byte of the frame is already here.
-            return new Envelope<>(decoder.read(new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in)), fds);
+            return new Envelope<>(
+                    decoder.read(new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in)), fds);
         } catch (IOException | RuntimeException e) {
             FileDescriptors.closeQuietly(fds);
             throw e;

@@ -89,32 +89,47 @@ public final class PathTrust {
             } catch (NoSuchFileException e) {
                 return Optional.of(new TrustProblem(walked, -1, -1, "it does not exist", "create it, as root"));
             } catch (IOException e) {
-                return Optional.of(new TrustProblem(walked, -1, -1, "cannot inspect it: " + e.getMessage(),
-                        "make it readable by this user"));
+                return Optional.of(new TrustProblem(
+                        walked, -1, -1, "cannot inspect it: " + e.getMessage(), "make it readable by this user"));
             }
             long uid = ((Number) attributes.get("uid")).longValue();
             int mode = (Integer) attributes.get("mode");
             boolean leaf = depth == remaining.getNameCount();
             if (uid != 0 && uid != trustedUid) {
-                return Optional.of(new TrustProblem(walked, uid, mode & 07777, "it is owned by uid " + uid + ", not by "
-                        + owners() + ", so that user controls what is found there",
+                return Optional.of(new TrustProblem(
+                        walked,
+                        uid,
+                        mode & 07777,
+                        "it is owned by uid " + uid + ", not by " + owners()
+                                + ", so that user controls what is found there",
                         "use a directory that root created itself (e.g. mktemp -d as root), or chown root " + walked));
             }
             if ((mode & FILE_TYPE) == SYMLINK) {
                 if (leaf) {
-                    return Optional.of(new TrustProblem(walked, uid, mode & 07777,
+                    return Optional.of(new TrustProblem(
+                            walked,
+                            uid,
+                            mode & 07777,
                             "it is a symbolic link, and links are never followed here",
                             "use the path the link points to, or replace the link with " + kind.label));
                 }
                 if (++links > MAX_LINKS) {
-                    return Optional.of(new TrustProblem(walked, uid, mode & 07777, "too many levels of symbolic links",
+                    return Optional.of(new TrustProblem(
+                            walked,
+                            uid,
+                            mode & 07777,
+                            "too many levels of symbolic links",
                             "use a path without link loops"));
                 }
                 Path target;
                 try {
                     target = Files.readSymbolicLink(walked);
                 } catch (IOException e) {
-                    return Optional.of(new TrustProblem(walked, uid, mode & 07777, "cannot read the link: " + e.getMessage(),
+                    return Optional.of(new TrustProblem(
+                            walked,
+                            uid,
+                            mode & 07777,
+                            "cannot read the link: " + e.getMessage(),
                             "use a path without symbolic links"));
                 }
                 Path rest = remaining.subpath(depth, remaining.getNameCount());
@@ -126,8 +141,8 @@ public final class PathTrust {
             }
             if (!leaf) {
                 if ((mode & FILE_TYPE) != DIRECTORY) {
-                    return Optional.of(new TrustProblem(walked, uid, mode & 07777, "it is not a directory",
-                            "check the path"));
+                    return Optional.of(
+                            new TrustProblem(walked, uid, mode & 07777, "it is not a directory", "check the path"));
                 }
                 if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & STICKY) == 0) {
                     return Optional.of(writable(walked, uid, mode, "a directory above it"));
@@ -143,8 +158,8 @@ public final class PathTrust {
                 case SOCKET -> SOCKET;
             };
             if (type != expected) {
-                return Optional.of(new TrustProblem(walked, uid, mode & 07777, "it is not " + kind.label,
-                        "remove it, or point to " + kind.label));
+                return Optional.of(new TrustProblem(
+                        walked, uid, mode & 07777, "it is not " + kind.label, "remove it, or point to " + kind.label));
             }
             if (kind != Kind.SOCKET && (mode & GROUP_OR_OTHER_WRITE) != 0) {
                 return Optional.of(writable(walked, uid, mode, "it"));
@@ -181,8 +196,10 @@ public final class PathTrust {
             } catch (FileAlreadyExistsException e) {
                 // created meanwhile: the check below decides whether it can be trusted
             } catch (IOException e) {
-                throw new UntrustedPathException(what + " " + absolute,
-                        new TrustProblem(next, -1, -1, "cannot create it: " + e.getMessage(), "create it by hand, as root"));
+                throw new UntrustedPathException(
+                        what + " " + absolute,
+                        new TrustProblem(
+                                next, -1, -1, "cannot create it: " + e.getMessage(), "create it by hand, as root"));
             }
         }
         require(absolute, Kind.DIRECTORY, what);
@@ -215,7 +232,11 @@ public final class PathTrust {
     }
 
     private static TrustProblem writable(Path path, long uid, int mode, String which) {
-        return new TrustProblem(path, uid, mode & 07777, which + " is writable by group or others, so they can replace"
-                + " what is in it", "chmod go-w " + path);
+        return new TrustProblem(
+                path,
+                uid,
+                mode & 07777,
+                which + " is writable by group or others, so they can replace" + " what is in it",
+                "chmod go-w " + path);
     }
 }

@@ -13,7 +13,8 @@ class NamedThreadsTest {
     @Test
     void threadsAreNamedDaemonsThatRunTheirTask() throws Exception {
         CompletableFuture<String> ranOn = new CompletableFuture<>();
-        Thread t = NamedThreads.start("worker-x", () -> ranOn.complete(Thread.currentThread().getName()));
+        Thread t = NamedThreads.start(
+                "worker-x", () -> ranOn.complete(Thread.currentThread().getName()));
         assertEquals("worker-x", ranOn.get(5, TimeUnit.SECONDS));
         assertTrue(t.isDaemon());
     }
@@ -21,15 +22,15 @@ class NamedThreadsTest {
     @Test
     void aFactoryNumbersItsThreads() {
         ThreadFactory f = NamedThreads.factory("pool");
-        assertEquals("pool-1", f.newThread(() -> { }).getName());
-        Thread second = f.newThread(() -> { });
+        assertEquals("pool-1", f.newThread(() -> {}).getName());
+        Thread second = f.newThread(() -> {});
         assertEquals("pool-2", second.getName());
         assertTrue(second.isDaemon());
     }
 
     @Test
     void anEscapingExceptionGoesToTheLoggingHandlerNotTheDefault() {
-        Thread t = NamedThreads.create("failing", () -> { });
+        Thread t = NamedThreads.create("failing", () -> {});
         assertTrue(t.getUncaughtExceptionHandler() != t.getThreadGroup(), "a handler of our own is installed");
     }
 }

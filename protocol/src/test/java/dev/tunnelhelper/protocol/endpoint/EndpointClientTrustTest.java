@@ -29,6 +29,7 @@ class EndpointClientTrustTest {
 
     @TempDir
     Path tmp;
+
     private Path base;
     private AFUNIXServerSocket listener;
 
@@ -63,11 +64,13 @@ class EndpointClientTrustTest {
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path socket = listenIn(open);
 
-        UntrustedHelperException e = assertThrows(UntrustedHelperException.class,
-                () -> EndpointClient.connectExtension(socket, TIMEOUT, in -> { }));
+        UntrustedHelperException e = assertThrows(
+                UntrustedHelperException.class, () -> EndpointClient.connectExtension(socket, TIMEOUT, in -> {}));
 
         assertTrue(e.getMessage().startsWith("refusing to talk to " + socket + ": " + open + " (uid "), e.getMessage());
-        assertTrue(e.getMessage().contains("mode 0777): a directory above it is writable by group or others"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("mode 0777): a directory above it is writable by group or others"),
+                e.getMessage());
         assertTrue(e.getMessage().endsWith("Nothing was sent to it."), e.getMessage());
         assertEquals(socket, e.socket());
         assertNobodyConnected();
@@ -79,8 +82,8 @@ class EndpointClientTrustTest {
         Path run = Files.createDirectory(base.resolve("run"));
         Path link = Files.createSymbolicLink(run.resolve("app.sock"), real);
 
-        UntrustedHelperException e = assertThrows(UntrustedHelperException.class,
-                () -> EndpointClient.connectApp(link, TIMEOUT, in -> { }));
+        UntrustedHelperException e =
+                assertThrows(UntrustedHelperException.class, () -> EndpointClient.connectApp(link, TIMEOUT, in -> {}));
 
         assertTrue(e.getMessage().contains("it is a symbolic link"), e.getMessage());
         assertNobodyConnected();
@@ -88,8 +91,9 @@ class EndpointClientTrustTest {
 
     @Test
     void noSocketAtAllIsPlainUnavailabilityNotDistrust() {
-        HelperUnavailableException e = assertThrows(HelperUnavailableException.class,
-                () -> EndpointClient.connectApp(base.resolve("app.sock"), TIMEOUT, in -> { }));
+        HelperUnavailableException e = assertThrows(
+                HelperUnavailableException.class,
+                () -> EndpointClient.connectApp(base.resolve("app.sock"), TIMEOUT, in -> {}));
         assertFalse(e instanceof UntrustedHelperException, e.getMessage());
         assertTrue(e.getMessage().startsWith("tunnel helper is not running: no socket"), e.getMessage());
     }

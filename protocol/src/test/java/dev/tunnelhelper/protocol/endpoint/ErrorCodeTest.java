@@ -19,7 +19,9 @@ class ErrorCodeTest {
         assertEquals("SLOW_CONSUMER", e.getCode());
         assertEquals("fell behind", e.getMessage());
         assertEquals(Optional.of(ErrorCode.SLOW_CONSUMER), ErrorCode.of(e));
-        assertEquals(Optional.empty(), ErrorCode.of(Error.newBuilder().setCode("slow_consumer").build()));
+        assertEquals(
+                Optional.empty(),
+                ErrorCode.of(Error.newBuilder().setCode("slow_consumer").build()));
     }
 
     @Test

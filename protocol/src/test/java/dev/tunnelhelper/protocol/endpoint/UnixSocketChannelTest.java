@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.HandshakeException;
-import dev.tunnelhelper.protocol.Envelope;
+import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
+import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.helper.Ping;
-import dev.tunnelhelper.protocol.helper.AppMessage;
-import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.StartDaemon;
 import java.io.FileInputStream;
 import java.nio.file.Files;
@@ -34,6 +34,7 @@ class UnixSocketChannelTest {
 
     @TempDir
     Path dir;
+
     private AFUNIXServerSocket server;
     private Path path;
 
@@ -53,7 +54,8 @@ class UnixSocketChannelTest {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 AFUNIXSocket s = server.accept();
-                return UnixSocketChannel.<HelperExtensionMessage, ExtensionMessage>wrap(s, ExtensionMessage.parser(), new FrameCodec(), path.toString());
+                return UnixSocketChannel.<HelperExtensionMessage, ExtensionMessage>wrap(
+                        s, ExtensionMessage.parser(), new FrameCodec(), path.toString());
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -63,17 +65,21 @@ class UnixSocketChannelTest {
     @Test
     void aChannelWithoutADescriptorReceiverDiscardsDescriptorsTheMessageStillArrives() throws Exception {
         var accepted = acceptExtension();
-        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
+        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(
+                path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
         var helperSide = accepted.get();
         try (FileInputStream devNull = new FileInputStream("/dev/null")) {
             long before = openFds();
-            ExtensionMessage start = ExtensionMessage.newBuilder().setStartDaemon(StartDaemon.newBuilder().setAccessUrl("https://x")).build();
+            ExtensionMessage start = ExtensionMessage.newBuilder()
+                    .setStartDaemon(StartDaemon.newBuilder().setAccessUrl("https://x"))
+                    .build();
             client.send(start, List.of(devNull.getFD(), devNull.getFD(), devNull.getFD()));
 
             Envelope<ExtensionMessage> in = helperSide.receive();
             assertEquals("https://x", in.message().getStartDaemon().getAccessUrl());
             assertEquals(List.of(), in.fds());
-            assertEquals(before, openFds(), "the kernel discarded them: not one was installed in the receiving process");
+            assertEquals(
+                    before, openFds(), "the kernel discarded them: not one was installed in the receiving process");
         }
         client.close();
         helperSide.close();
@@ -88,7 +94,8 @@ class UnixSocketChannelTest {
     @Test
     void messagesWithoutDescriptorsCarryNone() throws Exception {
         var accepted = acceptExtension();
-        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
+        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(
+                path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
         var helperSide = accepted.get();
         client.send(ExtensionMessage.getDefaultInstance());
         assertEquals(List.of(), helperSide.receive().fds());
@@ -100,12 +107,15 @@ class UnixSocketChannelTest {
     @Test
     void thePeersKernelCredentialsAreKnownOnBothSides() throws Exception {
         var accepted = acceptExtension();
-        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
+        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(
+                path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
         var helperSide = accepted.get();
         long myPid = ProcessHandle.current().pid();
         assertEquals(myPid, helperSide.peer().pid());
         assertEquals(myPid, client.peer().pid());
-        assertEquals(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""), helperSide.peer().uid());
+        assertEquals(
+                Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""),
+                helperSide.peer().uid());
         assertTrue(helperSide.describe().startsWith("unix:" + path + " uid="), helperSide.describe());
         client.close();
         helperSide.close();
@@ -114,17 +124,21 @@ class UnixSocketChannelTest {
     @Test
     void theHelloLineNamesTheRoleAndAMismatchIsRefused() throws Exception {
         var accepted = acceptExtension();
-        var client = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(path, TIMEOUT, HelperAppMessage.parser(), new FrameCodec());
+        var client = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(
+                path, TIMEOUT, HelperAppMessage.parser(), new FrameCodec());
         var helperSide = accepted.get();
         var clientHello = CompletableFuture.supplyAsync(() -> {
             try {
-                return Endpoints.clientHandshake(Endpoints.Kind.APP, TIMEOUT).perform(client.rawInput(), client.rawOutput(), client);
+                return Endpoints.clientHandshake(Endpoints.Kind.APP, TIMEOUT)
+                        .perform(client.rawInput(), client.rawOutput(), client);
             } catch (Exception e) {
                 return null;
             }
         });
-        HandshakeException e = assertThrows(HandshakeException.class, () ->
-                Endpoints.helperHandshake(Endpoints.Kind.EXTENSION).perform(helperSide.rawInput(), helperSide.rawOutput(), helperSide));
+        HandshakeException e = assertThrows(
+                HandshakeException.class,
+                () -> Endpoints.helperHandshake(Endpoints.Kind.EXTENSION)
+                        .perform(helperSide.rawInput(), helperSide.rawOutput(), helperSide));
         assertEquals("wrong role: expected extension, got app", e.getMessage());
         assertEquals("1.0", clientHello.get().version().toString(), "the client saw a valid helper line");
         client.close();
@@ -135,18 +149,20 @@ class UnixSocketChannelTest {
     void theAppMessageSetRoundTrips() throws Exception {
         var accepted = CompletableFuture.supplyAsync(() -> {
             try {
-                return UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(server.accept(), AppMessage.parser(), new FrameCodec(), "app");
+                return UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(
+                        server.accept(), AppMessage.parser(), new FrameCodec(), "app");
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        var client = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(path, TIMEOUT, HelperAppMessage.parser(), new FrameCodec());
+        var client = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(
+                path, TIMEOUT, HelperAppMessage.parser(), new FrameCodec());
         var helperSide = accepted.get();
-        AppMessage ping = AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build();
+        AppMessage ping =
+                AppMessage.newBuilder().setPing(Ping.getDefaultInstance()).build();
         client.send(ping);
         assertEquals(ping, helperSide.receive().message());
         client.close();
         helperSide.close();
     }
-
 }

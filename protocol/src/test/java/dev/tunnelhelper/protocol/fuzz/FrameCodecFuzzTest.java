@@ -43,17 +43,22 @@ class FrameCodecFuzzTest {
             assertArrayEquals(good, Arrays.copyOf(wire, good.length), "frames before the truncation are intact");
             assertTrue(wire.length > good.length, "truncated, yet every byte was consumed as whole frames");
             int rest = wire.length - good.length;
-            assertTrue(rest < 4 || rest < 4 + announcedLength(wire, good.length),
+            assertTrue(
+                    rest < 4 || rest < 4 + announcedLength(wire, good.length),
                     "a frame whose bytes all arrived was called truncated");
         } catch (ProtocolException e) {
             byte[] good = reencoded.toByteArray();
             assertArrayEquals(good, Arrays.copyOf(wire, good.length), "frames before the oversized one are intact");
-            assertTrue(announcedLength(wire, good.length) > MAX, "refused a frame within the maximum: " + e.getMessage());
+            assertTrue(
+                    announcedLength(wire, good.length) > MAX, "refused a frame within the maximum: " + e.getMessage());
         }
     }
 
     private static long announcedLength(byte[] wire, int at) {
-        return ((wire[at] & 0xffL) << 24) | ((wire[at + 1] & 0xff) << 16) | ((wire[at + 2] & 0xff) << 8) | (wire[at + 3] & 0xff);
+        return ((wire[at] & 0xffL) << 24)
+                | ((wire[at + 1] & 0xff) << 16)
+                | ((wire[at + 2] & 0xff) << 8)
+                | (wire[at + 3] & 0xff);
     }
 
     /** Delivers at most {@code piece} bytes per read, and counts nothing it has not delivered. */

@@ -22,7 +22,8 @@ import java.time.Duration;
  * the peer only escaped.
  */
 class HandshakeFuzzTest {
-    private static final VersionList MANAGER_VERSIONS = VersionList.of(new ProtocolVersion(1, 3), new ProtocolVersion(3, 1));
+    private static final VersionList MANAGER_VERSIONS =
+            VersionList.of(new ProtocolVersion(1, 3), new ProtocolVersion(3, 1));
     private static final Handshake MANAGER = new Handshake(Role.MANAGER, MANAGER_VERSIONS, Duration.ofSeconds(1));
     private static final Handshake HELPER = Endpoints.helperHandshake(Endpoints.Kind.APP);
 
@@ -60,13 +61,17 @@ class HandshakeFuzzTest {
         }
         assertEquals(expectedRole, result.peerRole());
         ProtocolVersion agreed = result.version();
-        assertTrue(ours.versions().stream().anyMatch(v -> v.major() == agreed.major() && v.minor() >= agreed.minor()),
+        assertTrue(
+                ours.versions().stream().anyMatch(v -> v.major() == agreed.major() && v.minor() >= agreed.minor()),
                 "agreed " + agreed + " which we do not speak");
-        assertTrue(result.peerVersions().versions().stream().anyMatch(v -> v.major() == agreed.major() && v.minor() >= agreed.minor()),
+        assertTrue(
+                result.peerVersions().versions().stream()
+                        .anyMatch(v -> v.major() == agreed.major() && v.minor() >= agreed.minor()),
                 "agreed " + agreed + " which the peer does not speak");
         var theirs = result.peerVersions().versions();
         for (int i = 1; i < theirs.size(); i++) {
-            assertTrue(theirs.get(i).major() > theirs.get(i - 1).major(), "accepted majors that do not ascend: " + theirs);
+            assertTrue(
+                    theirs.get(i).major() > theirs.get(i - 1).major(), "accepted majors that do not ascend: " + theirs);
         }
     }
 }

@@ -96,8 +96,8 @@ public final class OtherUser {
         Path rendezvousPath = dir.resolve("r.sock");
         try (AFUNIXServerSocket rendezvous = AFUNIXServerSocket.newInstance()) {
             rendezvous.bind(AFUNIXSocketAddress.of(rendezvousPath));
-            List<String> command = new ArrayList<>(List.of(program().toString(), rendezvousPath.toString(),
-                    Long.toString(uid), Long.toString(gid)));
+            List<String> command = new ArrayList<>(
+                    List.of(program().toString(), rendezvousPath.toString(), Long.toString(uid), Long.toString(gid)));
             command.addAll(List.of(args));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             List<T> taken = new ArrayList<>();
@@ -135,7 +135,9 @@ public final class OtherUser {
      * count this JVM's descriptors, and the JDK would leave them to the garbage collector.
      */
     private static String finish(Process p) throws IOException, InterruptedException {
-        try (InputStream out = p.getInputStream(); var in = p.getOutputStream(); var err = p.getErrorStream()) {
+        try (InputStream out = p.getInputStream();
+                var in = p.getOutputStream();
+                var err = p.getErrorStream()) {
             String said = new String(out.readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -153,8 +155,10 @@ public final class OtherUser {
                 Files.copy(in, source);
             }
             Path binary = dir.resolve("other_uid");
-            Process cc = new ProcessBuilder("cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(), source.toString())
-                    .redirectErrorStream(true).start();
+            Process cc = new ProcessBuilder(
+                            "cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(), source.toString())
+                    .redirectErrorStream(true)
+                    .start();
             try {
                 String said = finish(cc);
                 if (cc.exitValue() != 0) {

@@ -43,7 +43,8 @@ public final class ScriptedHelper<S extends MessageLite, R> implements AutoClose
         server.bind(AFUNIXSocketAddress.of(socket));
         CompletableFuture.runAsync(() -> {
             try {
-                UnixSocketChannel<S, R> channel = UnixSocketChannel.wrap(server.accept(), parser, codec, socket.toString());
+                UnixSocketChannel<S, R> channel =
+                        UnixSocketChannel.wrap(server.accept(), parser, codec, socket.toString());
                 Endpoints.helperHandshake(kind).perform(channel.rawInput(), channel.rawOutput(), channel);
                 client.complete(channel);
             } catch (IOException | RuntimeException e) {
@@ -59,7 +60,8 @@ public final class ScriptedHelper<S extends MessageLite, R> implements AutoClose
 
     /** Listens in {@code dir} as the network-extension endpoint. */
     public static ScriptedHelper<HelperExtensionMessage, ExtensionMessage> extension(Path dir) throws IOException {
-        return new ScriptedHelper<>(dir, Endpoints.Kind.EXTENSION, ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION);
+        return new ScriptedHelper<>(
+                dir, Endpoints.Kind.EXTENSION, ExtensionMessage.parser(), Endpoints.HELPER_EXTENSION);
     }
 
     public Path socket() {
@@ -74,7 +76,9 @@ public final class ScriptedHelper<S extends MessageLite, R> implements AutoClose
 
     /** {@code body} as the reply to {@code request}. */
     public S replyTo(R request, S body) {
-        return rpc.withRpc(body, RPC.newBuilder().setResponseTo(rpc.rpcOf(request).getMsgId()).build());
+        return rpc.withRpc(
+                body,
+                RPC.newBuilder().setResponseTo(rpc.rpcOf(request).getMsgId()).build());
     }
 
     /** Sends {@code messages} as one write, so they arrive together. */

@@ -25,6 +25,7 @@ class PathTrustTest {
 
     @TempDir
     Path tmp;
+
     private Path base;
     private PathTrust trust;
 
@@ -112,13 +113,19 @@ class PathTrustTest {
         assertEquals(Optional.empty(), trust.inspect(link.resolve("state"), Kind.DIRECTORY));
 
         Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertEquals(real, trust.inspect(link.resolve("state"), Kind.DIRECTORY).orElseThrow().path(),
+        assertEquals(
+                real,
+                trust.inspect(link.resolve("state"), Kind.DIRECTORY)
+                        .orElseThrow()
+                        .path(),
                 "the link's target is checked like any directory");
         Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         PathTrust t = givenToAStranger(link);
-        assertEquals(link, t.inspect(link.resolve("state"), Kind.DIRECTORY)
-                .orElseThrow().path(), "a link someone else owns is not followed");
+        assertEquals(
+                link,
+                t.inspect(link.resolve("state"), Kind.DIRECTORY).orElseThrow().path(),
+                "a link someone else owns is not followed");
     }
 
     @Test
@@ -146,7 +153,8 @@ class PathTrustTest {
 
     @Test
     void aMissingPathIsAProblemNamingTheFirstMissingComponent() {
-        TrustProblem p = trust.inspect(base.resolve("no/such/dir"), Kind.DIRECTORY).orElseThrow();
+        TrustProblem p =
+                trust.inspect(base.resolve("no/such/dir"), Kind.DIRECTORY).orElseThrow();
         assertEquals(base.resolve("no"), p.path());
         assertEquals(-1, p.uid());
     }
@@ -157,7 +165,9 @@ class PathTrustTest {
         Files.setPosixFilePermissions(existing, PosixFilePermissions.fromString("rwx------"));
         Path made = trust.createDirectories(existing.resolve("run/deep"), "rwxr-xr-x", "socket directory");
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)),
+        assertEquals(
+                "rwx------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)),
                 "an existing directory's mode is left alone");
     }
 
@@ -165,7 +175,8 @@ class PathTrustTest {
     void createDirectoriesRefusesToBuildInsideAnUntrustedDirectoryAndCreatesNothing() throws Exception {
         Path open = Files.createDirectory(base.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        UntrustedPathException e = assertThrows(UntrustedPathException.class,
+        UntrustedPathException e = assertThrows(
+                UntrustedPathException.class,
                 () -> trust.createDirectories(open.resolve("state/run"), "rwxr-xr-x", "state directory"));
         assertTrue(e.getMessage().contains(open.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("mode 0777"), e.getMessage());
@@ -178,8 +189,12 @@ class PathTrustTest {
         Path wanted = open.resolve("state/log");
         assertEquals(open, trust.requireCreatable(wanted, "log directory"), "checked where it would be created");
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        UntrustedPathException e = assertThrows(UntrustedPathException.class, () -> trust.requireCreatable(wanted, "log directory"));
-        assertTrue(e.getMessage().startsWith("refusing to use log directory " + wanted + ": " + open + " (uid " + ME + ", mode 0777)"),
+        UntrustedPathException e =
+                assertThrows(UntrustedPathException.class, () -> trust.requireCreatable(wanted, "log directory"));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("refusing to use log directory " + wanted + ": " + open + " (uid " + ME
+                                + ", mode 0777)"),
                 e.getMessage());
         assertEquals(open, e.problem().path());
         assertTrue(!Files.exists(open.resolve("state")), "checking creates nothing");
@@ -189,15 +204,17 @@ class PathTrustTest {
     void createDirectoriesRefusesAPlantedLinkWhereADirectoryShouldBe() throws Exception {
         Path elsewhere = Files.createDirectory(base.resolve("elsewhere"));
         Files.createSymbolicLink(base.resolve("state"), elsewhere);
-        assertThrows(UntrustedPathException.class, () -> trust.createDirectories(base.resolve("state"), "rwx------", "state directory"));
+        assertThrows(
+                UntrustedPathException.class,
+                () -> trust.createDirectories(base.resolve("state"), "rwx------", "state directory"));
     }
 
     @Test
     void theMessageNamesPathOwnerModeAndFix() throws Exception {
         Path dir = Files.createDirectory(base.resolve("loose"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
-        UntrustedPathException e = assertThrows(UntrustedPathException.class,
-                () -> trust.require(dir, Kind.DIRECTORY, "state directory"));
+        UntrustedPathException e =
+                assertThrows(UntrustedPathException.class, () -> trust.require(dir, Kind.DIRECTORY, "state directory"));
         assertTrue(e.getMessage().startsWith("refusing to use state directory " + dir), e.getMessage());
         assertTrue(e.getMessage().contains("uid " + ME + ", mode 0775"), e.getMessage());
         assertTrue(e.getMessage().contains("fix: chmod go-w " + dir), e.getMessage());

@@ -17,8 +17,7 @@ public final class DeploymentManifest {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private DeploymentManifest() {
-    }
+    private DeploymentManifest() {}
 
     static Map<String, Object> describe(DeploymentServer server) {
         Map<String, Object> manifest = new LinkedHashMap<>();

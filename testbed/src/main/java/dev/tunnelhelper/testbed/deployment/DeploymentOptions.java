@@ -16,13 +16,7 @@ import java.util.Objects;
  * @param behaviour initial serving behaviour
  */
 public record DeploymentOptions(
-        String host,
-        int port,
-        Path dir,
-        BinarySource binary,
-        String version,
-        boolean tls,
-        ServingBehaviour behaviour) {
+        String host, int port, Path dir, BinarySource binary, String version, boolean tls, ServingBehaviour behaviour) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final String DEFAULT_VERSION = "v2.24.3+testbed";

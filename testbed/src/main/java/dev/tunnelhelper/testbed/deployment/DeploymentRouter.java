@@ -23,8 +23,12 @@ final class DeploymentRouter implements HttpHandler {
     private final BinaryHandler binaries;
     private final SignatureHandler signatures;
 
-    DeploymentRouter(Supplier<ServingBehaviour> behaviour, RequestCounters counters,
-            BuildInfoHandler buildInfo, BinaryHandler binaries, SignatureHandler signatures) {
+    DeploymentRouter(
+            Supplier<ServingBehaviour> behaviour,
+            RequestCounters counters,
+            BuildInfoHandler buildInfo,
+            BinaryHandler binaries,
+            SignatureHandler signatures) {
         this.behaviour = behaviour;
         this.counters = counters;
         this.buildInfo = buildInfo;
@@ -54,8 +58,10 @@ final class DeploymentRouter implements HttpHandler {
         }
         RequiredHeader required = current.requiredHeader();
         if (required != null && !carries(exchange, required)) {
-            exchange.respondText(403, "testbed: this deployment requires the header '" + required.name()
-                    + "' with its configured value on every request");
+            exchange.respondText(
+                    403,
+                    "testbed: this deployment requires the header '" + required.name()
+                            + "' with its configured value on every request");
             return;
         }
         Integer injected = current.failingPaths().get(path);

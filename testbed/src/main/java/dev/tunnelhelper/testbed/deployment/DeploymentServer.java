@@ -39,9 +39,17 @@ public final class DeploymentServer implements AutoCloseable {
     private final RequestCounters counters;
     private final AtomicReference<ServingBehaviour> behaviour;
 
-    private DeploymentServer(HttpServer server, ExecutorService executor, String url, String version,
-            Platform platform, PublishedBinary binary, SigningKey signingKey, Optional<Path> caCertPath,
-            RequestCounters counters, AtomicReference<ServingBehaviour> behaviour) {
+    private DeploymentServer(
+            HttpServer server,
+            ExecutorService executor,
+            String url,
+            String version,
+            Platform platform,
+            PublishedBinary binary,
+            SigningKey signingKey,
+            Optional<Path> caCertPath,
+            RequestCounters counters,
+            AtomicReference<ServingBehaviour> behaviour) {
         this.server = server;
         this.executor = executor;
         this.url = url;
@@ -80,23 +88,32 @@ public final class DeploymentServer implements AutoCloseable {
             server = HttpServer.create(bindAddress, 0);
         }
 
-        String url = (options.tls() ? "https://" : "http://")
-                + advertisedHost(options.host()) + ":" + server.getAddress().getPort();
+        String url = (options.tls() ? "https://" : "http://") + advertisedHost(options.host()) + ":"
+                + server.getAddress().getPort();
         RequestCounters counters = new RequestCounters();
         AtomicReference<ServingBehaviour> behaviour = new AtomicReference<>(options.behaviour());
         PlatformCatalogue catalogue = new PlatformCatalogue(platform);
-        server.createContext("/", new DeploymentRouter(behaviour::get, counters,
-                new BuildInfoHandler(options.version(), () -> url, dir.toString()),
-                new BinaryHandler(binary, catalogue),
-                new SignatureHandler(binary, catalogue)));
+        server.createContext(
+                "/",
+                new DeploymentRouter(
+                        behaviour::get,
+                        counters,
+                        new BuildInfoHandler(options.version(), () -> url, dir.toString()),
+                        new BinaryHandler(binary, catalogue),
+                        new SignatureHandler(binary, catalogue)));
         // Unbounded: a throttled download holds its thread for as long as it lasts.
         ExecutorService executor = Executors.newCachedThreadPool(NamedThreads.factory("testbed-deployment"));
         server.setExecutor(executor);
         server.start();
-        log.info("deployment serving {} ({} bytes, sha1 {}) as {} at {}", options.binary().describe(),
-                binary.length(), binary.sha1(), platform.binaryPath(), url);
-        return new DeploymentServer(server, executor, url, options.version(), platform, binary, key, caCert,
-                counters, behaviour);
+        log.info(
+                "deployment serving {} ({} bytes, sha1 {}) as {} at {}",
+                options.binary().describe(),
+                binary.length(),
+                binary.sha1(),
+                platform.binaryPath(),
+                url);
+        return new DeploymentServer(
+                server, executor, url, options.version(), platform, binary, key, caCert, counters, behaviour);
     }
 
     /** Clients cannot connect to a wildcard address; point them at loopback instead. */

@@ -6,8 +6,7 @@ import java.util.Base64;
 /** The PEM text armour OpenSSL writes: base64 in 64-character lines between BEGIN/END lines. */
 final class Pem {
 
-    private Pem() {
-    }
+    private Pem() {}
 
     static String encode(String label, byte[] der) {
         String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);

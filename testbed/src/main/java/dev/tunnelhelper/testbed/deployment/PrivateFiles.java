@@ -11,8 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** Writes files whole (temp file + rename) so readers never see half a key or half a manifest. */
 final class PrivateFiles {
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Owner-only (0600) from the moment the file exists, since it may hold a private key. */
     static void writeOwnerOnly(Path target, byte[] content) throws IOException {
@@ -20,7 +19,10 @@ final class PrivateFiles {
         Files.createDirectories(parent);
         Path tmp;
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            tmp = Files.createTempFile(parent, target.getFileName() + ".", ".tmp",
+            tmp = Files.createTempFile(
+                    parent,
+                    target.getFileName() + ".",
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } else {
             tmp = Files.createTempFile(parent, target.getFileName() + ".", ".tmp");

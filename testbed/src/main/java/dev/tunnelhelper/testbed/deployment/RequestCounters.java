@@ -19,7 +19,8 @@ public final class RequestCounters {
     }
 
     void recordResponse(String path, int status) {
-        responses.computeIfAbsent(path, p -> new ConcurrentHashMap<>())
+        responses
+                .computeIfAbsent(path, p -> new ConcurrentHashMap<>())
                 .computeIfAbsent(status, s -> new LongAdder())
                 .increment();
     }

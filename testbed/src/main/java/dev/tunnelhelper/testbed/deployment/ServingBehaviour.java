@@ -63,73 +63,192 @@ public record ServingBehaviour(
     }
 
     public ServingBehaviour withGzip(boolean on) {
-        return new ServingBehaviour(on, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                on,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     public ServingBehaviour withServeAllPlatforms(boolean on) {
-        return new ServingBehaviour(gzip, on, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                on,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     /** {@code null} removes the requirement. */
     public ServingBehaviour withRequiredHeader(RequiredHeader header) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, header, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                header,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     /** 0 removes the cap. */
     public ServingBehaviour withThrottle(long bytesPerSecond) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, bytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                bytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     /** Makes {@code path} (exact request path, no query) answer {@code status}. */
     public ServingBehaviour withFailingPath(String path, int status) {
         Map<String, Integer> paths = new HashMap<>(failingPaths);
         paths.put(path, status);
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                paths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                paths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     public ServingBehaviour withoutFailingPaths() {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                Map.of(), binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                Map.of(),
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     /** 0 stops failing binary requests. */
     public ServingBehaviour withBinaryFailure(int status) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, status, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                status,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     /** -1 stops cutting. */
     public ServingBehaviour withCutAfter(long bytes) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, bytes, tamperBody, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                bytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     public ServingBehaviour withTamperedBody(boolean on) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, on, buildInfoVersion, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                on,
+                buildInfoVersion,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     /** {@code null} reports the real version again. */
     public ServingBehaviour withBuildInfoVersion(String version) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, version, contentLengthExcess, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                version,
+                contentLengthExcess,
+                buildInfoBody);
     }
 
     /** 0 makes Content-Length honest again. */
     public ServingBehaviour withContentLengthExcess(long bytes) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, bytes, buildInfoBody);
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                bytes,
+                buildInfoBody);
     }
 
     /** {@code null} serves the real build info again; any other text is sent verbatim with status 200. */
     public ServingBehaviour withBuildInfoBody(String body) {
-        return new ServingBehaviour(gzip, serveAllPlatforms, requiredHeader, throttleBytesPerSecond,
-                failingPaths, binaryFailureStatus, cutAfterBytes, tamperBody, buildInfoVersion, contentLengthExcess,
+        return new ServingBehaviour(
+                gzip,
+                serveAllPlatforms,
+                requiredHeader,
+                throttleBytesPerSecond,
+                failingPaths,
+                binaryFailureStatus,
+                cutAfterBytes,
+                tamperBody,
+                buildInfoVersion,
+                contentLengthExcess,
                 body);
     }
 }

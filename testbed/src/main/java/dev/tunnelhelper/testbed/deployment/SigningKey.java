@@ -54,9 +54,11 @@ public final class SigningKey {
 
     private static SigningKey create(Path privatePath, Path publicPath) throws IOException, GeneralSecurityException {
         KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-        PrivateFiles.writeOwnerOnly(privatePath,
+        PrivateFiles.writeOwnerOnly(
+                privatePath,
                 Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII));
-        PrivateFiles.writePublic(publicPath,
+        PrivateFiles.writePublic(
+                publicPath,
                 Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()).getBytes(StandardCharsets.US_ASCII));
         log.info("generated Ed25519 signing key, public key in {}", publicPath.toAbsolutePath());
         return new SigningKey(pair.getPrivate(), pair.getPublic(), publicPath.toAbsolutePath());
@@ -65,8 +67,8 @@ public final class SigningKey {
     private static SigningKey load(Path privatePath, Path publicPath) throws IOException, GeneralSecurityException {
         // The JDK cannot derive an Ed25519 public key from the private one, so both files must exist.
         if (!Files.exists(publicPath)) {
-            throw new IOException(publicPath + " is missing next to " + privatePath
-                    + "; delete " + privatePath + " to generate a new key pair");
+            throw new IOException(publicPath + " is missing next to " + privatePath + "; delete " + privatePath
+                    + " to generate a new key pair");
         }
         KeyFactory factory = KeyFactory.getInstance(ALGORITHM);
         PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(
@@ -75,8 +77,8 @@ public final class SigningKey {
         SigningKey key = new SigningKey(privateKey, publicKey, publicPath.toAbsolutePath());
         byte[] probe = "testbed key pair check".getBytes(StandardCharsets.US_ASCII);
         if (!verify(publicKey, probe, key.sign(probe))) {
-            throw new IOException(publicPath + " does not belong to " + privatePath
-                    + "; delete both to generate a new key pair");
+            throw new IOException(
+                    publicPath + " does not belong to " + privatePath + "; delete both to generate a new key pair");
         }
         log.info("reusing Ed25519 signing key from {}", privatePath.toAbsolutePath());
         return key;

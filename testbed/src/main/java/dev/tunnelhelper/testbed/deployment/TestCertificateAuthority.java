@@ -67,29 +67,118 @@ public final class TestCertificateAuthority {
         Files.deleteIfExists(caCert);
 
         Keytool keytool = new Keytool();
-        keytool.run("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=Tunnel Helper Testbed CA", "-ext", "bc:c", "-ext", "ku:c=keyCertSign,cRLSign",
-                "-validity", "3650", "-storetype", "PKCS12", "-keystore", caStore.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD));
+        keytool.run(
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=Tunnel Helper Testbed CA",
+                "-ext",
+                "bc:c",
+                "-ext",
+                "ku:c=keyCertSign,cRLSign",
+                "-validity",
+                "3650",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                caStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD));
         Path caCertTmp = tls.resolve("ca.pem");
-        keytool.run("-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(),
-                "-storepass", new String(PASSWORD), "-file", caCertTmp.toString());
-        keytool.run("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-validity", "825", "-storetype", "PKCS12",
-                "-keystore", serverStore.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD));
+        keytool.run(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                caStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-file",
+                caCertTmp.toString());
+        keytool.run(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-validity",
+                "825",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                serverStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD));
         Path csr = tls.resolve("server.csr");
-        keytool.run("-certreq", "-alias", "server", "-keystore", serverStore.toString(),
-                "-storepass", new String(PASSWORD), "-file", csr.toString());
+        keytool.run(
+                "-certreq",
+                "-alias",
+                "server",
+                "-keystore",
+                serverStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-file",
+                csr.toString());
         Path serverCert = tls.resolve("server.pem");
-        keytool.run("-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(),
-                "-storepass", new String(PASSWORD), "-infile", csr.toString(), "-outfile", serverCert.toString(),
-                "-validity", "825", "-ext", "san=" + subjectAltNames(host), "-ext", "eku=serverAuth");
+        keytool.run(
+                "-gencert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                caStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-infile",
+                csr.toString(),
+                "-outfile",
+                serverCert.toString(),
+                "-validity",
+                "825",
+                "-ext",
+                "san=" + subjectAltNames(host),
+                "-ext",
+                "eku=serverAuth");
         // The CA goes in first so keytool can build the chain when the signed certificate is installed.
-        keytool.run("-importcert", "-noprompt", "-alias", "ca", "-file", caCertTmp.toString(),
-                "-keystore", serverStore.toString(), "-storepass", new String(PASSWORD));
-        keytool.run("-importcert", "-noprompt", "-alias", "server", "-file", serverCert.toString(),
-                "-keystore", serverStore.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD));
+        keytool.run(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                caCertTmp.toString(),
+                "-keystore",
+                serverStore.toString(),
+                "-storepass",
+                new String(PASSWORD));
+        keytool.run(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "server",
+                "-file",
+                serverCert.toString(),
+                "-keystore",
+                serverStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD));
         // Published last: its presence is what marks the set as complete.
         PrivateFiles.writePublic(caCert, Files.readAllBytes(caCertTmp));
         log.info("created test CA {} and a server certificate for {}", caCert, subjectAltNames(host));
@@ -139,7 +228,8 @@ public final class TestCertificateAuthority {
             for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 trust.setCertificateEntry("ca-" + i++, cert);
             }
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trustManagers.getTrustManagers(), null);
@@ -159,7 +249,8 @@ public final class TestCertificateAuthority {
             // keytool is a short-lived JVM run seven times in a row; a quick-start JIT and GC halve the wait.
             command.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
             command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             try (InputStream in = process.getInputStream()) {

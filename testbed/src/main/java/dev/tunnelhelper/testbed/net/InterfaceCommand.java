@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
  * {@code testbed interface NAME}: what the kernel has on an interface (link state, MTU, addresses,
  * main-table routes), read through the shim's rtnetlink, so the demo needs no {@code ip}. Linux only.
  */
-@Command(name = "interface", mixinStandardHelpOptions = true,
+@Command(
+        name = "interface",
+        mixinStandardHelpOptions = true,
         description = "Show an interface as the kernel has it: up/down, MTU, addresses, routes out of it.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:shown", "1:no such interface", "2:usage error"})
@@ -34,7 +36,9 @@ public final class InterfaceCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            out.printf("%s: %s, mtu %d%n", name, link.get().up() ? "up" : "down", link.get().mtu());
+            out.printf(
+                    "%s: %s, mtu %d%n",
+                    name, link.get().up() ? "up" : "down", link.get().mtu());
             for (NetworkInterfaces.Entry a : NetworkInterfaces.addresses(name)) {
                 out.printf("  %s %s%n", a.ipv6() ? "inet6" : "inet", a);
             }

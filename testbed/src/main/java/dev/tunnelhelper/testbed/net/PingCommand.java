@@ -18,9 +18,13 @@ import picocli.CommandLine.Spec;
  * {@code testbed ping}: ICMP echo from our own code (the shim's {@link Pinger}), printed as
  * {@code ping} prints it, so the demo and the tests need no installed ping.
  */
-@Command(name = "ping", mixinStandardHelpOptions = true,
-        description = {"Send ICMP echo requests and print the replies like ping does.",
-            "Needs root (a raw socket) unless this group is in net.ipv4.ping_group_range."},
+@Command(
+        name = "ping",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send ICMP echo requests and print the replies like ping does.",
+            "Needs root (a raw socket) unless this group is in net.ipv4.ping_group_range."
+        },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:at least one reply", "1:no reply", "2:usage error, unknown address, or no ICMP socket"})
 public final class PingCommand implements Callable<Integer> {
@@ -31,17 +35,32 @@ public final class PingCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "-c", paramLabel = "COUNT", defaultValue = "3", description = "Requests to send (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "-c",
+            paramLabel = "COUNT",
+            defaultValue = "3",
+            description = "Requests to send (default: ${DEFAULT-VALUE}).")
     private int count;
 
-    @Option(names = "-i", paramLabel = "SECONDS", defaultValue = "1", description = "Seconds between requests (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "-i",
+            paramLabel = "SECONDS",
+            defaultValue = "1",
+            description = "Seconds between requests (default: ${DEFAULT-VALUE}).")
     private double interval;
 
-    @Option(names = "-W", paramLabel = "SECONDS", defaultValue = "2",
+    @Option(
+            names = "-W",
+            paramLabel = "SECONDS",
+            defaultValue = "2",
             description = "Seconds to wait for each reply (default: ${DEFAULT-VALUE}).")
     private double timeout;
 
-    @Option(names = "-s", paramLabel = "BYTES", defaultValue = "56", description = "Data bytes per request (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "-s",
+            paramLabel = "BYTES",
+            defaultValue = "56",
+            description = "Data bytes per request (default: ${DEFAULT-VALUE}).")
     private int size;
 
     @Parameters(paramLabel = "ADDRESS", description = "IPv4 or IPv6 address (or host name) to ping.")
@@ -70,8 +89,12 @@ public final class PingCommand implements Callable<Integer> {
         Pinger.Statistics stats;
         try {
             stats = Pinger.ping(target, options, IcmpEchoSocket.Mode.AUTO, reply -> {
-                out.printf("%d bytes from %s: icmp_seq=%d ttl=%s time=%s ms%n", reply.bytes(),
-                        reply.from().getHostAddress(), reply.sequence(), reply.ttl() < 0 ? "?" : reply.ttl(),
+                out.printf(
+                        "%d bytes from %s: icmp_seq=%d ttl=%s time=%s ms%n",
+                        reply.bytes(),
+                        reply.from().getHostAddress(),
+                        reply.sequence(),
+                        reply.ttl() < 0 ? "?" : reply.ttl(),
                         millis(reply.roundTrip()));
                 out.flush();
             });
@@ -80,11 +103,15 @@ public final class PingCommand implements Callable<Integer> {
             return ERROR;
         }
         out.printf("%n--- %s ping statistics ---%n", address);
-        out.printf("%d packets transmitted, %d received, %d%% packet loss%n", stats.transmitted(), stats.received(),
-                stats.lossPercent());
+        out.printf(
+                "%d packets transmitted, %d received, %d%% packet loss%n",
+                stats.transmitted(), stats.received(), stats.lossPercent());
         if (stats.received() > 0) {
-            out.printf("rtt min/avg/max = %s/%s/%s ms%n", millis(stats.min().orElseThrow()),
-                    millis(stats.average().orElseThrow()), millis(stats.max().orElseThrow()));
+            out.printf(
+                    "rtt min/avg/max = %s/%s/%s ms%n",
+                    millis(stats.min().orElseThrow()),
+                    millis(stats.average().orElseThrow()),
+                    millis(stats.max().orElseThrow()));
         }
         out.flush();
         return stats.received() > 0 ? REPLIED : NO_REPLY;

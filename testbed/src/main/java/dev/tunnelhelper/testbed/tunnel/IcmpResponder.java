@@ -68,7 +68,8 @@ public final class IcmpResponder implements Runnable {
         if (packet[headerLength] != 8 || packet[headerLength + 1] != 0) {
             return null; // not an echo request
         }
-        String destination = (packet[16] & 0xff) + "." + (packet[17] & 0xff) + "." + (packet[18] & 0xff) + "." + (packet[19] & 0xff);
+        String destination =
+                (packet[16] & 0xff) + "." + (packet[17] & 0xff) + "." + (packet[18] & 0xff) + "." + (packet[19] & 0xff);
         if (!addresses.contains(destination)) {
             return null;
         }

@@ -32,8 +32,11 @@ public final class PeerScenario {
     public PeerScenario(TunnelSettings settings, Instant now) {
         this.settings = settings;
         for (int w = 0; w < settings.workspaces(); w++) {
-            Workspace ws = Workspace.newBuilder().setId(uuid("workspace-" + w)).setName(workspaceName(w))
-                    .setStatus(Workspace.Status.RUNNING).build();
+            Workspace ws = Workspace.newBuilder()
+                    .setId(uuid("workspace-" + w))
+                    .setName(workspaceName(w))
+                    .setStatus(Workspace.Status.RUNNING)
+                    .build();
             workspaces.put(ws.getId(), ws);
             for (int a = 0; a < settings.agentsPerWorkspace(); a++) {
                 Agent agent = agent(w, a, "agent" + a, now);
@@ -53,17 +56,25 @@ public final class PeerScenario {
 
     public static ByteString uuid(String name) {
         UUID u = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
-        return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array());
+        return ByteString.copyFrom(ByteBuffer.allocate(16)
+                .putLong(u.getMostSignificantBits())
+                .putLong(u.getLeastSignificantBits())
+                .array());
     }
 
     /** Full state: only the upserted lists are filled. */
     public synchronized PeerUpdate fullState() {
-        return PeerUpdate.newBuilder().addAllUpsertedWorkspaces(workspaces.values()).addAllUpsertedAgents(agents.values()).build();
+        return PeerUpdate.newBuilder()
+                .addAllUpsertedWorkspaces(workspaces.values())
+                .addAllUpsertedAgents(agents.values())
+                .build();
     }
 
     /** Addresses that answer pings right now. */
     public synchronized Set<String> agentAddresses() {
-        return agents.values().stream().flatMap(a -> a.getIpAddrsList().stream()).collect(Collectors.toSet());
+        return agents.values().stream()
+                .flatMap(a -> a.getIpAddrsList().stream())
+                .collect(Collectors.toSet());
     }
 
     /** Advances the scenario by one step and returns what changed. */
@@ -72,8 +83,12 @@ public final class PeerScenario {
         PeerUpdate.Builder delta = PeerUpdate.newBuilder();
         if (ticks % 3 == 0 && !workspaces.isEmpty()) {
             Workspace last = workspaces.values().stream().reduce((a, b) -> b).orElseThrow();
-            Workspace flipped = last.toBuilder().setStatus(last.getStatus() == Workspace.Status.RUNNING
-                    ? Workspace.Status.STOPPING : Workspace.Status.RUNNING).build();
+            Workspace flipped = last.toBuilder()
+                    .setStatus(
+                            last.getStatus() == Workspace.Status.RUNNING
+                                    ? Workspace.Status.STOPPING
+                                    : Workspace.Status.RUNNING)
+                    .build();
             workspaces.put(flipped.getId(), flipped);
             delta.addUpsertedWorkspaces(flipped);
         }
@@ -88,7 +103,10 @@ public final class PeerScenario {
             }
         }
         for (Map.Entry<ByteString, Agent> e : agents.entrySet()) {
-            Agent refreshed = e.getValue().toBuilder().setLastHandshake(timestamp(now)).setLastPing(ping()).build();
+            Agent refreshed = e.getValue().toBuilder()
+                    .setLastHandshake(timestamp(now))
+                    .setLastPing(ping())
+                    .build();
             e.setValue(refreshed);
             delta.addUpsertedAgents(refreshed);
         }
@@ -118,6 +136,9 @@ public final class PeerScenario {
     }
 
     private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(t.getEpochSecond())
+                .setNanos(t.getNano())
+                .build();
     }
 }

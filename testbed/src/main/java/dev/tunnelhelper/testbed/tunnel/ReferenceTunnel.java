@@ -42,7 +42,8 @@ public final class ReferenceTunnel {
     private final InputStream in;
     private final OutputStream out;
     private final PeerScenario scenario;
-    private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("peer-publisher"));
+    private final ScheduledExecutorService publisher =
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("peer-publisher"));
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private volatile boolean started;
 
@@ -74,8 +75,10 @@ public final class ReferenceTunnel {
                 // every other fault happens after the handshake
             }
         }
-        TunnelProtocol protocol = new TunnelProtocol(settings.protocolVersions(), Handshake.DEFAULT_TIMEOUT, new FrameCodec());
-        Speaker<TunnelMessage, ManagerMessage> speaker = protocol.connectAsTunnel(in, out, this::closeStreams, this::handle);
+        TunnelProtocol protocol =
+                new TunnelProtocol(settings.protocolVersions(), Handshake.DEFAULT_TIMEOUT, new FrameCodec());
+        Speaker<TunnelMessage, ManagerMessage> speaker =
+                protocol.connectAsTunnel(in, out, this::closeStreams, this::handle);
         log.info("handshake done, protocol {}", speaker.version());
         speaker.closeFuture().thenAccept(cause -> {
             log.info("manager closed the conversation{}", cause == null ? "" : ": " + cause.getMessage());
@@ -104,19 +107,31 @@ public final class ReferenceTunnel {
                 }
                 publisher.shutdownNow();
                 sendLog(speaker, Log.Level.INFO, "stopping", "reason", "stop request");
-                incoming.reply(TunnelMessage.newBuilder().setStop(StopResponse.newBuilder().setSuccess(true)).build());
+                incoming.reply(TunnelMessage.newBuilder()
+                        .setStop(StopResponse.newBuilder().setSuccess(true))
+                        .build());
                 // StopResponse is the final message: close our write side, then exit.
                 speaker.close();
                 exitCode.complete(0);
             }
-            case GET_PEER_UPDATE -> incoming.reply(TunnelMessage.newBuilder().setPeerUpdate(scenario.fullState()).build());
+            case GET_PEER_UPDATE ->
+                incoming.reply(TunnelMessage.newBuilder()
+                        .setPeerUpdate(scenario.fullState())
+                        .build());
             case WAKE -> {
                 if (!speaker.version().supportsWake()) {
                     log.error("manager sent WakeRequest at protocol {}, which predates it", speaker.version());
                     return;
                 }
-                sendLog(speaker, Log.Level.INFO, "woke up", "agents", Integer.toString(scenario.agentAddresses().size()));
-                incoming.reply(TunnelMessage.newBuilder().setWake(WakeResponse.getDefaultInstance()).build());
+                sendLog(
+                        speaker,
+                        Log.Level.INFO,
+                        "woke up",
+                        "agents",
+                        Integer.toString(scenario.agentAddresses().size()));
+                incoming.reply(TunnelMessage.newBuilder()
+                        .setWake(WakeResponse.getDefaultInstance())
+                        .build());
             }
             default -> log.warn("ignoring unexpected manager message {}", message.getMsgCase());
         }
@@ -144,7 +159,7 @@ public final class ReferenceTunnel {
                 replyStart(incoming, false, "start refused by the reference tunnel (fault mode refuse-start)");
                 return;
             }
-            default -> { }
+            default -> {}
         }
         if (started) {
             replyStart(incoming, false, "already started");
@@ -163,13 +178,30 @@ public final class ReferenceTunnel {
         try {
             tunName = TunDevice.nameOf(tunFd);
         } catch (NativeException e) {
-            replyStart(incoming, false, "tunnel_file_descriptor " + tunFd + " is not an open TUN device: " + e.getMessage());
+            replyStart(
+                    incoming,
+                    false,
+                    "tunnel_file_descriptor " + tunFd + " is not an open TUN device: " + e.getMessage());
             return;
         }
-        sendLog(speaker, Log.Level.INFO, "starting", "url", request.getCoderUrl(), "tun", tunName,
-                "headers", Integer.toString(request.getHeadersCount()), "device_os", request.getDeviceOs());
+        sendLog(
+                speaker,
+                Log.Level.INFO,
+                "starting",
+                "url",
+                request.getCoderUrl(),
+                "tun",
+                tunName,
+                "headers",
+                Integer.toString(request.getHeadersCount()),
+                "device_os",
+                request.getDeviceOs());
 
-        ManagerMessage answer = speaker.call(TunnelMessage.newBuilder().setNetworkSettings(networkSettings(request)).build(), SETTINGS_TIMEOUT);
+        ManagerMessage answer = speaker.call(
+                TunnelMessage.newBuilder()
+                        .setNetworkSettings(networkSettings(request))
+                        .build(),
+                SETTINGS_TIMEOUT);
         if (!answer.hasNetworkSettings() || !answer.getNetworkSettings().getSuccess()) {
             String why = answer.getNetworkSettings().getErrorMessage();
             sendLog(speaker, Log.Level.ERROR, "network settings were refused", "error", why);
@@ -185,12 +217,22 @@ public final class ReferenceTunnel {
         }));
         publishPeers(speaker);
         replyStart(incoming, true, "");
-        sendLog(speaker, Log.Level.INFO, "started", "tun", tunName, "agents", Integer.toString(scenario.agentAddresses().size()));
+        sendLog(
+                speaker,
+                Log.Level.INFO,
+                "started",
+                "tun",
+                tunName,
+                "agents",
+                Integer.toString(scenario.agentAddresses().size()));
         if (settings.fault().kind() == TunnelFault.Kind.CRASH_AFTER_START) {
-            publisher.schedule(() -> {
-                log.error("crashing on purpose (fault mode {})", settings.fault());
-                Runtime.getRuntime().halt(3);
-            }, settings.fault().millis(), TimeUnit.MILLISECONDS);
+            publisher.schedule(
+                    () -> {
+                        log.error("crashing on purpose (fault mode {})", settings.fault());
+                        Runtime.getRuntime().halt(3);
+                    },
+                    settings.fault().millis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -199,7 +241,10 @@ public final class ReferenceTunnel {
         return NetworkSettingsRequest.newBuilder()
                 .setTunnelOverheadBytes(80)
                 .setMtu(1280)
-                .setTunnelRemoteAddress(java.net.URI.create(request.getCoderUrl()).getHost() == null ? "" : java.net.URI.create(request.getCoderUrl()).getHost())
+                .setTunnelRemoteAddress(
+                        java.net.URI.create(request.getCoderUrl()).getHost() == null
+                                ? ""
+                                : java.net.URI.create(request.getCoderUrl()).getHost())
                 .setDnsSettings(NetworkSettingsRequest.DNSSettings.newBuilder()
                         .addServers(own)
                         .addMatchDomains(settings.matchDomain())
@@ -209,17 +254,21 @@ public final class ReferenceTunnel {
                         .addSubnetMasks("255.255.255.255")
                         .setRouter(own)
                         .addIncludedRoutes(NetworkSettingsRequest.IPv4Settings.IPv4Route.newBuilder()
-                                .setDestination(settings.subnet() + ".0.0").setMask("255.255.0.0").setRouter(own)))
+                                .setDestination(settings.subnet() + ".0.0")
+                                .setMask("255.255.0.0")
+                                .setRouter(own)))
                 .build();
     }
 
     private void publishPeers(Speaker<TunnelMessage, ManagerMessage> speaker) {
         publisher.execute(() -> sendPeers(speaker, scenario.fullState()));
         long every = settings.deltaInterval().toMillis();
-        publisher.scheduleAtFixedRate(() -> sendPeers(speaker, scenario.tick(Instant.now())), every, every, TimeUnit.MILLISECONDS);
+        publisher.scheduleAtFixedRate(
+                () -> sendPeers(speaker, scenario.tick(Instant.now())), every, every, TimeUnit.MILLISECONDS);
     }
 
-    private void sendPeers(Speaker<TunnelMessage, ManagerMessage> speaker, dev.tunnelhelper.protocol.vpn.PeerUpdate update) {
+    private void sendPeers(
+            Speaker<TunnelMessage, ManagerMessage> speaker, dev.tunnelhelper.protocol.vpn.PeerUpdate update) {
         try {
             speaker.send(TunnelMessage.newBuilder().setPeerUpdate(update).build());
         } catch (IOException e) {
@@ -227,13 +276,21 @@ public final class ReferenceTunnel {
         }
     }
 
-    private static void replyStart(Incoming<TunnelMessage, ManagerMessage> incoming, boolean ok, String error) throws IOException {
-        incoming.reply(TunnelMessage.newBuilder().setStart(StartResponse.newBuilder().setSuccess(ok).setErrorMessage(error)).build());
+    private static void replyStart(Incoming<TunnelMessage, ManagerMessage> incoming, boolean ok, String error)
+            throws IOException {
+        incoming.reply(TunnelMessage.newBuilder()
+                .setStart(StartResponse.newBuilder().setSuccess(ok).setErrorMessage(error))
+                .build());
     }
 
     /** Logs locally and to the manager, with logger names and fields as the real tunnel does. */
-    private static void sendLog(Speaker<TunnelMessage, ManagerMessage> speaker, Log.Level level, String message, String... fields) {
-        Log.Builder entry = Log.newBuilder().setLevel(level).setMessage(message).addLoggerNames("testbed").addLoggerNames("tunnel");
+    private static void sendLog(
+            Speaker<TunnelMessage, ManagerMessage> speaker, Log.Level level, String message, String... fields) {
+        Log.Builder entry = Log.newBuilder()
+                .setLevel(level)
+                .setMessage(message)
+                .addLoggerNames("testbed")
+                .addLoggerNames("tunnel");
         for (int i = 0; i + 1 < fields.length; i += 2) {
             entry.addFields(Log.Field.newBuilder().setName(fields[i]).setValue(fields[i + 1]));
         }

@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
  * {@code vpn-daemon run --rpc-read-fd N --rpc-write-fd M} and {@code version --output=json}.
  * Its configuration comes from system properties baked in by {@link TunnelLauncher}.
  */
-@Command(name = "coder", mixinStandardHelpOptions = true, subcommands = {
-        ReferenceTunnelMain.VpnDaemon.class, ReferenceTunnelMain.Version.class})
+@Command(
+        name = "coder",
+        mixinStandardHelpOptions = true,
+        subcommands = {ReferenceTunnelMain.VpnDaemon.class, ReferenceTunnelMain.Version.class})
 public final class ReferenceTunnelMain implements Runnable {
 
     public static void main(String[] args) {
@@ -40,10 +42,14 @@ public final class ReferenceTunnelMain implements Runnable {
 
     @Command(name = "run", description = "Serve the manager on the given pipe fds.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--rpc-read-fd", description = "fd to read manager messages from (env CODER_VPN_DAEMON_RPC_READ_FD)")
+        @Option(
+                names = "--rpc-read-fd",
+                description = "fd to read manager messages from (env CODER_VPN_DAEMON_RPC_READ_FD)")
         Integer readFd;
 
-        @Option(names = "--rpc-write-fd", description = "fd to write tunnel messages to (env CODER_VPN_DAEMON_RPC_WRITE_FD)")
+        @Option(
+                names = "--rpc-write-fd",
+                description = "fd to write tunnel messages to (env CODER_VPN_DAEMON_RPC_WRITE_FD)")
         Integer writeFd;
 
         @Override
@@ -51,8 +57,8 @@ public final class ReferenceTunnelMain implements Runnable {
             int read = fdFrom(readFd, "CODER_VPN_DAEMON_RPC_READ_FD", "--rpc-read-fd");
             int write = fdFrom(writeFd, "CODER_VPN_DAEMON_RPC_WRITE_FD", "--rpc-write-fd");
             TunnelSettings settings = TunnelSettings.fromSystemProperties();
-            ReferenceTunnel tunnel = new ReferenceTunnel(settings,
-                    Fds.inputStream(OwnedFd.adopt(read)), Fds.outputStream(OwnedFd.adopt(write)));
+            ReferenceTunnel tunnel = new ReferenceTunnel(
+                    settings, Fds.inputStream(OwnedFd.adopt(read)), Fds.outputStream(OwnedFd.adopt(write)));
             return tunnel.run();
         }
 
@@ -77,7 +83,8 @@ public final class ReferenceTunnelMain implements Runnable {
         public Integer call() throws Exception {
             TunnelSettings settings = TunnelSettings.fromSystemProperties();
             String version = settings.fault().kind() == TunnelFault.Kind.WRONG_VERSION
-                    ? "v0.0.1+wrong-version" : settings.version();
+                    ? "v0.0.1+wrong-version"
+                    : settings.version();
             if ("json".equals(output)) {
                 System.out.println(new ObjectMapper().writeValueAsString(Map.of("version", version)));
             } else {

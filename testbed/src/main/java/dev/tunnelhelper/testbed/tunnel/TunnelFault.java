@@ -72,7 +72,8 @@ public record TunnelFault(Kind kind, long millis) {
     private static String known() {
         StringBuilder sb = new StringBuilder();
         for (Kind k : Kind.values()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(k.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(k.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         return sb.toString();
     }

@@ -23,14 +23,19 @@ public final class TunnelLauncher {
     public static byte[] script(TunnelSettings settings, String java, String classpath) {
         StringBuilder sb = new StringBuilder();
         sb.append("#!/bin/sh\n");
-        sb.append("# Tunnel Helper testbed reference tunnel (").append(settings.version())
-                .append(", fault ").append(settings.fault()).append(").\n");
+        sb.append("# Tunnel Helper testbed reference tunnel (")
+                .append(settings.version())
+                .append(", fault ")
+                .append(settings.fault())
+                .append(").\n");
         sb.append("# Speaks the CoderVPN tunnel role; see docs/testbed.md.\n");
         if (settings.fault().kind() == TunnelFault.Kind.IGNORE_STOP) {
             // An ignored SIGTERM survives exec, and the JVM leaves a shutdown signal ignored by its parent alone.
             sb.append("trap '' TERM\n");
         }
-        sb.append("exec ").append(quote(java)).append(" -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto");
+        sb.append("exec ")
+                .append(quote(java))
+                .append(" -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto");
         for (Map.Entry<String, String> p : settings.toProperties().entrySet()) {
             sb.append(" \\\n  ").append(quote("-D" + p.getKey() + "=" + p.getValue()));
         }

@@ -16,24 +16,39 @@ import java.util.Map;
  * @param subnet           first two octets of the tunnel's addresses, e.g. {@code 100.100}:
  *                         own address {@code <subnet>.0.1}, agents {@code <subnet>.<w+1>.<a+2>}
  */
-public record TunnelSettings(String version, VersionList protocolVersions, TunnelFault fault,
-                             int workspaces, int agentsPerWorkspace, Duration deltaInterval,
-                             String subnet, String matchDomain) {
+public record TunnelSettings(
+        String version,
+        VersionList protocolVersions,
+        TunnelFault fault,
+        int workspaces,
+        int agentsPerWorkspace,
+        Duration deltaInterval,
+        String subnet,
+        String matchDomain) {
 
     public static final String DEFAULT_VERSION = "v2.24.3+testbed";
     private static final String PREFIX = "testbed.tunnel.";
 
     public static TunnelSettings defaults() {
-        return new TunnelSettings(DEFAULT_VERSION, parseVersions("1.3"), TunnelFault.NONE, 2, 2,
-                Duration.ofSeconds(2), "100.100", "coder");
+        return new TunnelSettings(
+                DEFAULT_VERSION,
+                parseVersions("1.3"),
+                TunnelFault.NONE,
+                2,
+                2,
+                Duration.ofSeconds(2),
+                "100.100",
+                "coder");
     }
 
     public TunnelSettings withFault(TunnelFault f) {
-        return new TunnelSettings(version, protocolVersions, f, workspaces, agentsPerWorkspace, deltaInterval, subnet, matchDomain);
+        return new TunnelSettings(
+                version, protocolVersions, f, workspaces, agentsPerWorkspace, deltaInterval, subnet, matchDomain);
     }
 
     public TunnelSettings withVersion(String v) {
-        return new TunnelSettings(v, protocolVersions, fault, workspaces, agentsPerWorkspace, deltaInterval, subnet, matchDomain);
+        return new TunnelSettings(
+                v, protocolVersions, fault, workspaces, agentsPerWorkspace, deltaInterval, subnet, matchDomain);
     }
 
     public TunnelSettings withScenario(int ws, int agents, Duration interval) {
@@ -41,7 +56,8 @@ public record TunnelSettings(String version, VersionList protocolVersions, Tunne
     }
 
     public TunnelSettings withSubnet(String s) {
-        return new TunnelSettings(version, protocolVersions, fault, workspaces, agentsPerWorkspace, deltaInterval, s, matchDomain);
+        return new TunnelSettings(
+                version, protocolVersions, fault, workspaces, agentsPerWorkspace, deltaInterval, s, matchDomain);
     }
 
     /** The tunnel's own address inside the CGNAT range 100.64.0.0/10. */
@@ -72,7 +88,8 @@ public record TunnelSettings(String version, VersionList protocolVersions, Tunne
                 TunnelFault.parse(System.getProperty(PREFIX + "fault", d.fault.toString())),
                 Integer.parseInt(System.getProperty(PREFIX + "workspaces", Integer.toString(d.workspaces))),
                 Integer.parseInt(System.getProperty(PREFIX + "agents", Integer.toString(d.agentsPerWorkspace))),
-                Duration.ofMillis(Long.parseLong(System.getProperty(PREFIX + "delta-interval-ms", Long.toString(d.deltaInterval.toMillis())))),
+                Duration.ofMillis(Long.parseLong(
+                        System.getProperty(PREFIX + "delta-interval-ms", Long.toString(d.deltaInterval.toMillis())))),
                 System.getProperty(PREFIX + "subnet", d.subnet),
                 System.getProperty(PREFIX + "match-domain", d.matchDomain));
     }

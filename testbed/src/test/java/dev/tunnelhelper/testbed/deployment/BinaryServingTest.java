@@ -34,8 +34,8 @@ class BinaryServingTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = DeploymentServer.start(
-                DeploymentOptions.builder(dir, BinarySource.bytes("test binary", BINARY)).build());
+        server = DeploymentServer.start(DeploymentOptions.builder(dir, BinarySource.bytes("test binary", BINARY))
+                .build());
     }
 
     @AfterEach
@@ -48,7 +48,9 @@ class BinaryServingTest {
         HttpResponse<byte[]> response = fetch(client, server.url() + "/api/v2/buildinfo");
 
         assertEquals(200, response.statusCode());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("Content-Type").orElseThrow());
         JsonNode info = new ObjectMapper().readTree(response.body());
         assertEquals("v2.24.3+testbed", info.get("version").asText());
         assertEquals(server.url(), info.get("external_url").asText());
@@ -62,12 +64,16 @@ class BinaryServingTest {
 
         assertEquals(200, response.statusCode());
         assertArrayEquals(BINARY, response.body());
-        String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(BINARY));
+        String sha1 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(BINARY));
         assertEquals(sha1, server.binarySha1());
         assertEquals('"' + sha1 + '"', response.headers().firstValue("ETag").orElseThrow());
-        assertEquals(BINARY.length, response.headers().firstValueAsLong("Content-Length").orElseThrow());
+        assertEquals(
+                BINARY.length,
+                response.headers().firstValueAsLong("Content-Length").orElseThrow());
         assertFalse(response.headers().firstValue("Content-Encoding").isPresent());
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(BINARY));
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(BINARY));
         assertEquals(sha256, server.binarySha256());
     }
 
@@ -92,8 +98,8 @@ class BinaryServingTest {
 
     @Test
     void staleIfNoneMatchGetsTheFullBinary() throws Exception {
-        HttpResponse<byte[]> response = fetch(client, server.binaryUrl(),
-                "If-None-Match", "\"0000000000000000000000000000000000000000\"");
+        HttpResponse<byte[]> response =
+                fetch(client, server.binaryUrl(), "If-None-Match", "\"0000000000000000000000000000000000000000\"");
 
         assertEquals(200, response.statusCode());
         assertArrayEquals(BINARY, response.body());
@@ -108,13 +114,19 @@ class BinaryServingTest {
 
         assertEquals(200, response.statusCode());
         assertEquals("gzip", response.headers().firstValue("Content-Encoding").orElseThrow());
-        assertEquals(BINARY.length, response.headers().firstValueAsLong("X-Original-Content-Length").orElseThrow());
-        assertEquals(response.body().length, response.headers().firstValueAsLong("Content-Length").orElseThrow());
+        assertEquals(
+                BINARY.length,
+                response.headers().firstValueAsLong("X-Original-Content-Length").orElseThrow());
+        assertEquals(
+                response.body().length,
+                response.headers().firstValueAsLong("Content-Length").orElseThrow());
         assertTrue(response.body().length < BINARY.length, "compressed body should be smaller");
         try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
             assertArrayEquals(BINARY, gz.readAllBytes());
         }
-        assertEquals('"' + server.binarySha1() + '"', response.headers().firstValue("ETag").orElseThrow());
+        assertEquals(
+                '"' + server.binarySha1() + '"',
+                response.headers().firstValue("ETag").orElseThrow());
     }
 
     @Test
@@ -126,7 +138,8 @@ class BinaryServingTest {
 
         for (HttpResponse<byte[]> response : java.util.List.of(disabled, notAsked, refused)) {
             assertFalse(response.headers().firstValue("Content-Encoding").isPresent());
-            assertFalse(response.headers().firstValue("X-Original-Content-Length").isPresent());
+            assertFalse(
+                    response.headers().firstValue("X-Original-Content-Length").isPresent());
             assertArrayEquals(BINARY, response.body());
         }
     }
@@ -135,14 +148,20 @@ class BinaryServingTest {
     void unknownPlatformIs404() throws Exception {
         assertEquals(404, fetch(client, server.url() + "/bin/coder-plan9-mips").statusCode());
         assertEquals(404, fetch(client, server.url() + "/bin/coder-linux").statusCode());
-        assertEquals(404, fetch(client, server.url() + "/bin/coder-linux-amd64-extra").statusCode());
-        assertEquals(404, fetch(client, server.url() + "/bin/coder-plan9-mips.sig").statusCode());
+        assertEquals(
+                404,
+                fetch(client, server.url() + "/bin/coder-linux-amd64-extra").statusCode());
+        assertEquals(
+                404, fetch(client, server.url() + "/bin/coder-plan9-mips.sig").statusCode());
         assertEquals(404, fetch(client, server.url() + "/api/v2/users").statusCode());
     }
 
     @Test
     void otherKnownPlatformsOnlyWhenConfigured() throws Exception {
-        Platform other = Platform.KNOWN.stream().filter(p -> !p.equals(server.platform())).findFirst().orElseThrow();
+        Platform other = Platform.KNOWN.stream()
+                .filter(p -> !p.equals(server.platform()))
+                .findFirst()
+                .orElseThrow();
 
         assertEquals(404, fetch(client, server.url() + other.binaryPath()).statusCode());
 
@@ -150,7 +169,8 @@ class BinaryServingTest {
         HttpResponse<byte[]> response = fetch(client, server.url() + other.binaryPath());
         assertEquals(200, response.statusCode());
         assertArrayEquals(BINARY, response.body());
-        assertEquals(200, fetch(client, server.url() + other.binaryPath() + ".sig").statusCode());
+        assertEquals(
+                200, fetch(client, server.url() + other.binaryPath() + ".sig").statusCode());
     }
 
     @Test
@@ -195,7 +215,9 @@ class BinaryServingTest {
     @Test
     void onlyGetIsAnswered() throws Exception {
         HttpResponse<byte[]> response = client.send(
-                TestClients.get(server.binaryUrl()).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                TestClients.get(server.binaryUrl())
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
         assertEquals(405, response.statusCode());

@@ -17,8 +17,9 @@ class BuildInfoBodyTest {
 
     @Test
     void rawBuildInfoBodyIsServedVerbatimUntilReset() throws Exception {
-        try (DeploymentServer server = DeploymentServer.start(DeploymentOptions.builder(dir,
-                BinarySource.bytes("test binary", TestClients.binary(1000, 3))).build())) {
+        try (DeploymentServer server = DeploymentServer.start(
+                DeploymentOptions.builder(dir, BinarySource.bytes("test binary", TestClients.binary(1000, 3)))
+                        .build())) {
             String buildInfo = server.url() + "/api/v2/buildinfo";
             server.updateBehaviour(b -> b.withBuildInfoBody("{not json"));
 

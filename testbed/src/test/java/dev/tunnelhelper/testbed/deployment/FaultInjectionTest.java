@@ -34,8 +34,8 @@ class FaultInjectionTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = DeploymentServer.start(
-                DeploymentOptions.builder(dir, BinarySource.bytes("test binary", BINARY)).build());
+        server = DeploymentServer.start(DeploymentOptions.builder(dir, BinarySource.bytes("test binary", BINARY))
+                .build());
     }
 
     @AfterEach
@@ -96,7 +96,8 @@ class FaultInjectionTest {
         server.updateBehaviour(b -> b.withServeAllPlatforms(true).withBinaryFailure(503));
 
         for (Platform platform : Platform.KNOWN) {
-            assertEquals(503, fetch(client, server.url() + platform.binaryPath()).statusCode());
+            assertEquals(
+                    503, fetch(client, server.url() + platform.binaryPath()).statusCode());
         }
         assertEquals(200, fetch(client, server.binaryUrl() + ".sig").statusCode());
         assertEquals(200, fetch(client, server.url() + "/api/v2/buildinfo").statusCode());
@@ -111,10 +112,12 @@ class FaultInjectionTest {
         assertThrows(IOException.class, () -> fetch(client, server.binaryUrl()));
 
         // Read the stream by hand to see exactly what arrived before the connection dropped.
-        HttpResponse<InputStream> streamed = client.send(TestClients.get(server.binaryUrl()).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> streamed =
+                client.send(TestClients.get(server.binaryUrl()).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, streamed.statusCode());
-        assertEquals(BINARY.length, streamed.headers().firstValueAsLong("Content-Length").orElseThrow());
+        assertEquals(
+                BINARY.length,
+                streamed.headers().firstValueAsLong("Content-Length").orElseThrow());
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         try (InputStream in = streamed.body()) {
             byte[] buffer = new byte[8192];
@@ -124,8 +127,9 @@ class FaultInjectionTest {
                     received.write(buffer, 0, n);
                 }
             });
-            assertTrue(received.size() <= cut, "received " + received.size() + " bytes, cut at " + cut
-                    + " (" + failure + ")");
+            assertTrue(
+                    received.size() <= cut,
+                    "received " + received.size() + " bytes, cut at " + cut + " (" + failure + ")");
         }
         byte[] prefix = java.util.Arrays.copyOf(BINARY, received.size());
         assertArrayEquals(prefix, received.toByteArray());
@@ -144,8 +148,11 @@ class FaultInjectionTest {
         assertEquals(200, response.statusCode());
         assertEquals(BINARY.length, response.body().length);
         assertFalse(java.util.Arrays.equals(BINARY, response.body()));
-        assertEquals('"' + server.binarySha1() + '"', response.headers().firstValue("ETag").orElseThrow());
-        String servedSha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(response.body()));
+        assertEquals(
+                '"' + server.binarySha1() + '"',
+                response.headers().firstValue("ETag").orElseThrow());
+        String servedSha1 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(response.body()));
         assertFalse(servedSha1.equals(server.binarySha1()));
         assertFalse(PemKeys.verify(PemKeys.readEd25519PublicKey(server.publicKeyPath()), response.body(), signature));
         assertTrue(PemKeys.verify(PemKeys.readEd25519PublicKey(server.publicKeyPath()), BINARY, signature));
@@ -170,21 +177,27 @@ class FaultInjectionTest {
 
         HttpResponse<byte[]> response = fetch(client, server.url() + "/api/v2/buildinfo");
 
-        assertEquals("v2.99.0+elsewhere", new ObjectMapper().readTree(response.body()).get("version").asText());
+        assertEquals(
+                "v2.99.0+elsewhere",
+                new ObjectMapper().readTree(response.body()).get("version").asText());
         assertEquals("v2.24.3+testbed", server.version());
 
         server.updateBehaviour(b -> b.withBuildInfoVersion(null));
         HttpResponse<byte[]> restored = fetch(client, server.url() + "/api/v2/buildinfo");
-        assertEquals("v2.24.3+testbed", new ObjectMapper().readTree(restored.body()).get("version").asText());
+        assertEquals(
+                "v2.24.3+testbed",
+                new ObjectMapper().readTree(restored.body()).get("version").asText());
     }
 
     @Test
     void lyingContentLengthMakesTheClientFail() throws Exception {
         server.updateBehaviour(b -> b.withContentLengthExcess(1000));
 
-        HttpResponse<InputStream> streamed = client.send(TestClients.get(server.binaryUrl()).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(BINARY.length + 1000L, streamed.headers().firstValueAsLong("Content-Length").orElseThrow());
+        HttpResponse<InputStream> streamed =
+                client.send(TestClients.get(server.binaryUrl()).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(
+                BINARY.length + 1000L,
+                streamed.headers().firstValueAsLong("Content-Length").orElseThrow());
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         try (InputStream in = streamed.body()) {
             byte[] buffer = new byte[8192];

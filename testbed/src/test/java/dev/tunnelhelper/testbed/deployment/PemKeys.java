@@ -15,15 +15,15 @@ import java.util.Base64;
  */
 final class PemKeys {
 
-    private PemKeys() {
-    }
+    private PemKeys() {}
 
     static PublicKey readEd25519PublicKey(Path pem) throws Exception {
         String text = Files.readString(pem, StandardCharsets.US_ASCII);
         String base64 = text.replace("-----BEGIN PUBLIC KEY-----", "")
                 .replace("-----END PUBLIC KEY-----", "")
                 .replaceAll("\\s", "");
-        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        return KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 
     static boolean verify(PublicKey key, byte[] data, byte[] signature) throws Exception {

@@ -17,7 +17,9 @@ class PlatformTest {
         assertEquals(new Platform("linux", "arm64"), Platform.of(NativePlatform.of("Linux", "aarch64")));
         assertEquals(new Platform("darwin", "arm64"), Platform.of(NativePlatform.of("Mac OS X", "aarch64")));
         assertEquals(new Platform("darwin", "amd64"), Platform.of(NativePlatform.of("Mac OS X", "x86_64")));
-        assertEquals("/bin/coder-darwin-arm64", Platform.of(NativePlatform.of("Mac OS X", "aarch64")).binaryPath());
+        assertEquals(
+                "/bin/coder-darwin-arm64",
+                Platform.of(NativePlatform.of("Mac OS X", "aarch64")).binaryPath());
     }
 
     @Test

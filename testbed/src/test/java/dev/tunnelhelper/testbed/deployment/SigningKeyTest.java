@@ -31,7 +31,9 @@ class SigningKeyTest {
         }
         assertTrue(Files.readString(key.publicKeyPath()).endsWith("-----\n"));
         // Ed25519 SubjectPublicKeyInfo is a fixed 12-byte prefix plus the 32-byte key.
-        assertArrayEquals(key.publicKey().getEncoded(), PemKeys.readEd25519PublicKey(key.publicKeyPath()).getEncoded());
+        assertArrayEquals(
+                key.publicKey().getEncoded(),
+                PemKeys.readEd25519PublicKey(key.publicKeyPath()).getEncoded());
         assertEquals(44, key.publicKey().getEncoded().length);
         assertEquals("MCowBQYDK2VwAyEA", lines.get(1).substring(0, 16));
     }
@@ -62,7 +64,9 @@ class SigningKeyTest {
         SigningKey.loadOrCreate(dir);
         Path other = Files.createDirectory(dir.resolve("other"));
         SigningKey.loadOrCreate(other);
-        Files.copy(other.resolve("signing-key.pub.pem"), dir.resolve("signing-key.pub.pem"),
+        Files.copy(
+                other.resolve("signing-key.pub.pem"),
+                dir.resolve("signing-key.pub.pem"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         IOException e = assertThrows(IOException.class, () -> SigningKey.loadOrCreate(dir));

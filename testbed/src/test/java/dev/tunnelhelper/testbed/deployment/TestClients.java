@@ -11,15 +11,16 @@ import java.util.Random;
 /** Plain JDK HTTP clients and test binaries shared by the deployment tests. */
 final class TestClients {
 
-    private TestClients() {
-    }
+    private TestClients() {}
 
     static HttpClient http() {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     static HttpRequest.Builder get(String url, String... headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (headers.length > 0) {
             builder.headers(headers);
         }

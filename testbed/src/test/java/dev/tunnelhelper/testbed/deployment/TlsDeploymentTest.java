@@ -29,7 +29,8 @@ class TlsDeploymentTest {
     @BeforeAll
     static void start() throws Exception {
         server = DeploymentServer.start(DeploymentOptions.builder(dir, BinarySource.bytes("test binary", BINARY))
-                .tls(true).build());
+                .tls(true)
+                .build());
     }
 
     @AfterAll
@@ -61,48 +62,65 @@ class TlsDeploymentTest {
     void certificateNamesLocalhostToo() throws Exception {
         String localhostUrl = "https://localhost:" + server.port() + "/api/v2/buildinfo";
 
-        HttpResponse<byte[]> response = TestClients.fetch(trusting(server.caCertPath().orElseThrow()), localhostUrl);
+        HttpResponse<byte[]> response =
+                TestClients.fetch(trusting(server.caCertPath().orElseThrow()), localhostUrl);
 
         assertEquals(200, response.statusCode());
     }
 
     @Test
     void clientWithoutTheCaFailsTheHandshake() {
-        HttpClient defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient defaultTrust =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        assertThrows(SSLHandshakeException.class, () -> defaultTrust.send(
-                TestClients.get(server.url() + "/api/v2/buildinfo").build(), HttpResponse.BodyHandlers.ofByteArray()));
+        assertThrows(
+                SSLHandshakeException.class,
+                () -> defaultTrust.send(
+                        TestClients.get(server.url() + "/api/v2/buildinfo").build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     @Test
     void clientTrustingAnotherCaFailsTheHandshake(@TempDir Path otherDir) throws Exception {
         TestCertificateAuthority other = TestCertificateAuthority.loadOrCreate(otherDir, "127.0.0.1");
 
-        assertThrows(SSLHandshakeException.class, () -> trusting(other.caCertPath()).send(
-                TestClients.get(server.url() + "/api/v2/buildinfo").build(), HttpResponse.BodyHandlers.ofByteArray()));
+        assertThrows(
+                SSLHandshakeException.class,
+                () -> trusting(other.caCertPath())
+                        .send(
+                                TestClients.get(server.url() + "/api/v2/buildinfo")
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     @Test
     void restartReusesTheCa(@TempDir Path restartDir) throws Exception {
         String firstCa;
-        try (DeploymentServer first = DeploymentServer.start(
-                DeploymentOptions.builder(restartDir, BinarySource.bytes("b", BINARY)).tls(true).build())) {
+        try (DeploymentServer first =
+                DeploymentServer.start(DeploymentOptions.builder(restartDir, BinarySource.bytes("b", BINARY))
+                        .tls(true)
+                        .build())) {
             firstCa = Files.readString(first.caCertPath().orElseThrow());
         }
-        try (DeploymentServer second = DeploymentServer.start(
-                DeploymentOptions.builder(restartDir, BinarySource.bytes("b", BINARY)).tls(true).build())) {
+        try (DeploymentServer second =
+                DeploymentServer.start(DeploymentOptions.builder(restartDir, BinarySource.bytes("b", BINARY))
+                        .tls(true)
+                        .build())) {
             Path ca = second.caCertPath().orElseThrow();
             assertEquals(firstCa, Files.readString(ca));
-            HttpResponse<byte[]> response = trusting(ca).send(
-                    TestClients.get(second.url() + "/api/v2/buildinfo").build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = trusting(ca)
+                    .send(
+                            TestClients.get(second.url() + "/api/v2/buildinfo").build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, response.statusCode());
         }
     }
 
     @Test
     void plainHttpServerHasNoCa(@TempDir Path plainDir) throws Exception {
-        try (DeploymentServer plain = DeploymentServer.start(
-                DeploymentOptions.builder(plainDir, BinarySource.bytes("b", BINARY)).build())) {
+        try (DeploymentServer plain =
+                DeploymentServer.start(DeploymentOptions.builder(plainDir, BinarySource.bytes("b", BINARY))
+                        .build())) {
             assertTrue(plain.caCertPath().isEmpty());
             assertTrue(URI.create(plain.url()).getScheme().equals("http"));
         }

@@ -13,8 +13,7 @@ import picocli.CommandLine;
 
 /** {@code testbed ping} and {@code testbed interface} outside the tunnel: usage, loopback, absent names. */
 class NetToolsCliTest {
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();

@@ -31,10 +31,16 @@ class IcmpEchoTest {
     @RequiresRootAndTun
     void pingingAnAgentAddressThroughTheTunDeviceIsAnswered() throws Exception {
         TunnelSettings settings = TunnelSettings.defaults().withSubnet("100.102");
-        try (TunDevice tun = TunDevice.open(null); TunnelHarness tunnel = TunnelHarness.spawn(dir, settings, tun.fd())) {
+        try (TunDevice tun = TunDevice.open(null);
+                TunnelHarness tunnel = TunnelHarness.spawn(dir, settings, tun.fd())) {
             var manager = tunnel.connect(Duration.ofSeconds(20));
-            var started = manager.call(ManagerMessage.newBuilder().setStart(StartRequest.newBuilder()
-                    .setTunnelFileDescriptor(TunnelHarness.TUN_FD).setCoderUrl("https://coder.example.com").setApiToken("t")).build(),
+            var started = manager.call(
+                    ManagerMessage.newBuilder()
+                            .setStart(StartRequest.newBuilder()
+                                    .setTunnelFileDescriptor(TunnelHarness.TUN_FD)
+                                    .setCoderUrl("https://coder.example.com")
+                                    .setApiToken("t"))
+                            .build(),
                     Duration.ofSeconds(20));
             assertTrue(started.getStart().getSuccess(), started.getStart().getErrorMessage());
             // What the network extension does with the tunnel's settings, by hand.
@@ -49,9 +55,16 @@ class IcmpEchoTest {
             assertTrue(first.out().startsWith("PING " + agent + " (" + agent + "): 56 data bytes\n"), first.out());
             assertTrue(first.out().contains("64 bytes from " + agent + ": icmp_seq=1 ttl=64 time="), first.out());
             assertTrue(first.out().contains("64 bytes from " + agent + ": icmp_seq=2 ttl=64 time="), first.out());
-            assertTrue(first.out().contains("--- " + agent + " ping statistics ---\n2 packets transmitted, 2 received, 0% packet loss\n"
-                    + "rtt min/avg/max = "), first.out());
-            assertEquals(0, ping("-c", "1", "-W", "2", PeerScenario.agentAddress(settings, 1, 1)).code());
+            assertTrue(
+                    first.out()
+                            .contains("--- " + agent
+                                    + " ping statistics ---\n2 packets transmitted, 2 received, 0% packet loss\n"
+                                    + "rtt min/avg/max = "),
+                    first.out());
+            assertEquals(
+                    0,
+                    ping("-c", "1", "-W", "2", PeerScenario.agentAddress(settings, 1, 1))
+                            .code());
             Ping silent = ping("-c", "1", "-W", "1", "100.102.200.200");
             assertEquals(1, silent.code(), "an address that is not an agent stays silent:\n" + silent.out());
             assertTrue(silent.out().contains("1 packets transmitted, 0 received, 100% packet loss"), silent.out());
@@ -59,8 +72,7 @@ class IcmpEchoTest {
         }
     }
 
-    private record Ping(int code, String out, String err) {
-    }
+    private record Ping(int code, String out, String err) {}
 
     /** {@code testbed ping}, in-process. */
     private static Ping ping(String... args) {
@@ -79,10 +91,34 @@ class IcmpEchoTest {
     @Test
     void echoRepliesSwapAddressesAndCarryValidChecksums() {
         byte[] request = {
-            0x45, 0, 0, 28, 0x12, 0x34, 0x40, 0, 64, 1, 0, 0,
-            100, 102, 0, 1, // source
-            100, 102, 1, 2, // destination
-            8, 0, 0, 0, 0, 7, 0, 1 // echo request, id 7, seq 1
+            0x45,
+            0,
+            0,
+            28,
+            0x12,
+            0x34,
+            0x40,
+            0,
+            64,
+            1,
+            0,
+            0,
+            100,
+            102,
+            0,
+            1, // source
+            100,
+            102,
+            1,
+            2, // destination
+            8,
+            0,
+            0,
+            0,
+            0,
+            7,
+            0,
+            1 // echo request, id 7, seq 1
         };
         int ipSum = IcmpResponder.checksum(request, 0, 20);
         request[10] = (byte) (ipSum >> 8);

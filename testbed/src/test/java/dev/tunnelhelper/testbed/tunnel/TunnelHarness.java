@@ -39,9 +39,12 @@ final class TunnelHarness implements AutoCloseable {
     @SuppressWarnings("JdkObsolete")
     final StringBuffer stderr = new StringBuffer();
     /** One-way messages from the tunnel, by kind, so waiting for one kind never loses another. */
-    final java.util.Map<TunnelMessage.MsgCase, BlockingQueue<TunnelMessage>> oneWay = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.Map<TunnelMessage.MsgCase, BlockingQueue<TunnelMessage>> oneWay =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     final BlockingQueue<TunnelMessage> settingsRequests = new LinkedBlockingQueue<>();
-    volatile NetworkSettingsResponse settingsAnswer = NetworkSettingsResponse.newBuilder().setSuccess(true).build();
+    volatile NetworkSettingsResponse settingsAnswer =
+            NetworkSettingsResponse.newBuilder().setSuccess(true).build();
 
     private TunnelHarness(ChildProcess child, InputStream fromTunnel, OutputStream toTunnel) {
         this.child = child;
@@ -50,12 +53,19 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     static TunnelHarness spawn(Path dir, TunnelSettings settings, Integer tunFd) throws IOException {
-        Path launcher = TunnelLauncher.write(dir.resolve("coder-" + settings.fault().kind().name().toLowerCase(java.util.Locale.ROOT)), settings);
+        Path launcher = TunnelLauncher.write(
+                dir.resolve("coder-" + settings.fault().kind().name().toLowerCase(java.util.Locale.ROOT)), settings);
         Pipe managerToTunnel = Fds.pipe();
         Pipe tunnelToManager = Fds.pipe();
         Pipe errors = Fds.pipe();
         SpawnSpec.Builder spec = SpawnSpec.builder(launcher)
-                .args("vpn-daemon", "run", "--rpc-read-fd", Integer.toString(READ_FD), "--rpc-write-fd", Integer.toString(WRITE_FD))
+                .args(
+                        "vpn-daemon",
+                        "run",
+                        "--rpc-read-fd",
+                        Integer.toString(READ_FD),
+                        "--rpc-write-fd",
+                        Integer.toString(WRITE_FD))
                 .env("PATH", "/usr/bin:/bin")
                 .mapFd(READ_FD, managerToTunnel.readEnd().get())
                 .mapFd(WRITE_FD, tunnelToManager.writeEnd().get())
@@ -67,20 +77,22 @@ final class TunnelHarness implements AutoCloseable {
         managerToTunnel.readEnd().close();
         tunnelToManager.writeEnd().close();
         errors.writeEnd().close();
-        TunnelHarness harness = new TunnelHarness(child,
-                Fds.inputStream(tunnelToManager.readEnd()), Fds.outputStream(managerToTunnel.writeEnd()));
+        TunnelHarness harness = new TunnelHarness(
+                child, Fds.inputStream(tunnelToManager.readEnd()), Fds.outputStream(managerToTunnel.writeEnd()));
         InputStream err = Fds.inputStream(errors.readEnd());
-        Thread drain = new Thread(() -> {
-            byte[] buf = new byte[4096];
-            try (err) {
-                int n;
-                while ((n = err.read(buf)) > 0) {
-                    harness.stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                // child gone
-            }
-        }, "tunnel-stderr");
+        Thread drain = new Thread(
+                () -> {
+                    byte[] buf = new byte[4096];
+                    try (err) {
+                        int n;
+                        while ((n = err.read(buf)) > 0) {
+                            harness.stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        }
+                    } catch (IOException e) {
+                        // child gone
+                    }
+                },
+                "tunnel-stderr");
         drain.setDaemon(true);
         drain.start();
         return harness;
@@ -88,14 +100,17 @@ final class TunnelHarness implements AutoCloseable {
 
     /** Handshake as manager; network-settings requests are answered with {@link #settingsAnswer}. */
     Speaker<ManagerMessage, TunnelMessage> connect(Duration handshakeTimeout) throws IOException {
-        TunnelProtocol protocol = new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec());
+        TunnelProtocol protocol =
+                new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec());
         return protocol.connectAsManager(fromTunnel, toTunnel, this::closeStreams, this::onMessage);
     }
 
     private void onMessage(Incoming<ManagerMessage, TunnelMessage> in) throws IOException {
         if (in.isRequest() && in.message().hasNetworkSettings()) {
             settingsRequests.add(in.message());
-            in.reply(ManagerMessage.newBuilder().setNetworkSettings(settingsAnswer).build());
+            in.reply(ManagerMessage.newBuilder()
+                    .setNetworkSettings(settingsAnswer)
+                    .build());
         } else {
             queue(in.message().getMsgCase()).add(in.message());
         }
@@ -115,7 +130,9 @@ final class TunnelHarness implements AutoCloseable {
     }
 
     ExitStatus awaitExit(Duration timeout) throws InterruptedException {
-        return child.waitFor(timeout).orElseThrow(() -> new AssertionError("tunnel still running after " + timeout + "; stderr:\n" + stderr));
+        return child.waitFor(timeout)
+                .orElseThrow(
+                        () -> new AssertionError("tunnel still running after " + timeout + "; stderr:\n" + stderr));
     }
 
     void closeStreams() throws IOException {

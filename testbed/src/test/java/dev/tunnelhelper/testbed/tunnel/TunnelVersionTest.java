@@ -17,7 +17,9 @@ class TunnelVersionTest {
 
     private String probe(TunnelSettings settings) throws Exception {
         Path launcher = TunnelLauncher.write(dir.resolve("coder"), settings);
-        Process p = new ProcessBuilder(launcher.toString(), "version", "--output=json").redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(launcher.toString(), "version", "--output=json")
+                .redirectErrorStream(false)
+                .start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -32,14 +34,21 @@ class TunnelVersionTest {
 
     @Test
     void faultWrongVersionReportsAnotherVersion() throws Exception {
-        assertEquals("v0.0.1+wrong-version", probe(TunnelSettings.defaults().withFault(TunnelFault.parse("wrong-version"))));
+        assertEquals(
+                "v0.0.1+wrong-version", probe(TunnelSettings.defaults().withFault(TunnelFault.parse("wrong-version"))));
     }
 
     @Test
     void faultsParseAndPrintInTheirWireForm() {
-        assertEquals("crash-after-start=500", TunnelFault.parse("crash-after-start=500").toString());
-        assertEquals(TunnelFault.Kind.STALL_START, TunnelFault.parse("stall-start").kind());
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TunnelFault.parse("explode"));
-        assertTrue(e.getMessage().startsWith("unknown tunnel fault \"explode\"; known: none, crash-after-start"), e.getMessage());
+        assertEquals(
+                "crash-after-start=500",
+                TunnelFault.parse("crash-after-start=500").toString());
+        assertEquals(
+                TunnelFault.Kind.STALL_START, TunnelFault.parse("stall-start").kind());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> TunnelFault.parse("explode"));
+        assertTrue(
+                e.getMessage().startsWith("unknown tunnel fault \"explode\"; known: none, crash-after-start"),
+                e.getMessage());
     }
 }
