@@ -4,6 +4,7 @@ import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.TunnelProtocol;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse;
 import dev.tunnelhelper.protocol.vpn.TunnelMessage;
@@ -80,21 +81,17 @@ final class TunnelHarness implements AutoCloseable {
         TunnelHarness harness = new TunnelHarness(
                 child, Fds.inputStream(tunnelToManager.readEnd()), Fds.outputStream(managerToTunnel.writeEnd()));
         InputStream err = Fds.inputStream(errors.readEnd());
-        Thread drain = new Thread(
-                () -> {
-                    byte[] buf = new byte[4096];
-                    try (err) {
-                        int n;
-                        while ((n = err.read(buf)) > 0) {
-                            harness.stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                        }
-                    } catch (IOException e) {
-                        // child gone
-                    }
-                },
-                "tunnel-stderr");
-        drain.setDaemon(true);
-        drain.start();
+        NamedThreads.start("tunnel-stderr", () -> {
+            byte[] buf = new byte[4096];
+            try (err) {
+                int n;
+                while ((n = err.read(buf)) > 0) {
+                    harness.stderr.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // child gone
+            }
+        });
         return harness;
     }
 
