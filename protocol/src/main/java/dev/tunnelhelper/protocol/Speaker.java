@@ -4,12 +4,9 @@ import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.vpn.RPC;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -166,20 +163,7 @@ public final class Speaker<S, R> implements AutoCloseable {
      * {@link IOException}, e.g. {@link RpcTimeoutException} or {@link SpeakerClosedException}.
      */
     public R await(CompletableFuture<R> reply) throws IOException {
-        try {
-            return reply.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting for a reply from " + name);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("request to " + name + " failed: " + cause, cause);
-        } catch (CancellationException e) {
-            throw new IOException("request to " + name + " was cancelled", e);
-        }
+        return Replies.await(reply, name);
     }
 
     /** Sends a one-way message (no rpc ids). */
