@@ -37,7 +37,8 @@ export ZIG_LOCAL_CACHE_DIR="$out/.zig-cache"
 
 # target triple (zig) : os : arch. macOS 12 is the floor because peer code-signing
 # requirements on XPC connections (xpc_connection_set_peer_code_signing_requirement) start
-# there; glibc 2.34 is the first with posix_spawn_file_actions_addclosefrom_np.
+# there; glibc 2.34 is kept from when the Linux spawn used posix_spawn_file_actions_addclosefrom_np
+# (the fork + PR_SET_PDEATHSIG path needs nothing that new).
 targets=(
   "aarch64-macos.12.0:darwin:aarch64"
   "x86_64-macos.12.0:darwin:x86_64"

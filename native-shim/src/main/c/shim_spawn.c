@@ -1,45 +1,35 @@
-/* posix_spawn with an exact fd map, a fresh session, default signal state and a given working directory. */
+/*
+ * Spawn with an exact fd map, a fresh session, default signal state and a given working directory.
+ * macOS: posix_spawn. Linux: fork + exec, because the child must set PR_SET_PDEATHSIG before it
+ * execs (so it dies with the helper, even when the helper is SIGKILLed), and posix_spawn runs no
+ * code of ours in the child.
+ */
 #ifdef __linux__
-#define _GNU_SOURCE /* posix_spawn_file_actions_addclosefrom_np, _addchdir_np, POSIX_SPAWN_SETSID */
+#define _GNU_SOURCE /* pipe2, syscall numbers */
 #endif
 #include "shim.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <string.h>
 #include <fcntl.h>
 #include <signal.h>
+#ifdef __APPLE__
 #include <spawn.h>
+#endif
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-#define TH_HAVE_CLOSEFROM_NP 1
+#ifdef __linux__
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 
-#if !defined(__APPLE__) && !defined(POSIX_SPAWN_SETSID)
-#error "POSIX_SPAWN_SETSID is required (glibc >= 2.26): a setsid() in a fork child is what posix_spawn exists to avoid"
-#endif
-
-/* The child must never start in whatever directory the helper happens to run in: that could
- * be one a user can write, and relative paths in the child would resolve there. */
-#if defined(__GLIBC__) && (__GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 29))
-#error "posix_spawn_file_actions_addchdir_np is required (glibc >= 2.29)"
-#endif
-
-struct spawn_state {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    int actions_ready;
-    int attr_ready;
-};
-
-static void spawn_state_destroy(struct spawn_state *s) {
-    if (s->actions_ready) posix_spawn_file_actions_destroy(&s->actions);
-    if (s->attr_ready) posix_spawnattr_destroy(&s->attr);
-}
+/* Entries in one fd map; the tunnel needs three. */
+#define TH_SPAWN_MAX_FDS 64
 
 static int validate_map(const int *child_fds, const int *parent_fds, int nmap, char *err, size_t errlen) {
     for (int i = 0; i < nmap; i++) {
@@ -62,77 +52,68 @@ static int validate_map(const int *child_fds, const int *parent_fds, int nmap, c
 }
 
 /*
- * Every source is first duplicated to a scratch number above all sources and all targets,
- * so no later dup2 onto a target can clobber a source that is still needed (this is what
- * makes swaps such as 3<->4 and collisions with 0-2 safe). Only then are the targets filled.
+ * The fd map as (source, target) pairs, stdout/stderr first. Every source is first duplicated to
+ * a scratch number above all sources and all targets, so no later dup2 onto a target can clobber
+ * a source that is still needed (this is what makes swaps such as 3<->4 and collisions with 0-2
+ * safe). Only then are the targets filled.
  */
-static int add_fd_actions(struct spawn_state *s, const int *child_fds, const int *parent_fds, int nmap,
-                          int stdout_fd, int stderr_fd, char *err, size_t errlen) {
-    int n = nmap + 2;
-    int *src = calloc((size_t)n, sizeof(int));
-    int *dst = calloc((size_t)n, sizeof(int));
-    if (src == NULL || dst == NULL) {
-        free(src);
-        free(dst);
-        return th_fail(err, errlen, ENOMEM, "spawn fd map");
-    }
-    int count = 0;
-    if (stdout_fd >= 0) { src[count] = stdout_fd; dst[count] = 1; count++; }
-    if (stderr_fd >= 0) { src[count] = stderr_fd; dst[count] = 2; count++; }
-    for (int i = 0; i < nmap; i++) { src[count] = parent_fds[i]; dst[count] = child_fds[i]; count++; }
+struct fd_plan {
+    int count;
+    int src[TH_SPAWN_MAX_FDS + 2];
+    int dst[TH_SPAWN_MAX_FDS + 2];
+    int highest;    /* the highest source or target: scratch numbers start above it */
+    int max_target; /* the highest target: everything above is closed in the child */
+};
 
-    int highest = 2;
-    for (int i = 0; i < count; i++) {
-        if (src[i] > highest) highest = src[i];
-        if (dst[i] > highest) highest = dst[i];
+static int plan_fds(struct fd_plan *p, const int *child_fds, const int *parent_fds, int nmap, int stdout_fd,
+                    int stderr_fd, char *err, size_t errlen) {
+    if (nmap > TH_SPAWN_MAX_FDS) return th_fail(err, errlen, EINVAL, "fd map of %d entries (at most %d)", nmap, TH_SPAWN_MAX_FDS);
+    p->count = 0;
+    if (stdout_fd >= 0) { p->src[p->count] = stdout_fd; p->dst[p->count] = 1; p->count++; }
+    if (stderr_fd >= 0) { p->src[p->count] = stderr_fd; p->dst[p->count] = 2; p->count++; }
+    for (int i = 0; i < nmap; i++) { p->src[p->count] = parent_fds[i]; p->dst[p->count] = child_fds[i]; p->count++; }
+    p->highest = 2;
+    p->max_target = 2;
+    for (int i = 0; i < p->count; i++) {
+        if (p->src[i] > p->highest) p->highest = p->src[i];
+        if (p->dst[i] > p->highest) p->highest = p->dst[i];
+        if (p->dst[i] > p->max_target) p->max_target = p->dst[i];
     }
-    int max_target = 2;
-    for (int i = 0; i < count; i++) if (dst[i] > max_target) max_target = dst[i];
-
     struct rlimit rl;
+    /* one more scratch number than pairs: the Linux path's error pipe lives there */
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-        (rlim_t)(highest + 1 + count) >= rl.rlim_cur) {
-        free(src);
-        free(dst);
+        (rlim_t)(p->highest + 2 + p->count) >= rl.rlim_cur) {
         return th_fail(err, errlen, EMFILE, "fd map needs scratch fds up to %d but RLIMIT_NOFILE is %llu",
-                       highest + count, (unsigned long long)rl.rlim_cur);
+                       p->highest + 1 + p->count, (unsigned long long)rl.rlim_cur);
     }
+    return 0;
+}
 
+#ifdef __APPLE__
+struct spawn_state {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    int actions_ready;
+    int attr_ready;
+};
+
+static void spawn_state_destroy(struct spawn_state *s) {
+    if (s->actions_ready) posix_spawn_file_actions_destroy(&s->actions);
+    if (s->attr_ready) posix_spawnattr_destroy(&s->attr);
+}
+
+/* POSIX_SPAWN_CLOEXEC_DEFAULT closes everything that is not a dup2 target. */
+static int add_fd_actions(struct spawn_state *s, const struct fd_plan *p, int stdout_fd, int stderr_fd, char *err,
+                          size_t errlen) {
     int rc = 0;
     posix_spawn_file_actions_t *a = &s->actions;
-    for (int i = 0; i < count && rc == 0; i++) rc = posix_spawn_file_actions_adddup2(a, src[i], highest + 1 + i);
+    for (int i = 0; i < p->count && rc == 0; i++) rc = posix_spawn_file_actions_adddup2(a, p->src[i], p->highest + 1 + i);
     if (rc == 0) rc = posix_spawn_file_actions_addopen(a, 0, "/dev/null", O_RDONLY, 0);
     if (rc == 0 && stdout_fd < 0) rc = posix_spawn_file_actions_addopen(a, 1, "/dev/null", O_WRONLY, 0);
     if (rc == 0 && stderr_fd < 0) rc = posix_spawn_file_actions_addopen(a, 2, "/dev/null", O_WRONLY, 0);
-    for (int i = 0; i < count && rc == 0; i++) rc = posix_spawn_file_actions_adddup2(a, highest + 1 + i, dst[i]);
+    for (int i = 0; i < p->count && rc == 0; i++) rc = posix_spawn_file_actions_adddup2(a, p->highest + 1 + i, p->dst[i]);
     /* Scratch fds are themselves dup2 targets, which POSIX_SPAWN_CLOEXEC_DEFAULT would keep. */
-    for (int i = 0; i < count && rc == 0; i++) rc = posix_spawn_file_actions_addclose(a, highest + 1 + i);
-#ifndef __APPLE__
-    /* Holes below the highest target: glibc ignores EBADF for a close action on an fd that
-     * is not open, so closing unconditionally is safe. */
-    for (int fd = 3; fd < max_target && rc == 0; fd++) {
-        int is_target = 0;
-        for (int i = 0; i < count; i++) if (dst[i] == fd) is_target = 1;
-        if (!is_target) rc = posix_spawn_file_actions_addclose(a, fd);
-    }
-#ifdef TH_HAVE_CLOSEFROM_NP
-    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(a, max_target + 1);
-#else
-    /* Without closefrom_np the only race-free way is a close action for every possible fd
-     * (setting FD_CLOEXEC in the parent races with other threads opening fds). Slow when
-     * RLIMIT_NOFILE is huge, but correct. */
-    if (rc == 0) {
-        rlim_t limit = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) ? rl.rlim_cur : 65536;
-        for (rlim_t fd = (rlim_t)max_target + 1; fd < limit && rc == 0; fd++) {
-            int skip = 0;
-            for (int i = 0; i < count; i++) if ((rlim_t)(highest + 1 + i) == fd) skip = 1;
-            if (!skip) rc = posix_spawn_file_actions_addclose(a, (int)fd);
-        }
-    }
-#endif
-#endif
-    free(src);
-    free(dst);
+    for (int i = 0; i < p->count && rc == 0; i++) rc = posix_spawn_file_actions_addclose(a, p->highest + 1 + i);
     if (rc != 0) return th_fail(err, errlen, rc, "building spawn file actions");
     return 0;
 }
@@ -143,16 +124,194 @@ static int set_attributes(struct spawn_state *s, char *err, size_t errlen) {
     sigfillset(&all);
     /* The JVM blocks and handles signals; the child must start with a clean slate or it
      * could, for example, ignore SIGTERM forever. */
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID;
-#ifdef __APPLE__
-    flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
-#endif
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID | POSIX_SPAWN_CLOEXEC_DEFAULT;
     int rc = posix_spawnattr_setflags(&s->attr, flags);
     if (rc == 0) rc = posix_spawnattr_setsigmask(&s->attr, &none);
     if (rc == 0) rc = posix_spawnattr_setsigdefault(&s->attr, &all);
     if (rc != 0) return th_fail(err, errlen, rc, "setting spawn attributes");
     return 0;
 }
+
+/*
+ * macOS has no PR_SET_PDEATHSIG: a child outliving a SIGKILLed helper is found by the helper's
+ * orphan sweep at its next start instead (docs/native-shim.md).
+ */
+static int spawn_child(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
+                       const struct fd_plan *p, int stdout_fd, int stderr_fd, char *err, size_t errlen) {
+    struct spawn_state s = {0};
+    int rc = posix_spawn_file_actions_init(&s.actions);
+    if (rc != 0) return th_fail(err, errlen, rc, "posix_spawn_file_actions_init");
+    s.actions_ready = 1;
+    rc = posix_spawnattr_init(&s.attr);
+    if (rc != 0) {
+        spawn_state_destroy(&s);
+        return th_fail(err, errlen, rc, "posix_spawnattr_init");
+    }
+    s.attr_ready = 1;
+    /* First action: a directory that cannot be entered fails the spawn (posix_spawn reports it). */
+    rc = posix_spawn_file_actions_addchdir_np(&s.actions, cwd);
+    if (rc != 0) {
+        spawn_state_destroy(&s);
+        return th_fail(err, errlen, rc, "posix_spawn_file_actions_addchdir_np %s", cwd);
+    }
+    rc = add_fd_actions(&s, p, stdout_fd, stderr_fd, err, errlen);
+    if (rc == 0) rc = set_attributes(&s, err, errlen);
+    if (rc < 0) {
+        spawn_state_destroy(&s);
+        return rc;
+    }
+    pid_t pid;
+    rc = posix_spawn(&pid, path, &s.actions, &s.attr, (char *const *)argv, (char *const *)envp);
+    spawn_state_destroy(&s);
+    if (rc != 0) return th_fail(err, errlen, rc, "posix_spawn %s", path);
+    return (int)pid;
+}
+#else
+/* What the child reports over the error pipe when a step before exec fails. */
+struct child_failure {
+    int step;
+    int error;
+};
+
+enum { STEP_PARENT_GONE, STEP_SESSION, STEP_SIGNALS, STEP_CHDIR, STEP_FDS, STEP_EXEC };
+
+static const char *const STEP_NAMES[] = {
+    "the helper ended before the child was set up", "setsid", "resetting signals", "chdir", "setting up the fd map", "execve",
+};
+
+static int open_null_at(int target, int flags) {
+    int fd = open("/dev/null", flags);
+    if (fd < 0) return -1;
+    if (fd == target) return 0;
+    int rc = dup2(fd, target);
+    close(fd);
+    return rc < 0 ? -1 : 0;
+}
+
+static void close_range_from(unsigned int first, unsigned int last) {
+    if (first > last) return;
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, first, last, 0) == 0) return;
+#endif
+    /* Kernels before 5.9: one close per possible number up to the limit. */
+    struct rlimit rl;
+    unsigned int limit = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) ? (unsigned int)rl.rlim_cur : 65536u;
+    for (unsigned int fd = first; fd <= last && fd < limit; fd++) close((int)fd);
+}
+
+/*
+ * The child between fork and exec: async-signal-safe calls only (the JVM has many threads; only
+ * this one was copied). Never returns.
+ */
+static void child_after_fork(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
+                             const struct fd_plan *p, int stdout_fd, int stderr_fd, pid_t parent, int report) {
+    struct child_failure failure = {0, 0};
+    /* Dies with the THREAD that forked it (that is what the kernel calls the parent): the shim's
+     * callers spawn the tunnel from a thread that lives as long as the helper. SIGKILL because
+     * a tunnel that ignores SIGTERM must not outlive a helper that was SIGKILLed. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) {
+        failure.step = STEP_PARENT_GONE;
+        failure.error = ESRCH;
+        goto fail;
+    }
+    if (setsid() < 0) {
+        failure.step = STEP_SESSION;
+        goto fail_errno;
+    }
+    /* The JVM blocks and handles signals; the child must start with a clean slate or it could,
+     * for example, ignore SIGTERM forever. Dispositions first, then the (fully blocked) mask. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL); /* EINVAL for glibc's reserved ones */
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) {
+        failure.step = STEP_SIGNALS;
+        goto fail_errno;
+    }
+    if (chdir(cwd) != 0) {
+        failure.step = STEP_CHDIR;
+        goto fail_errno;
+    }
+    /* The error pipe moves above every scratch number first, so no dup2 below clobbers it. */
+    int moved = fcntl(report, F_DUPFD_CLOEXEC, p->highest + 1 + p->count);
+    if (moved < 0) {
+        failure.step = STEP_FDS;
+        goto fail_errno;
+    }
+    report = moved;
+    failure.step = STEP_FDS;
+    for (int i = 0; i < p->count; i++) {
+        if (dup2(p->src[i], p->highest + 1 + i) < 0) goto fail_errno;
+    }
+    if (open_null_at(0, O_RDONLY) < 0) goto fail_errno;
+    if (stdout_fd < 0 && open_null_at(1, O_WRONLY) < 0) goto fail_errno;
+    if (stderr_fd < 0 && open_null_at(2, O_WRONLY) < 0) goto fail_errno;
+    for (int i = 0; i < p->count; i++) {
+        /* dup2 onto another number clears FD_CLOEXEC: the child keeps exactly these. */
+        if (dup2(p->highest + 1 + i, p->dst[i]) < 0) goto fail_errno;
+    }
+    for (int i = 0; i < p->count; i++) close(p->highest + 1 + i);
+    for (int fd = 3; fd < p->max_target; fd++) {
+        int is_target = 0;
+        for (int i = 0; i < p->count; i++) if (p->dst[i] == fd) is_target = 1;
+        if (!is_target) close(fd);
+    }
+    /* Everything above the highest target, except the error pipe (close-on-exec itself). */
+    close_range_from((unsigned int)p->max_target + 1, (unsigned int)report - 1);
+    close_range_from((unsigned int)report + 1, ~0u);
+    execve(path, (char *const *)argv, (char *const *)envp);
+    failure.step = STEP_EXEC;
+fail_errno:
+    failure.error = errno;
+fail:
+    while (write(report, &failure, sizeof failure) < 0 && errno == EINTR) {
+    }
+    _exit(127);
+}
+
+static int spawn_child(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
+                       const struct fd_plan *p, int stdout_fd, int stderr_fd, char *err, size_t errlen) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return th_fail(err, errlen, errno, "pipe2 for the spawn's error report");
+    /* No JVM signal handler may run in the child before it has reset them: block everything
+     * across the fork (the child inherits this thread's mask, the parent restores its own). */
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(report[0]);
+        child_after_fork(path, argv, envp, cwd, p, stdout_fd, stderr_fd, parent, report[1]);
+    }
+    int fork_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    close(report[1]);
+    if (pid < 0) {
+        close(report[0]);
+        return th_fail(err, errlen, fork_errno, "fork for %s", path);
+    }
+    struct child_failure failure;
+    ssize_t n;
+    do {
+        n = read(report[0], &failure, sizeof failure);
+    } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == 0) return (int)pid; /* the pipe closed on exec: the child runs path */
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (n != (ssize_t)sizeof failure || failure.step < 0 || failure.step > STEP_EXEC) {
+        return th_fail(err, errlen, EIO, "spawn %s: the child failed before exec without saying why", path);
+    }
+    if (failure.step == STEP_CHDIR) return th_fail(err, errlen, failure.error, "spawn %s: chdir %s", path, cwd);
+    return th_fail(err, errlen, failure.error, "spawn %s: %s", path, STEP_NAMES[failure.step]);
+}
+#endif
 
 int th_spawn(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
              const int *child_fds, const int *parent_fds, int nmap,
@@ -171,34 +330,10 @@ int th_spawn(const char *path, const char *const argv[], const char *const envp[
     int rc = validate_map(child_fds, parent_fds, nmap, err, errlen);
     if (rc < 0) return rc;
     if (access(path, X_OK) != 0) return th_fail(err, errlen, errno, "cannot execute %s", path);
-
-    struct spawn_state s = {0};
-    rc = posix_spawn_file_actions_init(&s.actions);
-    if (rc != 0) return th_fail(err, errlen, rc, "posix_spawn_file_actions_init");
-    s.actions_ready = 1;
-    rc = posix_spawnattr_init(&s.attr);
-    if (rc != 0) {
-        spawn_state_destroy(&s);
-        return th_fail(err, errlen, rc, "posix_spawnattr_init");
-    }
-    s.attr_ready = 1;
-    /* First action: a directory that cannot be entered fails the spawn (posix_spawn reports it). */
-    rc = posix_spawn_file_actions_addchdir_np(&s.actions, cwd);
-    if (rc != 0) {
-        spawn_state_destroy(&s);
-        return th_fail(err, errlen, rc, "posix_spawn_file_actions_addchdir_np %s", cwd);
-    }
-    rc = add_fd_actions(&s, child_fds, parent_fds, nmap, stdout_fd, stderr_fd, err, errlen);
-    if (rc == 0) rc = set_attributes(&s, err, errlen);
-    if (rc < 0) {
-        spawn_state_destroy(&s);
-        return rc;
-    }
-    pid_t pid;
-    rc = posix_spawn(&pid, path, &s.actions, &s.attr, (char *const *)argv, (char *const *)envp);
-    spawn_state_destroy(&s);
-    if (rc != 0) return th_fail(err, errlen, rc, "posix_spawn %s", path);
-    return (int)pid;
+    struct fd_plan plan = {0};
+    rc = plan_fds(&plan, child_fds, parent_fds, nmap, stdout_fd, stderr_fd, err, errlen);
+    if (rc < 0) return rc;
+    return spawn_child(path, argv, envp, cwd, &plan, stdout_fd, stderr_fd, err, errlen);
 }
 
 static void decode(int status, int *kind, int *value) {

@@ -18,7 +18,7 @@ import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionSettings;
 import dev.tunnelhelper.helper.session.TunnelSession;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
-import dev.tunnelhelper.helper.tunnel.TunnelProcess;
+import dev.tunnelhelper.helper.tunnel.TunnelSpawner;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -63,7 +63,7 @@ public final class HelperDaemon implements AutoCloseable {
                                         config.verification().settings())
                                 .minimumVersion(config.minimumVersion()))
                         .build()),
-                TunnelProcess::spawn);
+                TunnelSpawner.INSTANCE);
     }
 
     /**

@@ -152,8 +152,9 @@ class ChildLifecycleTest {
             ChildRun status =
                     ChildRun.run(SpawnSpec.builder(Path.of("/bin/cat")).args("/proc/self/status"));
             assertEquals(0L, sigField(status.stdout(), "SigBlk"), status.stdout());
-            // glibc's posix_spawn sets its two internal signals (32, 33: thread cancel and setxid)
-            // to SIG_IGN by design; no program can handle those, every other one must be default.
+            // glibc's two internal signals (32, 33: thread cancel and setxid) are SIG_IGN after its
+            // posix_spawn (the Apple branch in the simulator); no program can handle those, every
+            // other one must be default.
             assertEquals(0L, sigField(status.stdout(), "SigIgn") & ~GLIBC_INTERNAL_SIGNALS, status.stdout());
         } finally {
             TestLibc.INSTANCE.pthread_sigmask(TestLibc.SIG_SETMASK, old, null);
