@@ -10,6 +10,7 @@ import static dev.tunnelhelper.helper.session.SessionPhase.STOPPING;
 import dev.tunnelhelper.protocol.HandshakeException;
 import dev.tunnelhelper.protocol.RpcTimeoutException;
 import dev.tunnelhelper.protocol.SpeakerClosedException;
+import dev.tunnelhelper.protocol.TruncatedFrameException;
 import dev.tunnelhelper.shim.ExitStatus;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -94,6 +95,10 @@ final class SessionEnding {
         }
         if (cause == null) {
             awaitExit("the tunnel closed its pipe but is still running");
+        } else if (cause instanceof TruncatedFrameException) {
+            // A pipe that ends inside a frame is what a tunnel dying mid-message leaves: its exit
+            // status says why, the half frame does not.
+            awaitExit("tunnel protocol error: " + cause.getMessage());
         } else {
             fail(step() + "tunnel protocol error: " + cause.getMessage());
         }

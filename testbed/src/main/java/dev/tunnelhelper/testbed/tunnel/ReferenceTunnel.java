@@ -71,6 +71,10 @@ public final class ReferenceTunnel {
                 writeRaw("HTTP/1.1 400 Bad Request\n");
                 return drainUntilEof();
             }
+            case DIE_IN_HANDSHAKE -> {
+                writeRaw("codervpn tun");
+                die(9);
+            }
             default -> {
                 // every other fault happens after the handshake
             }
@@ -101,6 +105,9 @@ public final class ReferenceTunnel {
         switch (message.getMsgCase()) {
             case START -> start(incoming);
             case STOP -> {
+                if (settings.fault().kind() == TunnelFault.Kind.DIE_DURING_STOP) {
+                    die(8);
+                }
                 if (settings.fault().kind() == TunnelFault.Kind.IGNORE_STOP) {
                     log.warn("ignoring the stop request (fault mode {})", settings.fault());
                     return;
@@ -197,11 +204,17 @@ public final class ReferenceTunnel {
                 "device_os",
                 request.getDeviceOs());
 
-        ManagerMessage answer = speaker.call(
-                TunnelMessage.newBuilder()
-                        .setNetworkSettings(networkSettings(request))
-                        .build(),
-                SETTINGS_TIMEOUT);
+        TunnelMessage settingsRequest = TunnelMessage.newBuilder()
+                .setNetworkSettings(networkSettings(request))
+                .build();
+        if (settings.fault().kind() == TunnelFault.Kind.DIE_DURING_SETTINGS) {
+            speaker.send(settingsRequest);
+            die(4);
+        }
+        ManagerMessage answer = speaker.call(settingsRequest, SETTINGS_TIMEOUT);
+        if (settings.fault().kind() == TunnelFault.Kind.DIE_BEFORE_START_REPLY) {
+            die(5);
+        }
         if (!answer.hasNetworkSettings() || !answer.getNetworkSettings().getSuccess()) {
             String why = answer.getNetworkSettings().getErrorMessage();
             sendLog(speaker, Log.Level.ERROR, "network settings were refused", "error", why);
@@ -225,6 +238,12 @@ public final class ReferenceTunnel {
                 tunName,
                 "agents",
                 Integer.toString(scenario.agentAddresses().size()));
+        if (settings.fault().kind() == TunnelFault.Kind.DIE_MID_PEER_UPDATE) {
+            // Queued behind the full state, so it dies with the next update half written.
+            publisher.execute(() -> dieMidFrame(TunnelMessage.newBuilder()
+                    .setPeerUpdate(scenario.fullState())
+                    .build()));
+        }
         if (settings.fault().kind() == TunnelFault.Kind.CRASH_AFTER_START) {
             publisher.schedule(
                     () -> {
@@ -300,6 +319,24 @@ public final class ReferenceTunnel {
         } catch (IOException e) {
             log.debug("log not sent: {}", e.getMessage());
         }
+    }
+
+    /** Dies at once, as a crash does: no reply, no closing of streams, no shutdown hooks. */
+    private void die(int code) {
+        log.error("dying on purpose (fault mode {}), exit code {}", settings.fault(), code);
+        Runtime.getRuntime().halt(code);
+    }
+
+    /** Writes the first half of {@code message}'s frame, then dies (exit code 6). */
+    private void dieMidFrame(TunnelMessage message) {
+        try {
+            byte[] frame = new FrameCodec().encode(message);
+            out.write(frame, 0, frame.length / 2);
+            out.flush();
+        } catch (IOException e) {
+            log.info("half a frame not sent: {}", e.getMessage());
+        }
+        die(6);
     }
 
     private void writeRaw(String line) throws IOException {

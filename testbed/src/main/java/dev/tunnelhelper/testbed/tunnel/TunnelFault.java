@@ -37,7 +37,17 @@ public record TunnelFault(Kind kind, long millis) {
          * Never answers the stop request, stays up when the manager closes the pipes, and ignores
          * SIGTERM (its launcher sets it to ignored before the JVM starts): only SIGKILL ends it.
          */
-        IGNORE_STOP
+        IGNORE_STOP,
+        /** Writes the first half of its handshake line, then dies (exit code 9). */
+        DIE_IN_HANDSHAKE,
+        /** Sends its network settings request, then dies (exit code 4) without waiting for the answer. */
+        DIE_DURING_SETTINGS,
+        /** Gets its network settings answered, then dies (exit code 5) without answering the start. */
+        DIE_BEFORE_START_REPLY,
+        /** Starts, sends the full peer state, then dies (exit code 6) halfway through writing the next peer update. */
+        DIE_MID_PEER_UPDATE,
+        /** Dies (exit code 8) on the stop request, without answering it. */
+        DIE_DURING_STOP
     }
 
     public static final TunnelFault NONE = new TunnelFault(Kind.NONE, 0);
