@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -148,10 +151,23 @@ final class BinaryDownloader {
             throw download("the gzip body from " + response.uri() + " is corrupt or truncated: " + e.getMessage());
         } catch (IOException e) {
             throw new AcquisitionException(
-                    Step.STORAGE, "cannot write the download to " + temp.path() + ": " + e.getMessage(), e);
+                    Step.STORAGE,
+                    "cannot write the download to " + temp.path() + ": " + e.getMessage() + spaceLeft(temp.path()),
+                    e);
         }
         progress.finish(hasher.size());
         return hasher.finish();
+    }
+
+    /** What an operator needs when the disk is full: which file system, and how much room it has left. */
+    private static String spaceLeft(Path file) {
+        try {
+            FileStore store = Files.getFileStore(file.getParent());
+            return " (the file system " + store + " holding " + file.getParent() + " has "
+                    + store.getUsableSpace() + " bytes free)";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The raw 64-byte detached signature at {@code <binary url>.sig}; small, so read whole. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transfers that go wrong. Each must fail at DOWNLOAD with a specific message, leave no file
- * behind, and leave a previously installed good binary untouched.
+ * behind, leave a previously installed good binary untouched, and not stand in the way of the
+ * next acquisition once the fault is gone.
  */
 class DownloadFailureTest {
 
@@ -58,6 +59,11 @@ class DownloadFailureTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         fixture.assertOnlyInstalled(goodSha256);
         assertEquals(1, fixture.probes(), "nothing from a failed transfer was executed");
+
+        // The fault gone, the next acquisition installs the update: a failure leaves nothing in the way.
+        fixture.deployment.setBehaviour(ServingBehaviour.DEFAULT);
+        fixture.acquirer().acquire(fixture.request());
+        fixture.assertOnlyInstalled(fixture.deployment.binarySha256());
     }
 
     @Test
