@@ -3,6 +3,7 @@ package dev.tunnelhelper.helper.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.helper.HelperPaths;
 import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Speaker;
@@ -29,7 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A helper killed with SIGKILL mid-session: its tunnel must not outlive it, and a restarted helper serves again. */
+/**
+ * A helper killed with SIGKILL mid-session: its tunnel must not outlive it, a client meeting the
+ * stale socket is told the helper is not running (exit 3), and a restarted helper replaces the
+ * stale socket and serves again.
+ */
 @Timeout(240)
 class HelperKilledTest {
     @TempDir
@@ -50,7 +55,7 @@ class HelperKilledTest {
 
     @Test
     @RequiresRootAndTun
-    void aTunnelDoesNotOutliveAHelperKilledWithSigkillAndARestartedHelperServesANewSession() throws Exception {
+    void aTunnelDoesNotOutliveAHelperKilledWithSigkillClientsSeeItIsGoneAndARestartedHelperServesANewSession() throws Exception {
         Path deploymentDir = Files.createDirectories(dir.resolve("deployment"));
         // ignore-stop: the tunnel stays up when its pipes close and ignores SIGTERM, so only the
         // parent-death signal (SIGKILL) can end it once the helper is gone.
@@ -72,10 +77,19 @@ class HelperKilledTest {
                 tunnel.onExit().get(30, TimeUnit.SECONDS);
             }
         }
+        // The killed helper's socket files are still there, with nobody listening: a client says so.
+        assertTrue(Files.exists(paths.appSocket()));
+        HelperProcesses.Finished status = helpers.run("status", "--state-dir", state.toString());
+        assertEquals(ExitCodes.HELPER_UNAVAILABLE, status.exit(), status.output());
+        assertTrue(
+                status.output().contains("tunnel helper is not running: cannot connect to the helper's app endpoint"),
+                status.output());
         try (DeploymentServer healthy = serving(deploymentDir, HelperFixture.tunnel("100.131"));
                 TunDevice tun = TunDevice.open(null)) {
             Process restarted = helper(state, healthy.publicKeyPath());
             awaitReady(paths, restarted);
+            assertTrue(Files.readString(paths.logDirectory().resolve("helper.log"))
+                    .contains("removing stale socket file"));
             try (var ne = extension(paths)) {
                 Result second = start(ne, healthy.url(), tun);
                 assertTrue(second.getSuccess(), second.toString());
