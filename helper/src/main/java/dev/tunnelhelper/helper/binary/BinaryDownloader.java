@@ -163,8 +163,8 @@ final class BinaryDownloader {
     private static String spaceLeft(Path file) {
         try {
             FileStore store = Files.getFileStore(file.getParent());
-            return " (the file system " + store + " holding " + file.getParent() + " has "
-                    + store.getUsableSpace() + " bytes free)";
+            return " (the file system " + store + " holding " + file.getParent() + " has " + store.getUsableSpace()
+                    + " bytes free)";
         } catch (IOException e) {
             return "";
         }

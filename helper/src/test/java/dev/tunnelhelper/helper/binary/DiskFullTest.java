@@ -79,13 +79,16 @@ class DiskFullTest {
         if ("1".equals(System.getenv(PrivilegedTestPolicy.REQUIRE_ENV))) {
             fail(PrivilegedTestPolicy.REQUIRE_ENV + "=1 but " + why);
         }
-        assumeTrue(false, "disk-full test skipped: " + why + " (set " + PrivilegedTestPolicy.REQUIRE_ENV
-                + "=1 to make this a failure)");
+        assumeTrue(
+                false,
+                "disk-full test skipped: " + why + " (set " + PrivilegedTestPolicy.REQUIRE_ENV
+                        + "=1 to make this a failure)");
     }
 
     /** Null when {@code command} succeeded, else what it printed. */
     private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -55,7 +55,8 @@ class HelperKilledTest {
 
     @Test
     @RequiresRootAndTun
-    void aTunnelDoesNotOutliveAHelperKilledWithSigkillClientsSeeItIsGoneAndARestartedHelperServesANewSession() throws Exception {
+    void aTunnelDoesNotOutliveAHelperKilledWithSigkillClientsSeeItIsGoneAndARestartedHelperServesANewSession()
+            throws Exception {
         Path deploymentDir = Files.createDirectories(dir.resolve("deployment"));
         // ignore-stop: the tunnel stays up when its pipes close and ignores SIGTERM, so only the
         // parent-death signal (SIGKILL) can end it once the helper is gone.
