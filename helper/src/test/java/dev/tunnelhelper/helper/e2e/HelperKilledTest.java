@@ -66,7 +66,8 @@ class HelperKilledTest {
         try (DeploymentServer deployment = serving(deploymentDir, stubborn);
                 TunDevice tun = TunDevice.open(null)) {
             Process helper = helper(state, deployment.publicKeyPath());
-            HelperProcesses.awaitSocket(paths.extensionSocket(), helper);
+            // The app endpoint listens after the extension endpoint: once it is there, both accept.
+            HelperProcesses.awaitSocket(paths.appSocket(), helper);
             try (var ne = extension(paths)) {
                 assertTrue(start(ne, deployment.url(), tun).getSuccess());
                 List<ProcessHandle> children = helper.toHandle().children().toList();
