@@ -133,8 +133,8 @@ static int set_attributes(struct spawn_state *s, char *err, size_t errlen) {
 }
 
 /*
- * macOS has no PR_SET_PDEATHSIG: a child outliving a SIGKILLed helper is found by the helper's
- * orphan sweep at its next start instead (docs/native-shim.md).
+ * macOS has no PR_SET_PDEATHSIG, and nothing here replaces it yet: a child can outlive a helper
+ * killed with SIGKILL (docs/security.md, "The tunnel child", known limit).
  */
 static int spawn_child(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
                        const struct fd_plan *p, int stdout_fd, int stderr_fd, char *err, size_t errlen) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.condition.OS;
  */
 @EnabledOnOs(
         value = OS.LINUX,
-        disabledReason = "PR_SET_PDEATHSIG is Linux's; macOS relies on the helper's orphan sweep")
+        disabledReason = "PR_SET_PDEATHSIG is Linux's; macOS has no equivalent yet (docs/security.md)")
 class ParentDeathTest {
     private static final int SIGKILL = 9;
 
