@@ -15,10 +15,9 @@ import dev.tunnelhelper.shim.SigningIdentity;
 import dev.tunnelhelper.shim.SimulatedCodeSigning;
 import dev.tunnelhelper.shim.SimulatedLaunchd;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
+import dev.tunnelhelper.shim.testing.RoleJvms;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -76,9 +75,14 @@ class HelperOverSimulatedLaunchdTest {
             List<String> argv = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-D" + ShimVariant.PROPERTY + "=xpcsim"));
-            argv.addAll(jvmOptions());
-            argv.addAll(
-                    List.of("-cp", classpath(), HelperMain.class.getName(), "run", "--state-dir", stateDir.toString()));
+            argv.addAll(RoleJvms.jvmOptions());
+            argv.addAll(List.of(
+                    "-cp",
+                    RoleJvms.classpath(),
+                    HelperMain.class.getName(),
+                    "run",
+                    "--state-dir",
+                    stateDir.toString()));
             Path out = dir.resolve("helper-by-hand.out");
             Process helper = new ProcessBuilder(argv)
                     .redirectErrorStream(true)
@@ -120,7 +124,13 @@ class HelperOverSimulatedLaunchdTest {
                 null,
                 dir.resolve("helper.out").toString(),
                 dir.resolve("helper.err").toString());
-        Path launcher = helperLauncher(dir.resolve("tunnel-helper"), helperJava);
+        // The plist's Program: the helper's signed runtime, with this test's state directory.
+        Path launcher = RoleJvms.launcher(
+                dir.resolve("tunnel-helper"),
+                helperJava,
+                HelperMain.class.getName(),
+                "--state-dir",
+                stateDir.toString());
         LaunchDaemonPlist plist = new LaunchDaemonPlist(
                 settings,
                 DaemonProgram.absolute(launcher.toString()),
@@ -163,17 +173,6 @@ class HelperOverSimulatedLaunchdTest {
         }
     }
 
-    /** The plist's Program: execs the helper's signed runtime, so the daemon process is that java. */
-    private Path helperLauncher(Path file, Path java) throws IOException {
-        Files.writeString(
-                file,
-                "#!/bin/sh\nexec " + quote(java.toString()) + " " + String.join(" ", jvmOptions()) + " -cp "
-                        + quote(classpath()) + " " + HelperMain.class.getName() + " \"$@\" --state-dir "
-                        + quote(stateDir.toString()) + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return file;
-    }
-
     /** Runs {@link AppProbe} with {@code java} as {@code uid} (setpriv), returning its output once it exited. */
     private static List<String> probe(Path java, String classpath, int uid) throws Exception {
         List<String> argv = new ArrayList<>();
@@ -181,21 +180,12 @@ class HelperOverSimulatedLaunchdTest {
             argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
         }
         argv.add(java.toString());
-        argv.addAll(jvmOptions());
+        argv.addAll(RoleJvms.jvmOptions());
         argv.addAll(List.of("-cp", classpath, AppProbe.class.getName(), SETTINGS.appServiceName()));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("XPCSIM_ROOT", System.getenv("XPCSIM_ROOT"));
         pb.environment().put(ShimVariant.ENV, "xpcsim");
-        Process p = pb.start();
-        boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly();
-        }
-        try (InputStream in = p.getInputStream()) {
-            String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(exited, "client did not exit within 60 s; its output: " + out);
-            return out.lines().toList();
-        }
+        return RoleJvms.outputOnceExited(pb.start(), 60).lines().toList();
     }
 
     /**
@@ -204,7 +194,7 @@ class HelperOverSimulatedLaunchdTest {
      */
     private static String readableClasspath(Path into) throws IOException {
         List<String> entries = new ArrayList<>();
-        for (String entry : classpath().split(File.pathSeparator, -1)) {
+        for (String entry : RoleJvms.classpath().split(File.pathSeparator, -1)) {
             Path p = Path.of(entry);
             if (Files.isRegularFile(p)) {
                 // Numbered: two artifacts may share a file name.
@@ -217,18 +207,5 @@ class HelperOverSimulatedLaunchdTest {
             }
         }
         return String.join(File.pathSeparator, entries);
-    }
-
-    /** Short-lived JVMs: start-up matters more than peak speed. */
-    private static List<String> jvmOptions() {
-        return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
-    }
-
-    private static String classpath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }
