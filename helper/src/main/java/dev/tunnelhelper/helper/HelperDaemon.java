@@ -36,6 +36,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +116,7 @@ public final class HelperDaemon implements AutoCloseable {
                 : new UnixSocketCarrier(paths.appSocket(), paths.extensionSocket(), socketGroup());
         Duration settingsTimeout = Duration.ofMillis(config.tunnel().networkSettingsTimeoutMillis());
         AccessPolicy extensionPolicy = AccessPolicy.extension(helperUid);
-        AccessPolicy appPolicy = appPolicy(helperUid);
+        AccessPolicy appPolicy = xpc ? xpcAppPolicy(helperUid) : appPolicy(helperUid);
         ConnectionLimits limits = ConnectionLimits.of(
                 Duration.ofSeconds(config.connections().idleTimeoutSeconds()),
                 config.connections().maxPerUser(),
@@ -184,9 +186,20 @@ public final class HelperDaemon implements AutoCloseable {
         return paths;
     }
 
+    /**
+     * Completes exceptionally when either endpoint's listener fails on its own after start (an XPC
+     * listener launchd refused, {@link dev.tunnelhelper.helper.endpoint.ListenerFailedException});
+     * never completes on Unix sockets. {@code run} ends the helper with exit code 1 then.
+     */
+    public CompletionStage<Object> listenerFailure() {
+        return CompletableFuture.anyOf(
+                extensionEndpoint.failure().toCompletableFuture(),
+                appEndpoint.failure().toCompletableFuture());
+    }
+
     /** Completes once neither endpoint has a connection open, refused ones still lingering included. */
-    public java.util.concurrent.CompletableFuture<Void> connectionsDrained() {
-        return java.util.concurrent.CompletableFuture.allOf(appEndpoint.drained(), extensionEndpoint.drained());
+    public CompletableFuture<Void> connectionsDrained() {
+        return CompletableFuture.allOf(appEndpoint.drained(), extensionEndpoint.drained());
     }
 
     /** Stops a running session, closes the listeners and removes the socket files (if any). */
@@ -216,6 +229,16 @@ public final class HelperDaemon implements AutoCloseable {
                             () -> new ConfigException("appAccess.allowedGroups: no group named \"" + name + "\"")));
         }
         return AccessPolicy.app(helperUid, Set.copyOf(config.appAccess().allowedUids()), gids);
+    }
+
+    /** Over XPC the team requirement authorizes the app; uids are optional on top, groups impossible (no gid). */
+    private AccessPolicy xpcAppPolicy(long helperUid) throws ConfigException {
+        if (!config.appAccess().allowedGroups().isEmpty()) {
+            throw new ConfigException("appAccess.allowedGroups cannot be checked over XPC: XPC reports a peer's euid"
+                    + " and pid but no group; the team's code-signing requirement already admits the app, and"
+                    + " appAccess.allowedUids can narrow it to users");
+        }
+        return AccessPolicy.xpcApp(helperUid, Set.copyOf(config.appAccess().allowedUids()));
     }
 
     private GroupPrincipal socketGroup() throws IOException, ConfigException {

@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -125,7 +127,20 @@ final class RunCommand implements Callable<Integer> {
         for (SystemdNotify n : systemd.stream().toList()) {
             n.ready();
         }
+        // A listener that fails later (launchd refused an XPC name) ends the helper like a signal,
+        // with exit code 1: running on with an endpoint nobody can reach helps no one.
+        AtomicReference<Throwable> listenerFailure = new AtomicReference<>();
+        daemon.listenerFailure().whenComplete((ignored, e) -> {
+            listenerFailure.set(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            stop.countDown();
+        });
         stop.await();
+        Throwable failed = listenerFailure.get();
+        if (failed != null) {
+            System.err.println("tunnel-helper: " + failed.getMessage());
+            daemon.close();
+            return ExitCodes.FAILURE;
+        }
         for (SystemdNotify n : systemd.stream().toList()) {
             n.stopping();
         }

@@ -3,9 +3,12 @@ package dev.tunnelhelper.shim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Signs files the way the simulator's Security framework and XPC peer requirements read them
@@ -13,6 +16,27 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class SimulatedCodeSigning {
     private SimulatedCodeSigning() {}
+
+    /**
+     * For the build: {@code java-runtime DIR IDENTIFIER TEAM} makes {@code DIR} a fresh
+     * {@link #javaRuntime} signed by the team's Developer ID (what was there is removed, links
+     * never followed), so a test JVM can run as the team's code (the XPC carrier contract).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4 || !args[0].equals("java-runtime")) {
+            System.err.println("usage: SimulatedCodeSigning java-runtime DIR IDENTIFIER TEAM");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[1]);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> tree = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+        System.out.println(javaRuntime(dir, SigningIdentity.developerId(args[2], args[3])));
+    }
 
     /** The loaded library, which must be the simulator's: only it has the simulator's controls. */
     static ShimLibrary simulator() {

@@ -7,6 +7,7 @@ import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.shim.NativePlatform;
+import dev.tunnelhelper.shim.ShimVariant;
 import java.util.Objects;
 
 /** The XPC carrier: each endpoint on its team-prefixed Mach service, with its peer requirement. */
@@ -18,12 +19,18 @@ public final class XpcCarrier implements EndpointCarrier {
     }
 
     /**
-     * Whether the helper should use XPC: only on macOS, and only when the config names the Mach
-     * services (its {@code macos} or {@code xpc} section, {@link HelperConfig#effectiveXpc}).
-     * Everywhere else, and on macOS without either section, Unix sockets are used.
+     * Whether the helper should use XPC: only when the config names the Mach services (its
+     * {@code macos} or {@code xpc} section, {@link HelperConfig#effectiveXpc}), and only on macOS
+     * or on Linux with the libxpc simulator loaded ({@link #simulated()}; a test fixture that
+     * nothing in production selects). Everywhere else Unix sockets are used.
      */
     public static boolean selected(NativePlatform platform, HelperConfig config) {
-        return platform.isMac() && config.effectiveXpc().isPresent();
+        return config.effectiveXpc().isPresent() && (platform.isMac() || simulated());
+    }
+
+    /** This JVM asked for the libxpc simulator (docs/native-shim.md §7): its XPC is simulated XPC. */
+    public static boolean simulated() {
+        return ShimVariant.requested() == ShimVariant.XPC_SIMULATOR;
     }
 
     @Override
@@ -39,6 +46,7 @@ public final class XpcCarrier implements EndpointCarrier {
 
     @Override
     public String describe() {
-        return "xpc services " + settings.appServiceName() + " and " + settings.extensionServiceName();
+        return (simulated() ? "simulated xpc (libxpc simulator) services " : "xpc services ")
+                + settings.appServiceName() + " and " + settings.extensionServiceName();
     }
 }

@@ -73,11 +73,16 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
         return new XpcChannel<>(peerConnection, new XpcInbox<>(parser, capacity, where), identity, where, onClose);
     }
 
-    /** A client connection to a launchd Mach service; {@code privileged} requires a root LaunchDaemon's. */
+    /**
+     * A client connection to a launchd Mach service ({@code privileged}: in the system domain,
+     * where LaunchDaemons live) whose process must satisfy {@code helperRequirement}, set before
+     * the connection is activated: messages from a service that fails it are never delivered and
+     * the stream ends ({@link #receive} returns null). Null requires nothing.
+     */
     public static <S extends MessageLite, R> XpcChannel<S, R> connect(
-            String service, boolean privileged, Parser<R> parser) {
+            String service, boolean privileged, String helperRequirement, Parser<R> parser) {
         XpcInbox<R> inbox = new XpcInbox<>(parser, DEFAULT_CAPACITY, "xpc:" + service);
-        XpcConnection c = XpcConnection.connect(service, privileged, inboxHandler(inbox));
+        XpcConnection c = XpcConnection.connect(service, privileged, helperRequirement, inboxHandler(inbox));
         return client(c, inbox, "xpc:" + service);
     }
 

@@ -3,6 +3,7 @@ package dev.tunnelhelper.helper.xpc;
 import com.google.protobuf.MessageLite;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
+import dev.tunnelhelper.helper.endpoint.ListenerFailedException;
 import dev.tunnelhelper.helper.endpoint.PeerAdmission;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.shim.XpcConnection;
@@ -14,6 +15,8 @@ import dev.tunnelhelper.shim.XpcReply;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,7 +52,10 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     private final int capacity;
     private final PeerAdmission<S, R> admission;
     private final Map<XpcConnection, XpcChannel<S, R>> channels = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
     private XpcListener listener;
+    /** Set before our own cancel, whose final CONNECTION_INVALID on the listener is no failure. */
+    private volatile boolean closed;
 
     /**
      * @param serviceName the team-prefixed Mach service (launchd plist {@code MachServices}), or a
@@ -68,11 +74,16 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
         this.admission = new PeerAdmission<>(spec);
     }
 
-    /** Listens on the Mach service launchd registered for this daemon. */
+    /**
+     * Checks in for the Mach service launchd registered for this daemon. XPC asks launchd only
+     * once the listener is resumed and reports a refusal as an error event later, never a
+     * success, so this cannot wait for an answer: a refusal completes {@link #failure()}, and the
+     * log line claims no more than XPC knows ("resumed", not "listening").
+     */
     public void start() {
         listener = XpcListener.listen(serviceName, new Handler());
         log.atInfo()
-                .setMessage("listening")
+                .setMessage("xpc listener resumed")
                 .addKeyValue("endpoint", spec.name())
                 .addKeyValue("xpcService", serviceName)
                 .addKeyValue("requirement", requirement)
@@ -103,13 +114,19 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Void> drained() {
+    public CompletableFuture<Void> drained() {
         return admission.drained();
+    }
+
+    @Override
+    public CompletionStage<Void> failure() {
+        return failure.minimalCompletionStage();
     }
 
     /** Stops accepting; peers already handed out keep their connections until either side closes. */
     @Override
     public void close() {
+        closed = true;
         if (listener != null) {
             listener.close();
         }
@@ -134,6 +151,31 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
             channels.put(peer, channel);
             NamedThreads.start("endpoint-" + spec.name() + "-admit", () -> admit(channel));
             return true;
+        }
+
+        /**
+         * The listener itself is invalid, typically because launchd published the name for no
+         * job or for another process: nothing will ever connect, so the helper must not go on
+         * as if it listened.
+         */
+        @Override
+        public void onListenerError(XpcError error) {
+            if (closed) {
+                log.debug("{} endpoint: XPC listener cancelled: {}", spec.name(), error.description());
+                return;
+            }
+            log.atError()
+                    .setMessage("xpc listener failed")
+                    .addKeyValue("endpoint", spec.name())
+                    .addKeyValue("xpcService", serviceName)
+                    .addKeyValue("error", error.kind())
+                    .addKeyValue("description", error.description())
+                    .log();
+            failure.completeExceptionally(new ListenerFailedException("the " + spec.name()
+                    + " endpoint cannot listen on the Mach service " + serviceName + " (" + error.kind() + ": "
+                    + error.description() + "): launchd serves a name only to the process it started for the"
+                    + " loaded job whose plist declares it in MachServices; start the helper through launchd"
+                    + " (tunnel-helper install) with a plist made from this config (tunnel-helper plist)"));
         }
 
         @Override

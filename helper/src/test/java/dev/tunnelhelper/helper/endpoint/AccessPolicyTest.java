@@ -75,4 +75,16 @@ class AccessPolicyTest {
         assertEquals(Optional.empty(), closed.refusal(peer(HELPER_UID, HELPER_UID)));
         assertTrue(closed.refusal(peer(1000, 1000, 1000)).isPresent());
     }
+
+    /** XPC: the team requirement (checked by XPC before this) admits the app; no gid exists (-1). */
+    @Test
+    void overXpcAnyUsersAppIsAdmittedUnlessUidsAreConfiguredOnTop() {
+        AccessPolicy anyone = AccessPolicy.xpcApp(HELPER_UID, Set.of());
+        assertEquals(Optional.empty(), anyone.refusal(peer(5000, -1)), "a normal user's team-signed app");
+        AccessPolicy narrowed = AccessPolicy.xpcApp(HELPER_UID, Set.of(ALLOWED_UID));
+        assertEquals(Optional.empty(), narrowed.refusal(peer(ALLOWED_UID, -1)));
+        assertEquals(Optional.empty(), narrowed.refusal(peer(0, -1)));
+        assertEquals(Optional.empty(), narrowed.refusal(peer(HELPER_UID, -1)));
+        assertTrue(narrowed.refusal(peer(5000, -1)).isPresent(), "uids configured are a check on top");
+    }
 }

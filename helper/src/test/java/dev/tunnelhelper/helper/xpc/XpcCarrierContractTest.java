@@ -6,19 +6,21 @@ import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.protocol.Channel;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
+import dev.tunnelhelper.shim.Capability;
 import dev.tunnelhelper.shim.CodeSignature;
 import dev.tunnelhelper.shim.CodeSignatureResult;
+import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 
 /**
  * The carrier contract over XPC: an anonymous listener and a client through its endpoint, both
- * in this process, since a test cannot register a Mach service without launchd. Runs on the
- * macOS runners (.github/workflows/macos.yml).
+ * in this process, since a test cannot register a Mach service without launchd. Runs wherever
+ * the shim has XPC and code signatures: on the macOS runners (.github/workflows/macos.yml) on
+ * real libxpc, and in {@code ./mvnw verify} on Linux against the libxpc simulator, whose run
+ * uses a JVM signed by a test team (helper/pom.xml, profile {@code xpc-simulator}).
  */
-@EnabledOnOs(value = OS.MAC, disabledReason = "XPC is macOS-only")
+@RequiresCapability({Capability.XPC, Capability.CODE_SIGNATURE})
 class XpcCarrierContractTest extends CarrierContract {
     /** A requirement this JVM's own code satisfies, so the server still sets one on every peer. */
     private static String requirement;

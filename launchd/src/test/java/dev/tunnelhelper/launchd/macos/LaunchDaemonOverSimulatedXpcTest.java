@@ -14,16 +14,14 @@ import dev.tunnelhelper.shim.SimulatedCodeSigning;
 import dev.tunnelhelper.shim.SimulatedLaunchd;
 import dev.tunnelhelper.shim.XpcConnection;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
+import dev.tunnelhelper.shim.testing.RoleJvms;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +71,7 @@ class LaunchDaemonOverSimulatedXpcTest {
 
         Path config =
                 Files.writeString(dir.resolve("helper.properties"), "teamId=" + TEAM + "\nbundleId=" + BUNDLE + "\n");
-        Path launcher = launcher(dir.resolve("tunnel-helper"), helperJava, EchoDaemon.class);
+        Path launcher = RoleJvms.launcher(dir.resolve("tunnel-helper"), helperJava, EchoDaemon.class.getName());
         LaunchdSettings settings = new LaunchdSettings(
                 TEAM,
                 BUNDLE,
@@ -175,20 +173,10 @@ class LaunchDaemonOverSimulatedXpcTest {
         }
     }
 
-    /** The plist's Program: execs the role's own runtime, so the daemon process is that signed java. */
-    private static Path launcher(Path file, Path java, Class<?> main) throws IOException {
-        Files.writeString(
-                file,
-                "#!/bin/sh\nexec " + quote(java.toString()) + " " + String.join(" ", jvmOptions()) + " -cp "
-                        + quote(classpath()) + " " + main.getName() + " \"$@\"\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return file;
-    }
-
     private static Process client(Path java, String... args) throws IOException {
         List<String> argv = new ArrayList<>(List.of(java.toString()));
-        argv.addAll(jvmOptions());
-        argv.addAll(List.of("-cp", classpath(), EchoClient.class.getName()));
+        argv.addAll(RoleJvms.jvmOptions());
+        argv.addAll(List.of("-cp", RoleJvms.classpath(), EchoClient.class.getName()));
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();
@@ -197,31 +185,11 @@ class LaunchDaemonOverSimulatedXpcTest {
         return pb.start();
     }
 
-    /** Short-lived JVMs: start-up matters more than peak speed. */
-    private static List<String> jvmOptions() {
-        return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
-    }
-
-    private static String classpath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
     /** A client's output once it exited; one that is still waiting after 30 s fails the test (and is killed). */
     private static List<String> output(Process p) throws Exception {
-        boolean exited = p.waitFor(30, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly();
-        }
-        try (InputStream in = p.getInputStream()) {
-            String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(exited, "client did not exit within 30 s; its output: " + out);
-            assertEquals(0, p.exitValue(), out);
-            return out.lines().toList();
-        }
+        String out = RoleJvms.outputOnceExited(p, 30);
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().toList();
     }
 
     private static long pid(List<String> clientOutput) {
