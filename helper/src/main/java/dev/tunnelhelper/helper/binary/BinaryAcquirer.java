@@ -81,16 +81,31 @@ public final class BinaryAcquirer implements Acquirer {
 
         request.listener().phaseStarted(AcquisitionPhase.DOWNLOADING);
         BinaryDownloader downloader = new BinaryDownloader(client, config.maxBinaryBytes());
+        DetachedSignature signature = () -> fetchSignature(downloader, binaryUrl, request.headers());
         DownloadOutcome outcome = downloader.download(
-                binaryUrl, request.headers(), installed.map(FileHashes::sha1), directory, name, request.listener());
+                binaryUrl,
+                request.headers(),
+                installed.map(FileHashes::sha1),
+                directory,
+                name,
+                request.listener(),
+                () -> begin(policy, signature));
 
-        CandidateBinary.DetachedSignature signature = () -> fetchSignature(downloader, binaryUrl, request.headers());
         request.listener().phaseStarted(AcquisitionPhase.VALIDATING);
         AcquiredBinary result;
         if (outcome instanceof DownloadOutcome.Downloaded downloaded) {
             Path temp = downloaded.tempFile();
             try {
-                check(directory, temp, downloaded.hashes(), signature, policy, server);
+                check(
+                        directory,
+                        temp,
+                        downloaded.hashes(),
+                        () -> downloaded
+                                .check()
+                                .verify(new CandidateBinary(
+                                        temp, downloaded.hashes().sha256())),
+                        policy,
+                        server);
                 directory.install(temp, destination);
                 hashes.remember(destination, downloaded.hashes());
             } catch (AcquisitionException e) {
@@ -110,7 +125,7 @@ public final class BinaryAcquirer implements Acquirer {
         } else {
             FileHashes current = installed.orElseThrow();
             try {
-                check(directory, destination, current, signature, policy, server);
+                check(directory, destination, current, () -> policy.verifyFile(destination, signature), policy, server);
             } catch (AcquisitionException e) {
                 // Interrupted (a stop abandoned the start), the check never judged the binary: keep it.
                 if (!Thread.currentThread().isInterrupted()) {
@@ -134,6 +149,26 @@ public final class BinaryAcquirer implements Acquirer {
         return result;
     }
 
+    /** The verifiers' judgement of one binary, its bytes already seen (or read now, for the installed file). */
+    @FunctionalInterface
+    private interface Judgement {
+        void verify() throws VerificationException;
+    }
+
+    /**
+     * Before the first byte of a download: the signature is fetched and the verifiers' check
+     * started, so the bytes are checked as they arrive; a missing or malformed signature ends
+     * the acquisition before anything is downloaded.
+     */
+    private static BinaryCheck begin(VerificationPolicy policy, DetachedSignature signature)
+            throws AcquisitionException {
+        try {
+            return policy.begin(signature);
+        } catch (VerificationException e) {
+            throw rejected(Optional.empty(), e);
+        }
+    }
+
     /**
      * Signature checks first, on a file nothing can execute yet; only a binary that passed them
      * is made executable and run for its version. A result cached for this content and policy
@@ -143,7 +178,7 @@ public final class BinaryAcquirer implements Acquirer {
             BinaryDirectory directory,
             Path file,
             FileHashes fileHashes,
-            CandidateBinary.DetachedSignature signature,
+            Judgement judgement,
             VerificationPolicy policy,
             SemanticVersion server)
             throws AcquisitionException {
@@ -157,15 +192,9 @@ public final class BinaryAcquirer implements Acquirer {
             return;
         }
         try {
-            policy.verify(new CandidateBinary(file, fileHashes.sha256(), signature));
+            judgement.verify();
         } catch (VerificationException e) {
-            log.atWarn()
-                    .setMessage("binary rejected")
-                    .addKeyValue("check", "signature")
-                    .addKeyValue("sha256", fileHashes.sha256())
-                    .addKeyValue("reason", e.getMessage())
-                    .log();
-            throw new AcquisitionException(Step.SIGNATURE, "signature check failed: " + e.getMessage(), e);
+            throw rejected(Optional.of(fileHashes.sha256()), e);
         }
         directory.makeExecutable(file);
         String reported;
@@ -182,6 +211,17 @@ public final class BinaryAcquirer implements Acquirer {
         }
         requireSameVersion(reported, server);
         verified.remember(fileHashes.sha256(), policy, reported);
+    }
+
+    /** The SHA-256 is unknown when the signature is refused before the download. */
+    private static AcquisitionException rejected(Optional<String> sha256, VerificationException e) {
+        log.atWarn()
+                .setMessage("binary rejected")
+                .addKeyValue("check", "signature")
+                .addKeyValue("sha256", sha256.orElse("not downloaded"))
+                .addKeyValue("reason", e.getMessage())
+                .log();
+        return new AcquisitionException(Step.SIGNATURE, "signature check failed: " + e.getMessage(), e);
     }
 
     private static void requireSameVersion(String reported, SemanticVersion server) throws AcquisitionException {

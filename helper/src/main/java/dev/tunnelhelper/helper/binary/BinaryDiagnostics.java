@@ -108,7 +108,7 @@ public final class BinaryDiagnostics {
             return new Unverifiable(path, sha256, e.getMessage());
         }
         boolean[] noSignatureSource = {false};
-        CandidateBinary.DetachedSignature signature = () -> {
+        DetachedSignature signature = () -> {
             if (url.isEmpty()) {
                 noSignatureSource[0] = true;
                 throw new VerificationException("no deployment to fetch its signature from");
@@ -122,7 +122,7 @@ public final class BinaryDiagnostics {
             }
         };
         try {
-            policy.verify(new CandidateBinary(path, sha256, signature));
+            policy.verifyFile(path, signature);
         } catch (VerificationException e) {
             return noSignatureSource[0]
                     ? new Unverifiable(

@@ -22,11 +22,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches the binary into a temp file of the {@link BinaryDirectory}: conditional on the
- * installed file's SHA-1 (the deployment's ETag), streamed and hashed as it arrives (gunzipped
- * on the fly when compressed), capped in size, checked against the announced length, and
- * fsynced. The temp file is deleted on every failure.
+ * installed file's SHA-1 (the deployment's ETag), streamed, hashed and fed to the verifiers'
+ * check as it arrives (gunzipped on the fly when compressed), capped in size, checked against
+ * the announced length, and fsynced. The temp file is deleted on every failure.
  */
 final class BinaryDownloader {
+
+    /** Starts the verifiers' check once the server has answered 200, before the first byte is read. */
+    @FunctionalInterface
+    interface CheckStart {
+        BinaryCheck begin() throws AcquisitionException;
+    }
 
     private static final Logger log = LoggerFactory.getLogger(BinaryDownloader.class);
     private static final int BUFFER = 64 * 1024;
@@ -45,7 +51,8 @@ final class BinaryDownloader {
             Optional<String> installedSha1,
             BinaryDirectory directory,
             String name,
-            AcquisitionListener progress)
+            AcquisitionListener progress,
+            CheckStart checkStart)
             throws AcquisitionException {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("Accept-Encoding", "gzip");
@@ -61,14 +68,18 @@ final class BinaryDownloader {
                 throw download("binary request to " + response.uri() + " answered HTTP " + response.status()
                         + response.errorSnippet());
             }
-            return receive(response, directory, name, progress);
+            return receive(response, directory, name, progress, checkStart);
         } catch (TransferException e) {
             throw new AcquisitionException(Step.DOWNLOAD, "download failed: " + e.getMessage(), e);
         }
     }
 
     private DownloadOutcome receive(
-            OpenResponse response, BinaryDirectory directory, String name, AcquisitionListener progress)
+            OpenResponse response,
+            BinaryDirectory directory,
+            String name,
+            AcquisitionListener progress,
+            CheckStart checkStart)
             throws AcquisitionException, TransferException {
         boolean gzip = isGzip(response);
         OptionalLong contentLength = response.longHeader("Content-Length");
@@ -83,12 +94,18 @@ final class BinaryDownloader {
                     + " bytes, more than the limit of " + maxBytes);
         }
         long total = announced.orElse(-1);
+        BinaryCheck check = checkStart.begin();
 
         BinaryDirectory.TempFile temp = directory.createTemp(name);
         boolean complete = false;
         try {
             FileHashes hashes = stream(
-                    response, gzip, contentLength, temp, new ProgressThrottle(progress, total, System::nanoTime));
+                    response,
+                    gzip,
+                    contentLength,
+                    temp,
+                    check,
+                    new ProgressThrottle(progress, total, System::nanoTime));
             if (gzip && originalLength.isPresent() && originalLength.getAsLong() != hashes.size()) {
                 throw download("the decompressed binary from " + response.uri() + " has " + hashes.size()
                         + " bytes, but the server announced " + originalLength.getAsLong());
@@ -101,7 +118,7 @@ final class BinaryDownloader {
                     .addKeyValue("gzip", gzip)
                     .addKeyValue("sha256", hashes.sha256())
                     .log();
-            return new DownloadOutcome.Downloaded(temp.path(), hashes);
+            return new DownloadOutcome.Downloaded(temp.path(), hashes, check);
         } finally {
             closeQuietly(temp);
             if (!complete) {
@@ -115,10 +132,11 @@ final class BinaryDownloader {
             boolean gzip,
             OptionalLong contentLength,
             BinaryDirectory.TempFile temp,
+            BinaryCheck check,
             ProgressThrottle progress)
             throws AcquisitionException, TransferException {
         BodyStream wire = response.body();
-        FileHasher hasher = new FileHasher();
+        FileHasher hasher = new FileHasher(check);
         byte[] buffer = new byte[BUFFER];
         try {
             InputStream in = gzip ? new GZIPInputStream(wire, BUFFER) : wire;

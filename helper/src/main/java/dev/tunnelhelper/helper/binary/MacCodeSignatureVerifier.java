@@ -41,8 +41,13 @@ public final class MacCodeSignatureVerifier implements BinaryVerifier {
         this.teamIdentifier = teamIdentifier;
     }
 
+    /** The Security framework reads the file itself: the streamed bytes are not needed. */
     @Override
-    public void verify(CandidateBinary candidate) throws VerificationException {
+    public BinaryCheck begin(DetachedSignature signature) {
+        return this::verify;
+    }
+
+    void verify(CandidateBinary candidate) throws VerificationException {
         CodeSignatureResult result;
         try {
             result = checker.check(candidate.file(), REQUIREMENT);

@@ -61,7 +61,11 @@ public final class VerificationPolicy {
                             Step.SIGNATURE, "cannot load the pinned Ed25519 key " + path + ": " + e.getMessage(), e);
                 }
             }
-            verifiers.add(new Ed25519Verifier(keys));
+            try {
+                verifiers.add(new Ed25519Verifier(keys));
+            } catch (IllegalArgumentException e) {
+                throw signature("invalid pinned Ed25519 key: " + e.getMessage());
+            }
         }
         if (!settings.pinnedSha256().isEmpty()) {
             try {
@@ -77,11 +81,43 @@ public final class VerificationPolicy {
         return new VerificationPolicy(verifiers, false);
     }
 
-    /** Runs every verifier; the first failure wins. */
-    void verify(CandidateBinary candidate) throws VerificationException {
+    /**
+     * Starts every verifier's check of one binary, before its first byte (the Ed25519 signature
+     * is fetched now); the combined check is fed the bytes once and then runs every verifier's
+     * judgement, the first failure winning.
+     */
+    BinaryCheck begin(DetachedSignature signature) throws VerificationException {
+        List<BinaryCheck> checks = new ArrayList<>();
         for (BinaryVerifier verifier : verifiers) {
-            verifier.verify(candidate);
+            checks.add(verifier.begin(signature));
         }
+        return new BinaryCheck() {
+            @Override
+            public void update(byte[] bytes, int offset, int length) {
+                for (BinaryCheck check : checks) {
+                    check.update(bytes, offset, length);
+                }
+            }
+
+            @Override
+            public void verify(CandidateBinary candidate) throws VerificationException {
+                for (BinaryCheck check : checks) {
+                    check.verify(candidate);
+                }
+            }
+        };
+    }
+
+    /** Checks a file already on disk, reading it once (and not following a symlink at its path). */
+    void verifyFile(Path file, DetachedSignature signature) throws VerificationException {
+        BinaryCheck check = begin(signature);
+        FileHashes hashes;
+        try {
+            hashes = FileHasher.hash(file, check);
+        } catch (IOException e) {
+            throw new VerificationException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        check.verify(new CandidateBinary(file, hashes.sha256()));
     }
 
     boolean signatureValidationDisabled() {

@@ -118,7 +118,8 @@ class BinaryDownloadFuzzTest {
                     installed ? Optional.of(INSTALLED_SHA1) : Optional.empty(),
                     directory,
                     "coder",
-                    AcquisitionListener.NONE);
+                    AcquisitionListener.NONE,
+                    () -> candidate -> {});
         } catch (AcquisitionException e) {
             assertEquals(AcquisitionException.Step.DOWNLOAD, e.step(), e.getMessage());
             assertOneLine(e.getMessage());
@@ -161,7 +162,8 @@ class BinaryDownloadFuzzTest {
                             Optional.of(INSTALLED_SHA1),
                             directory,
                             "coder",
-                            AcquisitionListener.NONE));
+                            AcquisitionListener.NONE,
+                            () -> candidate -> {}));
         }
         assertArrayEquals(body, Files.readAllBytes(downloaded.tempFile()));
         Files.delete(downloaded.tempFile());

@@ -27,16 +27,19 @@ class MacCodeSignatureVerifierTest {
                 "4399GN35BJ");
     }
 
+    private static final DetachedSignature NO_SIGNATURE = () -> {
+        throw new AssertionError("code-signature mode must not fetch a detached signature");
+    };
+
     private static CandidateBinary candidate() {
-        return new CandidateBinary(FILE, "00".repeat(32), () -> {
-            throw new AssertionError("code-signature mode must not fetch a detached signature");
-        });
+        return new CandidateBinary(FILE, "00".repeat(32));
     }
 
     @Test
     void aValidSignatureWithTheExpectedIdentifierAndTeamPasses() throws Exception {
         verifierAnswering(
                         new CodeSignatureResult(true, Optional.of("com.coder.cli"), Optional.of("4399GN35BJ"), "valid"))
+                .begin(NO_SIGNATURE)
                 .verify(candidate());
         assertEquals(List.of("anchor apple generic"), requirementsAsked);
     }
@@ -47,6 +50,7 @@ class MacCodeSignatureVerifierTest {
                 VerificationException.class,
                 () -> verifierAnswering(new CodeSignatureResult(
                                 false, Optional.empty(), Optional.empty(), "code object is not signed at all"))
+                        .begin(NO_SIGNATURE)
                         .verify(candidate()));
         assertTrue(e.getMessage().contains("code object is not signed at all"), e.getMessage());
     }
@@ -57,6 +61,7 @@ class MacCodeSignatureVerifierTest {
                 VerificationException.class,
                 () -> verifierAnswering(new CodeSignatureResult(
                                 true, Optional.of("com.evil.cli"), Optional.of("4399GN35BJ"), "valid"))
+                        .begin(NO_SIGNATURE)
                         .verify(candidate()));
         assertEquals("code signature signing identifier is 'com.evil.cli', expected 'com.coder.cli'", e.getMessage());
     }
@@ -67,6 +72,7 @@ class MacCodeSignatureVerifierTest {
                 VerificationException.class,
                 () -> verifierAnswering(new CodeSignatureResult(
                                 true, Optional.of("com.coder.cli"), Optional.of("EVILTEAM01"), "valid"))
+                        .begin(NO_SIGNATURE)
                         .verify(candidate()));
         assertEquals("code signature team identifier is 'EVILTEAM01', expected '4399GN35BJ'", e.getMessage());
     }
@@ -77,6 +83,7 @@ class MacCodeSignatureVerifierTest {
                 VerificationException.class,
                 () -> verifierAnswering(
                                 new CodeSignatureResult(true, Optional.of("com.coder.cli"), Optional.empty(), "valid"))
+                        .begin(NO_SIGNATURE)
                         .verify(candidate()));
         assertTrue(e.getMessage().contains("has no team identifier"), e.getMessage());
     }
@@ -89,7 +96,8 @@ class MacCodeSignatureVerifierTest {
                 },
                 "com.coder.cli",
                 "4399GN35BJ");
-        VerificationException e = assertThrows(VerificationException.class, () -> verifier.verify(candidate()));
+        VerificationException e = assertThrows(
+                VerificationException.class, () -> verifier.begin(NO_SIGNATURE).verify(candidate()));
         assertTrue(e.getMessage().contains("-67062"), e.getMessage());
     }
 

@@ -139,7 +139,8 @@ class RedirectAndChunkedTransferTest {
                                 Optional.empty(),
                                 directory,
                                 "coder-linux-amd64",
-                                AcquisitionFixture.onDownloaded((written, total) -> totals.add(total))));
+                                AcquisitionFixture.onDownloaded((written, total) -> totals.add(total)),
+                                () -> candidate -> {}));
 
         assertEquals(Step.DOWNLOAD, e.step());
         assertTrue(e.getMessage().contains("sent more than the limit of 100000 bytes"), e.getMessage());
