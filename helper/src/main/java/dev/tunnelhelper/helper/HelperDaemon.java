@@ -1,6 +1,7 @@
 package dev.tunnelhelper.helper;
 
 import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.apps.FanoutLimits;
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.helper.binary.BinaryAcquirer;
@@ -82,12 +83,15 @@ public final class HelperDaemon implements AutoCloseable {
                 .deviceOs(deviceOs(NativePlatform.current()))
                 .build();
         this.session = new TunnelSession(settings, acquirer, launcher);
-        this.fanout = new AppFanout(HelperVersion.get(), config.subscriberQueueDepth(), new SessionEventListener() {
-            @Override
-            public void subscriberDropped(String who, String reason) {
-                observers.forEach(o -> o.subscriberDropped(who, reason));
-            }
-        });
+        this.fanout = new AppFanout(
+                HelperVersion.get(),
+                new FanoutLimits(config.subscriberQueueDepth(), config.subscriberQueueBytes()),
+                new SessionEventListener() {
+                    @Override
+                    public void subscriberDropped(String who, String reason) {
+                        observers.forEach(o -> o.subscriberDropped(who, reason));
+                    }
+                });
         session.addListener(fanout);
     }
 

@@ -1,5 +1,7 @@
 package dev.tunnelhelper.protocol;
 
+import com.google.protobuf.Parser;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import java.io.Closeable;
@@ -31,17 +33,39 @@ public final class TunnelProtocol {
     }
 
     /**
-     * The helper's side.
+     * The manager's side, with every message decoded.
      *
      * @param closer closes both streams; used on handshake timeout and by {@link Speaker#close()}
      */
     public Speaker<ManagerMessage, TunnelMessage> connectAsManager(
             InputStream in, OutputStream out, Closeable closer, Speaker.Handler<ManagerMessage, TunnelMessage> handler)
             throws IOException {
+        return manager(in, out, closer, TunnelMessage.parser(), VpnRpc.MANAGER, handler);
+    }
+
+    /**
+     * The helper's side: the manager, reading the tunnel's peer updates as the encoded bytes it
+     * relays ({@link TunnelFrame}) instead of decoding them.
+     *
+     * @param closer closes both streams; used on handshake timeout and by {@link Speaker#close()}
+     */
+    public Speaker<ManagerMessage, TunnelFrame> connectAsRelay(
+            InputStream in, OutputStream out, Closeable closer, Speaker.Handler<ManagerMessage, TunnelFrame> handler)
+            throws IOException {
+        return manager(in, out, closer, TunnelFrame.parser(), VpnRpc.RELAY, handler);
+    }
+
+    private <R> Speaker<ManagerMessage, R> manager(
+            InputStream in,
+            OutputStream out,
+            Closeable closer,
+            Parser<R> parser,
+            RpcAccess<ManagerMessage, R> rpc,
+            Speaker.Handler<ManagerMessage, R> handler)
+            throws IOException {
         HandshakeResult result = new Handshake(Role.MANAGER, versions, handshakeTimeout).perform(in, out, closer);
-        var transport =
-                new StreamTransport<ManagerMessage, TunnelMessage>(in, out, closer, TunnelMessage.parser(), codec);
-        return Speaker.start("tunnel", transport, VpnRpc.MANAGER, result.version(), handler);
+        var transport = new StreamTransport<ManagerMessage, R>(in, out, closer, parser, codec);
+        return Speaker.start("tunnel", transport, rpc, result.version(), handler);
     }
 
     /** The tunnel binary's side. */

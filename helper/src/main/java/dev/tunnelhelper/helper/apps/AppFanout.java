@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.apps;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionPhase;
 import dev.tunnelhelper.helper.session.SessionStatus;
@@ -9,10 +10,11 @@ import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
 import dev.tunnelhelper.protocol.helper.Progress;
 import dev.tunnelhelper.protocol.helper.ProgressStage;
-import dev.tunnelhelper.protocol.helper.Subscribed;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What app subscribers are told: every status the session publishes, progress during a start,
@@ -20,24 +22,28 @@ import java.util.List;
  * order from the session's thread; it also keeps the merged peer picture and the last status,
  * so a new subscriber starts from exactly the state the next push follows. Its monitor guards
  * that state against subscriptions arriving from app connections.
+ *
+ * <p>Peer state is relayed without being decoded: each delta is pushed as the tunnel's own bytes,
+ * encoded into one message shared by every subscriber, and the merged picture keeps each peer's
+ * encoded bytes by id ({@link EncodedPeers}).
  */
 public final class AppFanout implements SessionEventListener {
-    public static final int DEFAULT_QUEUE_DEPTH = 1024;
+    private static final Logger log = LoggerFactory.getLogger(AppFanout.class);
 
     private final String helperVersion;
-    private final int queueDepth;
+    private final FanoutLimits limits;
     private final SessionEventListener drops;
     private final List<Subscriber> subscribers = new ArrayList<>();
-    private final PeerMerger peers = new PeerMerger();
+    private final EncodedPeers peers = new EncodedPeers();
     private HelperStatus lastStatus;
 
     /**
-     * @param queueDepth pushes one subscriber may fall behind before it is disconnected
-     * @param drops      hears {@link SessionEventListener#subscriberDropped} for each disconnected subscriber
+     * @param limits how far one subscriber may fall behind before it is disconnected
+     * @param drops  hears {@link SessionEventListener#subscriberDropped} for each disconnected subscriber
      */
-    public AppFanout(String helperVersion, int queueDepth, SessionEventListener drops) {
+    public AppFanout(String helperVersion, FanoutLimits limits, SessionEventListener drops) {
         this.helperVersion = helperVersion;
-        this.queueDepth = queueDepth;
+        this.limits = limits;
         this.drops = drops;
         this.lastStatus =
                 HelperStatus.newBuilder().setHelperVersion(helperVersion).build();
@@ -67,13 +73,22 @@ public final class AppFanout implements SessionEventListener {
     }
 
     @Override
-    public synchronized void messageRelayed(TunnelMessage message) {
-        if (message.hasPeerUpdate()) {
-            peers.apply(message.getPeerUpdate());
-            push(HelperAppMessage.newBuilder()
-                    .setPeerUpdate(message.getPeerUpdate())
-                    .build());
+    public synchronized void messageRelayed(TunnelFrame message) {
+        if (!message.hasPeerUpdate()) {
+            return;
         }
+        try {
+            peers.apply(message.getPeerUpdate());
+        } catch (InvalidProtocolBufferException e) {
+            // Neither merged nor pushed: an app would fail to decode it, and the next full state corrects the picture.
+            log.atWarn()
+                    .setMessage("dropping a malformed peer update from the tunnel")
+                    .addKeyValue("bytes", message.getPeerUpdate().size())
+                    .addKeyValue("error", e.getMessage())
+                    .log();
+            return;
+        }
+        push(EncodedReplies.peerUpdate(message.getPeerUpdate()));
     }
 
     /**
@@ -81,14 +96,9 @@ public final class AppFanout implements SessionEventListener {
      * behind the reply until {@link #startDelivery} is called once the reply is sent.
      */
     public synchronized Subscription subscribe(Speaker<HelperAppMessage, AppMessage> speaker, String who) {
-        Subscriber subscriber = new Subscriber(speaker, who, queueDepth, drops);
+        Subscriber subscriber = new Subscriber(speaker, who, limits, drops);
         subscribers.add(subscriber);
-        return new Subscription(
-                subscriber,
-                Subscribed.newBuilder()
-                        .setStatus(lastStatus)
-                        .setPeers(peers.full())
-                        .build());
+        return new Subscription(subscriber, EncodedReplies.subscribed(lastStatus, peers.full()));
     }
 
     public void startDelivery(Subscription subscription) {
@@ -108,6 +118,6 @@ public final class AppFanout implements SessionEventListener {
         subscribers.removeIf(s -> !s.offer(message));
     }
 
-    /** One subscribed connection: its handle, and the state it starts from (the Subscribe reply). */
-    public record Subscription(Subscriber subscriber, Subscribed initial) {}
+    /** One subscribed connection: its handle, and its Subscribe reply, the state it starts from. */
+    public record Subscription(Subscriber subscriber, HelperAppMessage reply) {}
 }

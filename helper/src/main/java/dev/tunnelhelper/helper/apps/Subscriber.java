@@ -10,15 +10,18 @@ import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One app connection that subscribed. Pushes go through a bounded queue drained by this
- * subscriber's own writer thread, so a slow app blocks only itself; when its queue overflows it
- * is told why ({@code SLOW_CONSUMER}) and disconnected instead of ever slowing the session or
- * other subscribers.
+ * One app connection that subscribed. Pushes go through a queue drained by this subscriber's own
+ * writer thread, so a slow app blocks only itself. The queue is bounded in messages and in bytes
+ * (every push not yet written to the app, the one being written included): when a push would
+ * overflow either bound the app is told why ({@code SLOW_CONSUMER}) and disconnected instead of
+ * ever slowing the session or other subscribers. Pushes are immutable and shared by every
+ * subscriber, so a queued push costs the heap its bytes once, however many queues hold it.
  */
 public final class Subscriber {
     private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
@@ -27,31 +30,43 @@ public final class Subscriber {
 
     private final Speaker<HelperAppMessage, AppMessage> speaker;
     private final String who;
-    private final int depth;
+    private final FanoutLimits limits;
     private final SessionEventListener drops;
     private final BlockingQueue<HelperAppMessage> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<HelperAppMessage> farewell = new AtomicReference<>();
+    /** Bytes of the pushes queued and not yet written: added by {@link #offer}, taken off by the writer once written. */
+    private final AtomicLong unwritten = new AtomicLong();
 
-    Subscriber(Speaker<HelperAppMessage, AppMessage> speaker, String who, int depth, SessionEventListener drops) {
+    Subscriber(
+            Speaker<HelperAppMessage, AppMessage> speaker,
+            String who,
+            FanoutLimits limits,
+            SessionEventListener drops) {
         this.speaker = speaker;
         this.who = who;
-        this.depth = depth;
+        this.limits = limits;
         this.drops = drops;
-        this.queue = new ArrayBlockingQueue<>(depth + 1); // +1: room for the end marker
+        this.queue = new ArrayBlockingQueue<>(limits.messages() + 1); // +1: room for the end marker
     }
 
-    /** Queues a push; false when this subscriber is closed or just fell too far behind (and is being disconnected). */
+    /**
+     * Queues a push; false when this subscriber is closed or just fell too far behind (and is being
+     * disconnected). Called from one thread at a time (the fan-out's monitor).
+     */
     boolean offer(HelperAppMessage message) {
         if (closed.get()) {
             return false;
         }
-        if (queue.size() >= depth) {
-            String reason = "subscriber fell more than " + depth + " messages behind and was disconnected";
+        long size = message.getSerializedSize();
+        String overflow = limits.overflow(queue.size(), unwritten.get(), size);
+        if (overflow != null) {
+            String reason = "subscriber fell more than " + overflow + " behind and was disconnected";
             disconnect(ErrorCode.SLOW_CONSUMER, reason);
             drops.subscriberDropped(who, reason);
             return false;
         }
+        unwritten.addAndGet(size);
         return queue.offer(message);
     }
 
@@ -92,6 +107,7 @@ public final class Subscriber {
             // END is a sentinel instance: identity, not equality, is the point.
             for (HelperAppMessage next = queue.take(); !isEnd(next); next = queue.take()) {
                 speaker.send(next);
+                unwritten.addAndGet(-next.getSerializedSize());
             }
             HelperAppMessage last = farewell.get();
             if (last != null) {

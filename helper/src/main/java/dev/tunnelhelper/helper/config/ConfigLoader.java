@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 /** Reads and validates {@link HelperConfig}: unknown keys and bad values are errors naming the key. */
 public final class ConfigLoader {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final long MAX_SUBSCRIBER_QUEUE_BYTES = 4L << 30;
     /** A system extension may only reach a daemon's Mach service under its team-id prefix: {@code <TEAMID>.<rest>}. */
     private static final Pattern TEAM_PREFIXED_SERVICE = Pattern.compile("[A-Z0-9]{10}\\.[A-Za-z0-9][A-Za-z0-9.-]*");
 
@@ -101,6 +102,11 @@ public final class ConfigLoader {
                 source,
                 "subscriberQueueDepth",
                 "must be between 1 and 1000000, got " + c.subscriberQueueDepth());
+        require(
+                c.subscriberQueueBytes() >= 1 && c.subscriberQueueBytes() <= MAX_SUBSCRIBER_QUEUE_BYTES,
+                source,
+                "subscriberQueueBytes",
+                "must be between 1 and " + MAX_SUBSCRIBER_QUEUE_BYTES + " (4 GiB), got " + c.subscriberQueueBytes());
         requireAbsolute(c.socketDirectory(), source, "socketDirectory");
         requireAbsolute(c.binaryDirectory(), source, "binaryDirectory");
         requireAbsolute(c.logDirectory(), source, "logDirectory");

@@ -2,7 +2,7 @@ package dev.tunnelhelper.helper.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.apps.FanoutLimits;
 import dev.tunnelhelper.helper.binary.AcquisitionConfig;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.shim.NativePlatform;
@@ -24,6 +24,7 @@ public record HelperConfig(
         DownloadConfig download,
         TunnelConfig tunnel,
         int subscriberQueueDepth,
+        long subscriberQueueBytes,
         String deviceId,
         Xpc xpc,
         LaunchdSettings macos,
@@ -40,6 +41,7 @@ public record HelperConfig(
             @JsonProperty("download") DownloadConfig download,
             @JsonProperty("tunnel") TunnelConfig tunnel,
             @JsonProperty("subscriberQueueDepth") Integer subscriberQueueDepth,
+            @JsonProperty("subscriberQueueBytes") Long subscriberQueueBytes,
             @JsonProperty("deviceId") String deviceId,
             @JsonProperty("xpc") Xpc xpc,
             @JsonProperty("macos") LaunchdSettings macos,
@@ -59,7 +61,8 @@ public record HelperConfig(
                 verification == null ? VerificationConfig.DEFAULT : verification,
                 download == null ? DownloadConfig.DEFAULT : download,
                 tunnel == null ? TunnelConfig.DEFAULT : tunnel,
-                subscriberQueueDepth == null ? AppFanout.DEFAULT_QUEUE_DEPTH : subscriberQueueDepth.intValue(),
+                subscriberQueueDepth == null ? FanoutLimits.DEFAULT_MESSAGES : subscriberQueueDepth.intValue(),
+                subscriberQueueBytes == null ? FanoutLimits.DEFAULT_BYTES : subscriberQueueBytes.longValue(),
                 deviceId,
                 xpc,
                 macos,
@@ -119,6 +122,7 @@ public record HelperConfig(
         private DownloadConfig download;
         private TunnelConfig tunnel;
         private Integer subscriberQueueDepth;
+        private Long subscriberQueueBytes;
         private String deviceId;
         private Xpc xpc;
         private LaunchdSettings macos;
@@ -136,6 +140,7 @@ public record HelperConfig(
             download = c.download;
             tunnel = c.tunnel;
             subscriberQueueDepth = c.subscriberQueueDepth;
+            subscriberQueueBytes = c.subscriberQueueBytes;
             deviceId = c.deviceId;
             xpc = c.xpc;
             macos = c.macos;
@@ -187,6 +192,11 @@ public record HelperConfig(
             return this;
         }
 
+        public Builder subscriberQueueBytes(long bytes) {
+            subscriberQueueBytes = bytes;
+            return this;
+        }
+
         public Builder deviceId(String id) {
             deviceId = id;
             return this;
@@ -218,6 +228,7 @@ public record HelperConfig(
                     download,
                     tunnel,
                     subscriberQueueDepth,
+                    subscriberQueueBytes,
                     deviceId,
                     xpc,
                     macos,

@@ -1,6 +1,8 @@
 package dev.tunnelhelper.helper.endpoint;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.apps.AppFanout;
+import dev.tunnelhelper.helper.apps.EncodedReplies;
 import dev.tunnelhelper.helper.apps.WireStatus;
 import dev.tunnelhelper.helper.session.TunnelSession;
 import dev.tunnelhelper.helper.session.TunnelUnavailableException;
@@ -10,10 +12,8 @@ import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
-import dev.tunnelhelper.protocol.helper.PeerState;
 import dev.tunnelhelper.protocol.helper.Pong;
 import dev.tunnelhelper.protocol.helper.Result;
-import dev.tunnelhelper.protocol.vpn.PeerUpdate;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -61,8 +61,8 @@ final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage
             case GET_STATUS -> reply.setStatus(status().toBuilder().setHelperThreads(THREADS.getThreadCount()));
             case GET_PEER_STATE -> {
                 try {
-                    PeerUpdate peers = Answers.await(session.peerState(), TunnelUnavailableException.class);
-                    reply.setPeerState(PeerState.newBuilder().setPeers(peers).setStatus(status()));
+                    ByteString peers = Answers.await(session.peerState(), TunnelUnavailableException.class);
+                    return EncodedReplies.peerState(status(), peers);
                 } catch (TunnelUnavailableException e) {
                     reply.setError(ErrorCode.UNAVAILABLE.error(e.getMessage()));
                 }
@@ -91,7 +91,7 @@ final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage
         }
         AppFanout.Subscription s = fanout.subscribe(in.speaker(), who);
         subscription = s;
-        in.reply(HelperAppMessage.newBuilder().setSubscribed(s.initial()).build());
+        in.reply(s.reply());
         fanout.startDelivery(s);
     }
 

@@ -1,6 +1,6 @@
 package dev.tunnelhelper.helper.session;
 
-import dev.tunnelhelper.protocol.vpn.PeerUpdate;
+import com.google.protobuf.ByteString;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -91,11 +91,11 @@ final class SessionCore {
         }
     }
 
-    private void peerState(CompletableFuture<PeerUpdate> answer) {
+    private void peerState(CompletableFuture<ByteString> answer) {
         if (session.phase == SessionPhase.RUNNING) {
             work.peerState(session.run.speaker, answer);
         } else {
-            answer.complete(PeerUpdate.getDefaultInstance());
+            answer.complete(ByteString.EMPTY); // an empty vpn.PeerUpdate
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.session;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.AcquiredBinary;
 import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
@@ -7,10 +8,9 @@ import dev.tunnelhelper.helper.tunnel.RunningTunnel;
 import dev.tunnelhelper.protocol.HandshakeException;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse;
-import dev.tunnelhelper.protocol.vpn.PeerUpdate;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.shim.ExitStatus;
 import dev.tunnelhelper.shim.OwnedFd;
 import java.io.IOException;
@@ -33,7 +33,7 @@ sealed interface SessionEvent {
 
     record StatusQuery(CompletableFuture<SessionStatus> answer) implements SessionEvent {}
 
-    record PeerStateQuery(CompletableFuture<PeerUpdate> answer) implements SessionEvent {}
+    record PeerStateQuery(CompletableFuture<ByteString> answer) implements SessionEvent {}
 
     record WakeQuery(CompletableFuture<Void> answer) implements SessionEvent {}
 
@@ -58,7 +58,7 @@ sealed interface SessionEvent {
 
     record SpawnFailed(SessionRun run, String reason) implements OfRun {}
 
-    record Connected(SessionRun run, Speaker<ManagerMessage, TunnelMessage> speaker) implements OfRun {}
+    record Connected(SessionRun run, Speaker<ManagerMessage, TunnelFrame> speaker) implements OfRun {}
 
     record HandshakeFailed(SessionRun run, HandshakeException error) implements OfRun {}
 
@@ -68,16 +68,16 @@ sealed interface SessionEvent {
      */
     record StepBroke(SessionRun run, SessionPhase step, RuntimeException bug) implements OfRun {}
 
-    record StartAnswered(SessionRun run, TunnelMessage reply) implements OfRun {}
+    record StartAnswered(SessionRun run, TunnelFrame reply) implements OfRun {}
 
     record StartUnanswered(SessionRun run, IOException error) implements OfRun {}
 
     /** A tunnel message; {@code handled} completes once acted on, so a flooding tunnel feels back-pressure. */
-    record FromTunnel(SessionRun run, Incoming<ManagerMessage, TunnelMessage> message, CompletableFuture<Void> handled)
+    record FromTunnel(SessionRun run, Incoming<ManagerMessage, TunnelFrame> message, CompletableFuture<Void> handled)
             implements OfRun {}
 
     record SettingsAnswered(
-            SessionRun run, Incoming<ManagerMessage, TunnelMessage> request, NetworkSettingsResponse answer)
+            SessionRun run, Incoming<ManagerMessage, TunnelFrame> request, NetworkSettingsResponse answer)
             implements OfRun {}
 
     /** The tunnel's speaker closed: {@code cause} null for end of stream, else the protocol error. */

@@ -1,7 +1,7 @@
 package dev.tunnelhelper.helper.session;
 
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.shim.ExitStatus;
 
 /**
@@ -28,7 +28,7 @@ public interface SessionEventListener {
      * A message from the tunnel was acted on during STARTING or RUNNING: a settings request sent
      * on to the extension, a peer delta for the apps, a log line written to the helper's log.
      */
-    default void messageRelayed(TunnelMessage message) {}
+    default void messageRelayed(TunnelFrame message) {}
 
     /** The app fan-out disconnected a subscriber that fell behind. */
     default void subscriberDropped(String who, String reason) {}

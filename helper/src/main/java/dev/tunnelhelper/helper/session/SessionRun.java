@@ -3,8 +3,8 @@ package dev.tunnelhelper.helper.session;
 import dev.tunnelhelper.helper.binary.AcquiredBinary;
 import dev.tunnelhelper.helper.tunnel.RunningTunnel;
 import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.shim.ExitStatus;
 import dev.tunnelhelper.shim.OwnedFd;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ final class SessionRun {
     boolean spawning;
     AcquiredBinary binary;
     RunningTunnel tunnel;
-    Speaker<ManagerMessage, TunnelMessage> speaker;
+    Speaker<ManagerMessage, TunnelFrame> speaker;
     ExitStatus exit;
     /** The start reached RUNNING: the provider is up, and an end is news to it. */
     boolean reachedRunning;

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.helper.session;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionListener;
@@ -10,14 +11,13 @@ import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
 import dev.tunnelhelper.protocol.HandshakeException;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.GetPeerUpdate;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse;
-import dev.tunnelhelper.protocol.vpn.PeerUpdate;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
 import dev.tunnelhelper.protocol.vpn.StopRequest;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.protocol.vpn.WakeRequest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -106,7 +106,7 @@ final class SessionWork {
     void handshake(SessionRun run, RunningTunnel tunnel) {
         workers.execute(() -> {
             try {
-                Speaker<ManagerMessage, TunnelMessage> speaker = tunnel.connect(settings.handshakeTimeout(), in -> {
+                Speaker<ManagerMessage, TunnelFrame> speaker = tunnel.connect(settings.handshakeTimeout(), in -> {
                     CompletableFuture<Void> handled = new CompletableFuture<>();
                     post.accept(new SessionEvent.FromTunnel(run, in, handled));
                     handled.join();
@@ -124,7 +124,7 @@ final class SessionWork {
         });
     }
 
-    void start(SessionRun run, Speaker<ManagerMessage, TunnelMessage> speaker, StartRequest request) {
+    void start(SessionRun run, Speaker<ManagerMessage, TunnelFrame> speaker, StartRequest request) {
         call(speaker, ManagerMessage.newBuilder().setStart(request).build(), settings.startTimeout())
                 .whenComplete((reply, e) -> post.accept(
                         e == null
@@ -132,7 +132,7 @@ final class SessionWork {
                                 : new SessionEvent.StartUnanswered(run, io(e))));
     }
 
-    void stop(SessionRun run, Speaker<ManagerMessage, TunnelMessage> speaker) {
+    void stop(SessionRun run, Speaker<ManagerMessage, TunnelFrame> speaker) {
         call(
                         speaker,
                         ManagerMessage.newBuilder()
@@ -158,7 +158,7 @@ final class SessionWork {
     }
 
     /** Sends the settings diff to the extension; its answer comes back as {@link SessionEvent.SettingsAnswered}. */
-    void relaySettings(SessionRun run, Incoming<ManagerMessage, TunnelMessage> request) {
+    void relaySettings(SessionRun run, Incoming<ManagerMessage, TunnelFrame> request) {
         NetworkSettingsRequest settingsDiff = request.message().getNetworkSettings();
         CompletableFuture.supplyAsync(() -> run.owner.applyNetworkSettings(settingsDiff), workers)
                 .thenCompose(applied -> applied)
@@ -179,7 +179,7 @@ final class SessionWork {
         return answer.build();
     }
 
-    void reply(Incoming<ManagerMessage, TunnelMessage> request, ManagerMessage answer) {
+    void reply(Incoming<ManagerMessage, TunnelFrame> request, ManagerMessage answer) {
         workers.execute(() -> {
             try {
                 request.reply(answer);
@@ -189,7 +189,7 @@ final class SessionWork {
         });
     }
 
-    void peerState(Speaker<ManagerMessage, TunnelMessage> speaker, CompletableFuture<PeerUpdate> answer) {
+    void peerState(Speaker<ManagerMessage, TunnelFrame> speaker, CompletableFuture<ByteString> answer) {
         call(
                         speaker,
                         ManagerMessage.newBuilder()
@@ -206,7 +206,7 @@ final class SessionWork {
                 });
     }
 
-    void wake(Speaker<ManagerMessage, TunnelMessage> speaker, CompletableFuture<Void> answer) {
+    void wake(Speaker<ManagerMessage, TunnelFrame> speaker, CompletableFuture<Void> answer) {
         call(
                         speaker,
                         ManagerMessage.newBuilder()
@@ -247,7 +247,7 @@ final class SessionWork {
     }
 
     /** Closes the speaker and our pipe ends (a close may wait for a blocked writer to notice). */
-    void release(Speaker<ManagerMessage, TunnelMessage> speaker, RunningTunnel tunnel) {
+    void release(Speaker<ManagerMessage, TunnelFrame> speaker, RunningTunnel tunnel) {
         workers.execute(() -> {
             if (speaker != null) {
                 speaker.close();
@@ -263,8 +263,8 @@ final class SessionWork {
     }
 
     /** Sends on a worker (a pipe write can block) and completes with the reply. */
-    private CompletableFuture<TunnelMessage> call(
-            Speaker<ManagerMessage, TunnelMessage> speaker, ManagerMessage request, Duration timeout) {
+    private CompletableFuture<TunnelFrame> call(
+            Speaker<ManagerMessage, TunnelFrame> speaker, ManagerMessage request, Duration timeout) {
         return CompletableFuture.supplyAsync(() -> speaker.request(request, timeout), workers)
                 .thenCompose(reply -> reply);
     }

@@ -15,9 +15,9 @@ import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +111,7 @@ final class StartSequence {
         }
     }
 
-    void connected(Speaker<ManagerMessage, TunnelMessage> speaker) {
+    void connected(Speaker<ManagerMessage, TunnelFrame> speaker) {
         if (session.phase != HANDSHAKING) {
             work.release(speaker, null); // a stop or failure came first
             return;
@@ -123,9 +123,9 @@ final class StartSequence {
     }
 
     /** Settings requests go on to the extension, peer deltas to the listeners (the apps), logs to the log. */
-    void fromTunnel(Incoming<ManagerMessage, TunnelMessage> in, CompletableFuture<Void> handled) {
+    void fromTunnel(Incoming<ManagerMessage, TunnelFrame> in, CompletableFuture<Void> handled) {
         try {
-            TunnelMessage message = in.message();
+            TunnelFrame message = in.message();
             if (!session.talking()) {
                 log.atDebug()
                         .setMessage("tunnel message after the session ended")
@@ -159,7 +159,7 @@ final class StartSequence {
     }
 
     /** The extension's answer goes back to the tunnel, unless the run stopped or failed meanwhile. */
-    void settingsAnswered(Incoming<ManagerMessage, TunnelMessage> request, NetworkSettingsResponse answer) {
+    void settingsAnswered(Incoming<ManagerMessage, TunnelFrame> request, NetworkSettingsResponse answer) {
         log.atInfo()
                 .setMessage("network settings relayed")
                 .addKeyValue("session", session.run.id)
@@ -173,11 +173,11 @@ final class StartSequence {
         }
     }
 
-    void startAnswered(TunnelMessage reply) {
+    void startAnswered(TunnelFrame reply) {
         if (session.phase != STARTING) {
             return; // a stop or failure came first
         }
-        if (reply.getMsgCase() != TunnelMessage.MsgCase.START) {
+        if (reply.getMsgCase() != TunnelFrame.MsgCase.START) {
             ending.fail(
                     "starting the tunnel: the tunnel answered " + reply.getMsgCase() + " instead of a StartResponse");
         } else if (!reply.getStart().getSuccess()) {

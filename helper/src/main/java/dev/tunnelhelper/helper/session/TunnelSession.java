@@ -1,9 +1,9 @@
 package dev.tunnelhelper.helper.session;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
-import dev.tunnelhelper.protocol.vpn.PeerUpdate;
 import dev.tunnelhelper.shim.OwnedFd;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -75,11 +75,12 @@ public final class TunnelSession {
     }
 
     /**
-     * The tunnel's full peer state (a {@code GetPeerUpdate}) while RUNNING, else empty; fails with
+     * The tunnel's full peer state (a {@code GetPeerUpdate}) while RUNNING, else empty: an encoded
+     * {@code vpn.PeerUpdate}, exactly as the tunnel sent it, for the reply to splice in; fails with
      * {@link TunnelUnavailableException} when the tunnel does not answer in time.
      */
-    public CompletableFuture<PeerUpdate> peerState() {
-        CompletableFuture<PeerUpdate> answer = new CompletableFuture<>();
+    public CompletableFuture<ByteString> peerState() {
+        CompletableFuture<ByteString> answer = new CompletableFuture<>();
         post(new SessionEvent.PeerStateQuery(answer));
         return answered(answer);
     }

@@ -1,8 +1,8 @@
 package dev.tunnelhelper.helper.tunnel;
 
 import dev.tunnelhelper.protocol.Speaker;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.shim.ExitStatus;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,8 +20,8 @@ public interface RunningTunnel extends AutoCloseable {
      *
      * @throws dev.tunnelhelper.protocol.HandshakeException with the reason the handshake failed
      */
-    Speaker<ManagerMessage, TunnelMessage> connect(
-            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler) throws IOException;
+    Speaker<ManagerMessage, TunnelFrame> connect(
+            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelFrame> handler) throws IOException;
 
     /** Completes with the exit status once the child has been reaped. */
     CompletableFuture<ExitStatus> exit();

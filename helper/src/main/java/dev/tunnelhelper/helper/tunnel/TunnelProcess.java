@@ -4,8 +4,8 @@ import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.TunnelProtocol;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.shim.ChildProcess;
 import dev.tunnelhelper.shim.ExitStatus;
 import dev.tunnelhelper.shim.Fds;
@@ -101,11 +101,11 @@ public final class TunnelProcess implements RunningTunnel {
     }
 
     @Override
-    public Speaker<ManagerMessage, TunnelMessage> connect(
-            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler) throws IOException {
+    public Speaker<ManagerMessage, TunnelFrame> connect(
+            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelFrame> handler) throws IOException {
         TunnelProtocol protocol =
                 new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec());
-        return protocol.connectAsManager(fromTunnel, toTunnel, this::closePipes, handler);
+        return protocol.connectAsRelay(fromTunnel, toTunnel, this::closePipes, handler);
     }
 
     @Override

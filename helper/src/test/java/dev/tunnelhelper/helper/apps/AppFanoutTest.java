@@ -2,19 +2,23 @@ package dev.tunnelhelper.helper.apps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
+import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.Agent;
 import dev.tunnelhelper.protocol.vpn.PeerUpdate;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
+import dev.tunnelhelper.protocol.vpn.RPC;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +49,8 @@ class AppFanoutTest {
 
     private AFUNIXServerSocket server;
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final AppFanout fanout = new AppFanout("test", 8, new SessionEventListener() {});
+    private AppFanout fanout =
+            new AppFanout("test", new FanoutLimits(8, FanoutLimits.DEFAULT_BYTES), new SessionEventListener() {});
 
     @BeforeEach
     void listen() throws IOException {
@@ -62,9 +67,20 @@ class AppFanoutTest {
 
     /** A subscribed app connection: the helper's side goes to the fan-out, the app's side is returned unread. */
     private UnixSocketChannel<AppMessage, HelperAppMessage> subscribe(String who) throws IOException {
+        var app = connectApp();
+        fanout.startDelivery(fanout.subscribe(acceptHelperSide(who), who));
+        return app;
+    }
+
+    private UnixSocketChannel<AppMessage, HelperAppMessage> connectApp() throws IOException {
         var app = UnixSocketChannel.<AppMessage, HelperAppMessage>connect(
                 dir.resolve("app.sock"), WAIT, HelperAppMessage.parser(), new FrameCodec());
         open.add(app);
+        return app;
+    }
+
+    /** The helper's side of the connection {@link #connectApp} made. */
+    private Speaker<HelperAppMessage, AppMessage> acceptHelperSide(String who) throws IOException {
         var helperSide = UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(
                 server.accept(), AppMessage.parser(), new FrameCodec(), who);
         Speaker<HelperAppMessage, AppMessage> speaker = Speaker.start(
@@ -74,14 +90,18 @@ class AppFanoutTest {
                 Endpoints.VERSIONS.versions().get(0),
                 in -> {});
         open.add(speaker);
-        fanout.startDelivery(fanout.subscribe(speaker, who));
-        return app;
+        return speaker;
     }
 
-    private static TunnelMessage update(String agentName, int padding) {
-        return TunnelMessage.newBuilder()
+    private static TunnelFrame update(String agentName, int padding) {
+        return TunnelFrame.newBuilder()
                 .setPeerUpdate(PeerUpdate.newBuilder()
-                        .addUpsertedAgents(Agent.newBuilder().setName(agentName).addFqdn("x".repeat(padding))))
+                        .addUpsertedAgents(Agent.newBuilder()
+                                .setId(ByteString.copyFromUtf8(agentName))
+                                .setName(agentName)
+                                .addFqdn("x".repeat(padding)))
+                        .build()
+                        .toByteString())
                 .build();
     }
 
@@ -110,7 +130,7 @@ class AppFanoutTest {
     }
 
     /** Relays {@code message} as the session's thread does, and waits until the fan-out has taken it. */
-    private void relay(TunnelMessage message) throws InterruptedException {
+    private void relay(TunnelFrame message) throws InterruptedException {
         BlockingQueue<String> relayed = new LinkedBlockingQueue<>();
         NamedThreads.start("session-stand-in", () -> {
             fanout.messageRelayed(message);
@@ -139,5 +159,64 @@ class AppFanoutTest {
         assertEquals("big", next(stalled).getUpsertedAgents(0).getName());
         assertEquals("small", next(stalled).getUpsertedAgents(0).getName());
         assertEquals(2, fanout.subscriberCount());
+    }
+
+    @Test
+    void aSubscriberMoreThanItsByteBudgetBehindIsDroppedWithSlowConsumerWhileTheOthersGetEveryUpdateInOrder()
+            throws Exception {
+        int budget = 256 << 10;
+        int updateSize = 64 << 10;
+        int updates = LARGER_THAN_THE_SOCKET_BUFFERS / updateSize; // more than the socket holds plus the budget
+        BlockingQueue<String> drops = new LinkedBlockingQueue<>();
+        fanout = new AppFanout("test", new FanoutLimits(1024, budget), new SessionEventListener() {
+            @Override
+            public void subscriberDropped(String who, String reason) {
+                drops.add(who + ": " + reason);
+            }
+        });
+        var stalled = subscribe("stalled");
+        var healthy = reading(subscribe("healthy"));
+        List<String> sent = new ArrayList<>();
+        List<String> healthyGot = new ArrayList<>();
+        for (int i = 0; i < updates; i++) {
+            sent.add("agent-" + i);
+            relay(update("agent-" + i, updateSize));
+            healthyGot.add(nextAgent(healthy)); // it keeps up: one update at a time, never near the budget
+        }
+
+        assertEquals(sent, healthyGot, "the app that reads got every update, in order");
+        assertEquals(
+                "stalled: subscriber fell more than " + budget + " bytes behind and was disconnected",
+                drops.poll(WAIT.toSeconds(), TimeUnit.SECONDS),
+                "the stalled app was not dropped although its unwritten pushes exceeded the budget");
+        assertEquals(null, drops.poll(), "dropped once");
+
+        // The stalled app, reading at last: a prefix of the updates in order, then SLOW_CONSUMER, then the end.
+        List<String> stalledGot = new ArrayList<>();
+        HelperAppMessage last = null;
+        for (Envelope<HelperAppMessage> in = stalled.receive(); in != null; in = stalled.receive()) {
+            last = in.message();
+            if (last.hasPeerUpdate()) {
+                stalledGot.add(last.getPeerUpdate().getUpsertedAgents(0).getName());
+            }
+        }
+        assertNotNull(last);
+        assertEquals(ErrorCode.SLOW_CONSUMER.name(), last.getError().getCode());
+        assertEquals(sent.subList(0, stalledGot.size()), stalledGot);
+        assertTrue(stalledGot.size() < updates);
+        assertEquals(1, fanout.subscriberCount(), "only the app that reads is still subscribed");
+
+        // Subscribing again starts from the full state: every agent, in the order first seen.
+        connectApp();
+        HelperAppMessage again = Endpoints.HELPER_APP.withRpc(
+                fanout.subscribe(acceptHelperSide("again"), "again").reply(),
+                RPC.newBuilder().setResponseTo(7).build());
+        HelperAppMessage decoded = HelperAppMessage.parseFrom(again.toByteArray());
+        assertEquals(7, decoded.getRpc().getResponseTo());
+        assertEquals(
+                sent,
+                decoded.getSubscribed().getPeers().getUpsertedAgentsList().stream()
+                        .map(Agent::getName)
+                        .toList());
     }
 }

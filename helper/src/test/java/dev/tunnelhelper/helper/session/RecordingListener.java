@@ -3,7 +3,7 @@ package dev.tunnelhelper.helper.session;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.shim.ExitStatus;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +32,7 @@ public final class RecordingListener implements SessionEventListener {
 
     public record ChildExited(int pid, ExitStatus status) implements Event {}
 
-    public record Relayed(TunnelMessage message) implements Event {}
+    public record Relayed(TunnelFrame message) implements Event {}
 
     public record SubscriberDropped(String who, String reason) implements Event {}
 
@@ -65,7 +65,7 @@ public final class RecordingListener implements SessionEventListener {
     }
 
     @Override
-    public void messageRelayed(TunnelMessage message) {
+    public void messageRelayed(TunnelFrame message) {
         record(new Relayed(message));
     }
 

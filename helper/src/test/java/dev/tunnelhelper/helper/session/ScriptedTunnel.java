@@ -6,6 +6,7 @@ import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.TunnelProtocol;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.Log;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
@@ -152,10 +153,10 @@ public final class ScriptedTunnel implements RunningTunnel {
     }
 
     @Override
-    public Speaker<ManagerMessage, TunnelMessage> connect(
-            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelMessage> handler) throws IOException {
+    public Speaker<ManagerMessage, TunnelFrame> connect(
+            Duration handshakeTimeout, Speaker.Handler<ManagerMessage, TunnelFrame> handler) throws IOException {
         return new TunnelProtocol(TunnelProtocol.CURRENT_VERSIONS, handshakeTimeout, new FrameCodec())
-                .connectAsManager(fromTunnel, toTunnel, this::close, handler);
+                .connectAsRelay(fromTunnel, toTunnel, this::close, handler);
     }
 
     @Override

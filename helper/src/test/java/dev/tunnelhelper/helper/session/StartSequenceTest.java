@@ -14,10 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
 import dev.tunnelhelper.helper.tunnel.TunnelProcess;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
+import dev.tunnelhelper.protocol.vpn.PeerUpdate;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
-import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.shim.OwnedFd;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +60,7 @@ class StartSequenceTest {
         assertEquals(ScriptedTunnel.SETTINGS, call.settings(), "the diff exactly as the tunnel sent it");
         assertTrue(await(tunnel.settingsAnswered).getSuccess());
         assertEquals(
-                TunnelMessage.MsgCase.NETWORK_SETTINGS,
+                TunnelFrame.MsgCase.NETWORK_SETTINGS,
                 h.events.all(RecordingListener.Relayed.class).get(0).message().getMsgCase());
     }
 
@@ -150,25 +152,26 @@ class StartSequenceTest {
 
         RecordingListener.Relayed first =
                 h.events.await(RecordingListener.Relayed.class, r -> r.message().hasPeerUpdate());
-        assertEquals(ScriptedTunnel.FULL_STATE, first.message().getPeerUpdate());
+        assertEquals(
+                ScriptedTunnel.FULL_STATE, PeerUpdate.parseFrom(first.message().getPeerUpdate()));
         assertTrue(h.events
                 .await(RecordingListener.Relayed.class, r -> true)
                 .message()
                 .hasLog());
         assertEquals(
                 1,
-                h.events
-                        .await(RecordingListener.Relayed.class, r -> true)
-                        .message()
-                        .getPeerUpdate()
+                PeerUpdate.parseFrom(h.events
+                                .await(RecordingListener.Relayed.class, r -> true)
+                                .message()
+                                .getPeerUpdate())
                         .getDeletedWorkspacesCount());
     }
 
     @Test
-    void peerStateAsksTheTunnelWhileRunningAndIsEmptyOtherwise() {
-        assertEquals(0, await(h.session.peerState()).getUpsertedWorkspacesCount(), "idle: empty");
+    void peerStateAsksTheTunnelWhileRunningAndIsEmptyOtherwise() throws Exception {
+        assertEquals(ByteString.EMPTY, await(h.session.peerState()), "idle: an empty PeerUpdate");
         h.running();
-        assertEquals(ScriptedTunnel.FULL_STATE, await(h.session.peerState()));
+        assertEquals(ScriptedTunnel.FULL_STATE, PeerUpdate.parseFrom(await(h.session.peerState())));
     }
 
     @Test
