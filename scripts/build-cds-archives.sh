@@ -1,15 +1,32 @@
 #!/bin/sh
-# Writes the AppCDS archives bin/_launch maps at start (helper/target/launch.jsa and
-# app-client/target/launch.jsa) from a training run of what they start: the helper daemon until
-# it listens (run --state-dir in a new temp directory, then SIGTERM), and `app-client ping`
-# against it. The JVM writes each archive as it exits (-XX:ArchiveClassesAtExit), listing every
-# class that run loaded from the JDK and from the jars on the launch classpath.
+# Writes the AppCDS archives the launchers map at start, from a training run of what they start:
+# the helper daemon until it listens (run --state-dir in a new temp directory, then SIGTERM), and
+# `app-client ping` against it.
+#   scripts/build-cds-archives.sh              helper/target/launch.jsa and app-client/target/launch.jsa,
+#                                              through bin/tunnel-helper and bin/app-client
+#   scripts/build-cds-archives.sh LAUNCHER ARCHIVE
+#                                              the helper's archive only, through another launcher that
+#                                              honours TUNNEL_HELPER_JAVA_OPTS (the jlink image's)
+# Each training JVM lists the classes it loads (-XX:DumpLoadedClassList); the list, with the
+# JDK's own (lib/classlist, what its default archive holds, so classes a later session start
+# needs still come mapped), is then dumped into a static archive (-Xshare:dump) through the same
+# launcher, so the archive records exactly the classpath that launcher passes. A static archive,
+# not a dynamic one (-XX:ArchiveClassesAtExit): on JDK 17 only a static archive can hold classes
+# compiled for Java 5, which picocli's all are (docs/performance.md, "Start-up and footprint").
 # Run by the helper module's package phase, after the jars and classpath.txt files exist.
-#   scripts/build-cds-archives.sh
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-helper_archive="$root/helper/target/launch.jsa"
-client_archive="$root/app-client/target/launch.jsa"
+if [ $# -eq 2 ]; then
+  helper_launcher=$1; helper_archive=$2; client_archive=""
+elif [ $# -eq 0 ]; then
+  helper_launcher="$root/bin/tunnel-helper"
+  helper_archive="$root/helper/target/launch.jsa"
+  client_archive=""
+  if [ -f "$root/app-client/target/classpath.txt" ]; then client_archive="$root/app-client/target/launch.jsa"; fi
+else
+  echo "usage: build-cds-archives.sh [LAUNCHER ARCHIVE]" >&2
+  exit 2
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/tunnel-helper-cds.XXXXXX")
 helper_pid=""
 cleanup() {
@@ -18,10 +35,43 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-rm -f "$helper_archive" "$client_archive"
+rm -f "$helper_archive"
+if [ -n "$client_archive" ]; then rm -f "$client_archive"; fi
 
-TUNNEL_HELPER_JAVA_OPTS="-XX:ArchiveClassesAtExit=$helper_archive" \
-  "$root/bin/tunnel-helper" run --state-dir "$work/state" >"$work/helper.log" 2>&1 &
+# The class list of the JDK a launcher runs, beside its own (`java -XshowSettings:properties`
+# names java.home; the jlink image has no lib/classlist of its own, only its default archive).
+jdk_classlist() {
+  java_home=$(TUNNEL_HELPER_JAVA_OPTS="-XshowSettings:properties" "$1" --version 2>&1 \
+    | sed -n 's/^ *java.home = //p')
+  if [ -f "$java_home/lib/classlist" ]; then cat "$java_home/lib/classlist"; fi
+}
+
+# dump LAUNCHER CLASSLIST ARCHIVE: the static archive of those classes on that launcher's classpath.
+dump() {
+  { cat "$2"; jdk_classlist "$1"; } >"$2.all"
+  if ! TUNNEL_HELPER_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$2.all -XX:SharedArchiveFile=$3" \
+    "$1" >"$2.dump.log" 2>&1 || [ ! -f "$3" ]; then
+    echo "build-cds-archives: dumping $3 failed:" >&2
+    cat "$2.dump.log" >&2
+    exit 1
+  fi
+  # The launcher must map it (-Xshare:on fails instead of running without it), and with it the
+  # classes a dynamic archive could not hold.
+  if ! TUNNEL_HELPER_JAVA_OPTS="-Xshare:on -Xlog:class+load=info:file=$2.loaded" "$1" --version \
+    >"$2.check.log" 2>&1; then
+    echo "build-cds-archives: $1 does not map $3:" >&2
+    cat "$2.check.log" >&2
+    exit 1
+  fi
+  if ! grep -q "picocli.CommandLine source: shared objects file" "$2.loaded"; then
+    echo "build-cds-archives: $1 maps $3 but loads picocli from its jar" >&2
+    exit 1
+  fi
+  echo "build-cds-archives: wrote $3"
+}
+
+TUNNEL_HELPER_JAVA_OPTS="-XX:DumpLoadedClassList=$work/helper.classlist" \
+  "$helper_launcher" run --state-dir "$work/state" >"$work/helper.log" 2>&1 &
 helper_pid=$!
 tries=0
 until [ -S "$work/state/run/app.sock" ]; do
@@ -33,8 +83,8 @@ until [ -S "$work/state/run/app.sock" ]; do
   tries=$((tries + 1))
   sleep 0.1
 done
-if [ -f "$root/app-client/target/classpath.txt" ]; then
-  TUNNEL_HELPER_JAVA_OPTS="-XX:ArchiveClassesAtExit=$client_archive" \
+if [ -n "$client_archive" ]; then
+  TUNNEL_HELPER_JAVA_OPTS="-XX:DumpLoadedClassList=$work/client.classlist" \
     "$root/bin/app-client" ping --state-dir "$work/state" >"$work/ping.log" 2>&1 || {
     echo "build-cds-archives: app-client ping failed during training:" >&2
     cat "$work/ping.log" >&2
@@ -45,11 +95,12 @@ kill -TERM "$helper_pid"
 status=0
 wait "$helper_pid" || status=$?
 helper_pid=""
-if [ "$status" -ne 0 ] || [ ! -f "$helper_archive" ]; then
-  echo "build-cds-archives: the training helper exited with status $status without an archive; its output:" >&2
+if [ "$status" -ne 0 ]; then
+  echo "build-cds-archives: the training helper exited with status $status; its output:" >&2
   cat "$work/helper.log" >&2
   exit 1
 fi
-for archive in "$helper_archive" "$client_archive"; do
-  if [ -f "$archive" ]; then echo "build-cds-archives: wrote $archive"; fi
-done
+dump "$helper_launcher" "$work/helper.classlist" "$helper_archive"
+if [ -n "$client_archive" ]; then
+  dump "$root/bin/app-client" "$work/client.classlist" "$client_archive"
+fi

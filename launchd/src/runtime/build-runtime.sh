@@ -59,7 +59,8 @@ while [ -L "$self" ]; do
   case "$target" in /*) self=$target ;; *) self=$(dirname "$self")/$target ;; esac
 done
 bin=$(cd "$(dirname "$self")" && pwd -P)
-# The JVM flags of bin/tunnel-helper in the repository (docs/performance.md, "JVM flags").
+# The JVM flags and malloc arenas of bin/tunnel-helper in the repository (docs/performance.md, "JVM flags").
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec "$bin/java" -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -Xms16m ${TUNNEL_HELPER_JAVA_OPTS:-} \
   -cp "$bin/../app/*" dev.tunnelhelper.helper.HelperMain "$@"
 LAUNCHER

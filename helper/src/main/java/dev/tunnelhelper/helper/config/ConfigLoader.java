@@ -52,6 +52,10 @@ public final class ConfigLoader {
             if (!optional) {
                 throw new ConfigException("config file " + file + " does not exist");
             }
+            if (macos == null) {
+                // What "{}" parses to, without creating the mapper (docs/performance.md, "Start-up").
+                return validated(HelperConfig.defaults(), file.toString());
+            }
             json = "{}";
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
@@ -87,6 +91,10 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid JSON: " + PeerText.of(e.getOriginalMessage()));
         }
+        return validated(config, source);
+    }
+
+    private static HelperConfig validated(HelperConfig config, String source) throws ConfigException {
         validate(config, source);
         return config;
     }
