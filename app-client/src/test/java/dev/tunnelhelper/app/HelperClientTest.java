@@ -37,27 +37,13 @@ class HelperClientTest {
     @TempDir
     Path dir;
 
-    /** The helper answers the next request with {@code answer}; the future is the request it received. */
-    private static CompletableFuture<AppMessage> answerNext(
-            ScriptedHelper<HelperAppMessage, AppMessage> helper, HelperAppMessage answer) {
-        CompletableFuture<AppMessage> received = new CompletableFuture<>();
-        helper.play(h -> {
-            AppMessage request = h.receive();
-            received.complete(request);
-            h.sendTogether(List.of(h.replyTo(request, answer)));
-        });
-        return received;
-    }
-
     @Test
     void pingAsksForAPongAndReturnsIt() throws Exception {
         try (var helper = ScriptedHelper.app(dir);
                 var client = HelperClient.connect(helper.socket(), TIMEOUT)) {
-            CompletableFuture<AppMessage> sent = answerNext(
-                    helper,
-                    HelperAppMessage.newBuilder()
-                            .setPong(Pong.newBuilder().setHelperVersion("1.2.3"))
-                            .build());
+            CompletableFuture<AppMessage> sent = helper.answerNext(HelperAppMessage.newBuilder()
+                    .setPong(Pong.newBuilder().setHelperVersion("1.2.3"))
+                    .build());
             assertEquals("1.2.3", client.ping().getHelperVersion());
             assertTrue(sent.get(10, TimeUnit.SECONDS).hasPing());
         }
@@ -71,8 +57,8 @@ class HelperClientTest {
                     .setState(SessionState.SESSION_STATE_RUNNING)
                     .setAccessUrl("https://coder.example.com")
                     .build();
-            CompletableFuture<AppMessage> sent = answerNext(
-                    helper, HelperAppMessage.newBuilder().setStatus(running).build());
+            CompletableFuture<AppMessage> sent = helper.answerNext(
+                    HelperAppMessage.newBuilder().setStatus(running).build());
             assertEquals(running, client.status());
             assertTrue(sent.get(10, TimeUnit.SECONDS).hasGetStatus());
         }
@@ -85,8 +71,8 @@ class HelperClientTest {
             PeerState state = PeerState.newBuilder()
                     .setStatus(HelperStatus.newBuilder().setState(SessionState.SESSION_STATE_IDLE))
                     .build();
-            CompletableFuture<AppMessage> sent = answerNext(
-                    helper, HelperAppMessage.newBuilder().setPeerState(state).build());
+            CompletableFuture<AppMessage> sent = helper.answerNext(
+                    HelperAppMessage.newBuilder().setPeerState(state).build());
             assertEquals(state, client.peerState());
             assertTrue(sent.get(10, TimeUnit.SECONDS).hasGetPeerState());
         }
@@ -96,11 +82,9 @@ class HelperClientTest {
     void anErrorReplyThrowsTheHelpersCodeAndMessage() throws Exception {
         try (var helper = ScriptedHelper.app(dir);
                 var client = HelperClient.connect(helper.socket(), TIMEOUT)) {
-            answerNext(
-                    helper,
-                    HelperAppMessage.newBuilder()
-                            .setError(ErrorCode.UNAVAILABLE.error("the tunnel did not answer: timeout"))
-                            .build());
+            helper.answerNext(HelperAppMessage.newBuilder()
+                    .setError(ErrorCode.UNAVAILABLE.error("the tunnel did not answer: timeout"))
+                    .build());
             HelperErrorException e = assertThrows(HelperErrorException.class, client::peerState);
             assertEquals(Optional.of(ErrorCode.UNAVAILABLE), e.errorCode());
             assertEquals("the tunnel did not answer: timeout", e.helperMessage());
@@ -111,11 +95,9 @@ class HelperClientTest {
     void anAnswerOfAnotherKindIsAnErrorNamingBothKinds() throws Exception {
         try (var helper = ScriptedHelper.app(dir);
                 var client = HelperClient.connect(helper.socket(), TIMEOUT)) {
-            answerNext(
-                    helper,
-                    HelperAppMessage.newBuilder()
-                            .setPong(Pong.getDefaultInstance())
-                            .build());
+            helper.answerNext(HelperAppMessage.newBuilder()
+                    .setPong(Pong.getDefaultInstance())
+                    .build());
             IOException e = assertThrows(IOException.class, client::status);
             assertFalse(e instanceof HelperErrorException, e.toString());
             assertEquals("helper answered PONG where STATUS was expected", e.getMessage());

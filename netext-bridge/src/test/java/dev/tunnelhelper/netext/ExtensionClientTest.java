@@ -82,18 +82,6 @@ class ExtensionClientTest {
                 .build();
     }
 
-    /** The start as the helper receives it, answered with {@code answer}. */
-    private CompletableFuture<ExtensionMessage> answerStart(
-            ScriptedHelper<HelperExtensionMessage, ExtensionMessage> helper, HelperExtensionMessage answer) {
-        CompletableFuture<ExtensionMessage> received = new CompletableFuture<>();
-        helper.play(h -> {
-            ExtensionMessage start = h.receive();
-            received.complete(start);
-            h.sendTogether(List.of(h.replyTo(start, answer)));
-        });
-        return received;
-    }
-
     private static void start(ExtensionClient client, StartFlags flags) throws IOException {
         try (Pipe tun = Fds.pipe()) {
             client.start(
@@ -113,7 +101,7 @@ class ExtensionClientTest {
     void aStartSendsEverythingTheHelperNeedsAndReturnsWhenTheHelperSaysItRuns() throws Exception {
         try (var helper = ScriptedHelper.extension(dir);
                 var client = ExtensionClient.connect(helper.socket(), TIMEOUT, new RecordingApplier(), e -> {})) {
-            CompletableFuture<ExtensionMessage> received = answerStart(helper, result(true, ""));
+            CompletableFuture<ExtensionMessage> received = helper.answerNext(result(true, ""));
             start(client, new StartFlags(true, "device-7", "linux"));
 
             StartDaemon sent = received.get(10, TimeUnit.SECONDS).getStartDaemon();
@@ -131,7 +119,7 @@ class ExtensionClientTest {
     void aStartTheHelperTriedAndFailedThrowsItsReason() throws Exception {
         try (var helper = ScriptedHelper.extension(dir);
                 var client = ExtensionClient.connect(helper.socket(), TIMEOUT, new RecordingApplier(), e -> {})) {
-            answerStart(helper, result(false, "downloading the tunnel binary: HTTP 404"));
+            helper.answerNext(result(false, "downloading the tunnel binary: HTTP 404"));
             StartFailedException e = assertThrows(StartFailedException.class, () -> start(client, StartFlags.DEFAULT));
             assertEquals("downloading the tunnel binary: HTTP 404", e.getMessage());
         }
@@ -141,11 +129,9 @@ class ExtensionClientTest {
     void aStartTheHelperRefusedThrowsTheRefusalWithItsCode() throws Exception {
         try (var helper = ScriptedHelper.extension(dir);
                 var client = ExtensionClient.connect(helper.socket(), TIMEOUT, new RecordingApplier(), e -> {})) {
-            answerStart(
-                    helper,
-                    HelperExtensionMessage.newBuilder()
-                            .setError(ErrorCode.ALREADY_RUNNING.error("a session is RUNNING; stop it first"))
-                            .build());
+            helper.answerNext(HelperExtensionMessage.newBuilder()
+                    .setError(ErrorCode.ALREADY_RUNNING.error("a session is RUNNING; stop it first"))
+                    .build());
             HelperErrorException e = assertThrows(HelperErrorException.class, () -> start(client, StartFlags.DEFAULT));
             assertEquals(java.util.Optional.of(ErrorCode.ALREADY_RUNNING), e.errorCode());
         }
@@ -155,11 +141,9 @@ class ExtensionClientTest {
     void anAnswerOfTheWrongKindIsAnErrorNamingBothKinds() throws Exception {
         try (var helper = ScriptedHelper.extension(dir);
                 var client = ExtensionClient.connect(helper.socket(), TIMEOUT, new RecordingApplier(), e -> {})) {
-            answerStart(
-                    helper,
-                    HelperExtensionMessage.newBuilder()
-                            .setStopDaemonResult(Result.newBuilder().setSuccess(true))
-                            .build());
+            helper.answerNext(HelperExtensionMessage.newBuilder()
+                    .setStopDaemonResult(Result.newBuilder().setSuccess(true))
+                    .build());
             IOException e = assertThrows(IOException.class, () -> start(client, StartFlags.DEFAULT));
             assertFalse(e instanceof StartFailedException || e instanceof HelperErrorException, e.toString());
             assertEquals("helper answered STOP_DAEMON_RESULT where START_DAEMON_RESULT was expected", e.getMessage());
@@ -170,12 +154,9 @@ class ExtensionClientTest {
     void aStopReturnsTheHelpersResult() throws Exception {
         try (var helper = ScriptedHelper.extension(dir);
                 var client = ExtensionClient.connect(helper.socket(), TIMEOUT, new RecordingApplier(), e -> {})) {
-            CompletableFuture<ExtensionMessage> received = answerStart(
-                    helper,
-                    HelperExtensionMessage.newBuilder()
-                            .setStopDaemonResult(
-                                    Result.newBuilder().setSuccess(false).setErrorMessage("busy"))
-                            .build());
+            CompletableFuture<ExtensionMessage> received = helper.answerNext(HelperExtensionMessage.newBuilder()
+                    .setStopDaemonResult(Result.newBuilder().setSuccess(false).setErrorMessage("busy"))
+                    .build());
             Result stopped = client.stop(TIMEOUT);
             assertTrue(received.get(10, TimeUnit.SECONDS).hasStopDaemon());
             assertFalse(stopped.getSuccess());

@@ -41,7 +41,10 @@ public final class ScriptedTunnel implements RunningTunnel {
         EXIT
     }
 
-    /** CLOSE_PIPE: closes its write pipe and hangs, alive, until killed. */
+    /**
+     * CLOSE_PIPE: closes its write pipe and hangs, alive, until killed. HOSTILE: hands the
+     * StartRequest to the launcher's {@link Hostile}, which writes what it likes.
+     */
     public enum OnStart {
         SETTINGS_THEN_ANSWER,
         ANSWER,
@@ -49,7 +52,14 @@ public final class ScriptedTunnel implements RunningTunnel {
         HOLD,
         GARBAGE_FRAME,
         CLOSE_PIPE,
+        HOSTILE,
         EXIT
+    }
+
+    /** A hostile or buggy tunnel's answer to a StartRequest: any bytes on its pipe, then any way of ending. */
+    @FunctionalInterface
+    public interface Hostile {
+        void onStart(ScriptedTunnel tunnel, long startMsgId) throws IOException;
     }
 
     public enum OnStop {
@@ -109,6 +119,7 @@ public final class ScriptedTunnel implements RunningTunnel {
 
     private final int pid = PIDS.incrementAndGet();
     private final Script script;
+    private final Hostile hostile;
     private final InputStream fromTunnel;
     private final OutputStream toTunnel;
     private final InputStream fromManager;
@@ -133,8 +144,9 @@ public final class ScriptedTunnel implements RunningTunnel {
     public final AtomicInteger stops = new AtomicInteger();
     public final AtomicInteger wakes = new AtomicInteger();
 
-    ScriptedTunnel(Script script) {
+    ScriptedTunnel(Script script, Hostile hostile) {
         this.script = script;
+        this.hostile = hostile;
         Pipe managerToTunnel = Fds.pipe();
         Pipe tunnelToManager = Fds.pipe();
         fromTunnel = Fds.inputStream(OwnedFd.adopt(tunnelToManager.readEnd().release()));
@@ -210,6 +222,11 @@ public final class ScriptedTunnel implements RunningTunnel {
     public void closePipeAndHang() {
         hangs = true;
         closeQuietly(toManager);
+    }
+
+    /** Bytes on the tunnel's write pipe exactly as given: frames or not. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        toManager.write(bytes);
     }
 
     /** A frame whose payload is not a TunnelMessage. */
@@ -318,6 +335,7 @@ public final class ScriptedTunnel implements RunningTunnel {
             case HOLD -> {}
             case GARBAGE_FRAME -> sendGarbage();
             case CLOSE_PIPE -> closePipeAndHang();
+            case HOSTILE -> hostile.onStart(this, in.message().getRpc().getMsgId());
             case EXIT -> exitWith(CRASH);
         }
     }
