@@ -8,6 +8,7 @@ import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import java.io.IOException;
+import java.net.SocketException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -151,11 +152,23 @@ public final class PeerAdmission<S extends MessageLite, R> {
         idle.start(() -> closeIdle(speaker, who));
     }
 
-    /** A request the handler threw on is answered with INTERNAL (unless it was answered already) instead of timing out. */
+    /**
+     * A request the handler threw on is answered with INTERNAL (unless it was answered already) instead of timing out.
+     * A reply that cannot be written because the peer has gone (or sent something that ended the
+     * connection) is no fault of the helper's: the connection's end is logged once, by its reader,
+     * and a peer must not be able to fill the log with a stack trace per request it left behind.
+     */
     private Speaker.Handler<S, R> answeringFailures(Speaker.Handler<S, R> handler) {
         return incoming -> {
             try {
                 handler.onMessage(incoming);
+            } catch (SocketException peerGone) {
+                log.atDebug()
+                        .setMessage("reply not sent: the connection is gone")
+                        .addKeyValue("endpoint", spec.name())
+                        .addKeyValue("request", incoming.msgId())
+                        .addKeyValue("error", peerGone.getMessage())
+                        .log();
             } catch (Throwable failure) {
                 if (incoming.isRequest() && !incoming.answered()) {
                     try {

@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /** Starts a {@link ScriptedTunnel} per spawn; can fail the spawn, or hold it until released. */
 public final class ScriptedLauncher implements TunnelLauncher {
     private volatile ScriptedTunnel.Script script = ScriptedTunnel.Script.normal();
+    private volatile ScriptedTunnel.Hostile hostile;
     private volatile String failure;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     /** Completes when a spawn waits at the gate. */
@@ -21,6 +22,13 @@ public final class ScriptedLauncher implements TunnelLauncher {
 
     public ScriptedLauncher script(ScriptedTunnel.Script s) {
         script = s;
+        return this;
+    }
+
+    /** Every tunnel from now on answers its StartRequest as {@code h} says ({@link ScriptedTunnel.OnStart#HOSTILE}). */
+    public ScriptedLauncher hostile(ScriptedTunnel.Hostile h) {
+        hostile = h;
+        script = script.onStart(ScriptedTunnel.OnStart.HOSTILE);
         return this;
     }
 
@@ -46,7 +54,7 @@ public final class ScriptedLauncher implements TunnelLauncher {
         if (failure != null) {
             throw new IllegalStateException(failure);
         }
-        ScriptedTunnel tunnel = new ScriptedTunnel(script);
+        ScriptedTunnel tunnel = new ScriptedTunnel(script, hostile);
         spawned.add(tunnel);
         return tunnel;
     }

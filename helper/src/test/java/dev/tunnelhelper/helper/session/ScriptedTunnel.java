@@ -42,7 +42,10 @@ public final class ScriptedTunnel implements RunningTunnel {
         EXIT
     }
 
-    /** CLOSE_PIPE: closes its write pipe and hangs, alive, until killed. */
+    /**
+     * CLOSE_PIPE: closes its write pipe and hangs, alive, until killed. HOSTILE: hands the
+     * StartRequest to the launcher's {@link Hostile}, which writes what it likes.
+     */
     public enum OnStart {
         SETTINGS_THEN_ANSWER,
         ANSWER,
@@ -50,7 +53,14 @@ public final class ScriptedTunnel implements RunningTunnel {
         HOLD,
         GARBAGE_FRAME,
         CLOSE_PIPE,
+        HOSTILE,
         EXIT
+    }
+
+    /** A hostile or buggy tunnel's answer to a StartRequest: any bytes on its pipe, then any way of ending. */
+    @FunctionalInterface
+    public interface Hostile {
+        void onStart(ScriptedTunnel tunnel, long startMsgId) throws IOException;
     }
 
     public enum OnStop {
@@ -110,6 +120,7 @@ public final class ScriptedTunnel implements RunningTunnel {
 
     private final int pid = PIDS.incrementAndGet();
     private final Script script;
+    private final Hostile hostile;
     private final InputStream fromTunnel;
     private final OutputStream toTunnel;
     private final InputStream fromManager;
@@ -134,8 +145,9 @@ public final class ScriptedTunnel implements RunningTunnel {
     public final AtomicInteger stops = new AtomicInteger();
     public final AtomicInteger wakes = new AtomicInteger();
 
-    ScriptedTunnel(Script script) {
+    ScriptedTunnel(Script script, Hostile hostile) {
         this.script = script;
+        this.hostile = hostile;
         Pipe managerToTunnel = Fds.pipe();
         Pipe tunnelToManager = Fds.pipe();
         fromTunnel = Fds.inputStream(OwnedFd.adopt(tunnelToManager.readEnd().release()));
@@ -211,6 +223,11 @@ public final class ScriptedTunnel implements RunningTunnel {
     public void closePipeAndHang() {
         hangs = true;
         closeQuietly(toManager);
+    }
+
+    /** Bytes on the tunnel's write pipe exactly as given: frames or not. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        toManager.write(bytes);
     }
 
     /** A frame whose payload is not a TunnelMessage. */
@@ -319,6 +336,7 @@ public final class ScriptedTunnel implements RunningTunnel {
             case HOLD -> {}
             case GARBAGE_FRAME -> sendGarbage();
             case CLOSE_PIPE -> closePipeAndHang();
+            case HOSTILE -> hostile.onStart(this, in.message().getRpc().getMsgId());
             case EXIT -> exitWith(CRASH);
         }
     }

@@ -43,7 +43,34 @@ import java.util.stream.Stream;
 public final class SoakDriver {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private record Usage(long fds, long threads, long rssKib) {}
+    /** A settled reading: counts, and what the descriptors point at and the threads are called, to name a delta. */
+    private record Usage(List<String> fdTargets, List<String> threadNames, long rssKib) {
+        long fds() {
+            return fdTargets.size();
+        }
+
+        long threads() {
+            return threadNames.size();
+        }
+
+        boolean sameCounts(Usage other) {
+            return fds() == other.fds() && threads() == other.threads();
+        }
+
+        @Override
+        public String toString() {
+            return "fds " + fds() + ", threads " + threads() + ", rss " + rssKib + " KiB";
+        }
+    }
+
+    /** How many readings, a quarter second apart, may pass before two consecutive ones agree. */
+    private static final int SETTLE_READINGS = 40;
+    /**
+     * Longer than the JDK's cached thread pools keep an idle thread (60 s: the session's workers,
+     * the process reaper that waits for each tunnel child): a reading taken sooner counts the
+     * workers the last few cycles happened to leave idle, which is not growth.
+     */
+    private static final Duration IDLE_WORKERS_EXPIRE = Duration.ofSeconds(65);
 
     private SoakDriver() {}
 
@@ -70,15 +97,18 @@ public final class SoakDriver {
                     for (int i = 1; i <= cycles; i++) {
                         cycle(deployment.url(), paths, app, wake, tunName);
                         if (i == 1) {
-                            first = usage(helperPid);
+                            first = settledUsage(helperPid);
+                            System.out.println("soak: after cycle 1 " + first);
                         }
                         if (i % 50 == 0) {
                             System.out.println("soak: " + i + " cycles done, helper now " + usage(helperPid));
                         }
                     }
                 }
-                Usage last = usage(helperPid);
+                Usage last = settledUsage(helperPid);
                 System.out.println("soak: after cycle 1 " + first + ", after cycle " + cycles + " " + last);
+                printDifference("descriptors", first.fdTargets(), last.fdTargets());
+                printDifference("threads", first.threadNames(), last.threadNames());
                 System.out.println("soak: " + cycles + " cycles, fd delta " + (last.fds() - first.fds())
                         + ", thread delta " + (last.threads() - first.threads()) + ", rss delta "
                         + (last.rssKib() - first.rssKib()) + " KiB");
@@ -164,6 +194,55 @@ public final class SoakDriver {
         }
     }
 
+    /**
+     * A reading taken once idle pooled threads have expired ({@link #IDLE_WORKERS_EXPIRE}) and then
+     * two consecutive readings (each after a full GC) agree on descriptors and threads: a reading
+     * right after a cycle counts what is about to go (the stop reply is sent before the session's
+     * last work ends), and a single early reading made the deltas of the first soak -1.
+     */
+    private static Usage settledUsage(long pid) throws IOException, InterruptedException {
+        TimeUnit.NANOSECONDS.sleep(IDLE_WORKERS_EXPIRE.toNanos());
+        Usage previous = usage(pid);
+        for (int i = 1; i < SETTLE_READINGS; i++) {
+            TimeUnit.MILLISECONDS.sleep(250);
+            Usage next = usage(pid);
+            if (next.sameCounts(previous)) {
+                return next;
+            }
+            previous = next;
+        }
+        throw new IllegalStateException("the helper's descriptors or threads never settled: last " + previous);
+    }
+
+    /** Names what is in one reading and not in the other, so a non-zero delta says what it is. */
+    private static void printDifference(String what, List<String> first, List<String> last) {
+        List<String> gone = new ArrayList<>(first);
+        last.forEach(gone::remove);
+        List<String> added = new ArrayList<>(last);
+        first.forEach(added::remove);
+        if (!gone.isEmpty() || !added.isEmpty()) {
+            System.out.println("soak: " + what + " only after cycle 1: " + gone + "; only at the end: " + added);
+        }
+    }
+
+    /** What a descriptor points at (a socket or pipe by its inode), or that it closed while we looked. */
+    private static String target(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (IOException closedMeanwhile) {
+            return "(closed while read)";
+        }
+    }
+
+    /** A thread's name, or that it ended while we looked. */
+    private static String readGone(Path comm) {
+        try {
+            return Files.readString(comm).trim();
+        } catch (IOException endedMeanwhile) {
+            return "(ended while read)";
+        }
+    }
+
     /** The helper's open descriptors, threads and resident memory, right after a full GC. */
     private static Usage usage(long pid) throws IOException, InterruptedException {
         Process gc = new ProcessBuilder(
@@ -176,19 +255,26 @@ public final class SoakDriver {
         if (gc.waitFor() != 0) {
             throw new IllegalStateException("jcmd " + pid + " GC.run failed");
         }
-        long fds;
+        List<String> fds = new ArrayList<>();
         try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            fds = list.count();
+            for (Path fd : (Iterable<Path>) list::iterator) {
+                fds.add(target(fd));
+            }
         }
-        long threads = 0;
+        List<String> threads = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                threads.add(readGone(task.resolve("comm")));
+            }
+        }
         long rss = 0;
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("Threads:")) {
-                threads = Long.parseLong(line.substring(8).trim());
-            } else if (line.startsWith("VmRSS:")) {
+            if (line.startsWith("VmRSS:")) {
                 rss = Long.parseLong(line.substring(6).replace("kB", "").trim());
             }
         }
+        fds.sort(null);
+        threads.sort(null);
         return new Usage(fds, threads, rss);
     }
 }

@@ -130,6 +130,17 @@ public final class ScriptedHelper<S extends MessageLite, R> implements AutoClose
         });
     }
 
+    /** Answers the client's next message with {@code answer}; the future is that message as received. */
+    public CompletableFuture<R> answerNext(S answer) {
+        CompletableFuture<R> received = new CompletableFuture<>();
+        play(h -> {
+            R request = h.receive();
+            received.complete(request);
+            h.sendTogether(List.of(h.replyTo(request, answer)));
+        });
+        return received;
+    }
+
     /** Plays {@code script} on a thread of its own; the future fails if a step does. */
     public CompletableFuture<Void> play(Script<S, R> script) {
         return CompletableFuture.runAsync(() -> {
