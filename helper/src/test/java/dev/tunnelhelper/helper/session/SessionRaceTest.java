@@ -18,6 +18,7 @@ import dev.tunnelhelper.helper.session.ScriptedTunnel.OnStop;
 import dev.tunnelhelper.helper.session.ScriptedTunnel.Script;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.shim.OwnedFd;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,25 @@ class SessionRaceTest {
         List<SessionPhase> phases = h.events.phases();
         assertEquals(List.of(STOPPING, IDLE), phases.subList(phases.size() - 2, phases.size()));
         assertTrue(h.owner.cancels.isEmpty(), "a provider that never ran is not cancelled");
+    }
+
+    /**
+     * Found by HostileTunnelFuzzTest: the exit came while running, before the pipe ended (the
+     * session waits a grace for the pipe), then a stop cancelled that wait; the tunnel answered
+     * the stop, and nothing was left to end the run, so the session stayed STOPPING for good. The
+     * grace here outlasts the test: only the stop's answer can end the run.
+     */
+    @Test
+    void aStopAfterTheTunnelsExitButBeforeTheEndOfItsPipeEndsTheRun() {
+        SessionHarness patient = new SessionHarness(SessionHarness.settings().killGrace(Duration.ofHours(1)));
+        ScriptedTunnel tunnel = patient.running();
+        tunnel.exitLeavingPipesOpen(0);
+        patient.events.await(RecordingListener.ChildExited.class, e -> true);
+
+        await(patient.session.stop(patient.owner));
+
+        assertEquals(SessionPhase.IDLE, patient.status().phase());
+        assertEquals(1, tunnel.stops.get(), "the stop was sent to the tunnel, whose pipe was still open");
     }
 
     @ParameterizedTest(name = "during {0}")
