@@ -21,6 +21,7 @@ import dev.tunnelhelper.shim.OwnedFd;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -201,7 +202,7 @@ class SessionRaceTest {
     }
 
     @Test
-    void twoStopsAtOnceAskTheTunnelOnceAndBothCompleteAtIdle() {
+    void twoStopsAtOnceAskTheTunnelOnceAndBothCompleteAtIdle() throws InterruptedException {
         h.launcher.script(Script.normal().onStop(OnStop.HOLD));
         ScriptedTunnel tunnel = h.running();
 
@@ -214,7 +215,9 @@ class SessionRaceTest {
         await(first);
         await(second);
         assertEquals(1, tunnel.stops.get(), "one StopRequest");
-        assertEquals(List.of(""), List.copyOf(h.owner.cancels), "one CancelProvider");
+        // The CancelProvider goes out on a worker, side by side with the stops' answers: it may come just after them.
+        assertEquals("", h.owner.cancels.poll(30, TimeUnit.SECONDS), "a CancelProvider");
+        assertTrue(h.owner.cancels.isEmpty(), "only one");
         assertEquals(1, h.events.phases().stream().filter(p -> p == STOPPING).count());
     }
 
