@@ -124,10 +124,19 @@ final class SessionEnding {
         } // while handshaking, the handshake's own outcome follows within its timeout, and decides
     }
 
-    /** The tunnel answered the StopRequest (or did not in time): it exits by itself within the grace, or is terminated. */
+    /**
+     * The tunnel answered the StopRequest (or did not in time): it exits by itself within the grace, or is terminated.
+     * A child whose exit came first (while running, before its pipe ended) leaves nothing to wait
+     * for: the run ends here, or nothing would ever end it (the stop cancelled the pending exit).
+     */
     void stopAnswered() {
-        if (session.phase == STOPPING && session.run.childAlive()) {
+        if (session.phase != STOPPING) {
+            return;
+        }
+        if (session.run.childAlive()) {
             work.after(settings.killGrace(), new SessionEvent.ExitOverdue(session.run));
+        } else {
+            settle();
         }
     }
 

@@ -207,6 +207,14 @@ public final class ScriptedTunnel implements RunningTunnel {
         die(ExitStatus.exited(code));
     }
 
+    /**
+     * The tunnel exits with {@code code} while its pipes stay open and it still answers, as when a
+     * process it started inherited them: the exit status comes before any end of the pipe.
+     */
+    public void exitLeavingPipesOpen(int code) {
+        exit.complete(ExitStatus.exited(code));
+    }
+
     /** The tunnel is killed by {@code signal} now (by someone else than the session). */
     public void killedBy(int signal) {
         die(ExitStatus.killedBy(signal));
