@@ -205,7 +205,7 @@ static void close_range_from(unsigned int first, unsigned int last) {
  * The child between clone and exec: async-signal-safe calls only (it shares the JVM's memory and
  * runs on a stack of its own; it must write nothing but that stack). Never returns.
  */
-static void child_after_fork(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
+static void child_after_clone(const char *path, const char *const argv[], const char *const envp[], const char *cwd,
                              const struct fd_plan *p, int stdout_fd, int stderr_fd, pid_t parent, int report) {
     struct child_failure failure = {0, 0};
     /* Dies with the THREAD that forked it (that is what the kernel calls the parent): the shim's
@@ -291,9 +291,9 @@ struct child_start {
 static int child_entry(void *arg) {
     const struct child_start *s = arg;
     close(s->report_read);
-    child_after_fork(s->path, s->argv, s->envp, s->cwd, s->plan, s->stdout_fd, s->stderr_fd, s->parent,
+    child_after_clone(s->path, s->argv, s->envp, s->cwd, s->plan, s->stdout_fd, s->stderr_fd, s->parent,
                      s->report_write);
-    return 127; /* not reached: child_after_fork execs or _exits */
+    return 127; /* not reached: child_after_clone execs or _exits */
 }
 
 /* The child's own stack while it shares the parent's memory (it must not run on the parent's). */
@@ -324,13 +324,13 @@ static int spawn_child(const char *path, const char *const argv[], const char *c
     }
     struct child_start start = {path, argv, envp, cwd, p, stdout_fd, stderr_fd, getpid(), report[0], report[1]};
     pid_t pid = clone(child_entry, (char *)stack + CHILD_STACK_BYTES, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
-    int fork_errno = errno;
+    int clone_errno = errno;
     munmap(stack, CHILD_STACK_BYTES);
     pthread_sigmask(SIG_SETMASK, &saved, NULL);
     close(report[1]);
     if (pid < 0) {
         close(report[0]);
-        return th_fail(err, errlen, fork_errno, "clone for %s", path);
+        return th_fail(err, errlen, clone_errno, "clone for %s", path);
     }
     struct child_failure failure;
     ssize_t n;
