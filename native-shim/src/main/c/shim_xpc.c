@@ -366,8 +366,19 @@ void th_xpc_cancel(th_xpc_conn *c) {
 
 void th_xpc_release(th_xpc_conn *c) {
     if (c == NULL) return;
-    xpc_connection_cancel(c->conn);
-    xpc_release(c->conn);
+    xpc_connection_t conn = c->conn;
+    if (c->on_peer != NULL) { /* a listener sends nothing */
+        xpc_connection_cancel(conn);
+        xpc_release(conn);
+        return;
+    }
+    /* A cancel discards every message not yet sent, and a send is asynchronous: the error a peer
+     * is told just before it is dropped would be lost. A send barrier runs once everything sent
+     * before it has been handed off, and Apple documents cancelling from one as safe. */
+    xpc_connection_send_barrier(conn, ^{
+      xpc_connection_cancel(conn);
+      xpc_release(conn);
+    });
 }
 
 void th_free(void *p) { free(p); }

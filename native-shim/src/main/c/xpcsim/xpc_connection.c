@@ -32,8 +32,10 @@ enum cstate { S_IDLE, S_CONNECTED, S_DEAD };
 #define MAX_PENDING_EVENTS 64
 #define MAX_PENDING_BYTES ((size_t)16 << 20)
 
+/* A message to write, or (buf NULL) a barrier from xpc_connection_send_barrier. */
 struct out_frame {
     struct out_frame *next;
+    dispatch_block_t barrier;
     uint8_t *buf;
     size_t len, off;
     int fds[XPCSIM_MAX_FRAME_FDS];
@@ -74,6 +76,7 @@ struct _xpc_connection_s {
     int pending_events;   /* received, not yet handled (flow control) */
     size_t pending_bytes;
     int throttled;        /* not reading (accepting) until the handlers catch up */
+    int barrier_running;  /* a send barrier runs: nothing is sent until it returns */
     /* I/O thread only */
     int io_registered;
     uint32_t interest;
@@ -109,6 +112,44 @@ static void free_frame(struct out_frame *f) {
     free(f);
 }
 
+static void kick(struct _xpc_connection_s *c);
+
+struct barrier_run {
+    struct _xpc_connection_s *c; /* NULL once the connection unwinds: nothing waits for the barrier */
+    dispatch_block_t block;
+};
+
+static void run_barrier(void *ctx) {
+    struct barrier_run *b = ctx;
+    b->block();
+    Block_release(b->block);
+    if (b->c != NULL) {
+        pthread_mutex_lock(&b->c->lock);
+        b->c->barrier_running = 0;
+        pthread_mutex_unlock(&b->c->lock);
+        kick(b->c); /* sends issued while it ran go out now */
+        xpc_release(b->c);
+    }
+    free(b);
+}
+
+/* Apple names no queue for the barrier block: a global one, so it never waits for (nor holds up)
+ * the connection's event handler. With c, sending stops until it returns. */
+static void start_barrier(struct _xpc_connection_s *c, dispatch_block_t block) {
+    struct barrier_run *b = calloc(1, sizeof *b);
+    if (b == NULL) xpcsim_fatal("libxpc simulator: out of memory");
+    b->c = c != NULL ? xpc_retain(c) : NULL;
+    b->block = block;
+    dispatch_async_f(dispatch_get_global_queue(0, 0), b, run_barrier);
+}
+
+/* A frame that will never be sent: a message is discarded, a barrier still runs ("barriers will be
+ * invoked as part of the connection's unwinding process"). */
+static void discard_frame(struct out_frame *f) {
+    if (f->barrier != NULL) start_barrier(NULL, f->barrier);
+    free_frame(f);
+}
+
 void xpcsim_connection_destroy(struct _xpc_connection_s *c) {
     if (!c->resumed && c->kind != K_PEER) {
         /* Apple: "It is a programming error to release an inactive or suspended connection."
@@ -121,7 +162,7 @@ void xpcsim_connection_destroy(struct _xpc_connection_s *c) {
     while (c->out_head != NULL) {
         struct out_frame *f = c->out_head;
         c->out_head = f->next;
-        free_frame(f);
+        discard_frame(f);
     }
     for (int i = 0; i < c->in_nfds; i++) close(c->in_fds[i]);
     if (c->sock >= 0) close(c->sock);
@@ -251,7 +292,7 @@ static struct pending_reply *unwind_locked(struct _xpc_connection_s *c) {
     while (c->out_head != NULL) {
         struct out_frame *f = c->out_head;
         c->out_head = f->next;
-        free_frame(f);
+        discard_frame(f);
     }
     c->out_tail = NULL;
     struct pending_reply *r = c->replies;
@@ -330,7 +371,7 @@ static void update_interest(struct _xpc_connection_s *c) {
     if (!c->io_registered) return;
     pthread_mutex_lock(&c->lock);
     int throttled = c->throttled;
-    int out = c->out_head != NULL && !c->write_closed;
+    int out = c->out_head != NULL && !c->write_closed && !c->barrier_running;
     pthread_mutex_unlock(&c->lock);
     uint32_t ev;
     if (c->kind == K_LISTENER) {
@@ -343,8 +384,31 @@ static void update_interest(struct _xpc_connection_s *c) {
     xpcsim_io_modify(c->sock, ev, io_event, c);
 }
 
+/* I/O thread: a barrier at the head of the send queue starts once everything before it was written
+ * to the kernel (sent), and nothing is sent until it returns. 1 when sending must wait. */
+static int barrier_ahead(struct _xpc_connection_s *c) {
+    pthread_mutex_lock(&c->lock);
+    struct out_frame *f = c->out_head;
+    int waiting = c->barrier_running;
+    if (!waiting && f != NULL && f->barrier != NULL) {
+        c->out_head = f->next;
+        if (c->out_head == NULL) c->out_tail = NULL;
+        c->barrier_running = waiting = 1;
+    } else {
+        f = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (f != NULL) {
+        start_barrier(c, f->barrier);
+        f->barrier = NULL;
+        free_frame(f);
+    }
+    return waiting;
+}
+
 static void flush(struct _xpc_connection_s *c) {
     for (;;) {
+        if (barrier_ahead(c)) break;
         pthread_mutex_lock(&c->lock);
         struct out_frame *f = c->out_head;
         pthread_mutex_unlock(&c->lock);
@@ -381,7 +445,7 @@ static void flush(struct _xpc_connection_s *c) {
                 while (c->out_head != NULL) {
                     struct out_frame *g = c->out_head;
                     c->out_head = g->next;
-                    free_frame(g);
+                    discard_frame(g);
                 }
                 c->out_tail = NULL;
                 pthread_mutex_unlock(&c->lock);
@@ -449,7 +513,11 @@ static void kick_on_io(void *ctx) {
     pthread_mutex_lock(&c->lock);
     int ended = c->cancel_requested || c->invalidated, final_queued = c->final_queued;
     enum cstate state = c->state;
-    int pending = c->out_head != NULL;
+    pthread_mutex_unlock(&c->lock);
+    /* Not connected, a leading barrier has nothing before it to wait for. */
+    int waiting = !ended && state == S_IDLE && barrier_ahead(c);
+    pthread_mutex_lock(&c->lock);
+    int pending = c->out_head != NULL && !waiting;
     pthread_mutex_unlock(&c->lock);
     if (ended) {
         if (!final_queued || c->sock >= 0) invalidate(c);
@@ -963,6 +1031,27 @@ static void enqueue_frame(struct _xpc_connection_s *c, struct out_frame *f, stru
     pthread_mutex_unlock(&c->lock);
     /* Sends before resume wait in the queue. */
     if (resumed) kick(c);
+}
+
+void xpc_connection_send_barrier(xpc_connection_t c, dispatch_block_t barrier) {
+    if (is_listener(c)) xpcsim_fatal("BUG IN CLIENT OF LIBXPC: cannot send a barrier on a listener connection");
+    struct out_frame *f = calloc(1, sizeof *f);
+    if (f == NULL) xpcsim_fatal("libxpc simulator: out of memory");
+    f->barrier = Block_copy(barrier);
+    pthread_mutex_lock(&c->lock);
+    int ended = c->cancel_requested || c->invalidated || c->state == S_DEAD;
+    if (!ended) {
+        if (c->out_tail != NULL) c->out_tail->next = f; else c->out_head = f;
+        c->out_tail = f;
+    }
+    int resumed = c->resumed;
+    pthread_mutex_unlock(&c->lock);
+    /* "If a barrier is issued on a canceled connection, it will be invoked immediately." */
+    if (ended) {
+        discard_frame(f);
+    } else if (resumed) {
+        kick(c);
+    }
 }
 
 void xpc_connection_send_message(xpc_connection_t c, xpc_object_t message) {

@@ -584,6 +584,107 @@ static void test_cancel(void) {
           "cancel: the running handler finishes, then exactly one CONNECTION_INVALID; queued messages never run");
 }
 
+/* ---- send barriers ---- */
+static struct signal *new_signal(void) {
+    struct signal *s = calloc(1, sizeof *s);
+    *s = (struct signal)SIGNAL_INIT;
+    return s;
+}
+
+/* Apple: "if you call xpc_connection_send_message() five times and then
+ * xpc_connection_send_barrier(), the barrier will be invoked after the fifth message has been sent
+ * ... You may safely cancel a connection from within a barrier block", while a plain cancel
+ * discards "any messages that have not yet been sent". */
+static void test_send_barrier(void) {
+    enum { BIG = 8, BIG_SIZE = 1 << 20 };
+    struct signal *peer_invalid = new_signal(), *barrier_ran = new_signal();
+    __block atomic_int received = 0;
+    __block int in_order = 1;
+    xpc_connection_t l = listen_anon(NULL, ^(xpc_object_t m) {
+      if (xpc_dictionary_get_int64(m, "seq") != atomic_load(&received)) in_order = 0;
+      atomic_fetch_add(&received, 1);
+    }, peer_invalid);
+    xpc_connection_t c = client_of(l, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(c);
+    char *big = calloc(1, BIG_SIZE);
+    for (int i = 0; i < BIG; i++) {
+        xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+        xpc_dictionary_set_int64(m, "seq", i);
+        xpc_dictionary_set_data(m, "payload", big, BIG_SIZE);
+        xpc_connection_send_message(c, m);
+        xpc_release(m);
+    }
+    free(big);
+    xpc_connection_send_barrier(c, ^{
+      post(barrier_ran);
+      xpc_connection_cancel(c);
+      xpc_release(c);
+    });
+    CHECK(await_n(barrier_ran, 1, 10000) && await_n(peer_invalid, 1, 10000) && received == BIG && in_order,
+          "a cancel from a send barrier comes after every message sent before it: the peer gets all 8 MiB, then "
+          "CONNECTION_INVALID");
+
+    /* On a cancelled connection a barrier runs at once. */
+    struct signal *at_once = new_signal();
+    xpc_connection_t d = client_of(l, ^(xpc_object_t e) { (void)e; });
+    xpc_connection_resume(d);
+    xpc_connection_cancel(d);
+    xpc_connection_send_barrier(d, ^{ post(at_once); });
+    CHECK(await_n(at_once, 1, 10000), "a barrier issued on a cancelled connection is invoked");
+    xpc_release(d);
+
+    /* A barrier still waiting behind unsent messages runs as the cancelled connection unwinds. */
+    struct signal *entered = new_signal(), *release = new_signal(), *unwound = new_signal(), *gone = new_signal();
+    xpc_connection_t slow = listen_anon(NULL, ^(xpc_object_t m) {
+      (void)m;
+      post(entered);
+      await_n(release, 1, 10000);
+    }, gone);
+    xpc_connection_t e = client_of(slow, ^(xpc_object_t ev) { (void)ev; });
+    xpc_connection_resume(e);
+    big = calloc(1, BIG_SIZE);
+    for (int i = 0; i < 40; i++) { /* more than the peer's 16 MiB and the kernel's buffers hold */
+        xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+        xpc_dictionary_set_data(m, "payload", big, BIG_SIZE);
+        xpc_connection_send_message(e, m);
+        xpc_release(m);
+    }
+    free(big);
+    await_n(entered, 1, 10000);
+    xpc_connection_send_barrier(e, ^{ post(unwound); });
+    xpc_connection_cancel(e);
+    CHECK(await_n(unwound, 1, 10000), "a barrier behind messages a cancel discarded is still invoked");
+    post(release);
+    xpc_release(e);
+    await_n(gone, 1, 10000);
+
+    /* Nothing is sent while a barrier runs: a message sent meanwhile arrives after it returned. */
+    struct signal *in_barrier = new_signal(), *sent_meanwhile = new_signal(), *got = new_signal();
+    __block atomic_int barrier_done = 0;
+    __block int arrived_after = 0;
+    xpc_connection_t l2 = listen_anon(NULL, ^(xpc_object_t m) {
+      (void)m;
+      arrived_after = atomic_load(&barrier_done);
+      post(got);
+    }, NULL);
+    xpc_connection_t f = client_of(l2, ^(xpc_object_t ev) { (void)ev; });
+    xpc_connection_resume(f);
+    xpc_connection_send_barrier(f, ^{
+      post(in_barrier);
+      await_n(sent_meanwhile, 1, 10000);
+      usleep(50000); /* time for a send that would not wait to arrive */
+      atomic_store(&barrier_done, 1);
+    });
+    await_n(in_barrier, 1, 10000);
+    xpc_object_t m = xpc_dictionary_create(NULL, NULL, 0);
+    xpc_connection_send_message(f, m);
+    xpc_release(m);
+    post(sent_meanwhile);
+    CHECK(await_n(got, 1, 10000) && arrived_after, "no message is sent while a send barrier runs");
+    xpc_connection_cancel(f);
+    xpc_release(f);
+}
+
 /* ---- os_log ---- */
 typedef struct os_log_s *os_log_t;
 os_log_t os_log_create(const char *subsystem, const char *category);
@@ -1156,6 +1257,7 @@ int main(int argc, char **argv) {
     test_cancel();
     test_peer_needs_resume();
     test_received_before_gone();
+    test_send_barrier();
     test_peer_requirement_local();
     test_listener_requirement_local();
     test_no_leaks();

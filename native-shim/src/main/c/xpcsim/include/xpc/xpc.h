@@ -71,6 +71,7 @@ void xpc_connection_set_event_handler(xpc_connection_t connection, xpc_handler_t
 void xpc_connection_resume(xpc_connection_t connection);
 void xpc_connection_cancel(xpc_connection_t connection);
 void xpc_connection_send_message(xpc_connection_t connection, xpc_object_t message);
+void xpc_connection_send_barrier(xpc_connection_t connection, dispatch_block_t barrier);
 void xpc_connection_send_message_with_reply(xpc_connection_t connection, xpc_object_t message,
                                             dispatch_queue_t replyq, xpc_handler_t handler);
 xpc_object_t xpc_connection_send_message_with_reply_sync(xpc_connection_t connection, xpc_object_t message);
