@@ -1,5 +1,6 @@
 package dev.tunnelhelper.app;
 
+import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -36,8 +37,13 @@ public final class HelperClient implements AutoCloseable {
 
     /** Connects within {@code timeout}, which also bounds every later call. */
     public static HelperClient connect(Path socket, Duration timeout) throws IOException {
+        return connect(HelperEndpoint.unixSocket(socket), timeout);
+    }
+
+    /** The same on any endpoint: a Unix socket or an XPC service. */
+    public static HelperClient connect(HelperEndpoint endpoint, Duration timeout) throws IOException {
         return new HelperClient(HelperConnection.open(
-                socket,
+                endpoint,
                 timeout,
                 push -> log.debug("unexpected push on a call-only connection: {}", push.getMsgCase())));
     }
@@ -71,12 +77,12 @@ public final class HelperClient implements AutoCloseable {
     }
 
     /**
-     * Subscribes on a dedicated connection to the same socket. With {@code autoReconnect}, a lost
+     * Subscribes on a dedicated connection to the same endpoint. With {@code autoReconnect}, a lost
      * connection is re-established with backoff and the listener gets a fresh full state.
      */
     public Subscription subscribe(SubscriptionListener listener, boolean autoReconnect) throws IOException {
         return Subscription.open(
-                connection.socket(),
+                connection.endpoint(),
                 connection.timeout(),
                 listener,
                 autoReconnect ? ReconnectPolicy.DEFAULT : ReconnectPolicy.NEVER);

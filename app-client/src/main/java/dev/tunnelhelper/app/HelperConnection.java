@@ -3,14 +3,13 @@ package dev.tunnelhelper.app;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.SpeakerClosedException;
-import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.Error;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -29,19 +28,21 @@ import org.slf4j.LoggerFactory;
 final class HelperConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HelperConnection.class);
 
-    private final Path socket;
+    private final HelperEndpoint endpoint;
     private final Duration timeout;
     private final Speaker<AppMessage, HelperAppMessage> speaker;
     private final CompletableFuture<Error> closingError = new CompletableFuture<>();
 
-    private HelperConnection(Path socket, Duration timeout, Consumer<HelperAppMessage> pushes) throws IOException {
-        this.socket = socket;
+    private HelperConnection(HelperEndpoint endpoint, Duration timeout, Consumer<HelperAppMessage> pushes)
+            throws IOException {
+        this.endpoint = endpoint;
         this.timeout = timeout;
-        this.speaker = EndpointClient.connectApp(socket, timeout, incoming -> onIncoming(incoming, pushes));
+        this.speaker = endpoint.connectApp(timeout, incoming -> onIncoming(incoming, pushes));
     }
 
-    static HelperConnection open(Path socket, Duration timeout, Consumer<HelperAppMessage> pushes) throws IOException {
-        return new HelperConnection(socket, timeout, pushes);
+    static HelperConnection open(HelperEndpoint endpoint, Duration timeout, Consumer<HelperAppMessage> pushes)
+            throws IOException {
+        return new HelperConnection(endpoint, timeout, pushes);
     }
 
     private void onIncoming(Incoming<AppMessage, HelperAppMessage> incoming, Consumer<HelperAppMessage> pushes) {
@@ -71,7 +72,11 @@ final class HelperConnection implements AutoCloseable {
             if (why != null) {
                 throw new HelperErrorException(why);
             }
-            throw new IOException("the helper closed the connection (" + socket + ")", e);
+            if (e.getCause() instanceof HelperUnavailableException unavailable) {
+                // Over XPC, where connecting is lazy: no such service, or not the helper we require.
+                throw unavailable;
+            }
+            throw new IOException("the helper closed the connection (" + endpoint.describe() + ")", e);
         }
         if (reply.hasError()) {
             throw new HelperErrorException(reply.getError());
@@ -93,8 +98,8 @@ final class HelperConnection implements AutoCloseable {
         return speaker.closeFuture();
     }
 
-    Path socket() {
-        return socket;
+    HelperEndpoint endpoint() {
+        return endpoint;
     }
 
     Duration timeout() {

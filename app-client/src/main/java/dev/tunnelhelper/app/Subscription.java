@@ -1,6 +1,7 @@
 package dev.tunnelhelper.app;
 
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.Subscribe;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Subscription implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
 
-    private final Path socket;
+    private final HelperEndpoint endpoint;
     private final Duration timeout;
     private final SubscriptionListener listener;
     private final ReconnectPolicy policy;
@@ -38,8 +39,9 @@ public final class Subscription implements AutoCloseable {
     private volatile HelperConnection connection;
     private volatile boolean closed;
 
-    private Subscription(Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy) {
-        this.socket = socket;
+    private Subscription(
+            HelperEndpoint endpoint, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy) {
+        this.endpoint = endpoint;
         this.timeout = timeout;
         this.listener = listener;
         this.policy = policy;
@@ -48,13 +50,20 @@ public final class Subscription implements AutoCloseable {
     /** Connects and subscribes; the first connection's failure is thrown (no retry before the first success). */
     public static Subscription open(
             Path socket, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy) throws IOException {
-        Subscription s = new Subscription(socket, timeout, listener, policy);
+        return open(HelperEndpoint.unixSocket(socket), timeout, listener, policy);
+    }
+
+    /** The same on any endpoint: a Unix socket or an XPC service. */
+    public static Subscription open(
+            HelperEndpoint endpoint, Duration timeout, SubscriptionListener listener, ReconnectPolicy policy)
+            throws IOException {
+        Subscription s = new Subscription(endpoint, timeout, listener, policy);
         s.connectAndSubscribe();
         return s;
     }
 
     private void connectAndSubscribe() throws IOException {
-        HelperConnection c = HelperConnection.open(socket, timeout, this::onPush);
+        HelperConnection c = HelperConnection.open(endpoint, timeout, this::onPush);
         try {
             HelperClient.expect(
                     c.call(
@@ -132,7 +141,7 @@ public final class Subscription implements AutoCloseable {
                     }
                     try {
                         connectAndSubscribe();
-                        log.info("re-subscribed to the helper at {}", socket);
+                        log.info("re-subscribed to the helper at {}", endpoint.describe());
                     } catch (IOException e) {
                         log.debug("reconnect attempt {} failed: {}", attempt + 1, e.getMessage());
                         scheduleReconnect(attempt + 1);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -106,7 +107,31 @@ public final class SimulatedLaunchd implements AutoCloseable {
         return new JobState(state, pid, runs);
     }
 
+    /**
+     * For scripts ({@code bin/demo --xpc}), on the launchd already running for {@code ROOT}:
+     * {@code ROOT bootstrap PLIST}, {@code ROOT bootout LABEL} or {@code ROOT print LABEL}; prints
+     * launchd's answer, exits 1 with its refusal.
+     */
+    public static void main(String[] args) {
+        if (args.length != 3 || !List.of("bootstrap", "bootout", "print").contains(args[1])) {
+            System.err.println("usage: SimulatedLaunchd ROOT bootstrap PLIST | bootout LABEL | print LABEL");
+            System.exit(2);
+        }
+        String operand =
+                args[1].equals("bootstrap") ? Path.of(args[2]).toAbsolutePath().toString() : args[2];
+        try {
+            System.out.println(request(Path.of(args[0]).toAbsolutePath(), args[1] + " " + operand));
+        } catch (IllegalStateException | UncheckedIOException e) {
+            System.err.println("SimulatedLaunchd: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
     private String request(String line) {
+        return request(root, line);
+    }
+
+    private static String request(Path root, String line) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(root.resolve("launchd.sock")));
             ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));

@@ -4,7 +4,7 @@ import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.SpeakerClosedException;
-import dev.tunnelhelper.protocol.endpoint.EndpointClient;
+import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import dev.tunnelhelper.protocol.endpoint.HelperErrorException;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.Error;
@@ -38,7 +38,7 @@ public final class ExtensionClient implements AutoCloseable {
     /** How long a start may take: download, verification and the tunnel's own start. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
 
-    private final Path socket;
+    private final HelperEndpoint endpoint;
     private final NetworkSettingsApplier applier;
     private final CancelListener cancelListener;
     private final SettingsMerger merger = new SettingsMerger();
@@ -46,23 +46,26 @@ public final class ExtensionClient implements AutoCloseable {
     private final Speaker<ExtensionMessage, HelperExtensionMessage> speaker;
 
     private ExtensionClient(
-            Path socket, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
+            HelperEndpoint endpoint, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
             throws IOException {
-        this.socket = socket;
+        this.endpoint = endpoint;
         this.applier = applier;
         this.cancelListener = cancelListener;
-        this.speaker = open(socket, timeout);
+        this.speaker = endpoint.connectExtension(timeout, this::onIncoming);
     }
 
     /** Connects within {@code timeout}; {@link HelperUnavailableException} when nobody is there. */
     public static ExtensionClient connect(
             Path socket, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
             throws IOException {
-        return new ExtensionClient(socket, timeout, applier, cancelListener);
+        return connect(HelperEndpoint.unixSocket(socket), timeout, applier, cancelListener);
     }
 
-    private Speaker<ExtensionMessage, HelperExtensionMessage> open(Path socket, Duration timeout) throws IOException {
-        return EndpointClient.connectExtension(socket, timeout, this::onIncoming);
+    /** The same on any endpoint: a Unix socket or an XPC service. */
+    public static ExtensionClient connect(
+            HelperEndpoint endpoint, Duration timeout, NetworkSettingsApplier applier, CancelListener cancelListener)
+            throws IOException {
+        return new ExtensionClient(endpoint, timeout, applier, cancelListener);
     }
 
     /**
@@ -126,7 +129,11 @@ public final class ExtensionClient implements AutoCloseable {
             if (why != null) {
                 throw new HelperErrorException(why);
             }
-            throw new IOException("the helper closed the connection (" + socket + ")", e);
+            if (e.getCause() instanceof HelperUnavailableException unavailable) {
+                // Over XPC, where connecting is lazy: no such service, or not the helper we require.
+                throw unavailable;
+            }
+            throw new IOException("the helper closed the connection (" + endpoint.describe() + ")", e);
         }
         if (reply.hasError()) {
             throw new HelperErrorException(reply.getError());

@@ -4,8 +4,10 @@ import dev.tunnelhelper.app.HelperClient;
 import dev.tunnelhelper.cli.JsonOption;
 import dev.tunnelhelper.cli.SocketOptions;
 import dev.tunnelhelper.cli.StateDirOption;
+import dev.tunnelhelper.launchd.cli.XpcClientOptions;
+import dev.tunnelhelper.protocol.endpoint.Endpoints;
+import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
@@ -18,13 +20,17 @@ abstract class HelperCommand implements Callable<Integer> {
     SocketOptions socket;
 
     @Mixin
+    XpcClientOptions xpc;
+
+    @Mixin
     JsonOption json;
 
-    Path appSocket() {
-        return socket.appSocket(stateDir);
+    /** The app endpoint: its Unix socket, or with {@code --xpc} its Mach service. */
+    HelperEndpoint appEndpoint() throws IOException {
+        return xpc.endpoint(Endpoints.Kind.APP, () -> socket.appSocket(stateDir));
     }
 
     HelperClient connect() throws IOException {
-        return HelperClient.connect(appSocket(), socket.timeout());
+        return HelperClient.connect(appEndpoint(), socket.timeout());
     }
 }

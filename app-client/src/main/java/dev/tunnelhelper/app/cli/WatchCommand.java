@@ -40,7 +40,10 @@ final class WatchCommand extends HelperCommand {
         boolean terminal = System.console() != null;
         WatchPrinter printer = new WatchPrinter(System.out, json.json(), !json.json() && terminal, Clock.systemUTC());
         Subscription subscription = Subscription.open(
-                appSocket(), socket.timeout(), printer, noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT);
+                appEndpoint(),
+                socket.timeout(),
+                printer,
+                noReconnect ? ReconnectPolicy.NEVER : ReconnectPolicy.DEFAULT);
         CompletableFuture<Void> interrupted = new CompletableFuture<>();
         // Ctrl-C: close the subscription and end the output cleanly; the JVM then exits (130, as
         // for any program ended by SIGINT) without a stack trace or a half-drawn bar.

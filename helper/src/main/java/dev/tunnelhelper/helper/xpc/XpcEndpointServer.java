@@ -12,6 +12,7 @@ import dev.tunnelhelper.shim.XpcHandler;
 import dev.tunnelhelper.shim.XpcListener;
 import dev.tunnelhelper.shim.XpcMessage;
 import dev.tunnelhelper.shim.XpcReply;
+import dev.tunnelhelper.shim.xpc.XpcChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

@@ -5,6 +5,7 @@ import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.Ping;
+import dev.tunnelhelper.shim.xpc.XpcChannel;
 import java.io.IOException;
 import java.time.Duration;
 

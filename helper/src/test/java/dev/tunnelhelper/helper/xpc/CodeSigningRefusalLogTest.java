@@ -19,6 +19,7 @@ import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.helper.StopDaemon;
 import dev.tunnelhelper.shim.Capability;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
+import dev.tunnelhelper.shim.xpc.XpcChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -10,6 +10,7 @@ import dev.tunnelhelper.shim.Capability;
 import dev.tunnelhelper.shim.CodeSignature;
 import dev.tunnelhelper.shim.CodeSignatureResult;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
+import dev.tunnelhelper.shim.xpc.XpcChannel;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.helper.xpc;
+package dev.tunnelhelper.shim.xpc;
 
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -9,6 +9,7 @@ import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.ProtocolException;
 import dev.tunnelhelper.shim.NativeException;
 import dev.tunnelhelper.shim.XpcConnection;
+import dev.tunnelhelper.shim.XpcError;
 import dev.tunnelhelper.shim.XpcHandler;
 import dev.tunnelhelper.shim.XpcListener;
 import dev.tunnelhelper.shim.XpcMessage;
@@ -34,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * handle discarded and is delivered like any other.
  *
  * <p><b>No hello line.</b> The Mach service name says which endpoint this is and the peer's
- * code-signing requirement (set by {@link XpcEndpointServer} before the connection is resumed)
+ * code-signing requirement (set by the helper's server before the connection is resumed)
  * says who the peer is, so the Unix carrier's opening line has nothing left to establish. The
  * version is {@code Endpoints.VERSIONS}' only entry on both sides.
  *
- * <p>macOS only: the shim throws {@code UnsupportedPlatformException} elsewhere.
+ * <p>Shared by the helper's server and the clients ({@link XpcServiceEndpoint}). macOS, or Linux
+ * with the libxpc simulator: the shim throws {@code UnsupportedPlatformException} elsewhere.
  */
 public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R> {
     private static final Logger log = LoggerFactory.getLogger(XpcChannel.class);
@@ -66,7 +68,7 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
      * resumes it, so no message can be missed). The identity is XPC's, from the connection's
      * audit token, taken now; gid is unknown ({@code -1}) because XPC reports only euid and pid.
      */
-    static <S extends MessageLite, R> XpcChannel<S, R> accepted(
+    public static <S extends MessageLite, R> XpcChannel<S, R> accepted(
             XpcConnection peerConnection, Parser<R> parser, String service, int capacity, Runnable onClose) {
         PeerIdentity identity = identityOf(peerConnection);
         String where = "xpc:" + service + " " + identity;
@@ -76,13 +78,16 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
     /**
      * A client connection to a launchd Mach service ({@code privileged}: in the system domain,
      * where LaunchDaemons live) whose process must satisfy {@code helperRequirement}, set before
-     * the connection is activated: messages from a service that fails it are never delivered and
-     * the stream ends ({@link #receive} returns null). Null requires nothing.
+     * the connection is activated: messages from a service that fails it are never delivered.
+     * Null requires nothing. How the connection ended, when that is a failure, is what
+     * {@link #receive} throws once what arrived before is read ({@link ServiceEnding}): no such
+     * service, the helper refused us, or it is not the helper we require.
      */
     public static <S extends MessageLite, R> XpcChannel<S, R> connect(
             String service, boolean privileged, String helperRequirement, Parser<R> parser) {
         XpcInbox<R> inbox = new XpcInbox<>(parser, DEFAULT_CAPACITY, "xpc:" + service);
-        XpcConnection c = XpcConnection.connect(service, privileged, helperRequirement, inboxHandler(inbox));
+        ServiceEnding ending = new ServiceEnding(service, helperRequirement);
+        XpcConnection c = XpcConnection.connect(service, privileged, helperRequirement, serviceHandler(inbox, ending));
         return client(c, inbox, "xpc:" + service);
     }
 
@@ -101,7 +106,7 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
     }
 
     /** The peer as XPC reports it as of its last message: euid as uid, no gid (XPC gives none), pid. */
-    static PeerIdentity identityOf(XpcConnection c) {
+    public static PeerIdentity identityOf(XpcConnection c) {
         return new PeerIdentity(Integer.toUnsignedLong(c.peerEuid()), -1, c.peerPid(), List.of());
     }
 
@@ -121,6 +126,23 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
         };
     }
 
+    /** A named service's client: every event goes to the inbox, an ending that is a failure explained. */
+    private static <R> XpcHandler serviceHandler(XpcInbox<R> inbox, ServiceEnding ending) {
+        return new XpcHandler() {
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+                ending.heardFromService();
+                deliver(inbox, connection, message, reply);
+            }
+
+            @Override
+            public void onError(XpcConnection connection, XpcError error) {
+                log.debug("XPC client connection ended: {} {}", error.kind(), error.description());
+                inbox.end(ending.explain(error.kind()));
+            }
+        };
+    }
+
     /** Runs on XPC's callback thread: queue without waiting, cancel the connection on overflow. */
     static <R> void deliver(XpcInbox<R> inbox, XpcConnection connection, XpcMessage message, XpcReply reply) {
         if (reply != null) {
@@ -132,12 +154,13 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
         }
     }
 
-    void deliver(XpcMessage message, XpcReply reply) {
+    /** The helper's server: a message XPC delivered for this peer. */
+    public void deliver(XpcMessage message, XpcReply reply) {
         deliver(inbox, connection, message, reply);
     }
 
     /** The connection was invalidated (peer gone, requirement unmet) or interrupted: the stream ends. */
-    void ended(String description) {
+    public void ended(String description) {
         log.debug("{}: XPC connection ended: {}", describe, description);
         inbox.end();
     }

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.helper.xpc;
+package dev.tunnelhelper.shim.xpc;
 
 import com.google.protobuf.Parser;
 import dev.tunnelhelper.protocol.Envelope;
@@ -31,6 +31,7 @@ final class XpcInbox<R> {
     private final String where;
     private final ArrayDeque<XpcMessage> queue = new ArrayDeque<>();
     private boolean ended;
+    private IOException endedBy;
     private ProtocolException failure;
 
     XpcInbox(Parser<R> parser, int capacity, String where) {
@@ -66,6 +67,14 @@ final class XpcInbox<R> {
 
     /** No more messages: the connection ended (XPC error event) or was closed locally. Queued ones are still read. */
     synchronized void end() {
+        end(null);
+    }
+
+    /** The same, and once the queue is read, {@link #take} throws {@code why} (null: a clean end). */
+    synchronized void end(IOException why) {
+        if (!ended) {
+            endedBy = why;
+        }
         ended = true;
         notifyAll();
     }
@@ -73,6 +82,7 @@ final class XpcInbox<R> {
     /** Closed locally: queued messages are dropped and the reader sees the end at once. */
     synchronized void discard() {
         ended = true;
+        endedBy = null;
         drain();
         notifyAll();
     }
@@ -86,6 +96,9 @@ final class XpcInbox<R> {
                     throw failure;
                 }
                 next = queue.poll();
+                if (next == null && ended && endedBy != null) {
+                    throw endedBy;
+                }
                 if (next != null || ended) {
                     break;
                 }

@@ -1,4 +1,4 @@
-package dev.tunnelhelper.helper.xpc;
+package dev.tunnelhelper.shim.xpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

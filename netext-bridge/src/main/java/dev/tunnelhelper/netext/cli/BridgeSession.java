@@ -7,13 +7,13 @@ import dev.tunnelhelper.netext.StartFlags;
 import dev.tunnelhelper.netext.net.InterfaceApplier;
 import dev.tunnelhelper.netext.net.PlatformAppliers;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import dev.tunnelhelper.protocol.endpoint.HelperUnavailableException;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
 import dev.tunnelhelper.shim.TunDevice;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +32,7 @@ final class BridgeSession {
     /** How the foreground wait ended. */
     private record Ending(int exitCode, String message) {}
 
-    private final Path socket;
+    private final HelperEndpoint endpoint;
     private final Duration connectTimeout;
     private final Duration startTimeout;
     private final Duration stopTimeout;
@@ -43,8 +43,8 @@ final class BridgeSession {
     private ExtensionClient client;
     private boolean cleanedUp;
 
-    BridgeSession(Path socket, Duration connectTimeout, Duration startTimeout, Duration stopTimeout) {
-        this.socket = socket;
+    BridgeSession(HelperEndpoint endpoint, Duration connectTimeout, Duration startTimeout, Duration stopTimeout) {
+        this.endpoint = endpoint;
         this.connectTimeout = connectTimeout;
         this.startTimeout = startTimeout;
         this.stopTimeout = stopTimeout;
@@ -53,8 +53,9 @@ final class BridgeSession {
     int run(String url, String token, List<StartRequest.Header> headers, String tunName, StartFlags flags)
             throws IOException {
         // Checked before creating a device: a missing helper is the commonest mistake and needs no root to report.
-        if (!Files.exists(socket)) {
-            throw new HelperUnavailableException(socket, "no socket at the helper's extension endpoint", null);
+        // (Over XPC connecting is lazy: a missing service shows on the first request.)
+        if (endpoint instanceof HelperEndpoint.UnixSocketEndpoint unix && !Files.exists(unix.socket())) {
+            throw new HelperUnavailableException(unix.socket(), "no socket at the helper's extension endpoint", null);
         }
         try {
             tun = TunDevice.open(tunName);
@@ -65,7 +66,7 @@ final class BridgeSession {
         }
         applier = PlatformAppliers.forInterface(tun.name());
         try {
-            client = ExtensionClient.connect(socket, connectTimeout, applier, this::onCancel);
+            client = ExtensionClient.connect(endpoint, connectTimeout, applier, this::onCancel);
         } catch (IOException | RuntimeException e) {
             tun.close();
             throw e;
@@ -77,7 +78,8 @@ final class BridgeSession {
         Thread hook = NamedThreads.create("netext-bridge-shutdown", this::stopOnSignal);
         Runtime.getRuntime().addShutdownHook(hook);
 
-        System.err.println("netext-bridge: starting the tunnel on " + tun.name() + " via " + socket + " ...");
+        System.err.println(
+                "netext-bridge: starting the tunnel on " + tun.name() + " via " + endpoint.describe() + " ...");
         try {
             client.start(url, token, headers, tun.fd(), flags, startTimeout);
         } catch (StartFailedException e) {

@@ -4,7 +4,9 @@ import dev.tunnelhelper.cli.DurationConverter;
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.cli.SocketOptions;
 import dev.tunnelhelper.cli.StateDirOption;
+import dev.tunnelhelper.launchd.cli.XpcClientOptions;
 import dev.tunnelhelper.netext.StartFlags;
+import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,6 +30,9 @@ final class StartCommand implements Callable<Integer> {
 
     @Mixin
     SocketOptions socket;
+
+    @Mixin
+    XpcClientOptions xpc;
 
     @Option(names = "--url", required = true, paramLabel = "U", description = "The deployment's access URL.")
     String url;
@@ -82,8 +87,11 @@ final class StartCommand implements Callable<Integer> {
             System.err.println("netext-bridge: cannot read the token: " + e.getMessage());
             return ExitCodes.LOCAL_FAILURE;
         }
-        BridgeSession session =
-                new BridgeSession(socket.extensionSocket(stateDir), socket.timeout(), startTimeout, stopTimeout);
+        BridgeSession session = new BridgeSession(
+                xpc.endpoint(Endpoints.Kind.EXTENSION, () -> socket.extensionSocket(stateDir)),
+                socket.timeout(),
+                startTimeout,
+                stopTimeout);
         return session.run(url, token, headers, tunName, new StartFlags(disableSignatureValidation, "", ""));
     }
 }

@@ -4,8 +4,10 @@ import dev.tunnelhelper.cli.DurationConverter;
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.cli.SocketOptions;
 import dev.tunnelhelper.cli.StateDirOption;
+import dev.tunnelhelper.launchd.cli.XpcClientOptions;
 import dev.tunnelhelper.netext.ExtensionClient;
 import dev.tunnelhelper.netext.NetworkSettingsApplier;
+import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.helper.Result;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,6 +27,9 @@ final class StopCommand implements Callable<Integer> {
     @Mixin
     SocketOptions socket;
 
+    @Mixin
+    XpcClientOptions xpc;
+
     @Option(
             names = "--stop-timeout",
             paramLabel = "DURATION",
@@ -36,7 +41,10 @@ final class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (ExtensionClient client = ExtensionClient.connect(
-                socket.extensionSocket(stateDir), socket.timeout(), NetworkSettingsApplier.REFUSE, error -> {})) {
+                xpc.endpoint(Endpoints.Kind.EXTENSION, () -> socket.extensionSocket(stateDir)),
+                socket.timeout(),
+                NetworkSettingsApplier.REFUSE,
+                error -> {})) {
             Result r = client.stop(stopTimeout);
             if (!r.getSuccess()) {
                 System.err.println("netext-bridge: stop failed: " + r.getErrorMessage());
