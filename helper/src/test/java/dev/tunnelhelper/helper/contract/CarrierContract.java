@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
@@ -176,18 +175,8 @@ public abstract class CarrierContract {
                 "the connection carries on");
     }
 
-    /**
-     * Why this carrier cannot yet promise that a peer idle since it connected hears the
-     * {@code IDLE_TIMEOUT} sent just before the helper closes it, when it cannot; empty when it can.
-     */
-    protected Optional<String> idleTimeoutExplanationNotGuaranteed() {
-        return Optional.empty();
-    }
-
     @Test
     void anIdlePeerIsToldIdleTimeoutAndDropped() throws Exception {
-        Optional<String> notGuaranteed = idleTimeoutExplanationNotGuaranteed();
-        assumeTrue(notGuaranteed.isEmpty(), notGuaranteed.orElse(""));
         EndpointListener listener = listen(peer -> Optional.empty(), Duration.ofSeconds(1));
         Speaker<ExtensionMessage, HelperExtensionMessage> client = clientSpeaker(listener);
         Incoming<ExtensionMessage, HelperExtensionMessage> told = atClient.poll(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -12,7 +12,6 @@ import dev.tunnelhelper.shim.CodeSignatureResult;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
 import dev.tunnelhelper.shim.xpc.XpcChannel;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -47,20 +46,6 @@ class XpcCarrierContractTest extends CarrierContract {
     @Override
     protected Channel<ExtensionMessage, HelperExtensionMessage> connect(EndpointListener listener) {
         return XpcChannel.connect(((XpcEndpointServer<?, ?>) listener).listener(), HelperExtensionMessage.parser());
-    }
-
-    /**
-     * A known bug, not a property of XPC to accept, flaky here: the peer saw only the end of the
-     * connection in 2 of 4 runs against the simulator under load. Likely cause (not yet proven): the
-     * helper sends the {@code IDLE_TIMEOUT} error
-     * and cancels the connection at once, and an XPC send is asynchronous, so the cancel can
-     * overtake it. The fix is to cancel from {@code xpc_connection_send_barrier} (after every
-     * message sent before it has gone), which the shim and the simulator do not offer yet.
-     */
-    @Override
-    protected Optional<String> idleTimeoutExplanationNotGuaranteed() {
-        return Optional.of("known bug over XPC: the cancel after the IDLE_TIMEOUT error can overtake the"
-                + " send until the shim cancels from xpc_connection_send_barrier");
     }
 
     @Override
