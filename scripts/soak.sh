@@ -2,24 +2,29 @@
 # Soak test: N start/stop cycles of a real session against the reference tunnel, each mixed with
 # the app's GetPeerState, subscribe/unsubscribe and wake, with the helper as its own process.
 #
-#   scripts/soak.sh [--cycles N] [--lock-held]     (default 100; as root, with /dev/net/tun)
+#   scripts/soak.sh [--cycles N] [--lock]     (default 100; as root, with /dev/net/tun)
 #
 # The last line is `soak: N cycles, fd delta D, thread delta T, rss delta R KiB`: the helper's open
 # descriptors, threads and resident memory after cycle N minus after cycle 1, each read from /proc
-# right after a full GC (jcmd GC.run). It creates TUN devices, so it holds the shared lock
-# /tmp/th-verify.lock while it runs (docs/testing.md); --lock-held: the caller already holds it,
-# e.g. flock /tmp/th-verify.lock sh -c './mvnw -B verify && scripts/soak.sh --lock-held'.
+# right after a full GC (jcmd GC.run). The line before it gives the mean time of a cycle and of
+# its steps. It creates a TUN device (thsoak0) and routes: run it in a network namespace of its
+# own, so they collide with nothing else on the machine (docs/testing.md), e.g.
+#   unshare -n -m sh -c 'mount -t sysfs sysfs /sys && ip link set lo up && exec scripts/soak.sh'
+# --lock: outside a namespace, hold the shared lock /tmp/th-verify.lock while the cycles run.
+# --lock-held: accepted for older command lines; the soak takes no lock unless told to.
 # SOAK_HELPER_WRAPPER puts a command in front of the helper's JVM (e.g. strace -f -Z -e trace=close -o F).
+# The build runs in this checkout: do not rebuild it while a soak runs from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cycles=100
-lock=1
+lock=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --cycles) cycles="$2"; shift 2 ;;
-    --lock-held) lock=""; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --lock) lock=1; shift ;;
+    --lock-held) shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "soak.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done

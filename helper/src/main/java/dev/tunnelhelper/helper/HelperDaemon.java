@@ -18,7 +18,10 @@ import dev.tunnelhelper.helper.endpoint.UnixSocketCarrier;
 import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionSettings;
 import dev.tunnelhelper.helper.session.TunnelSession;
+import dev.tunnelhelper.helper.tunnel.OrphanSweep;
+import dev.tunnelhelper.helper.tunnel.RecordedLauncher;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
+import dev.tunnelhelper.helper.tunnel.TunnelRecord;
 import dev.tunnelhelper.helper.tunnel.TunnelSpawner;
 import dev.tunnelhelper.helper.xpc.XpcCarrier;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
@@ -66,7 +69,7 @@ public final class HelperDaemon implements AutoCloseable {
                                         config.verification().settings())
                                 .minimumVersion(config.minimumVersion()))
                         .build()),
-                TunnelSpawner.INSTANCE);
+                new RecordedLauncher(TunnelSpawner.INSTANCE, new TunnelRecord(paths.binaryDirectory())));
     }
 
     /**
@@ -114,6 +117,12 @@ public final class HelperDaemon implements AutoCloseable {
         }
         PathTrust trust = PathTrust.forThisProcess();
         new TrustedLayout(trust).prepare(paths, config, !xpc);
+        // Before any session can spawn: a tunnel a killed helper left running is ended first.
+        new OrphanSweep(
+                        new TunnelRecord(paths.binaryDirectory()),
+                        trust,
+                        Duration.ofMillis(config.tunnel().killGraceMillis()))
+                .run();
         long helperUid = trust.trustedUid();
         EndpointCarrier carrier = xpc
                 ? new XpcCarrier(config.effectiveXpc().orElseThrow())

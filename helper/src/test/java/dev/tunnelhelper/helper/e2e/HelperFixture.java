@@ -112,13 +112,19 @@ final class HelperFixture implements AutoCloseable {
         return new HelperFixture(state, deployment, helper);
     }
 
-    /** A network extension: answers settings with {@link Extension#settingsAnswer}, records CancelProvider. */
+    /**
+     * A network extension: answers settings with {@link Extension#settingsAnswer} (or not at all,
+     * see {@link Extension#answersSettings}), records CancelProvider.
+     */
     Extension extension() throws IOException {
         Extension ne = new Extension();
         ne.speaker = EndpointClient.connectExtension(helper.paths().extensionSocket(), WAIT, in -> {
             HelperExtensionMessage m = in.message();
             if (m.hasApplyNetworkSettings()) {
                 ne.settings.add(m.getApplyNetworkSettings().getSettings());
+                if (!ne.answersSettings) {
+                    return; // an extension that leaves before it answers
+                }
                 in.reply(ExtensionMessage.newBuilder()
                         .setApplyNetworkSettingsResult(ne.settingsAnswer)
                         .build());
@@ -154,6 +160,7 @@ final class HelperFixture implements AutoCloseable {
     final class Extension {
         Speaker<ExtensionMessage, HelperExtensionMessage> speaker;
         volatile Result settingsAnswer = Result.newBuilder().setSuccess(true).build();
+        volatile boolean answersSettings = true;
         final BlockingQueue<NetworkSettingsRequest> settings = new LinkedBlockingQueue<>();
         final BlockingQueue<String> cancels = new LinkedBlockingQueue<>();
         final BlockingQueue<Long> cancelTimes = new LinkedBlockingQueue<>();

@@ -26,7 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -91,28 +94,32 @@ public final class SoakDriver {
                 awaitSocket(paths.extensionSocket(), helper);
                 long helperPid = jvmPid(helper);
                 Usage first = null;
-                try (HelperClient app = HelperClient.connect(paths.appSocket(), TIMEOUT);
-                        Speaker<AppMessage, HelperAppMessage> wake =
-                                EndpointClient.connectApp(paths.appSocket(), TIMEOUT, push -> {})) {
-                    for (int i = 1; i <= cycles; i++) {
-                        cycle(deployment.url(), paths, app, wake, tunName);
-                        if (i == 1) {
-                            first = settledUsage(helperPid);
-                            System.out.println("soak: after cycle 1 " + first);
-                        }
-                        if (i % 50 == 0) {
-                            System.out.println("soak: " + i + " cycles done, helper now " + usage(helperPid));
-                        }
+                CycleTimes times = new CycleTimes();
+                for (int i = 1; i <= cycles; i++) {
+                    cycle(deployment.url(), paths, tunName, times);
+                    if (i == 1) {
+                        first = settledUsage(helperPid);
+                        System.out.println("soak: after cycle 1 " + first);
+                        times.reset(); // the first start downloads and verifies: not what a cycle costs
+                    }
+                    if (i % 50 == 0) {
+                        System.out.println(
+                                "soak: " + i + " cycles done, helper now " + usage(helperPid) + "; " + times);
                     }
                 }
                 Usage last = settledUsage(helperPid);
                 System.out.println("soak: after cycle 1 " + first + ", after cycle " + cycles + " " + last);
                 printDifference("descriptors", first.fdTargets(), last.fdTargets());
                 printDifference("threads", first.threadNames(), last.threadNames());
+                System.out.println("soak: cycles 2-" + cycles + ": " + times);
                 System.out.println("soak: " + cycles + " cycles, fd delta " + (last.fds() - first.fds())
                         + ", thread delta " + (last.threads() - first.threads()) + ", rss delta "
                         + (last.rssKib() - first.rssKib()) + " KiB");
             } finally {
+                // SIGTERM to the helper's JVM itself: under a wrapper (strace) the wrapper would only detach.
+                Stream.concat(Stream.of(helper.toHandle()), helper.descendants())
+                        .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                        .forEach(ProcessHandle::destroy);
                 helper.destroy();
                 if (!helper.waitFor(30, TimeUnit.SECONDS)) {
                     helper.destroyForcibly().waitFor();
@@ -121,38 +128,112 @@ public final class SoakDriver {
         }
     }
 
-    /** One session: start with a fresh TUN device, the app's calls while it runs, stop. */
-    private static void cycle(
-            String url, HelperPaths paths, HelperClient app, Speaker<AppMessage, HelperAppMessage> wake, String tunName)
-            throws Exception {
+    /**
+     * One session: a fresh TUN device and extension connection, start; an app connects and makes
+     * its calls while it runs (GetPeerState, subscribe, wake, unsubscribe) and leaves; stop. The
+     * app connects anew each cycle: a connection kept through the settling wait would be closed
+     * by the helper's idle timeout, and connecting is part of what is soaked.
+     */
+    private static void cycle(String url, HelperPaths paths, String tunName, CycleTimes times) throws Exception {
+        long begun = System.nanoTime();
         try (TunDevice tun = TunDevice.open(tunName)) {
             InterfaceApplier applier = PlatformAppliers.forInterface(tun.name());
             try (ExtensionClient ne =
                     ExtensionClient.connect(paths.extensionSocket(), TIMEOUT, applier, reason -> {})) {
+                long connected = times.add(Step.OPEN, begun);
                 ne.start(url, "soak-token", List.of(), tun.fd(), StartFlags.DEFAULT, TIMEOUT);
-                app.peerState();
-                try (Subscription subscription = app.subscribe(new SubscriptionListener() {}, false)) {
-                    Result woke = wake.call(
-                                    AppMessage.newBuilder()
-                                            .setNotifyWake(NotifyWake.getDefaultInstance())
-                                            .build(),
-                                    TIMEOUT)
-                            .getResult();
-                    if (!woke.getSuccess()) {
-                        throw new IllegalStateException("wake failed: " + woke.getErrorMessage());
-                    }
-                }
+                long started = times.add(Step.START, connected);
+                appCalls(paths);
+                long called = times.add(Step.APP_CALLS, started);
                 if (!ne.stop(TIMEOUT).getSuccess()) {
                     throw new IllegalStateException("stop failed");
                 }
+                times.add(Step.STOP, called);
             } finally {
                 applier.remove();
             }
+        }
+        times.cycleDone(begun);
+    }
+
+    private static void appCalls(HelperPaths paths) throws Exception {
+        try (HelperClient app = HelperClient.connect(paths.appSocket(), TIMEOUT);
+                Speaker<AppMessage, HelperAppMessage> wake =
+                        EndpointClient.connectApp(paths.appSocket(), TIMEOUT, push -> {})) {
+            app.peerState();
+            try (Subscription subscription = app.subscribe(new SubscriptionListener() {}, false)) {
+                Result woke = wake.call(
+                                AppMessage.newBuilder()
+                                        .setNotifyWake(NotifyWake.getDefaultInstance())
+                                        .build(),
+                                TIMEOUT)
+                        .getResult();
+                if (!woke.getSuccess()) {
+                    throw new IllegalStateException("wake failed: " + woke.getErrorMessage());
+                }
+            }
+        }
+    }
+
+    private enum Step {
+        OPEN,
+        START,
+        APP_CALLS,
+        STOP
+    }
+
+    /** Where a cycle's time goes: the mean of each step, in ms, over the cycles since the last reset. */
+    private static final class CycleTimes {
+        private final Map<Step, Long> nanos = new EnumMap<>(Step.class);
+        private long cycles;
+        private long total;
+
+        /** Adds the time since {@code since} to {@code step}; returns now. */
+        long add(Step step, long since) {
+            long now = System.nanoTime();
+            nanos.merge(step, now - since, Long::sum);
+            return now;
+        }
+
+        void cycleDone(long begun) {
+            total += System.nanoTime() - begun;
+            cycles++;
+        }
+
+        void reset() {
+            nanos.clear();
+            cycles = 0;
+            total = 0;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb =
+                    new StringBuilder("mean cycle ").append(mean(total)).append(" ms (");
+            String separator = "";
+            for (Step step : Step.values()) {
+                sb.append(separator)
+                        .append(step.name().toLowerCase(Locale.ROOT))
+                        .append(' ')
+                        .append(mean(nanos.getOrDefault(step, 0L)));
+                separator = ", ";
+            }
+            return sb.append(')').toString();
+        }
+
+        private long mean(long sum) {
+            return cycles == 0 ? 0 : sum / cycles / 1_000_000;
         }
     }
 
     /** The helper's JVM; SOAK_HELPER_WRAPPER (e.g. {@code strace -f -Z -e trace=close -o FILE}) goes in front of it. */
     private static Process startHelper(Path work, Path key) throws IOException {
+        // The soak counts what cycles leave behind, not how fast a loaded machine starts a JVM: the
+        // reference tunnel (a JVM) gets minutes, not the default 10 s, for its handshake and start.
+        Path stateDir = Files.createDirectories(work.resolve("helper"));
+        Files.writeString(
+                stateDir.resolve("helper.json"),
+                "{\"tunnel\": {\"handshakeTimeoutMillis\": 120000, \"startTimeoutMillis\": 120000}}\n");
         List<String> command = new ArrayList<>();
         String wrapper = System.getenv().getOrDefault("SOAK_HELPER_WRAPPER", "").trim();
         if (!wrapper.isEmpty()) {
@@ -160,7 +241,6 @@ public final class SoakDriver {
         }
         command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=logback.xml",
                 "-cp",
                 System.getProperty("java.class.path"),
                 HelperMain.class.getName(),
