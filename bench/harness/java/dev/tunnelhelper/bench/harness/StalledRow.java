@@ -9,7 +9,8 @@ import java.util.Locale;
  * One subscriber that stops reading while another keeps reading (thb stalled), on a helper of
  * its own with a 10,000-agent session: the tunnel sends full-size refreshes one after the other;
  * the helper's live heap (jcmd GC.run, then GC.heap_info) is sampled as they queue up for the
- * stalled subscriber; the row says whether and when the helper dropped it with SLOW_CONSUMER.
+ * stalled subscriber, which reads again after the last one; the row says whether it then finds
+ * SLOW_CONSUMER and the end of the stream.
  */
 final class StalledRow {
     private static final int UPDATES = 80;
@@ -37,7 +38,8 @@ final class StalledRow {
         List<long[]> memory = new ArrayList<>(); // {updates sent, live heap KiB, RSS KiB}
         List<Long> healthy = new ArrayList<>();
         long updateBytes = 0;
-        int droppedAfter = 0;
+        int stalledRead = 0;
+        boolean ended = false;
         String error = "none";
         for (String l : out) {
             String[] f = l.split(" ");
@@ -47,7 +49,8 @@ final class StalledRow {
                     updateBytes = Long.parseLong(f[3]);
                     healthy.add(Long.parseLong(f[5]));
                 }
-                case "dropped_after" -> droppedAfter = Integer.parseInt(f[1]);
+                case "stalled_read_updates" -> stalledRead = Integer.parseInt(f[1]);
+                case "stalled_ended" -> ended = f[1].equals("yes");
                 case "stalled_last_error" -> error = l.substring(f[0].length() + 1);
                 default -> { }
             }
@@ -58,25 +61,24 @@ final class StalledRow {
         int column = heapKnown ? 1 : 2;
         String measure = heapKnown ? "live heap" : "RSS (jcmd could not read the heap)";
         long base = memory.get(0)[column];
-        int lastQueued = droppedAfter > 0 ? droppedAfter - 1 : healthy.size();
-        List<long[]> queued = memory.stream().filter(m -> m[0] <= lastQueued).toList();
-        long peak = queued.stream().mapToLong(m -> m[column] - base).max().orElse(0);
-        long[] last = queued.get(queued.size() - 1);
-        double perUpdateMb = last[0] == 0 ? 0 : (last[column] - base) * 1024.0 / last[0] / 1e6;
+        long peak = memory.stream().mapToLong(m -> m[column] - base).max().orElse(0);
         boolean slowConsumer = error.startsWith("SLOW_CONSUMER");
-        String measured = String.format(Locale.ROOT, "≈ %.1f MB of %s per queued %s update; ", perUpdateMb, measure,
-                Fmt.mb(updateBytes)) + (droppedAfter > 0
-                ? "dropped after " + droppedAfter + " updates (" + Fmt.mb((double) droppedAfter * updateBytes) + " sent), "
-                + (slowConsumer ? "with SLOW_CONSUMER" : "without SLOW_CONSUMER (" + error + ")") + "; peak +" + Fmt.mib(peak)
-                : "never dropped: " + healthy.size() + " updates (" + Fmt.mb((double) healthy.size() * updateBytes)
-                + ") queued, +" + Fmt.mib(peak));
+        // The stalled subscriber reads only after the last update: a dropped one finds a prefix
+        // of the pushes, SLOW_CONSUMER and the end of the stream (docs/protocol.md §2.5).
+        String measured = String.format(Locale.ROOT, "%s at most +%s while %d updates of %s were pushed (%s); ", measure,
+                Fmt.mib(peak), healthy.size(), Fmt.mb(updateBytes), Fmt.mb((double) healthy.size() * updateBytes))
+                + (slowConsumer && ended
+                ? "reading again, the stalled subscriber got " + stalledRead + " pushes, then SLOW_CONSUMER, then the end"
+                : "reading again, the stalled subscriber got " + stalledRead + " pushes, then " + (slowConsumer
+                ? "SLOW_CONSUMER but no end of the stream" : "no SLOW_CONSUMER (" + error + ")" + (ended ? ", then the end" : ", still connected")));
         List<String> details = new ArrayList<>();
         details.add("after a full GC (jcmd GC.run), by updates sent: " + String.join(", ", memory.stream()
                 .map(m -> m[0] + ": heap " + Fmt.mib(m[1]) + ", RSS " + Fmt.mib(m[2])).toList()));
         details.add("the reading subscriber, from the tunnel's write to its whole push: median " + Fmt.time(Stats.median(healthy))
                 + ", first " + Fmt.time(healthy.get(0)) + ", last " + Fmt.time(healthy.get(healthy.size() - 1)));
-        details.add("what the stalled subscriber read afterwards ended with: " + error + " (load " + Machine.load() + ")");
-        boolean pass = droppedAfter > 0 && slowConsumer && peak / 1024.0 <= maxQueuedMib;
+        details.add("what the stalled subscriber read afterwards ended with: " + error + (ended ? ", then the end of the stream" : "")
+                + " (load " + Machine.load() + ")");
+        boolean pass = slowConsumer && ended && peak / 1024.0 <= maxQueuedMib;
         return new Row(RowId.STALLED_SUBSCRIBER, "—", measured, "—", Row.Verdict.of(pass), details);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tunnelhelper.protocol;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import java.io.IOException;
@@ -38,14 +39,21 @@ public final class MessageDecoder<R> {
     }
 
     /**
-     * Decodes a payload a carrier received whole.
+     * Decodes a payload a carrier received whole. The message may share the payload's bytes, so
+     * the caller hands it over: nothing may write to it afterwards.
      *
      * @throws ProtocolException if it is over the maximum or not a valid {@code R}
      */
     public R decode(byte[] payload) throws ProtocolException {
         codec.checkIncoming(payload.length);
         try {
-            return parser.parseFrom(payload);
+            // The payload is ours alone and never written again, so a bytes field may share it
+            // instead of being copied out (a relayed peer update is most of its frame).
+            CodedInputStream input = CodedInputStream.newInstance(payload);
+            input.enableAliasing(true);
+            R message = parser.parseFrom(input);
+            input.checkLastTagWas(0); // as parseFrom(byte[]) checks: no stray end-group tag
+            return message;
         } catch (InvalidProtocolBufferException e) {
             throw new ProtocolException(
                     "garbage protobuf in a frame of " + payload.length + " bytes: " + e.getMessage(), e);

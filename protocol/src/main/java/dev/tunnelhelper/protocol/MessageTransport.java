@@ -21,6 +21,9 @@ public interface MessageTransport<S, R> extends Closeable {
 
     void send(S message, List<FileDescriptor> fds) throws IOException;
 
+    /** Sends a message encoded once for many connections, as it is (no descriptors, no rpc ids). */
+    void sendEncoded(EncodedFrame<S> frame) throws IOException;
+
     default void send(S message) throws IOException {
         send(message, List.of());
     }

@@ -176,6 +176,12 @@ public final class Speaker<S, R> implements AutoCloseable {
         transport.send(message, fds);
     }
 
+    /** Sends a one-way message encoded once for many connections ({@link EncodedFrame}). */
+    public void sendEncoded(EncodedFrame<S> frame) throws IOException {
+        checkOpen();
+        transport.sendEncoded(frame);
+    }
+
     void sendReply(long requestId, S response, List<FileDescriptor> fds) throws IOException {
         checkOpen();
         transport.send(

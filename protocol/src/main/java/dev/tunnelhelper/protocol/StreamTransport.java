@@ -51,6 +51,14 @@ public final class StreamTransport<S extends MessageLite, R> implements MessageT
     }
 
     @Override
+    public void sendEncoded(EncodedFrame<S> frame) throws IOException {
+        synchronized (writeLock) {
+            frame.writeTo(out);
+            out.flush();
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         closer.close();
     }

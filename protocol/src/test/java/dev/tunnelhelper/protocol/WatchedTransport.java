@@ -38,6 +38,11 @@ final class WatchedTransport<S, R> implements MessageTransport<S, R> {
     }
 
     @Override
+    public void sendEncoded(EncodedFrame<S> frame) throws IOException {
+        inner.sendEncoded(frame);
+    }
+
+    @Override
     public void close() throws IOException {
         inner.close();
     }

@@ -4,6 +4,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionPhase;
 import dev.tunnelhelper.helper.session.SessionStatus;
+import dev.tunnelhelper.protocol.EncodedFrame;
+import dev.tunnelhelper.protocol.FrameCodec;
+import dev.tunnelhelper.protocol.ProtocolException;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -24,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * that state against subscriptions arriving from app connections.
  *
  * <p>Peer state is relayed without being decoded: each delta is pushed as the tunnel's own bytes,
- * encoded into one message shared by every subscriber, and the merged picture keeps each peer's
- * encoded bytes by id ({@link EncodedPeers}).
+ * encoded once into one frame every subscriber writes as it is ({@link EncodedFrame}), and the
+ * merged picture keeps each peer's encoded bytes by id ({@link EncodedPeers}).
  */
 public final class AppFanout implements SessionEventListener {
     private static final Logger log = LoggerFactory.getLogger(AppFanout.class);
@@ -35,6 +38,7 @@ public final class AppFanout implements SessionEventListener {
     private final SessionEventListener drops;
     private final List<Subscriber> subscribers = new ArrayList<>();
     private final EncodedPeers peers = new EncodedPeers();
+    private final FrameCodec codec = new FrameCodec();
     private HelperStatus lastStatus;
 
     /**
@@ -115,7 +119,15 @@ public final class AppFanout implements SessionEventListener {
     }
 
     private void push(HelperAppMessage message) {
-        subscribers.removeIf(s -> !s.offer(message));
+        EncodedFrame<HelperAppMessage> frame;
+        try {
+            frame = EncodedFrame.of(message, codec);
+        } catch (ProtocolException e) {
+            // A status or progress is a few bytes, and a peer_update push is no larger than the
+            // tunnel frame that carried it, which the same limit admitted.
+            throw new IllegalStateException("a push over the frame limit: " + e.getMessage(), e);
+        }
+        subscribers.removeIf(s -> !s.offer(frame));
     }
 
     /** One subscribed connection: its handle, and its Subscribe reply, the state it starts from. */

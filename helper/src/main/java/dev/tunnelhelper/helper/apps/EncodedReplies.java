@@ -1,10 +1,13 @@
 package dev.tunnelhelper.helper.apps;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.WireFormat;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
 import dev.tunnelhelper.protocol.relay.EncodedPeerSnapshot;
+import java.io.IOException;
 
 /**
  * App messages that carry peer state as the encoded bytes the helper keeps, spliced in instead
@@ -19,6 +22,7 @@ public final class EncodedReplies {
     private static final int PEER_STATE = HelperAppMessage.PEER_STATE_FIELD_NUMBER;
     private static final int SUBSCRIBED = HelperAppMessage.SUBSCRIBED_FIELD_NUMBER;
     private static final int PEER_UPDATE = HelperAppMessage.PEER_UPDATE_FIELD_NUMBER;
+    private static final int PEERS = EncodedPeerSnapshot.PEERS_FIELD_NUMBER;
 
     private EncodedReplies() {}
 
@@ -37,12 +41,25 @@ public final class EncodedReplies {
         return withField(PEER_UPDATE, delta);
     }
 
+    /**
+     * An encoded {@link EncodedPeerSnapshot}: its status field, then the peers' tag and length,
+     * then the peers themselves, joined without copying them (the same bytes as building the
+     * snapshot and serialising it, which copied the whole peer state once more per reply).
+     */
     private static ByteString snapshot(HelperStatus status, ByteString peers) {
-        return EncodedPeerSnapshot.newBuilder()
-                .setStatus(status)
-                .setPeers(peers)
-                .build()
-                .toByteString();
+        ByteString statusField =
+                EncodedPeerSnapshot.newBuilder().setStatus(status).build().toByteString();
+        byte[] peersHead = new byte
+                [CodedOutputStream.computeTagSize(PEERS) + CodedOutputStream.computeUInt32SizeNoTag(peers.size())];
+        try {
+            CodedOutputStream head = CodedOutputStream.newInstance(peersHead);
+            head.writeTag(PEERS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            head.writeUInt32NoTag(peers.size());
+            head.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing into a correctly sized array cannot fail", e);
+        }
+        return statusField.concat(ByteString.copyFrom(peersHead)).concat(peers);
     }
 
     private static HelperAppMessage withField(int number, ByteString encoded) {

@@ -1,6 +1,9 @@
 package dev.tunnelhelper.helper.apps;
 
 import dev.tunnelhelper.helper.session.SessionEventListener;
+import dev.tunnelhelper.protocol.EncodedFrame;
+import dev.tunnelhelper.protocol.FrameCodec;
+import dev.tunnelhelper.protocol.ProtocolException;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
@@ -20,19 +23,20 @@ import org.slf4j.LoggerFactory;
  * writer thread, so a slow app blocks only itself. The queue is bounded in messages and in bytes
  * (every push not yet written to the app, the one being written included): when a push would
  * overflow either bound the app is told why ({@code SLOW_CONSUMER}) and disconnected instead of
- * ever slowing the session or other subscribers. Pushes are immutable and shared by every
- * subscriber, so a queued push costs the heap its bytes once, however many queues hold it.
+ * ever slowing the session or other subscribers. Pushes are frames encoded once and shared by
+ * every subscriber ({@link EncodedFrame}), so a queued push costs the heap its bytes once, however
+ * many queues hold it, and each writer writes those same bytes.
  */
 public final class Subscriber {
     private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
     /** Wakes the writer to end: after the farewell, if there is one. */
-    private static final HelperAppMessage END = HelperAppMessage.getDefaultInstance();
+    private static final EncodedFrame<HelperAppMessage> END = endMarker();
 
     private final Speaker<HelperAppMessage, AppMessage> speaker;
     private final String who;
     private final FanoutLimits limits;
     private final SessionEventListener drops;
-    private final BlockingQueue<HelperAppMessage> queue;
+    private final BlockingQueue<EncodedFrame<HelperAppMessage>> queue;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<HelperAppMessage> farewell = new AtomicReference<>();
     /** Bytes of the pushes queued and not yet written: added by {@link #offer}, taken off by the writer once written. */
@@ -54,11 +58,11 @@ public final class Subscriber {
      * Queues a push; false when this subscriber is closed or just fell too far behind (and is being
      * disconnected). Called from one thread at a time (the fan-out's monitor).
      */
-    boolean offer(HelperAppMessage message) {
+    boolean offer(EncodedFrame<HelperAppMessage> push) {
         if (closed.get()) {
             return false;
         }
-        long size = message.getSerializedSize();
+        long size = push.size();
         String overflow = limits.overflow(queue.size(), unwritten.get(), size);
         if (overflow != null) {
             String reason = "subscriber fell more than " + overflow + " behind and was disconnected";
@@ -67,7 +71,7 @@ public final class Subscriber {
             return false;
         }
         unwritten.addAndGet(size);
-        return queue.offer(message);
+        return queue.offer(push);
     }
 
     /** Starts delivering; called after the Subscribe reply went out, so pushes never overtake it. */
@@ -105,9 +109,9 @@ public final class Subscriber {
     private void drain() {
         try {
             // END is a sentinel instance: identity, not equality, is the point.
-            for (HelperAppMessage next = queue.take(); !isEnd(next); next = queue.take()) {
-                speaker.send(next);
-                unwritten.addAndGet(-next.getSerializedSize());
+            for (EncodedFrame<HelperAppMessage> next = queue.take(); !isEnd(next); next = queue.take()) {
+                speaker.sendEncoded(next);
+                unwritten.addAndGet(-next.size());
             }
             HelperAppMessage last = farewell.get();
             if (last != null) {
@@ -123,7 +127,15 @@ public final class Subscriber {
     }
 
     @SuppressWarnings("ReferenceEquality") // the sentinel is compared by identity on purpose
-    private static boolean isEnd(HelperAppMessage m) {
-        return m == END;
+    private static boolean isEnd(EncodedFrame<HelperAppMessage> push) {
+        return push == END;
+    }
+
+    private static EncodedFrame<HelperAppMessage> endMarker() {
+        try {
+            return EncodedFrame.of(HelperAppMessage.getDefaultInstance(), new FrameCodec());
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("an empty message is within every frame limit", e);
+        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.tunnelhelper.helper.endpoint;
 
-import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.apps.AppFanout;
 import dev.tunnelhelper.helper.apps.EncodedReplies;
 import dev.tunnelhelper.helper.apps.WireStatus;
+import dev.tunnelhelper.helper.session.PeerSnapshot;
 import dev.tunnelhelper.helper.session.TunnelSession;
 import dev.tunnelhelper.helper.session.TunnelUnavailableException;
 import dev.tunnelhelper.protocol.Incoming;
@@ -61,8 +61,8 @@ final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage
             case GET_STATUS -> reply.setStatus(status().toBuilder().setHelperThreads(THREADS.getThreadCount()));
             case GET_PEER_STATE -> {
                 try {
-                    ByteString peers = Answers.await(session.peerState(), TunnelUnavailableException.class);
-                    return EncodedReplies.peerState(status(), peers);
+                    PeerSnapshot state = Answers.await(session.peerState(), TunnelUnavailableException.class);
+                    return EncodedReplies.peerState(WireStatus.of(state.status(), helperVersion), state.peers());
                 } catch (TunnelUnavailableException e) {
                     reply.setError(ErrorCode.UNAVAILABLE.error(e.getMessage()));
                 }

@@ -91,11 +91,12 @@ final class SessionCore {
         }
     }
 
-    private void peerState(CompletableFuture<ByteString> answer) {
+    private void peerState(CompletableFuture<PeerSnapshot> answer) {
+        SessionStatus status = session.status();
         if (session.phase == SessionPhase.RUNNING) {
-            work.peerState(session.run.speaker, answer);
+            work.peerState(session.run.speaker, status, answer);
         } else {
-            answer.complete(ByteString.EMPTY); // an empty vpn.PeerUpdate
+            answer.complete(new PeerSnapshot(status, ByteString.EMPTY)); // an empty vpn.PeerUpdate
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.tunnelhelper.helper.session;
 
-import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.AcquiredBinary;
 import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
@@ -33,7 +32,7 @@ sealed interface SessionEvent {
 
     record StatusQuery(CompletableFuture<SessionStatus> answer) implements SessionEvent {}
 
-    record PeerStateQuery(CompletableFuture<ByteString> answer) implements SessionEvent {}
+    record PeerStateQuery(CompletableFuture<PeerSnapshot> answer) implements SessionEvent {}
 
     record WakeQuery(CompletableFuture<Void> answer) implements SessionEvent {}
 

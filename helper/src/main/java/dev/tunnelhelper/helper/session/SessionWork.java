@@ -1,6 +1,5 @@
 package dev.tunnelhelper.helper.session;
 
-import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionListener;
@@ -189,7 +188,10 @@ final class SessionWork {
         });
     }
 
-    void peerState(Speaker<ManagerMessage, TunnelFrame> speaker, CompletableFuture<ByteString> answer) {
+    void peerState(
+            Speaker<ManagerMessage, TunnelFrame> speaker,
+            SessionStatus status,
+            CompletableFuture<PeerSnapshot> answer) {
         call(
                         speaker,
                         ManagerMessage.newBuilder()
@@ -201,7 +203,7 @@ final class SessionWork {
                         answer.completeExceptionally(
                                 new TunnelUnavailableException("the tunnel did not answer: " + io(e).getMessage(), e));
                     } else {
-                        answer.complete(reply.getPeerUpdate());
+                        answer.complete(new PeerSnapshot(status, reply.getPeerUpdate()));
                     }
                 });
     }

@@ -1,6 +1,5 @@
 package dev.tunnelhelper.helper.session;
 
-import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
@@ -75,12 +74,13 @@ public final class TunnelSession {
     }
 
     /**
-     * The tunnel's full peer state (a {@code GetPeerUpdate}) while RUNNING, else empty: an encoded
-     * {@code vpn.PeerUpdate}, exactly as the tunnel sent it, for the reply to splice in; fails with
-     * {@link TunnelUnavailableException} when the tunnel does not answer in time.
+     * The session's status and the tunnel's full peer state (a {@code GetPeerUpdate}) while
+     * RUNNING, else empty: an encoded {@code vpn.PeerUpdate}, exactly as the tunnel sent it, for
+     * the reply to splice in; fails with {@link TunnelUnavailableException} when the tunnel does
+     * not answer in time.
      */
-    public CompletableFuture<ByteString> peerState() {
-        CompletableFuture<ByteString> answer = new CompletableFuture<>();
+    public CompletableFuture<PeerSnapshot> peerState() {
+        CompletableFuture<PeerSnapshot> answer = new CompletableFuture<>();
         post(new SessionEvent.PeerStateQuery(answer));
         return answered(answer);
     }

@@ -169,9 +169,13 @@ class StartSequenceTest {
 
     @Test
     void peerStateAsksTheTunnelWhileRunningAndIsEmptyOtherwise() throws Exception {
-        assertEquals(ByteString.EMPTY, await(h.session.peerState()), "idle: an empty PeerUpdate");
+        PeerSnapshot idle = await(h.session.peerState());
+        assertEquals(ByteString.EMPTY, idle.peers(), "idle: an empty PeerUpdate");
+        assertEquals(IDLE, idle.status().phase());
         h.running();
-        assertEquals(ScriptedTunnel.FULL_STATE, PeerUpdate.parseFrom(await(h.session.peerState())));
+        PeerSnapshot running = await(h.session.peerState());
+        assertEquals(ScriptedTunnel.FULL_STATE, PeerUpdate.parseFrom(running.peers()));
+        assertEquals(RUNNING, running.status().phase(), "the status comes with the peers");
     }
 
     @Test

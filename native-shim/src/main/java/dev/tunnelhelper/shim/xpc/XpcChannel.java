@@ -3,6 +3,7 @@ package dev.tunnelhelper.shim.xpc;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.EncodedFrame;
 import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.PeerIdentity;
@@ -181,12 +182,21 @@ public final class XpcChannel<S extends MessageLite, R> implements Channel<S, R>
             throw new ProtocolException(
                     describe + ": XPC carries at most one file descriptor per message, not " + fds.size());
         }
-        int fd = fds.isEmpty() ? -1 : FileDescriptors.number(fds.get(0));
+        sendPayload(message.toByteArray(), fds.isEmpty() ? -1 : FileDescriptors.number(fds.get(0)));
+    }
+
+    /** XPC frames each message itself: the payload goes without the length prefix. */
+    @Override
+    public void sendEncoded(EncodedFrame<S> frame) throws IOException {
+        sendPayload(frame.payload(), -1);
+    }
+
+    private void sendPayload(byte[] payload, int fd) throws IOException {
         if (closed.get()) {
             throw new IOException(describe + ": XPC connection closed");
         }
         try {
-            connection.send(message.toByteArray(), fd);
+            connection.send(payload, fd);
         } catch (NativeException | IllegalStateException e) {
             throw new IOException(describe + ": XPC send failed: " + e.getMessage(), e);
         }

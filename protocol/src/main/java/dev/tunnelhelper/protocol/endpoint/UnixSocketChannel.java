@@ -3,6 +3,7 @@ package dev.tunnelhelper.protocol.endpoint;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.tunnelhelper.protocol.Channel;
+import dev.tunnelhelper.protocol.EncodedFrame;
 import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.FrameCodec;
@@ -164,6 +165,14 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
                 socket.setOutboundFileDescriptors(fds.toArray(new FileDescriptor[0]));
             }
             out.write(frame);
+            out.flush();
+        }
+    }
+
+    @Override
+    public void sendEncoded(EncodedFrame<S> frame) throws IOException {
+        synchronized (writeLock) {
+            frame.writeTo(out);
             out.flush();
         }
     }
