@@ -59,11 +59,17 @@ while [ -L "$self" ]; do
   case "$target" in /*) self=$target ;; *) self=$(dirname "$self")/$target ;; esac
 done
 bin=$(cd "$(dirname "$self")" && pwd -P)
-# The JVM flags and malloc arenas of bin/tunnel-helper in the repository (docs/performance.md, "JVM flags").
+# The daemon's JVM options and malloc arenas, as bin/tunnel-helper in the repository passes them
+# (docs/performance.md, "JVM flags chosen for a small resident daemon").
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-exec "$bin/java" -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC -Xms16m ${TUNNEL_HELPER_JAVA_OPTS:-} \
+exec "$bin/java" @DAEMON_JVM_OPTIONS@ ${TUNNEL_HELPER_JAVA_OPTS:-} \
   -cp "$bin/../app/*" dev.tunnelhelper.helper.HelperMain "$@"
 LAUNCHER
+# The one list of the daemon's options (launchd's daemon-jvm-options resource, which the macOS
+# bundle's launcher reads too), written into the launcher: the image carries no source tree.
+options=$(sed -e 's/#.*//' "$here/../main/resources/dev/tunnelhelper/launchd/daemon-jvm-options" | xargs)
+sed -e "s|@DAEMON_JVM_OPTIONS@|$options|" "$out/bin/tunnel-helper" > "$out/bin/tunnel-helper.new"
+mv "$out/bin/tunnel-helper.new" "$out/bin/tunnel-helper"
 chmod 0755 "$out/bin/tunnel-helper"
 echo "$modules" > "$out/app/modules.txt"
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dd.plist.NSDictionary;
 import com.dd.plist.PropertyListParser;
+import dev.tunnelhelper.launchd.DaemonJvmOptions;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.launchd.exec.CommandResult;
 import dev.tunnelhelper.launchd.exec.ProcessCommandRunner;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,21 +57,17 @@ class BundleLayoutTest {
                 Files.readAllBytes(bundle.resolve("Contents/Library/LaunchDaemons/com.example.App.helper.plist")),
                 settings);
 
-        // The fake java echoes its argv: the launcher must exec the bundled runtime with the app classpath.
+        // The fake java echoes its argv: the launcher must exec the bundled runtime with the daemon's
+        // JVM options (the same as bin/tunnel-helper's) and the app classpath.
         CommandResult run = new ProcessCommandRunner().run(List.of(launcher.toString(), "run", "--config", "/x y"));
         assertEquals(0, run.exitCode(), run.describe());
         String contents = bundle.resolve("Contents").toRealPath().toString();
-        assertEquals(
-                String.join(
-                        "\n",
-                        "java:" + contents + "/runtime/Contents/Home/bin/java",
-                        "-cp",
-                        contents + "/app/*",
-                        BundleLayout.MAIN_CLASS,
-                        "run",
-                        "--config",
-                        "/x y"),
-                run.output().strip());
+        List<String> argv = new ArrayList<>();
+        argv.add("java:" + contents + "/runtime/Contents/Home/bin/java");
+        argv.addAll(DaemonJvmOptions.get());
+        argv.addAll(List.of("-cp", contents + "/app/*", BundleLayout.MAIN_CLASS, "run", "--config", "/x y"));
+        assertEquals(String.join("\n", argv), run.output().strip());
+        assertTrue(argv.contains("-XX:+UseSerialGC"), "the options reach the bundled JVM: " + argv);
     }
 
     @Test
