@@ -2,6 +2,7 @@ package dev.tunnelhelper.netext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -257,6 +258,17 @@ class ExtensionClientTest {
             assertEquals(5, acknowledged.getRpc().getResponseTo());
             assertTrue(acknowledged.getCancelProviderResult().getSuccess());
             assertEquals("tunnel exited: exit code 3", cancels.take());
+        }
+    }
+
+    @Test
+    void closingTheClientEndsTheConnectionSoTheHelperSeesItGone() throws Exception {
+        try (var helper = ScriptedHelper.extension(dir)) {
+            CompletableFuture<ExtensionMessage> next = new CompletableFuture<>();
+            helper.play(h -> next.complete(h.receive()));
+            ExtensionClient.connect(helper.socket(), TIMEOUT, new RecordingApplier(), e -> {})
+                    .close();
+            assertNull(next.get(10, TimeUnit.SECONDS), "the helper reads the end of the stream, no message");
         }
     }
 }

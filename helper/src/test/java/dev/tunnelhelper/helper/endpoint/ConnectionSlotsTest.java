@@ -2,6 +2,7 @@ package dev.tunnelhelper.helper.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -71,5 +72,33 @@ class ConnectionSlotsTest {
         assertFalse(drained.isDone(), "the refused one still lingers");
         refused.release();
         assertTrue(drained.isDone());
+    }
+
+    @Test
+    void limitsThatContradictEachOtherAreRefusedAtTheEdge() {
+        Duration idle = Duration.ofSeconds(60);
+        for (int[] bad : new int[][] {{0, 0, 1}, {2, -1, 1}, {2, 2, 1}, {2, 1, 0}}) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> new ConnectionLimits(bad[0], bad[1], bad[2], idle, HELPER));
+            assertEquals(
+                    "inconsistent connection limits: " + bad[0] + " per endpoint, " + bad[1] + " reserved, " + bad[2]
+                            + " per uid",
+                    e.getMessage());
+        }
+        ConnectionLimits smallest = new ConnectionLimits(1, 0, 1, idle, HELPER);
+        assertEquals(1, smallest.perEndpoint());
+        assertEquals(
+                new ConnectionLimits(
+                        ConnectionLimits.PER_ENDPOINT, ConnectionLimits.RESERVED, 7, Duration.ofSeconds(5), HELPER),
+                ConnectionLimits.of(Duration.ofSeconds(5), 7, HELPER));
+    }
+
+    @Test
+    void onlyRootAndTheHelpersOwnUidArePrivileged() {
+        ConnectionLimits limits = ConnectionLimits.of(Duration.ofSeconds(60), 4, HELPER);
+        assertTrue(limits.privileged(0));
+        assertTrue(limits.privileged(HELPER));
+        assertFalse(limits.privileged(HELPER + 1));
+        assertFalse(limits.privileged(65534));
     }
 }

@@ -36,4 +36,19 @@ class ErrorCodeTest {
         }
         assertEquals(ours.toString(), listed);
     }
+
+    @Test
+    void anErrorReplyThrowsTheCodeAsSentAndTheEnumOnlyForACodeWeKnow() {
+        HelperErrorException known = new HelperErrorException(ErrorCode.ALREADY_RUNNING.error("a session is active"));
+        assertEquals("helper error ALREADY_RUNNING: a session is active", known.getMessage());
+        assertEquals("ALREADY_RUNNING", known.code());
+        assertEquals(Optional.of(ErrorCode.ALREADY_RUNNING), known.errorCode());
+        assertEquals("a session is active", known.helperMessage());
+
+        HelperErrorException newer = new HelperErrorException(
+                Error.newBuilder().setCode("RATE_LIMITED").setMessage("later").build());
+        assertEquals("RATE_LIMITED", newer.code(), "a newer helper's code is kept as sent");
+        assertEquals(Optional.empty(), newer.errorCode());
+        assertEquals("helper error RATE_LIMITED: later", newer.getMessage());
+    }
 }
