@@ -19,4 +19,12 @@ public interface AcquisitionListener {
      * @param totalBytes the announced size, or -1 when the server did not say
      */
     default void downloaded(long bytesWritten, long totalBytes) {}
+
+    /**
+     * Before any request to the deployment: the installed binary is a copy this process already
+     * verified under this start's policy, unchanged since. Reported at most once, and never when
+     * the file must be hashed or checked again; what the acquisition then returns decides whether
+     * the copy may be used ({@link VerifiedCopy#confirmedBy}).
+     */
+    default void verifiedCopyFound(VerifiedCopy copy) {}
 }

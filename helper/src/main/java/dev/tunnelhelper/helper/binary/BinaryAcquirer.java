@@ -1,11 +1,16 @@
 package dev.tunnelhelper.helper.binary;
 
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +31,10 @@ public final class BinaryAcquirer implements Acquirer {
     private final VersionProbe probe;
     private final VerificationCache verified = new VerificationCache();
     private final FileHashMemo hashes = new FileHashMemo();
+    /** Build info, fetched beside the binary request: one acquisition at a time, so one thread at most. */
+    private final ExecutorService infoRequests = Executors.newCachedThreadPool(NamedThreads.factory("build-info"));
+
+    private final Object httpLock = new Object();
     private DeploymentHttp http;
 
     public BinaryAcquirer(AcquisitionConfig config) {
@@ -70,26 +79,60 @@ public final class BinaryAcquirer implements Acquirer {
 
         request.listener().phaseStarted(AcquisitionPhase.FETCHING_INFO);
         BinaryDirectory directory = BinaryDirectory.open(config.binaryDirectory(), ownerUid);
-        DeploymentHttp client = http();
-        SemanticVersion server =
-                new BuildInfoClient(client, minimum).fetchSupportedVersion(deployment, request.headers());
-
         String name = platform.binaryName();
+        verifiedCopy(directory, name, policy).ifPresent(request.listener()::verifiedCopyFound);
+        DeploymentHttp client = http();
+        // Build info and the conditional request for an installed binary do not depend on each
+        // other, so they go out together; nothing is downloaded, and nothing judged, before build
+        // info has shown a supported server.
+        ServerVersion server = new ServerVersion(
+                infoRequests.submit(() ->
+                        new BuildInfoClient(client, minimum).fetchSupportedVersion(deployment, request.headers())),
+                request.listener());
+        try {
+            return acquire(request, policy, deployment, directory, name, client, server);
+        } finally {
+            server.abandon();
+        }
+    }
+
+    private AcquiredBinary acquire(
+            AcquisitionRequest request,
+            VerificationPolicy policy,
+            DeploymentUrl deployment,
+            BinaryDirectory directory,
+            String name,
+            DeploymentHttp client,
+            ServerVersion serverVersion)
+            throws AcquisitionException {
         URI binaryUrl = deployment.resolve("/bin/" + name);
         Path destination = directory.binaryPath(name);
         Optional<FileHashes> installed = installedHashes(directory, name);
+        if (installed.isEmpty()) {
+            // Without a file to compare, the request is a full download: only from a supported server.
+            serverVersion.await();
+        }
 
-        request.listener().phaseStarted(AcquisitionPhase.DOWNLOADING);
         BinaryDownloader downloader = new BinaryDownloader(client, config.maxBinaryBytes());
         DetachedSignature signature = () -> fetchSignature(downloader, binaryUrl, request.headers());
-        DownloadOutcome outcome = downloader.download(
-                binaryUrl,
-                request.headers(),
-                installed.map(FileHashes::sha1),
-                directory,
-                name,
-                request.listener(),
-                () -> begin(policy, signature));
+        DownloadOutcome outcome;
+        try {
+            outcome = downloader.download(
+                    binaryUrl,
+                    request.headers(),
+                    installed.map(FileHashes::sha1),
+                    directory,
+                    name,
+                    request.listener(),
+                    () -> {
+                        serverVersion.await();
+                        return begin(policy, signature);
+                    });
+        } catch (AcquisitionException e) {
+            serverVersion.await(); // a server that failed build info (or is too old) is reported as such
+            throw e;
+        }
+        SemanticVersion server = serverVersion.await();
 
         request.listener().phaseStarted(AcquisitionPhase.VALIDATING);
         AcquiredBinary result;
@@ -254,7 +297,49 @@ public final class BinaryAcquirer implements Acquirer {
         }
     }
 
+    /**
+     * The HTTP client and its TLS context (the trust store read and parsed): built here, ahead of
+     * the first start, instead of inside it. A failure is left for that start to report.
+     */
+    @Override
+    public void prepare() {
+        try {
+            http();
+        } catch (AcquisitionException e) {
+            log.atDebug()
+                    .setMessage("HTTP client not prepared; the first start will report why")
+                    .addKeyValue("error", e.getMessage())
+                    .log();
+        }
+    }
+
+    /**
+     * The installed binary, if this process verified it under {@code policy} and it is unchanged
+     * since; never hashes or reads the file (a file not hashed by this process is no copy).
+     */
+    private Optional<VerifiedCopy> verifiedCopy(BinaryDirectory directory, String name, VerificationPolicy policy)
+            throws AcquisitionException {
+        Optional<Path> installed = directory.installedBinary(name);
+        if (installed.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return hashes.known(installed.get())
+                    .filter(known ->
+                            verified.reportedVersion(known.sha256(), policy).isPresent())
+                    .map(known -> new VerifiedCopy(installed.get(), known.sha256()));
+        } catch (IOException e) {
+            return Optional.empty(); // the acquisition's own look at the file reports it
+        }
+    }
+
     private DeploymentHttp http() throws AcquisitionException {
+        synchronized (httpLock) {
+            return createdHttp();
+        }
+    }
+
+    private DeploymentHttp createdHttp() throws AcquisitionException {
         if (http == null) {
             try {
                 http = DeploymentHttp.create(
@@ -267,5 +352,51 @@ public final class BinaryAcquirer implements Acquirer {
             }
         }
         return http;
+    }
+
+    /**
+     * The server's version from build info, requested on its own thread: awaited before the body
+     * of a download is read and before any verdict; {@link AcquisitionPhase#DOWNLOADING} begins
+     * once it is known to be supported.
+     */
+    private static final class ServerVersion {
+        private final Future<SemanticVersion> pending;
+        private final AcquisitionListener listener;
+        private SemanticVersion known;
+
+        ServerVersion(Future<SemanticVersion> pending, AcquisitionListener listener) {
+            this.pending = pending;
+            this.listener = listener;
+        }
+
+        SemanticVersion await() throws AcquisitionException {
+            if (known == null) {
+                known = outcome();
+                listener.phaseStarted(AcquisitionPhase.DOWNLOADING);
+            }
+            return known;
+        }
+
+        private SemanticVersion outcome() throws AcquisitionException {
+            try {
+                return pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AcquisitionException(Step.FETCH_INFO, "interrupted while waiting for build info");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AcquisitionException failure) {
+                    throw failure;
+                }
+                if (e.getCause() instanceof RuntimeException bug) {
+                    throw bug;
+                }
+                throw new IllegalStateException("build info failed unexpectedly", e.getCause());
+            }
+        }
+
+        /** An acquisition that ends early does not leave its build-info request running. */
+        void abandon() {
+            pending.cancel(true);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.tunnelhelper.helper.binary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,6 +29,14 @@ final class FileHashMemo {
             entries.put(file, new Entry(before, hashes));
         }
         return hashes;
+    }
+
+    /** The hashes remembered for {@code file} if it has not changed since, without reading it. */
+    Optional<FileHashes> known(Path file) throws IOException {
+        Entry known = entries.get(file);
+        return known != null && known.identity().equals(FileIdentity.of(file))
+                ? Optional.of(known.hashes())
+                : Optional.empty();
     }
 
     void remember(Path file, FileHashes hashes) throws IOException {

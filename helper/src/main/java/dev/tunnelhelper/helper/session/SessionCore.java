@@ -58,7 +58,7 @@ final class SessionCore {
         } else if (event instanceof SessionEvent.Downloaded e) {
             starts.downloaded(e.bytesWritten(), e.totalBytes());
         } else if (event instanceof SessionEvent.Acquired e) {
-            starts.acquired(e.binary());
+            starts.acquired(e.binary(), e.prepared());
         } else if (event instanceof SessionEvent.Spawned e) {
             starts.spawned(e.tunnel());
         } else if (event instanceof SessionEvent.Connected e) {

@@ -49,7 +49,12 @@ sealed interface SessionEvent {
 
     record Downloaded(SessionRun run, long bytesWritten, long totalBytes) implements OfRun {}
 
-    record Acquired(SessionRun run, AcquiredBinary binary) implements OfRun {}
+    /**
+     * {@code prepared}: the binary is the verified copy already spawned and handshaking on the
+     * run's behalf ({@link PreparedTunnel}); its {@link Spawned} (or {@link SpawnFailed}) and
+     * handshake outcome follow, and the session neither spawns nor handshakes again.
+     */
+    record Acquired(SessionRun run, AcquiredBinary binary, boolean prepared) implements OfRun {}
 
     record AcquisitionFailed(SessionRun run, AcquisitionException error) implements OfRun {}
 

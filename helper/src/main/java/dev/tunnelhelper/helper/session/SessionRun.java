@@ -33,6 +33,9 @@ final class SessionRun {
     Future<?> acquisition;
 
     boolean spawning;
+    /** The child is the verified copy spawned during the acquisition: its handshake is under way already. */
+    boolean prepared;
+
     AcquiredBinary binary;
     RunningTunnel tunnel;
     Speaker<ManagerMessage, TunnelFrame> speaker;

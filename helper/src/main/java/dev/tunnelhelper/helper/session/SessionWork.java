@@ -5,6 +5,7 @@ import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionListener;
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
 import dev.tunnelhelper.helper.binary.AcquisitionRequest;
+import dev.tunnelhelper.helper.binary.VerifiedCopy;
 import dev.tunnelhelper.helper.tunnel.RunningTunnel;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
 import dev.tunnelhelper.protocol.HandshakeException;
@@ -61,66 +62,178 @@ final class SessionWork {
         this.post = post;
     }
 
-    Future<?> acquire(SessionRun run) {
-        AcquisitionListener listener = new AcquisitionListener() {
-            @Override
-            public void phaseStarted(AcquisitionPhase phase) {
-                post.accept(new SessionEvent.PhaseStarted(run, phase));
-            }
-
-            @Override
-            public void downloaded(long bytesWritten, long totalBytes) {
-                post.accept(new SessionEvent.Downloaded(run, bytesWritten, totalBytes));
-            }
-        };
+    /**
+     * Acquires the binary. When the acquirer finds a copy this process already verified, that
+     * copy is spawned and handshaken meanwhile on {@code tunFd} ({@link PreparedTunnel}), and
+     * reported only if the acquisition returns it; the outcome event is posted once the spawn no
+     * longer reads {@code tunFd}, so the session keeps its TUN copy open until then.
+     */
+    Future<?> acquire(SessionRun run, int tunFd) {
+        Reporting listener = new Reporting(run, tunFd);
         AcquisitionRequest request = AcquisitionRequest.of(run.params.accessUrl(), run.params.headers())
                 .withDisableSignatureValidation(run.params.disableSignatureValidation())
                 .withListener(listener);
         return workers.submit(() -> {
+            SessionEvent outcome;
             try {
-                post.accept(new SessionEvent.Acquired(run, acquirer.acquire(request)));
+                outcome = new SessionEvent.Acquired(run, acquirer.acquire(request), false);
             } catch (AcquisitionException e) {
-                post.accept(new SessionEvent.AcquisitionFailed(run, e));
+                outcome = new SessionEvent.AcquisitionFailed(run, e);
             } catch (RuntimeException e) {
-                post.accept(new SessionEvent.StepBroke(run, SessionPhase.FETCHING_INFO, e));
+                outcome = new SessionEvent.StepBroke(run, SessionPhase.FETCHING_INFO, e);
+            }
+            settle(listener.prepared, outcome);
+        });
+    }
+
+    /** The acquiring worker's decision about a prepared tunnel: adopted only for the very copy it runs. */
+    private void settle(PreparedTunnel prepared, SessionEvent outcome) {
+        if (prepared == null) {
+            post.accept(outcome);
+        } else if (outcome instanceof SessionEvent.Acquired acquired && prepared.runs(acquired.binary())) {
+            // Posted first, so the session hears of the binary before the child's spawn and handshake.
+            post.accept(new SessionEvent.Acquired(acquired.run(), acquired.binary(), true));
+            prepared.adopt();
+        } else {
+            log.atInfo()
+                    .setMessage("the verified copy spawned early is stopped unused")
+                    .addKeyValue("session", outcome instanceof SessionEvent.OfRun e ? e.run().id : 0)
+                    .addKeyValue(
+                            "because",
+                            outcome instanceof SessionEvent.Acquired acquired
+                                    ? "the deployment has another binary (sha256 "
+                                            + acquired.binary().sha256() + ")"
+                                    : "the acquisition did not confirm it")
+                    .log();
+            prepared.discard();
+            prepared.awaitSpawnReturned();
+            post.accept(outcome);
+        }
+    }
+
+    /** Spawns and handshakes {@code prepared}'s copy, then reports or disposes of the child as decided. */
+    private void prepare(SessionRun run, PreparedTunnel prepared, int tunFd) {
+        workers.execute(() -> {
+            SessionEvent spawn;
+            try {
+                spawn = spawned(run, prepared.copy().path(), tunFd);
+            } finally {
+                prepared.spawnReturned();
+            }
+            SessionEvent handshake = spawn instanceof SessionEvent.Spawned s
+                    ? handshaken(run, s.tunnel(), in -> {
+                        if (prepared.mayDeliver()) {
+                            deliver(run, in);
+                        }
+                    })
+                    : null;
+            if (prepared.adopted()) {
+                announceSpawn(spawn);
+                if (handshake != null) {
+                    announceHandshake(handshake);
+                }
+                prepared.delivering(true);
+            } else {
+                prepared.delivering(false);
+                if (handshake instanceof SessionEvent.Connected c) {
+                    c.speaker().close();
+                }
+                if (spawn instanceof SessionEvent.Spawned s) {
+                    s.tunnel().terminate(settings.killGrace());
+                    s.tunnel().close();
+                }
             }
         });
+    }
+
+    /** Reports the acquisition's phases to the session; starts the prepared tunnel when a verified copy is found. */
+    private final class Reporting implements AcquisitionListener {
+        private final SessionRun run;
+        private final int tunFd;
+        /** Set on the acquiring thread, read there once the acquisition returns. */
+        private PreparedTunnel prepared;
+
+        Reporting(SessionRun run, int tunFd) {
+            this.run = run;
+            this.tunFd = tunFd;
+        }
+
+        @Override
+        public void phaseStarted(AcquisitionPhase phase) {
+            post.accept(new SessionEvent.PhaseStarted(run, phase));
+        }
+
+        @Override
+        public void downloaded(long bytesWritten, long totalBytes) {
+            post.accept(new SessionEvent.Downloaded(run, bytesWritten, totalBytes));
+        }
+
+        @Override
+        public void verifiedCopyFound(VerifiedCopy copy) {
+            if (prepared == null) {
+                log.atDebug()
+                        .setMessage("spawning the verified copy while it is re-checked")
+                        .addKeyValue("session", run.id)
+                        .addKeyValue("path", copy.path())
+                        .log();
+                prepared = new PreparedTunnel(copy);
+                prepare(run, prepared, tunFd);
+            }
+        }
     }
 
     void spawn(SessionRun run, Path binary, int tunFd) {
-        workers.execute(() -> {
-            RunningTunnel tunnel;
-            try {
-                tunnel = launcher.spawn(binary, tunFd);
-            } catch (RuntimeException e) {
-                post.accept(new SessionEvent.SpawnFailed(run, e.getMessage() == null ? e.toString() : e.getMessage()));
-                return;
-            }
-            // Posted in this order, so the session hears of the child before it hears of its exit.
-            post.accept(new SessionEvent.Spawned(run, tunnel));
-            tunnel.exit().thenAccept(status -> post.accept(new SessionEvent.TunnelExited(run, status)));
-        });
+        workers.execute(() -> announceSpawn(spawned(run, binary, tunFd)));
     }
 
     void handshake(SessionRun run, RunningTunnel tunnel) {
-        workers.execute(() -> {
-            try {
-                Speaker<ManagerMessage, TunnelFrame> speaker = tunnel.connect(settings.handshakeTimeout(), in -> {
-                    CompletableFuture<Void> handled = new CompletableFuture<>();
-                    post.accept(new SessionEvent.FromTunnel(run, in, handled));
-                    handled.join();
-                });
-                post.accept(new SessionEvent.Connected(run, speaker));
-                speaker.closeFuture().thenAccept(cause -> post.accept(new SessionEvent.ProtocolBroke(run, cause)));
-            } catch (HandshakeException e) {
-                post.accept(new SessionEvent.HandshakeFailed(run, e));
-            } catch (IOException e) {
-                post.accept(new SessionEvent.HandshakeFailed(
-                        run, new HandshakeException(HandshakeException.Reason.IO_ERROR, e.getMessage(), e)));
-            } catch (RuntimeException e) {
-                post.accept(new SessionEvent.StepBroke(run, SessionPhase.HANDSHAKING, e));
-            }
-        });
+        workers.execute(() -> announceHandshake(handshaken(run, tunnel, in -> deliver(run, in))));
+    }
+
+    /** Spawns the child: {@link SessionEvent.Spawned} or {@link SessionEvent.SpawnFailed}. */
+    private SessionEvent spawned(SessionRun run, Path binary, int tunFd) {
+        try {
+            return new SessionEvent.Spawned(run, launcher.spawn(binary, tunFd));
+        } catch (RuntimeException e) {
+            return new SessionEvent.SpawnFailed(run, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private void announceSpawn(SessionEvent outcome) {
+        // Posted in this order, so the session hears of the child before it hears of its exit.
+        post.accept(outcome);
+        if (outcome instanceof SessionEvent.Spawned s) {
+            s.tunnel().exit().thenAccept(status -> post.accept(new SessionEvent.TunnelExited(s.run(), status)));
+        }
+    }
+
+    /** The handshake's outcome: {@link SessionEvent.Connected}, or why not. */
+    private SessionEvent handshaken(
+            SessionRun run, RunningTunnel tunnel, Speaker.Handler<ManagerMessage, TunnelFrame> incoming) {
+        try {
+            return new SessionEvent.Connected(run, tunnel.connect(settings.handshakeTimeout(), incoming));
+        } catch (HandshakeException e) {
+            return new SessionEvent.HandshakeFailed(run, e);
+        } catch (IOException e) {
+            return new SessionEvent.HandshakeFailed(
+                    run, new HandshakeException(HandshakeException.Reason.IO_ERROR, e.getMessage(), e));
+        } catch (RuntimeException e) {
+            return new SessionEvent.StepBroke(run, SessionPhase.HANDSHAKING, e);
+        }
+    }
+
+    private void announceHandshake(SessionEvent outcome) {
+        post.accept(outcome);
+        if (outcome instanceof SessionEvent.Connected c) {
+            c.speaker().closeFuture().thenAccept(cause -> post.accept(new SessionEvent.ProtocolBroke(c.run(), cause)));
+        }
+    }
+
+    /** A tunnel message to the session thread; the reader waits until it is handled (back-pressure). */
+    private void deliver(SessionRun run, Incoming<ManagerMessage, TunnelFrame> in) {
+        CompletableFuture<Void> handled = new CompletableFuture<>();
+        post.accept(new SessionEvent.FromTunnel(run, in, handled));
+        handled.join();
     }
 
     void start(SessionRun run, Speaker<ManagerMessage, TunnelFrame> speaker, StartRequest request) {

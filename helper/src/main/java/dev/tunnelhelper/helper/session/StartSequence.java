@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A start, top to bottom: fetch info → download → validate (the acquirer, which reports each
- * phase) → spawn → handshake → {@code StartRequest} → the tunnel's network settings relayed to
+ * phase) → spawn → handshake (both already under way when the acquirer found a copy it had
+ * verified: {@link PreparedTunnel}) → {@code StartRequest} → the tunnel's network settings relayed to
  * the extension and its answer back → {@code StartResponse} → RUNNING. Each step is the outcome
  * of the one before, handled on the session thread; whatever goes wrong goes to {@link SessionEnding}.
  */
@@ -66,7 +67,7 @@ final class StartSequence {
                 .addKeyValue("request", e.params())
                 .log();
         session.enter(FETCHING_INFO);
-        run.acquisition = work.acquire(run);
+        run.acquisition = work.acquire(run, run.tun.get());
     }
 
     /** FETCHING_INFO → DOWNLOADING → VALIDATING, as the acquirer reports them. */
@@ -84,17 +85,22 @@ final class StartSequence {
         }
     }
 
-    void acquired(AcquiredBinary binary) {
+    /** {@code prepared}: the child already runs this binary; its spawn and handshake are reported next. */
+    void acquired(AcquiredBinary binary, boolean prepared) {
         SessionRun run = session.run;
         run.acquisition = null;
         run.binary = binary;
+        run.prepared = prepared;
+        run.spawning = prepared; // a stop waits for the prepared child, and terminates it once it hears of it
         if (session.phase == STOPPING) {
             ending.settle();
             return;
         }
         session.enter(SPAWNING);
-        run.spawning = true;
-        work.spawn(run, binary.path(), run.tun.get());
+        if (!prepared) {
+            run.spawning = true;
+            work.spawn(run, binary.path(), run.tun.get());
+        }
     }
 
     void spawned(RunningTunnel tunnel) {
@@ -107,7 +113,9 @@ final class StartSequence {
             work.terminate(tunnel);
         } else {
             session.enter(HANDSHAKING);
-            work.handshake(run, tunnel);
+            if (!run.prepared) {
+                work.handshake(run, tunnel);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.tunnelhelper.testbed.deployment.RequiredHeader;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -226,5 +227,33 @@ class BinaryAcquirerTest {
             assertEquals(AcquisitionException.Step.FETCH_INFO, e.step());
             assertFalse(e.getMessage().contains("pw@"), e.getMessage());
         }
+    }
+
+    @Test
+    void aVerifiedCopyIsOfferedOnlyForABinaryThisProcessVerifiedAndOnlyWhileUnchanged() throws Exception {
+        List<VerifiedCopy> offered = new CopyOnWriteArrayList<>();
+        AcquisitionRequest request = fixture.request().withListener(new AcquisitionListener() {
+            @Override
+            public void verifiedCopyFound(VerifiedCopy copy) {
+                offered.add(copy);
+            }
+        });
+        BinaryAcquirer acquirer = fixture.acquirer();
+
+        AcquiredBinary downloaded = acquirer.acquire(request);
+        assertEquals(List.of(), offered, "nothing was installed yet");
+
+        AcquiredBinary unchanged = acquirer.acquire(request);
+        VerifiedCopy copy = new VerifiedCopy(downloaded.path(), downloaded.sha256());
+        assertEquals(List.of(copy), offered);
+        assertTrue(copy.confirmedBy(unchanged), "a 304 returns the copy that was offered");
+        assertFalse(copy.confirmedBy(downloaded), "a download is never the copy");
+
+        Files.setLastModifiedTime(downloaded.path(), FileTime.fromMillis(0));
+        acquirer.acquire(request);
+        assertEquals(1, offered.size(), "changed on disk since it was verified");
+
+        fixture.acquirer().acquire(request);
+        assertEquals(1, offered.size(), "another helper process never verified it");
     }
 }

@@ -5,6 +5,7 @@ import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.binary.AcquisitionException;
 import dev.tunnelhelper.helper.binary.AcquisitionPhase;
 import dev.tunnelhelper.helper.binary.AcquisitionRequest;
+import dev.tunnelhelper.helper.binary.VerifiedCopy;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -18,11 +19,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class FakeAcquirer implements Acquirer {
     public static final String SERVER_VERSION = "v2.24.3+fake";
     public static final long SIZE = 4096;
+    /** Where the binary it downloads by default is. */
+    public static final Path DOWNLOADED = Path.of("/nonexistent/coder-fake");
 
     private volatile AcquisitionPhase holdIn;
     private volatile AcquisitionPhase failIn;
     private volatile AcquisitionException failure;
     private volatile AcquisitionPhase breakIn;
+    private volatile VerifiedCopy offered;
+    private volatile AcquiredBinary result;
     /** What it throws where {@link #breakIn} says: an exception no acquirer is meant to throw. */
     public final IllegalStateException bug = new IllegalStateException("a bug in the acquirer");
 
@@ -51,6 +56,18 @@ public final class FakeAcquirer implements Acquirer {
         return this;
     }
 
+    /** Reports {@code copy} as a verified copy before the first request, as the real one does for a binary it verified. */
+    public FakeAcquirer offering(VerifiedCopy copy) {
+        offered = copy;
+        return this;
+    }
+
+    /** Returns {@code binary} instead of a fresh download of {@link #DOWNLOADED}. */
+    public FakeAcquirer returning(AcquiredBinary binary) {
+        result = binary;
+        return this;
+    }
+
     public void release() {
         released.complete(null);
     }
@@ -60,6 +77,9 @@ public final class FakeAcquirer implements Acquirer {
         requests.add(request);
         for (AcquisitionPhase phase : AcquisitionPhase.values()) {
             request.listener().phaseStarted(phase);
+            if (phase == AcquisitionPhase.FETCHING_INFO && offered != null) {
+                request.listener().verifiedCopyFound(offered);
+            }
             if (phase == AcquisitionPhase.DOWNLOADING) {
                 request.listener().downloaded(0, SIZE);
                 request.listener().downloaded(SIZE, SIZE);
@@ -74,12 +94,11 @@ public final class FakeAcquirer implements Acquirer {
                 hold(phase);
             }
         }
-        return new AcquiredBinary(
-                Path.of("/nonexistent/coder-fake"),
-                SERVER_VERSION,
-                "ab".repeat(32),
-                request.disableSignatureValidation(),
-                true);
+        AcquiredBinary fixed = result;
+        return fixed != null
+                ? fixed
+                : new AcquiredBinary(
+                        DOWNLOADED, SERVER_VERSION, "ab".repeat(32), request.disableSignatureValidation(), true);
     }
 
     private void hold(AcquisitionPhase phase) throws AcquisitionException {

@@ -19,6 +19,8 @@ public final class ScriptedLauncher implements TunnelLauncher {
     public final BlockingQueue<ScriptedTunnel> spawned = new LinkedBlockingQueue<>();
     /** The TUN descriptor each spawn was handed, as the child would inherit it. */
     public final BlockingQueue<Integer> tunFds = new LinkedBlockingQueue<>();
+    /** The binary each spawn ran. */
+    public final BlockingQueue<Path> binaries = new LinkedBlockingQueue<>();
 
     public ScriptedLauncher script(ScriptedTunnel.Script s) {
         script = s;
@@ -49,6 +51,7 @@ public final class ScriptedLauncher implements TunnelLauncher {
     @Override
     public RunningTunnel spawn(Path binary, int tunFd) {
         tunFds.add(tunFd);
+        binaries.add(binary);
         holding.complete(null);
         gate.join();
         if (failure != null) {

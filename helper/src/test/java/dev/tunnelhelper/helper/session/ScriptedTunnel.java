@@ -132,6 +132,8 @@ public final class ScriptedTunnel implements RunningTunnel {
     private volatile boolean hangs;
     /** The StartRequest, as the session sent it. */
     public final CompletableFuture<StartRequest> startReceived = new CompletableFuture<>();
+    /** Completes once the tunnel has read the manager's handshake line. */
+    public final CompletableFuture<Void> handshaken = new CompletableFuture<>();
     /** The session's answer to the settings request, as the tunnel received it. */
     public final CompletableFuture<NetworkSettingsResponse> settingsAnswered = new CompletableFuture<>();
 
@@ -272,6 +274,7 @@ public final class ScriptedTunnel implements RunningTunnel {
                 case NORMAL -> {
                     speaker = new TunnelProtocol()
                             .connectAsTunnel(fromManager, toManager, this::closeTunnelSide, this::handle);
+                    handshaken.complete(null);
                     // A tunnel exits when its read pipe ends; one that closed its write pipe on purpose hangs instead.
                     speaker.closeFuture().thenRun(() -> {
                         if (!hangs) {
