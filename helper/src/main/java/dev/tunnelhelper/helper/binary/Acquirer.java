@@ -8,10 +8,4 @@ package dev.tunnelhelper.helper.binary;
 @FunctionalInterface
 public interface Acquirer {
     AcquiredBinary acquire(AcquisitionRequest request) throws AcquisitionException;
-
-    /**
-     * Builds ahead of the first start what every acquisition needs (the real one: its HTTP client
-     * and TLS context). Called once, after the helper listens, on a thread of its own; must not throw.
-     */
-    default void prepare() {}
 }

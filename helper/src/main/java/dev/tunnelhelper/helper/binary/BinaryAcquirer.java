@@ -298,22 +298,6 @@ public final class BinaryAcquirer implements Acquirer {
     }
 
     /**
-     * The HTTP client and its TLS context (the trust store read and parsed): built here, ahead of
-     * the first start, instead of inside it. A failure is left for that start to report.
-     */
-    @Override
-    public void prepare() {
-        try {
-            http();
-        } catch (AcquisitionException e) {
-            log.atDebug()
-                    .setMessage("HTTP client not prepared; the first start will report why")
-                    .addKeyValue("error", e.getMessage())
-                    .log();
-        }
-    }
-
-    /**
      * The installed binary, if this process verified it under {@code policy} and it is unchanged
      * since; never hashes or reads the file (a file not hashed by this process is no copy).
      */
