@@ -189,8 +189,9 @@ final class StartSequence {
             ending.fail(
                     "starting the tunnel: the tunnel answered " + reply.getMsgCase() + " instead of a StartResponse");
         } else if (!reply.getStart().getSuccess()) {
+            // The tunnel's own words: escaped and capped, as every peer's text (a Jazzer finding).
             ending.fail("starting the tunnel: the tunnel refused: "
-                    + reply.getStart().getErrorMessage());
+                    + PeerText.of(reply.getStart().getErrorMessage()));
         } else {
             session.run.reachedRunning = true;
             session.enter(RUNNING);
