@@ -128,6 +128,12 @@ public final class ScriptedTunnel implements RunningTunnel {
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean dead = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Speaker<TunnelMessage, ManagerMessage> speaker;
+    /**
+     * The speaker once {@code connectAsTunnel} has returned it: its dispatcher can hand us the
+     * manager's StartRequest before then, and the answer needs the speaker.
+     */
+    private final CompletableFuture<Speaker<TunnelMessage, ManagerMessage>> connected = new CompletableFuture<>();
+
     private volatile Incoming<TunnelMessage, ManagerMessage> heldStart;
     private volatile boolean hangs;
     /** The StartRequest, as the session sent it. */
@@ -274,6 +280,7 @@ public final class ScriptedTunnel implements RunningTunnel {
                 case NORMAL -> {
                     speaker = new TunnelProtocol()
                             .connectAsTunnel(fromManager, toManager, this::closeTunnelSide, this::handle);
+                    connected.complete(speaker);
                     handshaken.complete(null);
                     // A tunnel exits when its read pipe ends; one that closed its write pipe on purpose hangs instead.
                     speaker.closeFuture().thenRun(() -> {
@@ -331,8 +338,13 @@ public final class ScriptedTunnel implements RunningTunnel {
         switch (script.onStart()) {
             case ANSWER -> replyStart(in, true, "");
             case SETTINGS_THEN_ANSWER -> {
-                ManagerMessage answer = speaker.call(
-                        TunnelMessage.newBuilder().setNetworkSettings(SETTINGS).build(), Duration.ofSeconds(60));
+                ManagerMessage answer = connected
+                        .join()
+                        .call(
+                                TunnelMessage.newBuilder()
+                                        .setNetworkSettings(SETTINGS)
+                                        .build(),
+                                Duration.ofSeconds(60));
                 settingsAnswered.complete(answer.getNetworkSettings());
                 boolean applied = answer.getNetworkSettings().getSuccess();
                 replyStart(
