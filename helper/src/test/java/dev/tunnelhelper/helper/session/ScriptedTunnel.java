@@ -127,7 +127,6 @@ public final class ScriptedTunnel implements RunningTunnel {
     private final OutputStream toManager;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean dead = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile Speaker<TunnelMessage, ManagerMessage> speaker;
     /**
      * The speaker once {@code connectAsTunnel} has returned it: its dispatcher can hand us the
      * manager's StartRequest before then, and the answer needs the speaker.
@@ -252,7 +251,7 @@ public final class ScriptedTunnel implements RunningTunnel {
     }
 
     public void send(TunnelMessage message) throws IOException {
-        speaker.send(message);
+        connected.join().send(message);
     }
 
     public void sendPeers(PeerUpdate update) throws IOException {
@@ -278,7 +277,7 @@ public final class ScriptedTunnel implements RunningTunnel {
                     drainThenExit();
                 }
                 case NORMAL -> {
-                    speaker = new TunnelProtocol()
+                    Speaker<TunnelMessage, ManagerMessage> speaker = new TunnelProtocol()
                             .connectAsTunnel(fromManager, toManager, this::closeTunnelSide, this::handle);
                     connected.complete(speaker);
                     handshaken.complete(null);
