@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.protocol.vpn.Log;
+import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,6 +122,27 @@ class FrameCodecTest {
         TruncatedFrameException inPayload = assertThrows(
                 TruncatedFrameException.class, () -> codec.readFrame(stream(new byte[] {0, 0, 0, 5, 1, 2})));
         assertEquals("stream ended after 2 of 5 payload bytes", inPayload.getMessage());
+    }
+
+    @Test
+    void aMessageOverTheMaximumIsRefusedWhenEncodedSoItIsNeverSent() {
+        FrameCodec small = new FrameCodec(8);
+        TunnelMessage big = TunnelMessage.newBuilder()
+                .setLog(Log.newBuilder().setMessage("more than eight bytes"))
+                .build();
+        ProtocolException e = assertThrows(ProtocolException.class, () -> small.encode(big));
+        assertEquals(
+                "refusing to send a frame of " + big.getSerializedSize() + " bytes: the maximum is 8", e.getMessage());
+        assertThrows(ProtocolException.class, () -> EncodedFrame.of(big, small));
+    }
+
+    @Test
+    void aMaximumOfZeroCarriesOnlyEmptyFramesAndANegativeMaximumIsAnError() throws IOException {
+        FrameCodec emptyOnly = new FrameCodec(0);
+        assertEquals(0, emptyOnly.readFrame(stream(header(0))).length);
+        assertThrows(ProtocolException.class, () -> emptyOnly.readFrame(stream(frame(1, new byte[1]))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FrameCodec(-1));
+        assertEquals("maxFrameSize must be >= 0, got -1", e.getMessage());
     }
 
     private static byte[] header(long length) {

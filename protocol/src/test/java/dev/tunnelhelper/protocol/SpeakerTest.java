@@ -89,6 +89,7 @@ class SpeakerTest {
         var second = speaker.request(startFor("b"), LONG);
         ManagerMessage a = peer.receive().message();
         ManagerMessage b = peer.receive().message();
+        assertEquals(2, speaker.pendingRequests());
         assertEquals(1, a.getRpc().getMsgId());
         assertEquals(2, b.getRpc().getMsgId());
         peer.send(replyTo(2, "for b"));
@@ -378,6 +379,144 @@ class SpeakerTest {
         transport.askedForMore.get(10, TimeUnit.SECONDS);
         assertThrows(IllegalStateException.class, speaker::start);
         speaker.close();
+    }
+
+    @Test
+    void aRequestsOnReplyRunsOnTheReplyBeforeItsFutureCompletes() throws Exception {
+        var speaker = manager(in -> {});
+        var seenFirst = new CompletableFuture<String>();
+        var call = speaker.request(
+                startFor("x"),
+                LONG,
+                reply -> seenFirst.complete(reply.getStart().getErrorMessage()));
+        long id = peer.receive().message().getRpc().getMsgId();
+        peer.send(replyTo(id, "the reply"));
+        assertEquals("the reply", call.get(10, TimeUnit.SECONDS).getStart().getErrorMessage());
+        assertEquals("the reply", seenFirst.getNow(null), "onReply ran before the future completed");
+        speaker.close();
+    }
+
+    @Test
+    void aRequestThatCannotBeSentFailsAtOnceWithTheReasonAndTheSpeakerCarriesOn() throws Exception {
+        var transport = new StreamTransport<ManagerMessage, TunnelMessage>(
+                pipes.left.in(), pipes.left.out(), pipes.left, TunnelMessage.parser(), new FrameCodec(64));
+        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {});
+        var tooBig = speaker.request(startFor("x".repeat(100)), LONG);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> tooBig.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ProtocolException.class, e.getCause());
+        assertTrue(
+                e.getCause().getMessage().startsWith("refusing to send a frame of"),
+                e.getCause().getMessage());
+        assertEquals(0, speaker.pendingRequests());
+
+        var next = speaker.request(startFor("small"), LONG);
+        ManagerMessage sent = peer.receive().message();
+        assertEquals("small", sent.getStart().getCoderUrl(), "nothing of the refused request reached the peer");
+        peer.send(replyTo(sent.getRpc().getMsgId(), "ok"));
+        assertEquals("ok", next.get(10, TimeUnit.SECONDS).getStart().getErrorMessage());
+        speaker.close();
+    }
+
+    @Test
+    void aCallMadeAfterTheStreamEndedFailsOnlyAfterTheMessagesThatArrivedBeforeTheEnd() throws Exception {
+        var transport = watched(Integer.MAX_VALUE);
+        var handling = new CompletableFuture<Void>();
+        var release = new CompletableFuture<Void>();
+        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
+            handling.complete(null);
+            release.get();
+        });
+        try {
+            peer.send(oneWay("error: closing"));
+            pipes.right.close();
+            handling.get(10, TimeUnit.SECONDS);
+            transport.reader.get().join(); // the reader has seen the end and closed the transport
+
+            var late = speaker.request(startFor("late"), LONG);
+            assertFalse(late.isDone(), "the call failed before the message sent ahead of the end was handled");
+            release.complete(null);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(SpeakerClosedException.class, e.getCause());
+        } finally {
+            release.complete(null);
+        }
+    }
+
+    @Test
+    void closingFailsPendingCallsAtOnceWhileAHandlerIsBusyAndStillDeliversWhatWasQueued() throws Exception {
+        var transport = watched(3); // the 3rd receive means both messages have been queued
+        var handled = new LinkedBlockingQueue<String>();
+        var release = new CompletableFuture<Void>();
+        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
+            handled.add(in.message().getLog().getMessage());
+            release.get();
+        });
+        try {
+            var call = speaker.request(startFor("x"), LONG);
+            peer.receive();
+            peer.send(oneWay("first"));
+            peer.send(oneWay("queued"));
+            assertEquals("first", handled.poll(10, TimeUnit.SECONDS));
+            transport.askedForMore.get(10, TimeUnit.SECONDS);
+            assertFalse(speaker.isClosed());
+
+            speaker.close();
+            assertTrue(speaker.isClosed());
+            assertTrue(speaker.closeFuture().isDone(), "a local close completes at once, busy handler or not");
+            assertTrue(call.isCompletedExceptionally(), "a pending call fails at once");
+            release.complete(null);
+            assertEquals("queued", handled.poll(10, TimeUnit.SECONDS), "a message queued before the close");
+        } finally {
+            release.complete(null);
+        }
+    }
+
+    @Test
+    void closingStopsAReaderThatWaitsForRoomBehindAStalledHandler() throws Exception {
+        // One message in the handler, a full queue behind it, and one more the reader holds.
+        int messages = 1 + 1024 + 1;
+        var transport = watched(messages);
+        var handling = new CompletableFuture<Void>();
+        var release = new CompletableFuture<Void>();
+        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
+            handling.complete(null);
+            release.get();
+        });
+        try {
+            for (int i = 0; i < messages; i++) {
+                peer.send(oneWay("m" + i));
+            }
+            handling.get(10, TimeUnit.SECONDS);
+            transport.askedForMore.get(10, TimeUnit.SECONDS);
+            speaker.close();
+            Thread reader = transport.reader.get();
+            reader.join(Duration.ofSeconds(10).toMillis());
+            assertFalse(reader.isAlive(), "the reader still waits for room the stalled handler will not make");
+        } finally {
+            release.complete(null);
+        }
+    }
+
+    @Test
+    void aRequestCanNoLongerBeAnsweredOnceTheSpeakerIsClosedAndAOneWayMessageNeverCanBe() throws Exception {
+        var incoming = new LinkedBlockingQueue<Incoming<ManagerMessage, TunnelMessage>>();
+        var speaker = manager(incoming::add);
+        peer.send(oneWay("just saying"));
+        peer.send(TunnelMessage.newBuilder()
+                .setRpc(RPC.newBuilder().setMsgId(5))
+                .setLog(Log.newBuilder().setMessage("asking"))
+                .build());
+        var oneWay = incoming.poll(10, TimeUnit.SECONDS);
+        var request = incoming.poll(10, TimeUnit.SECONDS);
+        assertThrows(IllegalStateException.class, () -> oneWay.reply(ManagerMessage.getDefaultInstance()));
+        assertFalse(oneWay.answered());
+        assertFalse(request.answered());
+
+        speaker.close();
+        SpeakerClosedException e =
+                assertThrows(SpeakerClosedException.class, () -> request.reply(ManagerMessage.getDefaultInstance()));
+        assertEquals("speaker tunnel is closed", e.getMessage());
+        assertTrue(request.answered(), "reply was called, whatever became of the send");
     }
 
     static List<String> threadsNamed(String prefix) {

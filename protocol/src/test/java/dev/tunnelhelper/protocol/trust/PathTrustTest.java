@@ -219,4 +219,65 @@ class PathTrustTest {
         assertTrue(e.getMessage().contains("uid " + ME + ", mode 0775"), e.getMessage());
         assertTrue(e.getMessage().contains("fix: chmod go-w " + dir), e.getMessage());
     }
+
+    @Test
+    void everyProblemShowsTheOwnerAndPermissionBitsOfTheComponentAsLsWould() throws Exception {
+        Path file = Files.writeString(base.resolve("plain"), "");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        TrustProblem notADirectory =
+                trust.inspect(file.resolve("below"), Kind.DIRECTORY).orElseThrow();
+        assertEquals("it is not a directory", notADirectory.reason());
+        assertEquals("uid " + ME + ", mode 0640", notADirectory.evidence());
+
+        TrustProblem notAFile = trust.inspect(base, Kind.FILE).orElseThrow();
+        assertEquals("uid " + ME + ", mode 0755", notAFile.evidence());
+
+        Path link = Files.createSymbolicLink(base.resolve("link"), file);
+        assertEquals(0777, trust.inspect(link, Kind.FILE).orElseThrow().mode(), "a link's own bits, as lstat says");
+
+        Path theirs = Files.createDirectory(base.resolve("theirs"));
+        TrustProblem owned =
+                givenToAStranger(theirs).inspect(theirs, Kind.DIRECTORY).orElseThrow();
+        assertEquals(0755, owned.mode());
+    }
+
+    @Test
+    void fortyLinksOnTheWayAreFollowedAsTheKernelDoesAndTheFortyFirstIsTooMany() throws Exception {
+        Files.createDirectories(base.resolve("real/state"));
+        // Relative targets, resolved against the link's directory: l1 -> l2 -> ... -> l40 -> real.
+        for (int i = 1; i <= 40; i++) {
+            Files.createSymbolicLink(base.resolve("l" + i), Path.of(i == 40 ? "real" : "l" + (i + 1)));
+        }
+        assertEquals(Optional.empty(), trust.inspect(base.resolve("l1/state"), Kind.DIRECTORY));
+
+        Files.createSymbolicLink(base.resolve("l0"), Path.of("l1"));
+        TrustProblem p = trust.inspect(base.resolve("l0/state"), Kind.DIRECTORY).orElseThrow();
+        assertEquals("too many levels of symbolic links", p.reason());
+        assertEquals(base.resolve("l40"), p.path(), "the forty-first link");
+        assertEquals(0777, p.mode());
+    }
+
+    @Test
+    void aComponentThatCannotBeInspectedIsAProblemNotTrust() {
+        Path tooLong = base.resolve("x".repeat(300)); // over NAME_MAX: lstat fails without saying ENOENT
+        TrustProblem p = trust.inspect(tooLong, Kind.DIRECTORY).orElseThrow();
+        assertEquals(tooLong, p.path());
+        assertTrue(p.reason().startsWith("cannot inspect it: "), p.reason());
+        assertEquals("not inspectable", p.evidence());
+    }
+
+    @Test
+    void theTrustedOwnersAreRootAndTheGivenUid() throws Exception {
+        assertEquals("root", PathTrust.forUid(0).owners());
+        PathTrust user = PathTrust.forUid(1000);
+        assertEquals(1000, user.trustedUid());
+        assertEquals("root or uid 1000", user.owners());
+
+        Path dir = Files.createDirectory(base.resolve("planted"));
+        Assumptions.assumeTrue(ME == 0, "needs root to hand a directory to another uid");
+        givenToAStranger(dir);
+        assertEquals(
+                "it is owned by uid " + STRANGER + ", not by root, so that user controls what is found there",
+                trust.inspect(dir, Kind.DIRECTORY).orElseThrow().reason());
+    }
 }
