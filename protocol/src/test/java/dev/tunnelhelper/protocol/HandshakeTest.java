@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -141,6 +143,45 @@ class HandshakeTest {
         assertEquals("codervpn manager 1.3\n", handshake(Role.MANAGER, "1.3").ourHeader());
         assertEquals(
                 "codervpn tunnel 1.3,2.1\n", handshake(Role.TUNNEL, "1.3,2.1").ourHeader());
+    }
+
+    @Test
+    void aNulByteInThePeersLineIsPartOfTheLineNotTheEndOfTheStream() throws Exception {
+        HandshakeException e = assertThrows(HandshakeException.class, () -> peerSays("codervpn\0tunnel 1.3\n", "1.3"));
+        assertEquals(HandshakeException.Reason.MALFORMED, e.reason());
+        assertEquals(
+                "malformed header \"codervpn\\x00tunnel 1.3\": expected 3 space-separated parts, got 2",
+                e.getMessage());
+    }
+
+    @Test
+    void aCallerInterruptedWhileWaitingEndsTheHandshakeClosesTheStreamsAndStaysInterrupted() throws Exception {
+        try (PipePair pipes = PipePair.open()) {
+            var aborted = new CompletableFuture<Void>();
+            var failure = new CompletableFuture<HandshakeException>();
+            var interruptKept = new CompletableFuture<Boolean>();
+            Thread caller = NamedThreads.start("handshake-caller", () -> {
+                try {
+                    handshake(Role.MANAGER, "1.3").perform(pipes.left.in(), pipes.left.out(), () -> {
+                        aborted.complete(null);
+                        pipes.left.close();
+                    });
+                    failure.completeExceptionally(new AssertionError("the handshake completed"));
+                } catch (HandshakeException e) {
+                    interruptKept.complete(Thread.currentThread().isInterrupted());
+                    failure.complete(e);
+                } catch (IOException | RuntimeException e) {
+                    failure.completeExceptionally(e);
+                }
+            });
+            assertEquals("codervpn manager 1.3", readLine(pipes.right), "the caller is inside the handshake");
+            caller.interrupt();
+            HandshakeException e = failure.get(10, TimeUnit.SECONDS);
+            assertEquals(HandshakeException.Reason.IO_ERROR, e.reason());
+            assertEquals("interrupted waiting for the peer's header", e.getMessage());
+            assertTrue(aborted.isDone(), "the streams were closed, so the thread reading them ends too");
+            assertTrue(interruptKept.get(10, TimeUnit.SECONDS));
+        }
     }
 
     private static HandshakeResult peerSays(String peerBytes, String ourVersions) throws Exception {

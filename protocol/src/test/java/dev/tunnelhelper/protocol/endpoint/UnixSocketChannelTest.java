@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.protocol.EncodedFrame;
 import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.HandshakeException;
@@ -14,6 +15,7 @@ import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.helper.Ping;
 import dev.tunnelhelper.protocol.helper.StartDaemon;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,5 +166,33 @@ class UnixSocketChannelTest {
         assertEquals(ping, helperSide.receive().message());
         client.close();
         helperSide.close();
+    }
+
+    @Test
+    void aFrameEncodedOnceIsSentAsItIs() throws Exception {
+        var accepted = acceptExtension();
+        var client = UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(
+                path, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec());
+        var helperSide = accepted.get();
+        ExtensionMessage start = ExtensionMessage.newBuilder()
+                .setStartDaemon(StartDaemon.newBuilder().setAccessUrl("https://once"))
+                .build();
+        client.sendEncoded(EncodedFrame.of(start, new FrameCodec()));
+        assertEquals(start, helperSide.receive().message());
+        client.close();
+        helperSide.close();
+    }
+
+    @Test
+    void aConnectThatFailsLeavesNoDescriptorBehind() throws Exception {
+        Path nobody = dir.resolve("nobody.sock");
+        long before = openFds();
+        for (int i = 0; i < 20; i++) {
+            assertThrows(
+                    IOException.class,
+                    () -> UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(
+                            nobody, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec()));
+        }
+        assertEquals(before, openFds(), "every failed attempt closed its socket");
     }
 }
