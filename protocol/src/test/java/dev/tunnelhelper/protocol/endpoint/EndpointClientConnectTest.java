@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tunnelhelper.protocol.HandshakeException;
 import dev.tunnelhelper.protocol.ProtocolVersion;
 import dev.tunnelhelper.protocol.helper.AppMessage;
+import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.protocol.helper.Ping;
 import dev.tunnelhelper.protocol.helper.Pong;
+import dev.tunnelhelper.protocol.helper.Result;
+import dev.tunnelhelper.protocol.helper.StopDaemon;
 import dev.tunnelhelper.protocol.testing.ScriptedHelper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,6 +148,29 @@ class EndpointClientConnectTest {
                         TIMEOUT);
                 assertTrue(received.get(10, TimeUnit.SECONDS).hasPing());
                 assertEquals("1.2.3", reply.getPong().getHelperVersion());
+            } finally {
+                speaker.close();
+            }
+        }
+    }
+
+    @Test
+    void theExtensionEndpointGivesASpeakerForTheExtensionsMessages() throws Exception {
+        try (var helper = ScriptedHelper.extension(base)) {
+            CompletableFuture<ExtensionMessage> received = helper.answerNext(HelperExtensionMessage.newBuilder()
+                    .setStopDaemonResult(Result.newBuilder().setSuccess(true))
+                    .build());
+            HelperEndpoint endpoint = HelperEndpoint.unixSocket(helper.socket());
+            assertEquals(helper.socket().toString(), endpoint.describe());
+            var speaker = endpoint.connectExtension(TIMEOUT, in -> {});
+            try {
+                HelperExtensionMessage reply = speaker.call(
+                        ExtensionMessage.newBuilder()
+                                .setStopDaemon(StopDaemon.getDefaultInstance())
+                                .build(),
+                        TIMEOUT);
+                assertTrue(received.get(10, TimeUnit.SECONDS).hasStopDaemon());
+                assertTrue(reply.getStopDaemonResult().getSuccess());
             } finally {
                 speaker.close();
             }
