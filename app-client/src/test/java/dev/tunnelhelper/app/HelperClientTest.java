@@ -2,6 +2,7 @@ package dev.tunnelhelper.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,16 @@ class HelperClientTest {
             IOException e = assertThrows(IOException.class, client::ping);
             assertFalse(e instanceof HelperErrorException, e.toString());
             assertEquals("the helper closed the connection (" + helper.socket() + ")", e.getMessage());
+        }
+    }
+
+    @Test
+    void closingTheClientEndsTheConnectionSoTheHelperSeesItGone() throws Exception {
+        try (var helper = ScriptedHelper.app(dir)) {
+            CompletableFuture<AppMessage> next = new CompletableFuture<>();
+            helper.play(h -> next.complete(h.receive()));
+            HelperClient.connect(helper.socket(), TIMEOUT).close();
+            assertNull(next.get(10, TimeUnit.SECONDS), "the helper reads the end of the stream, no message");
         }
     }
 }

@@ -90,7 +90,8 @@ class JsonDocumentsTest {
                         "preferred_derp"),
                 fieldNames(a));
         assertEquals("ws0", a.get("workspace_name").asText());
-        assertEquals("100.100.1.2", a.get("ip_addrs").get(0).asText());
+        assertEquals(List.of("a0.ws0.me.coder"), texts(a.get("fqdn")));
+        assertEquals(List.of("100.100.1.2"), texts(a.get("ip_addrs")));
         assertEquals("2026-01-01T00:09:48Z", a.get("last_handshake").asText());
         assertEquals(12, a.get("last_handshake_age_seconds").asLong());
         assertFalse(a.get("stale").asBoolean());
@@ -153,16 +154,32 @@ class JsonDocumentsTest {
                 .addUpsertedWorkspaces(Peers.workspace("ws0", Workspace.Status.RUNNING))
                 .addUpsertedAgents(extra)
                 .build());
-        PeerUpdate delta = PeerUpdate.newBuilder().addDeletedAgents(extra).build();
+        Agent newcomer = Peers.agent("newcomer", "ws0", "100.100.1.5", NOW);
+        PeerUpdate delta = PeerUpdate.newBuilder()
+                .addUpsertedAgents(newcomer)
+                .addDeletedAgents(extra)
+                .build();
         JsonNode n = JsonDocuments.peerUpdateEvent(delta, view.apply(delta), NOW);
         assertEquals("peer_update", n.get("type").asText());
+        assertEquals(1, n.get("upserted_agents").size());
+        assertEquals("newcomer", n.get("upserted_agents").get(0).get("name").asText());
+        assertEquals(
+                "ws0",
+                n.get("upserted_agents").get(0).get("workspace_name").asText(),
+                "described against the merged view");
         assertEquals("extra", n.get("deleted_agents").get(0).get("name").asText());
-        assertEquals(0, n.get("agent_count").asInt());
+        assertEquals(1, n.get("agent_count").asInt());
         assertEquals(1, n.get("workspace_count").asInt());
     }
 
     @Test
     void oddLengthIdsAreShownAsHex() {
         assertEquals("0102", Uuids.format(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2})));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(e -> out.add(e.asText()));
+        return out;
     }
 }
