@@ -420,25 +420,21 @@ class SpeakerTest {
     @Test
     void aCallMadeAfterTheStreamEndedFailsOnlyAfterTheMessagesThatArrivedBeforeTheEnd() throws Exception {
         var transport = watched(Integer.MAX_VALUE);
-        var handling = new CompletableFuture<Void>();
-        var release = new CompletableFuture<Void>();
-        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
-            handling.complete(null);
-            release.get();
-        });
+        var stall = new Stall();
+        var speaker = stall.start(transport);
         try {
             peer.send(oneWay("error: closing"));
             pipes.right.close();
-            handling.get(10, TimeUnit.SECONDS);
+            stall.handling.get(10, TimeUnit.SECONDS);
             transport.reader.get().join(); // the reader has seen the end and closed the transport
 
             var late = speaker.request(startFor("late"), LONG);
             assertFalse(late.isDone(), "the call failed before the message sent ahead of the end was handled");
-            release.complete(null);
+            stall.release.complete(null);
             ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
             assertInstanceOf(SpeakerClosedException.class, e.getCause());
         } finally {
-            release.complete(null);
+            stall.release.complete(null);
         }
     }
 
@@ -476,24 +472,20 @@ class SpeakerTest {
         // One message in the handler, a full queue behind it, and one more the reader holds.
         int messages = 1 + 1024 + 1;
         var transport = watched(messages);
-        var handling = new CompletableFuture<Void>();
-        var release = new CompletableFuture<Void>();
-        var speaker = Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
-            handling.complete(null);
-            release.get();
-        });
+        var stall = new Stall();
+        var speaker = stall.start(transport);
         try {
             for (int i = 0; i < messages; i++) {
                 peer.send(oneWay("m" + i));
             }
-            handling.get(10, TimeUnit.SECONDS);
+            stall.handling.get(10, TimeUnit.SECONDS);
             transport.askedForMore.get(10, TimeUnit.SECONDS);
             speaker.close();
             Thread reader = transport.reader.get();
             reader.join(Duration.ofSeconds(10).toMillis());
             assertFalse(reader.isAlive(), "the reader still waits for room the stalled handler will not make");
         } finally {
-            release.complete(null);
+            stall.release.complete(null);
         }
     }
 
@@ -517,6 +509,19 @@ class SpeakerTest {
                 assertThrows(SpeakerClosedException.class, () -> request.reply(ManagerMessage.getDefaultInstance()));
         assertEquals("speaker tunnel is closed", e.getMessage());
         assertTrue(request.answered(), "reply was called, whatever became of the send");
+    }
+
+    /** A handler that holds the dispatcher on the first message it gets until released. */
+    private static final class Stall {
+        final CompletableFuture<Void> handling = new CompletableFuture<>();
+        final CompletableFuture<Void> release = new CompletableFuture<>();
+
+        Speaker<ManagerMessage, TunnelMessage> start(MessageTransport<ManagerMessage, TunnelMessage> transport) {
+            return Speaker.start("tunnel", transport, VpnRpc.MANAGER, V13, in -> {
+                handling.complete(null);
+                release.get();
+            });
+        }
     }
 
     static List<String> threadsNamed(String prefix) {
