@@ -256,4 +256,26 @@ class BinaryAcquirerTest {
         fixture.acquirer().acquire(request);
         assertEquals(1, offered.size(), "another helper process never verified it");
     }
+
+    @Test
+    void aBinaryInstalledWithoutSignatureValidationIsNoVerifiedCopyForAStartThatValidates() throws Exception {
+        List<VerifiedCopy> offered = new CopyOnWriteArrayList<>();
+        AcquisitionRequest validating = fixture.request().withListener(new AcquisitionListener() {
+            @Override
+            public void verifiedCopyFound(VerifiedCopy copy) {
+                offered.add(copy);
+            }
+        });
+        BinaryAcquirer acquirer =
+                new BinaryAcquirer(fixture.config(fixture.pinnedKey().withAllowDisablingSignatureValidation(true))
+                        .build());
+
+        acquirer.acquire(fixture.request().withDisableSignatureValidation(true));
+        AcquiredBinary checked = acquirer.acquire(validating);
+
+        assertEquals(
+                List.of(), offered, "only checked for its version, it was no copy the signature check vouched for");
+        assertFalse(checked.signatureValidationDisabled());
+        assertFalse(checked.downloaded(), "the installed binary was kept and its signature checked");
+    }
 }
