@@ -232,12 +232,7 @@ class BinaryAcquirerTest {
     @Test
     void aVerifiedCopyIsOfferedOnlyForABinaryThisProcessVerifiedAndOnlyWhileUnchanged() throws Exception {
         List<VerifiedCopy> offered = new CopyOnWriteArrayList<>();
-        AcquisitionRequest request = fixture.request().withListener(new AcquisitionListener() {
-            @Override
-            public void verifiedCopyFound(VerifiedCopy copy) {
-                offered.add(copy);
-            }
-        });
+        AcquisitionRequest request = offeringCopiesTo(offered);
         BinaryAcquirer acquirer = fixture.acquirer();
 
         AcquiredBinary downloaded = acquirer.acquire(request);
@@ -260,12 +255,7 @@ class BinaryAcquirerTest {
     @Test
     void aBinaryInstalledWithoutSignatureValidationIsNoVerifiedCopyForAStartThatValidates() throws Exception {
         List<VerifiedCopy> offered = new CopyOnWriteArrayList<>();
-        AcquisitionRequest validating = fixture.request().withListener(new AcquisitionListener() {
-            @Override
-            public void verifiedCopyFound(VerifiedCopy copy) {
-                offered.add(copy);
-            }
-        });
+        AcquisitionRequest validating = offeringCopiesTo(offered);
         BinaryAcquirer acquirer =
                 new BinaryAcquirer(fixture.config(fixture.pinnedKey().withAllowDisablingSignatureValidation(true))
                         .build());
@@ -277,5 +267,15 @@ class BinaryAcquirerTest {
                 List.of(), offered, "only checked for its version, it was no copy the signature check vouched for");
         assertFalse(checked.signatureValidationDisabled());
         assertFalse(checked.downloaded(), "the installed binary was kept and its signature checked");
+    }
+
+    /** The fixture's request, with a listener that records every verified copy offered. */
+    private AcquisitionRequest offeringCopiesTo(List<VerifiedCopy> offered) {
+        return fixture.request().withListener(new AcquisitionListener() {
+            @Override
+            public void verifiedCopyFound(VerifiedCopy copy) {
+                offered.add(copy);
+            }
+        });
     }
 }
