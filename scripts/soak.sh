@@ -38,7 +38,16 @@ echo "soak: compiling the helper and writing its test classpath" >&2
   -Dmdep.includeScope=test -Dmdep.outputFile=target/soak-classpath.txt >&2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tunnel-helper-soak.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# Removed after a run that passed; kept after a failure, for the helper's own log (helper.out).
+keep_on_failure() {
+  rc=$?
+  if [ "$rc" = 0 ]; then
+    rm -rf "$work"
+  else
+    echo "soak.sh: failed (exit $rc); kept $work for inspection: helper.out is the helper's output" >&2
+  fi
+}
+trap keep_on_failure EXIT
 cd helper
 if [ -n "$lock" ]; then
   exec 9>/tmp/th-verify.lock

@@ -102,7 +102,6 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
             in.reply(error(ErrorCode.BAD_REQUEST, badHeader.get()));
             return;
         }
-        OwnedFd tun = OwnedFd.adopt(FileDescriptors.number(in.fds().get(0)));
         List<OperatorHeader> headers = start.getHeadersList().stream()
                 .map(h -> new OperatorHeader(h.getName(), h.getValue()))
                 .toList();
@@ -119,6 +118,9 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
                 .addKeyValue("headers", start.getHeadersCount())
                 .addKeyValue("disableSignatureValidation", start.getDangerousDisableSignatureValidation())
                 .log();
+        // The TUN descriptor is adopted as the session takes it over (it closes it whatever happens),
+        // so nothing that throws before this point leaves an adopted descriptor without an owner.
+        OwnedFd tun = OwnedFd.adopt(FileDescriptors.number(in.fds().get(0)));
         startedSession = true;
         answerLater(
                 in,

@@ -5,6 +5,7 @@ import dev.tunnelhelper.app.Subscription;
 import dev.tunnelhelper.app.SubscriptionListener;
 import dev.tunnelhelper.helper.HelperMain;
 import dev.tunnelhelper.helper.HelperPaths;
+import dev.tunnelhelper.launchd.DaemonJvmOptions;
 import dev.tunnelhelper.netext.ExtensionClient;
 import dev.tunnelhelper.netext.StartFlags;
 import dev.tunnelhelper.netext.net.InterfaceApplier;
@@ -239,8 +240,13 @@ public final class SoakDriver {
         if (!wrapper.isEmpty()) {
             command.addAll(List.of(wrapper.split("\\s+")));
         }
+        // The helper as it is shipped: the daemon's JVM options (the ones bin/tunnel-helper, the jlink
+        // image and the macOS bundle pass) and at most two malloc arenas, as bin/tunnel-helper sets.
+        // With the JVM's defaults instead (G1, a heap of a quarter of the machine's memory) the RSS
+        // figure would say how far the default heap grows, not what the daemon holds.
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(DaemonJvmOptions.get());
         command.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 HelperMain.class.getName(),
@@ -249,8 +255,9 @@ public final class SoakDriver {
                 work.resolve("helper").toString(),
                 "--ed25519-key",
                 key.toString()));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        return builder.redirectErrorStream(true)
                 .redirectOutput(work.resolve("helper.out").toFile())
                 .start();
     }
