@@ -232,12 +232,7 @@ class BinaryAcquirerTest {
     @Test
     void aVerifiedCopyIsOfferedOnlyForABinaryThisProcessVerifiedAndOnlyWhileUnchanged() throws Exception {
         List<VerifiedCopy> offered = new CopyOnWriteArrayList<>();
-        AcquisitionRequest request = fixture.request().withListener(new AcquisitionListener() {
-            @Override
-            public void verifiedCopyFound(VerifiedCopy copy) {
-                offered.add(copy);
-            }
-        });
+        AcquisitionRequest request = offeringCopiesTo(offered);
         BinaryAcquirer acquirer = fixture.acquirer();
 
         AcquiredBinary downloaded = acquirer.acquire(request);
@@ -255,5 +250,32 @@ class BinaryAcquirerTest {
 
         fixture.acquirer().acquire(request);
         assertEquals(1, offered.size(), "another helper process never verified it");
+    }
+
+    @Test
+    void aBinaryInstalledWithoutSignatureValidationIsNoVerifiedCopyForAStartThatValidates() throws Exception {
+        List<VerifiedCopy> offered = new CopyOnWriteArrayList<>();
+        AcquisitionRequest validating = offeringCopiesTo(offered);
+        BinaryAcquirer acquirer =
+                new BinaryAcquirer(fixture.config(fixture.pinnedKey().withAllowDisablingSignatureValidation(true))
+                        .build());
+
+        acquirer.acquire(fixture.request().withDisableSignatureValidation(true));
+        AcquiredBinary checked = acquirer.acquire(validating);
+
+        assertEquals(
+                List.of(), offered, "only checked for its version, it was no copy the signature check vouched for");
+        assertFalse(checked.signatureValidationDisabled());
+        assertFalse(checked.downloaded(), "the installed binary was kept and its signature checked");
+    }
+
+    /** The fixture's request, with a listener that records every verified copy offered. */
+    private AcquisitionRequest offeringCopiesTo(List<VerifiedCopy> offered) {
+        return fixture.request().withListener(new AcquisitionListener() {
+            @Override
+            public void verifiedCopyFound(VerifiedCopy copy) {
+                offered.add(copy);
+            }
+        });
     }
 }

@@ -11,16 +11,10 @@ import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +49,7 @@ class BinaryDownloadFuzzTest {
     @TempDir
     static Path root;
 
-    private static RawResponder server;
+    private static RawHttpResponder server;
     private static BinaryDownloader downloader;
     private static BinaryDirectory directory;
 
@@ -71,7 +65,7 @@ class BinaryDownloadFuzzTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = new RawResponder();
+        server = new RawHttpResponder();
         DeploymentHttp http = DeploymentHttp.create(
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Optional.empty());
         downloader = new BinaryDownloader(http, MAX_BYTES);
@@ -213,59 +207,5 @@ class BinaryDownloadFuzzTest {
 
     private static String digest(String algorithm, byte[] bytes) throws NoSuchAlgorithmException {
         return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
-    }
-
-    /** Answers every request on loopback with the current response, then closes the connection. */
-    private static final class RawResponder implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        private volatile byte[] head = new byte[0];
-        private volatile byte[] body = new byte[0];
-        private volatile int sent;
-
-        RawResponder() throws IOException {
-            NamedThreads.start("fuzz-http-accept", this::serve);
-        }
-
-        URI uri() {
-            return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/bin/coder");
-        }
-
-        void respondWith(byte[] head, byte[] body, int sent) {
-            this.head = head;
-            this.body = body;
-            this.sent = sent;
-        }
-
-        private void serve() {
-            while (!socket.isClosed()) {
-                try (Socket connection = socket.accept()) {
-                    readRequestHead(connection.getInputStream());
-                    OutputStream out = connection.getOutputStream();
-                    out.write(head);
-                    out.write(body, 0, sent);
-                    out.flush();
-                    connection.shutdownOutput();
-                } catch (IOException e) {
-                    // The client hung up or the server is closing: the next request gets a fresh connection.
-                }
-            }
-        }
-
-        private static void readRequestHead(InputStream in) throws IOException {
-            int matched = 0;
-            byte[] end = {'\r', '\n', '\r', '\n'};
-            for (int i = 0; i < 65536 && matched < 4; i++) {
-                int b = in.read();
-                if (b < 0) {
-                    return;
-                }
-                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.tunnelhelper.helper.binary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +20,16 @@ class SemanticVersionTest {
         assertEquals(0, v("v2.24.3+a1b2c3d").compareTo(v("2.24.3")));
         assertEquals(v("2.24.3+x"), v("V2.24.3+y"));
         assertEquals("v2.24.3+a1b2c3d", v("v2.24.3+a1b2c3d").original());
+        assertEquals("v2.24.3+a1b2c3d", v(" v2.24.3+a1b2c3d ").toString(), "messages quote the version as sent");
+    }
+
+    @Test
+    void equalityIsEqualPrecedenceAndHashesAgreeWithIt() {
+        assertEquals(v("2.24.3+x").hashCode(), v("V2.24.3+y").hashCode());
+        assertEquals(v("2.24.3-rc.1").hashCode(), v("v2.24.3-rc.1+b").hashCode());
+        assertNotEquals(v("2.24.3"), v("2.24.4"));
+        assertNotEquals(v("2.24.3"), v("2.24.3-rc.1"));
+        assertNotEquals(v("2.24.3"), (Object) "2.24.3");
     }
 
     @Test
@@ -45,6 +57,17 @@ class SemanticVersionTest {
                     ascending.get(i - 1) + " < " + ascending.get(i));
         }
         assertTrue(v("v2.24.3-rc.1+build").isPreRelease());
+        assertFalse(v("v2.24.3+build").isPreRelease());
+    }
+
+    @Test
+    void numericIdentifiersAreDigitsZeroToNineAndALoneZeroIsOne() {
+        // Numeric identifiers sort below alphanumeric ones, so misjudging a digit reorders them.
+        assertTrue(v("2.24.3-rc.0").isBelow(v("2.24.3-rc.1")));
+        assertTrue(v("2.24.3-rc.9").isBelow(v("2.24.3-rc.10")));
+        assertTrue(v("2.24.3-rc.99").isBelow(v("2.24.3-rc.100")));
+        assertTrue(v("2.24.3-0").isBelow(v("2.24.3")));
+        assertThrows(IllegalArgumentException.class, () -> v("2.24.3-rc.09"));
     }
 
     @Test
