@@ -36,6 +36,9 @@ TH_EXPORT long th_write(int fd, const void *buf, size_t len, char *err, size_t e
 /* 1 when fd is readable (or at EOF/error), 0 on timeout; timeout_ms < 0 waits forever. */
 TH_EXPORT int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen);
+TH_EXPORT long th_send_nowait(int sock, const void *buf, size_t len, char *err, size_t errlen);
+TH_EXPORT int th_poll(const int *fds, const int *events, int *revents, int n, long timeout_ms, char *err,
+                      size_t errlen);
 /* One recvmsg of up to len bytes from a socket, with the descriptors (SCM_RIGHTS) that travel
  * with those bytes: at most max_fds of them land in fds[] (count in *nfds), close-on-exec.
  * More than max_fds, or control data the kernel had to truncate, is -EPROTO with every

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -152,4 +153,40 @@ long th_recv_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nf
     memcpy(fds, received, (size_t)count * sizeof(int));
     *nfds = count;
     return (long)n;
+}
+
+/* One send(2) that never blocks, whatever the descriptor's own mode (MSG_DONTWAIT is per call,
+ * so a reader blocked on the same socket keeps blocking): the bytes the socket took, 0 when its
+ * buffer is full. No SIGPIPE where the flag exists: a gone peer is an EPIPE result. */
+long th_send_nowait(int sock, const void *buf, size_t len, char *err, size_t errlen) {
+    int flags = MSG_DONTWAIT;
+#ifdef MSG_NOSIGNAL
+    flags |= MSG_NOSIGNAL;
+#endif
+    for (;;) {
+        ssize_t n = send(sock, buf, len, flags);
+        if (n >= 0) return (long)n;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        if (errno != EINTR) return th_fail(err, errlen, errno, "send fd %d", sock);
+    }
+}
+
+/* poll(2) over n descriptors: events[i] asked of fds[i], revents[i] filled in; the number ready,
+ * 0 after a timeout or a signal (the caller loops). */
+int th_poll(const int *fds, const int *events, int *revents, int n, long timeout_ms, char *err, size_t errlen) {
+    if (n <= 0) return th_fail(err, errlen, EINVAL, "poll of %d descriptors", n);
+    struct pollfd *p = calloc((size_t)n, sizeof *p);
+    if (p == NULL) return th_fail(err, errlen, ENOMEM, "poll of %d descriptors", n);
+    for (int i = 0; i < n; i++) {
+        p[i].fd = fds[i];
+        p[i].events = (short)events[i];
+    }
+    int timeout = timeout_ms < 0 ? -1 : (timeout_ms > 0x7fffffffL ? 0x7fffffff : (int)timeout_ms);
+    int r = poll(p, (nfds_t)n, timeout);
+    int e = errno;
+    for (int i = 0; i < n; i++) revents[i] = r > 0 ? p[i].revents : 0;
+    free(p);
+    if (r >= 0) return r;
+    if (e == EINTR) return 0;
+    return th_fail(err, errlen, e, "poll of %d descriptors", n);
 }

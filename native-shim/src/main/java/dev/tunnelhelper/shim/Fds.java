@@ -13,6 +13,11 @@ import java.io.OutputStream;
  * description for pipes, so closing it would not close the original.
  */
 public final class Fds {
+    /** poll(2) events, the same numbers on Linux and macOS. */
+    public static final int POLLIN = 0x1;
+
+    public static final int POLLOUT = 0x4;
+
     /** What {@code th_recv_fds} reports for refused descriptors; the number differs by OS. */
     private static final int EPROTO = NativePlatform.current().isMac() ? 100 : 71;
 
@@ -71,6 +76,34 @@ public final class Fds {
     public static boolean waitWritable(int fd, java.time.Duration timeout) {
         ErrorBuffer err = new ErrorBuffer();
         return err.check(lib().th_wait_writable(fd, timeout.toMillis(), err.bytes, err.size())) == 1;
+    }
+
+    /**
+     * One send(2) of the {@code len} bytes at {@code offset} of the direct buffer {@code bytes} to
+     * the socket {@code sock} that never blocks, whatever the socket's mode: the number of bytes
+     * the socket took, 0 when its send buffer is full. A peer that is gone is a
+     * {@link NativeException} (EPIPE), not a signal.
+     */
+    public static int sendNoWait(int sock, java.nio.ByteBuffer bytes, int offset, int len) {
+        if (!bytes.isDirect()) {
+            throw new IllegalArgumentException("the bytes must be in a direct buffer");
+        }
+        java.util.Objects.checkFromIndexSize(offset, len, bytes.capacity());
+        ErrorBuffer err = new ErrorBuffer();
+        com.sun.jna.Pointer at =
+                com.sun.jna.Native.getDirectBufferPointer(bytes).share(offset);
+        return (int) err.check(lib().th_send_nowait(sock, at, len, err.bytes, err.size()));
+    }
+
+    /**
+     * poll(2): waits until one of {@code fds} has one of its {@code events} ({@link #POLLIN},
+     * {@link #POLLOUT}; an error or hang-up counts as ready) and fills {@code revents}. Returns
+     * how many are ready; 0 when a signal interrupted the wait (the caller waits again).
+     */
+    public static int poll(int[] fds, int[] events, int[] revents, int count) {
+        java.util.Objects.checkFromIndexSize(0, count, Math.min(fds.length, Math.min(events.length, revents.length)));
+        ErrorBuffer err = new ErrorBuffer();
+        return err.check(lib().th_poll(fds, events, revents, count, -1, err.bytes, err.size()));
     }
 
     /** What one {@link #receive} read: the bytes, and the descriptors that came with them (the caller owns them). */

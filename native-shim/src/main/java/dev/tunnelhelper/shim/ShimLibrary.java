@@ -55,6 +55,10 @@ interface ShimLibrary extends Library {
 
     int th_wait_writable(int fd, long timeoutMs, byte[] err, long errlen);
 
+    long th_send_nowait(int sock, Pointer buf, long len, byte[] err, long errlen);
+
+    int th_poll(int[] fds, int[] events, int[] revents, int n, long timeoutMs, byte[] err, long errlen);
+
     long th_recv_fds(int sock, byte[] buf, long len, int[] fds, int maxFds, int[] nfds, byte[] err, long errlen);
 
     // ---- ICMP echo ----

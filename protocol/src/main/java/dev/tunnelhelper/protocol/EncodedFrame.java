@@ -3,6 +3,7 @@ package dev.tunnelhelper.protocol;
 import com.google.protobuf.MessageLite;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,8 @@ public final class EncodedFrame<S> {
     private static final int LENGTH_PREFIX = 4;
 
     private final byte[] frame;
+    /** The same bytes in native memory, made on first use; see {@link #direct}. */
+    private ByteBuffer direct;
 
     private EncodedFrame(byte[] frame) {
         this.frame = frame;
@@ -40,6 +43,18 @@ public final class EncodedFrame<S> {
     /** Writes the whole frame, prefix and payload, in one write. */
     public void writeTo(OutputStream out) throws IOException {
         out.write(frame);
+    }
+
+    /**
+     * The whole frame in a direct buffer, copied once on first use and shared by every caller:
+     * a writer that hands bytes to the OS from many connections' turns copies them once per push,
+     * not once per write. Read-only, positioned at 0.
+     */
+    public synchronized ByteBuffer direct() {
+        if (direct == null) {
+            direct = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
+        }
+        return direct.asReadOnlyBuffer();
     }
 
     /** A copy of the payload alone, for a carrier that frames messages itself (XPC). */

@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * Carries whole messages, optionally with file descriptors attached, in both directions. Every
@@ -23,6 +25,18 @@ public interface MessageTransport<S, R> extends Closeable {
 
     /** Sends a message encoded once for many connections, as it is (no descriptors, no rpc ids). */
     void sendEncoded(EncodedFrame<S> frame) throws IOException;
+
+    /**
+     * Hands every later send over to {@code outbox}, whose owner writes the bytes to the socket
+     * without blocking; the transport writes nothing itself from then on, so one owner orders all
+     * of the connection's outgoing bytes. {@code takeSocket} gets the socket's descriptor number
+     * while the transport cannot close it and returns the owner's own handle on the socket (a
+     * duplicate, so the number can never name another file under the owner). Empty, and nothing
+     * handed over, when this transport's sends never block (XPC queues them) or it has no socket.
+     */
+    default <T> Optional<T> handOverWrites(FrameOutbox<S> outbox, IntFunction<T> takeSocket) throws IOException {
+        return Optional.empty();
+    }
 
     default void send(S message) throws IOException {
         send(message, List.of());

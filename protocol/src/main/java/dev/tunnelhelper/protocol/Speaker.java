@@ -6,10 +6,12 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,6 +182,12 @@ public final class Speaker<S, R> implements AutoCloseable {
     public void sendEncoded(EncodedFrame<S> frame) throws IOException {
         checkOpen();
         transport.sendEncoded(frame);
+    }
+
+    /** See {@link MessageTransport#handOverWrites}: replies and one-way messages go to {@code outbox} from now on. */
+    public <T> Optional<T> handOverWrites(FrameOutbox<S> outbox, IntFunction<T> takeSocket) throws IOException {
+        checkOpen();
+        return transport.handOverWrites(outbox, takeSocket);
     }
 
     void sendReply(long requestId, S response, List<FileDescriptor> fds) throws IOException {

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * so a new subscriber starts from exactly the state the next push follows. Its monitor guards
  * that state against subscriptions arriving from app connections.
  *
+ * <p>Every subscriber's bytes are written by one {@link PushWriter} thread, without blocking,
+ * however many subscribe.
+ *
  * <p>Peer state is relayed without being decoded: each delta is pushed as the tunnel's own bytes,
  * encoded once into one frame every subscriber writes as it is ({@link EncodedFrame}), and the
  * merged picture keeps each peer's encoded bytes by id ({@link EncodedPeers}).
@@ -40,6 +43,8 @@ public final class AppFanout implements SessionEventListener {
     private final EncodedPeers peers = new EncodedPeers();
     private final FrameCodec codec = new FrameCodec();
     private HelperStatus lastStatus;
+    /** Made with the first subscription: a helper nobody subscribes to has no writer thread. */
+    private PushWriter writer;
 
     /**
      * @param limits how far one subscriber may fall behind before it is disconnected
@@ -100,7 +105,10 @@ public final class AppFanout implements SessionEventListener {
      * behind the reply until {@link #startDelivery} is called once the reply is sent.
      */
     public synchronized Subscription subscribe(Speaker<HelperAppMessage, AppMessage> speaker, String who) {
-        Subscriber subscriber = new Subscriber(speaker, who, limits, drops);
+        if (writer == null) {
+            writer = new PushWriter();
+        }
+        Subscriber subscriber = new Subscriber(speaker, who, limits, drops, writer);
         subscribers.add(subscriber);
         return new Subscription(subscriber, EncodedReplies.subscribed(lastStatus, peers.full()));
     }

@@ -15,6 +15,8 @@ import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
+import dev.tunnelhelper.protocol.helper.Ping;
+import dev.tunnelhelper.protocol.helper.Pong;
 import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.Agent;
 import dev.tunnelhelper.protocol.vpn.PeerUpdate;
@@ -24,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +85,12 @@ class AppFanoutTest {
 
     /** The helper's side of the connection {@link #connectApp} made. */
     private Speaker<HelperAppMessage, AppMessage> acceptHelperSide(String who) throws IOException {
+        return acceptHelperSide(who, in -> {});
+    }
+
+    /** The helper's side, answering the app's requests with {@code handler}. */
+    private Speaker<HelperAppMessage, AppMessage> acceptHelperSide(
+            String who, Speaker.Handler<HelperAppMessage, AppMessage> handler) throws IOException {
         var helperSide = UnixSocketChannel.<HelperAppMessage, AppMessage>wrap(
                 server.accept(), AppMessage.parser(), new FrameCodec(), who);
         Speaker<HelperAppMessage, AppMessage> speaker = Speaker.start(
@@ -88,7 +98,7 @@ class AppFanoutTest {
                 helperSide,
                 Endpoints.HELPER_APP,
                 Endpoints.VERSIONS.versions().get(0),
-                in -> {});
+                handler);
         open.add(speaker);
         return speaker;
     }
@@ -218,5 +228,65 @@ class AppFanoutTest {
                 decoded.getSubscribed().getPeers().getUpsertedAgentsList().stream()
                         .map(Agent::getName)
                         .toList());
+    }
+
+    @Test
+    void everySubscriberIsWrittenByOneThreadHoweverManySubscribe() throws Exception {
+        // One subscriber first: whatever the first delivery starts once per process (the writer,
+        // the native library's threads) is there before the count.
+        var first = reading(subscribe("first"));
+        relay(update("first", 1));
+        assertEquals("first", nextAgent(first));
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        List<BlockingQueue<PeerUpdate>> apps = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            apps.add(reading(subscribe("app-" + i)));
+        }
+        relay(update("everyone", 1));
+        for (BlockingQueue<PeerUpdate> app : apps) {
+            assertEquals("everyone", nextAgent(app));
+        }
+
+        // Each connection has its speaker's reader and dispatcher (both sides of it live in this
+        // test); for writing, 64 more subscribers add no thread at all.
+        List<String> addedThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .map(Thread::getName)
+                .filter(name -> !name.startsWith("speaker-") && !name.startsWith("session-stand-in"))
+                .toList();
+        assertEquals(List.of(), addedThreads);
+    }
+
+    @Test
+    void aPushTheSocketTookOnlyPartOfIsCompletedBeforeTheReplyAndThePushAfterIt() throws Exception {
+        CountDownLatch answered = new CountDownLatch(1);
+        var app = connectApp();
+        fanout.startDelivery(fanout.subscribe(
+                acceptHelperSide("app", in -> {
+                    in.reply(HelperAppMessage.newBuilder()
+                            .setPong(Pong.newBuilder().setHelperVersion("test"))
+                            .build());
+                    answered.countDown();
+                }),
+                "app"));
+        // Far more than the socket holds: written in part, the rest waits until the app reads.
+        relay(update("big", LARGER_THAN_THE_SOCKET_BUFFERS));
+        app.send(AppMessage.newBuilder()
+                .setRpc(RPC.newBuilder().setMsgId(7))
+                .setPing(Ping.getDefaultInstance())
+                .build());
+        assertTrue(answered.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the request was not answered");
+        relay(update("small", 1));
+
+        PeerUpdate big = next(app);
+        assertEquals("big", big.getUpsertedAgents(0).getName());
+        assertEquals(
+                LARGER_THAN_THE_SOCKET_BUFFERS,
+                big.getUpsertedAgents(0).getFqdn(0).length());
+        Envelope<HelperAppMessage> reply = app.receive();
+        assertNotNull(reply, "the connection ended before the reply");
+        assertEquals(7, reply.message().getRpc().getResponseTo());
+        assertEquals("test", reply.message().getPong().getHelperVersion());
+        assertEquals("small", next(app).getUpsertedAgents(0).getName());
     }
 }

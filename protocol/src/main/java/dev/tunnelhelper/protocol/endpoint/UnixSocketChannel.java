@@ -7,6 +7,7 @@ import dev.tunnelhelper.protocol.EncodedFrame;
 import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.FileDescriptors;
 import dev.tunnelhelper.protocol.FrameCodec;
+import dev.tunnelhelper.protocol.FrameOutbox;
 import dev.tunnelhelper.protocol.MessageDecoder;
 import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.ProtocolException;
@@ -16,10 +17,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketCredentials;
@@ -69,6 +73,12 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     private final PeerIdentity peer;
     private final String describe;
     private final Object writeLock = new Object();
+    /** Once set, the owner of every outgoing byte ({@link #handOverWrites}); guarded by writeLock. */
+    private FrameOutbox<S> outbox;
+    /** Held while the socket's descriptor number is handed out, so it is not closed and reused meanwhile. */
+    private final Object closeLock = new Object();
+    /** Guarded by closeLock. */
+    private boolean closed;
 
     private UnixSocketChannel(
             AFUNIXSocket socket, Parser<R> parser, FrameCodec codec, String where, DescriptorReceiver receiver)
@@ -157,14 +167,39 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     }
 
     @Override
-    public void send(S message, List<FileDescriptor> fds) throws IOException {
-        byte[] frame = codec.encode(message);
+    public <T> Optional<T> handOverWrites(FrameOutbox<S> outbox, IntFunction<T> takeSocket) throws IOException {
         synchronized (writeLock) {
+            if (this.outbox != null) {
+                throw new IllegalStateException(describe + ": writes were handed over already");
+            }
+            T handle;
+            synchronized (closeLock) {
+                if (closed) {
+                    throw new SocketException(describe + " is closed");
+                }
+                handle = takeSocket.apply(socketFd());
+            }
+            this.outbox = outbox;
+            return Optional.of(handle);
+        }
+    }
+
+    @Override
+    public void send(S message, List<FileDescriptor> fds) throws IOException {
+        EncodedFrame<S> frame = EncodedFrame.of(message, codec);
+        synchronized (writeLock) {
+            if (outbox != null) {
+                if (!fds.isEmpty()) {
+                    throw new IllegalStateException(describe + ": descriptors cannot follow handed-over writes");
+                }
+                outbox.add(frame);
+                return;
+            }
             if (!fds.isEmpty()) {
                 // Attached to the next write: the frame's first byte carries them.
                 socket.setOutboundFileDescriptors(fds.toArray(new FileDescriptor[0]));
             }
-            out.write(frame);
+            frame.writeTo(out);
             out.flush();
         }
     }
@@ -172,6 +207,10 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
     @Override
     public void sendEncoded(EncodedFrame<S> frame) throws IOException {
         synchronized (writeLock) {
+            if (outbox != null) {
+                outbox.add(frame);
+                return;
+            }
             frame.writeTo(out);
             out.flush();
         }
@@ -189,6 +228,13 @@ public final class UnixSocketChannel<S extends MessageLite, R> implements Channe
 
     @Override
     public void close() throws IOException {
+        synchronized (closeLock) {
+            closed = true;
+            closeSocket();
+        }
+    }
+
+    private void closeSocket() throws IOException {
         try {
             // A reader blocked in a DescriptorReceiver's recvmsg is not woken by close(2) alone.
             socket.shutdownInput();
