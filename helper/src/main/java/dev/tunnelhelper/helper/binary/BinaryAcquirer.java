@@ -1,6 +1,7 @@
 package dev.tunnelhelper.helper.binary;
 
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
+import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.IOException;
 import java.net.URI;
@@ -271,7 +272,8 @@ public final class BinaryAcquirer implements Acquirer {
         if (!reported.equals(server.original())) {
             throw new AcquisitionException(
                     Step.VERSION_CHECK,
-                    "version check failed: binary reports " + reported + ", server is " + server.original());
+                    "version check failed: binary reports " + PeerText.of(reported) + ", server is "
+                            + PeerText.of(server.original()));
         }
     }
 

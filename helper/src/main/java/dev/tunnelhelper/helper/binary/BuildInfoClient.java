@@ -45,7 +45,7 @@ final class BuildInfoClient {
         if (server.isBelow(minimum)) {
             throw new AcquisitionException(
                     Step.MINIMUM_VERSION,
-                    "the deployment runs " + server.original() + ", below the minimum supported version "
+                    "the deployment runs " + PeerText.of(server.original()) + ", below the minimum supported version "
                             + minimum.original());
         }
         return server;
