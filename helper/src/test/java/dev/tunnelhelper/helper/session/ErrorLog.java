@@ -3,6 +3,7 @@ package dev.tunnelhelper.helper.session;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.spi.FilterReply;
@@ -49,10 +50,13 @@ public final class ErrorLog {
         return log;
     }
 
-    /** What was logged since the last call, each as {@code logger: message}. */
+    /** What was logged since the last call, each as {@code logger: message}, and the exception logged with it, if any. */
     public List<String> drain() {
         List<String> seen = errors.list.stream()
-                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage())
+                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null
+                                ? ""
+                                : ": " + ThrowableProxyUtil.asString(e.getThrowableProxy())))
                 .toList();
         errors.list.clear();
         return seen;
