@@ -11,7 +11,7 @@ import picocli.CommandLine.ParseResult;
 /**
  * A program's command tree, with each subcommand built only when it is needed. Picocli builds a
  * command's model by reflection over its annotations and the classes they name; building all of
- * tunnel-helper's subcommands took about 0.35 s of the daemon's start CPU before it listened
+ * tunnel-helper's subcommands cost the daemon about 0.1 s of CPU before it listened
  * (docs/performance.md, "Start-up and footprint"). An invocation that names one subcommand, and
  * asks the top-level command for no help or version, runs on a tree holding only that subcommand:
  * picocli parses its arguments and prints its help and errors exactly as in the whole tree, since
