@@ -1,6 +1,7 @@
 package dev.tunnelhelper.helper;
 
 import dev.tunnelhelper.cli.Cli;
+import dev.tunnelhelper.cli.CommandTree;
 import dev.tunnelhelper.cli.JsonOption;
 import dev.tunnelhelper.cli.SocketOptions;
 import dev.tunnelhelper.cli.StateDirOption;
@@ -22,19 +23,19 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = HelperMain.Version.class,
         description = "Privileged helper that owns a CoderVPN tunnel for an app and its network extension.",
-        subcommands = {
-            RunCommand.class,
-            StatusCommand.class,
-            DoctorCommand.class,
-            ConfigCommand.class,
-            VersionCommand.class,
-            PlistCommand.class,
-            InstallCommand.class,
-            UninstallCommand.class,
-            BundleCommand.class
-        },
         footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommands that take them."})
 public final class HelperMain implements Runnable {
+    /** The subcommands, in the order help lists them; a run builds only the one it names (CommandTree). */
+    private static final CommandTree TREE = new CommandTree(HelperMain::new)
+            .subcommand("run", RunCommand::new)
+            .subcommand("status", StatusCommand::new)
+            .subcommand("doctor", DoctorCommand::new)
+            .subcommand("config", ConfigCommand::new)
+            .subcommand("version", VersionCommand::new)
+            .subcommand("plist", PlistCommand::new)
+            .subcommand("install", InstallCommand::new)
+            .subcommand("uninstall", UninstallCommand::new)
+            .subcommand("bundle", BundleCommand::new);
 
     @Spec
     CommandSpec spec;
@@ -50,12 +51,17 @@ public final class HelperMain implements Runnable {
     JsonOption json;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
-    /** The command tree with its error handling; tests and the docs generator use it. */
+    /** The whole command tree with its error handling; the docs generator uses it. */
     public static CommandLine commandLine() {
-        return Cli.prepare(new CommandLine(new HelperMain()));
+        return Cli.prepare(TREE.whole());
+    }
+
+    /** The command tree {@code main} runs {@code args} on, with its error handling; tests run it in-process. */
+    public static CommandLine commandLine(String... args) {
+        return Cli.prepare(TREE.forArguments(args));
     }
 
     @Override

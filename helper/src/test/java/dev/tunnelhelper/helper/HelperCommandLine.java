@@ -19,7 +19,7 @@ final class HelperCommandLine {
     }
 
     static synchronized Run run(String... args) {
-        CommandLine cl = HelperMain.commandLine();
+        CommandLine cl = HelperMain.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -1,6 +1,7 @@
 package dev.tunnelhelper.app.cli;
 
 import dev.tunnelhelper.cli.Cli;
+import dev.tunnelhelper.cli.CommandTree;
 import dev.tunnelhelper.cli.JsonOption;
 import dev.tunnelhelper.cli.SocketOptions;
 import dev.tunnelhelper.cli.StateDirOption;
@@ -17,9 +18,14 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "app-client 0.1.0",
         description = "Talk to the tunnel helper as the app does: ping, status, peers, watch.",
-        subcommands = {PingCommand.class, StatusCommand.class, PeersCommand.class, WatchCommand.class},
         footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommand."})
 public final class AppClientMain implements Runnable {
+    /** The subcommands, in the order help lists them; a call builds only the one it names (CommandTree). */
+    private static final CommandTree TREE = new CommandTree(AppClientMain::new)
+            .subcommand("ping", PingCommand::new)
+            .subcommand("status", StatusCommand::new)
+            .subcommand("peers", PeersCommand::new)
+            .subcommand("watch", WatchCommand::new);
 
     @Spec
     CommandSpec spec;
@@ -36,7 +42,7 @@ public final class AppClientMain implements Runnable {
 
     public static void main(String[] args) {
         CliLogging.install();
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
     @Override
@@ -44,8 +50,13 @@ public final class AppClientMain implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing required subcommand (ping, status, peers, watch)");
     }
 
-    /** The command tree with its error handling; tests run it in-process. */
+    /** The whole command tree with its error handling; the docs generator uses it. */
     public static CommandLine commandLine() {
-        return Cli.prepare(new CommandLine(new AppClientMain()));
+        return Cli.prepare(TREE.whole());
+    }
+
+    /** The command tree {@code main} runs {@code args} on, with its error handling; tests run it in-process. */
+    public static CommandLine commandLine(String... args) {
+        return Cli.prepare(TREE.forArguments(args));
     }
 }

@@ -20,7 +20,7 @@ class AppClientCliTest {
     private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
-        CommandLine cl = AppClientMain.commandLine();
+        CommandLine cl = AppClientMain.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

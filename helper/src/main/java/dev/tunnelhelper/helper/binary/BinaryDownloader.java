@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches the binary into a temp file of the {@link BinaryDirectory}: conditional on the
- * installed file's SHA-1 (the deployment's ETag), streamed, hashed and fed to the verifiers'
- * check as it arrives (gunzipped on the fly when compressed), capped in size, checked against
- * the announced length, and fsynced. The temp file is deleted on every failure.
+ * installed file's SHA-1 (the deployment's ETag), streamed, hashed (SHA-256; SHA-1 only when the
+ * response's ETag does not state it) and fed to the verifiers' check as it arrives (gunzipped on
+ * the fly when compressed), capped in size, checked against the announced length, and fsynced. The temp file is deleted on every failure.
  */
 final class BinaryDownloader {
 
@@ -136,7 +136,7 @@ final class BinaryDownloader {
             ProgressThrottle progress)
             throws AcquisitionException, TransferException {
         BodyStream wire = response.body();
-        FileHasher hasher = new FileHasher(check);
+        FileHasher hasher = new FileHasher(check, response.etagSha1());
         byte[] buffer = new byte[BUFFER];
         try {
             InputStream in = gzip ? new GZIPInputStream(wire, BUFFER) : wire;

@@ -11,9 +11,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -188,6 +191,31 @@ class DownloadResponseTest {
 
         assertInstanceOf(DownloadOutcome.NotModified.class, download(Optional.of(INSTALLED_SHA1)));
         assertTrue(refused().contains("answered 304 Not Modified to an unconditional request"));
+    }
+
+    @Test
+    void theSha1AnETagStatesIsKeptForTheNextConditionalRequestAndAnyOtherETagStatesNone() throws Exception {
+        byte[] body = content(100);
+        String stated = "0123456789abcdef0123456789abcdef01234567"; // not the body's SHA-1: kept as stated
+        server.respondWith("HTTP/1.1 200 OK\r\nETag: \"" + stated + "\"", body);
+        assertEquals(stated, downloadedHashes().sha1());
+
+        String computed =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
+        for (String etag : List.of(
+                "W/\"" + stated + "\"", "\"" + stated.toUpperCase(Locale.ROOT) + "\"", stated, "\"" + stated + "0\"")) {
+            server.respondWith("HTTP/1.1 200 OK\r\nETag: " + etag, body);
+            assertEquals(computed, downloadedHashes().sha1(), etag);
+        }
+        server.respondWith("HTTP/1.1 200 OK", body);
+        assertEquals(computed, downloadedHashes().sha1(), "no ETag");
+    }
+
+    private FileHashes downloadedHashes() throws Exception {
+        DownloadOutcome.Downloaded outcome =
+                assertInstanceOf(DownloadOutcome.Downloaded.class, download(Optional.empty()));
+        Files.delete(outcome.tempFile());
+        return outcome.hashes();
     }
 
     @Test

@@ -1,0 +1,79 @@
+package dev.tunnelhelper.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * A program's command tree, with each subcommand built only when it is needed. Picocli builds a
+ * command's model by reflection over its annotations and the classes they name; building all of
+ * tunnel-helper's subcommands cost the daemon about 0.1 s of CPU before it listened
+ * (docs/performance.md, "Start-up and footprint"). An invocation that names one subcommand, and
+ * asks the top-level command for no help or version, runs on a tree holding only that subcommand:
+ * picocli parses its arguments and prints its help and errors exactly as in the whole tree, since
+ * nothing it does there looks at the sibling subcommands. Anything else (no subcommand, a name
+ * that matches none, top-level help, a top-level parse error) runs on the whole tree.
+ */
+public final class CommandTree {
+    private final Supplier<Object> top;
+    private final Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
+
+    /** {@code top} makes the top-level command's annotated object, a new one per tree. */
+    public CommandTree(Supplier<Object> top) {
+        this.top = top;
+    }
+
+    /** Adds a subcommand; help lists them in the order they are added. */
+    public CommandTree subcommand(String name, Supplier<Object> command) {
+        if (subcommands.putIfAbsent(name, command) != null) {
+            throw new IllegalArgumentException("subcommand " + name + " added twice");
+        }
+        return this;
+    }
+
+    /** Every subcommand: for help, the documentation and tests. */
+    public CommandLine whole() {
+        CommandLine commandLine = new CommandLine(top.get());
+        subcommands.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+        return commandLine;
+    }
+
+    /** The tree to run {@code args} on: only the subcommand they name when that is all they need, else {@link #whole()}. */
+    public CommandLine forArguments(String... args) {
+        String chosen = chosenSubcommand(args);
+        if (chosen == null) {
+            return whole();
+        }
+        CommandLine commandLine = new CommandLine(top.get());
+        commandLine.addSubcommand(chosen, subcommands.get(chosen).get());
+        return commandLine;
+    }
+
+    /**
+     * The subcommand {@code args} name, found by parsing them with the real top-level command
+     * over placeholders that take whatever follows their name; null when the parse fails or the
+     * top-level command is asked for help or its version.
+     */
+    private String chosenSubcommand(String[] args) {
+        CommandLine router = new CommandLine(top.get());
+        for (String name : subcommands.keySet()) {
+            CommandSpec placeholder = CommandSpec.create();
+            placeholder.parser().unmatchedArgumentsAllowed(true).stopAtUnmatched(true);
+            router.addSubcommand(name, placeholder);
+        }
+        ParseResult parsed;
+        try {
+            parsed = router.parseArgs(args);
+        } catch (ParameterException e) {
+            return null;
+        }
+        if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested() || parsed.subcommand() == null) {
+            return null;
+        }
+        return parsed.subcommand().commandSpec().name();
+    }
+}

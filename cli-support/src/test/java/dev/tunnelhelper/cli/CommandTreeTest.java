@@ -1,0 +1,156 @@
+package dev.tunnelhelper.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * A run builds only the subcommand its arguments name, and prints and exits exactly as the whole
+ * tree would, whatever the arguments (help, errors, options before and after the subcommand).
+ */
+class CommandTreeTest {
+
+    @Command(name = "prog", mixinStandardHelpOptions = true, version = "prog 1")
+    static final class Prog implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StateDirOption stateDir;
+
+        @Mixin
+        SocketOptions socket;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+        }
+    }
+
+    @Command(name = "connect", description = "Connects.")
+    static final class Connect implements Callable<Integer> {
+        @Mixin
+        StateDirOption stateDir;
+
+        @Mixin
+        SocketOptions socket;
+
+        @Option(names = "--count", description = "How many.")
+        int count;
+
+        @Override
+        public Integer call() {
+            System.out.println("connect " + socket.appSocket(stateDir) + " " + count);
+            return 0;
+        }
+    }
+
+    @Command(name = "local", description = "Stays local.", subcommands = Local.Show.class)
+    static final class Local implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+        }
+
+        @Command(name = "show", mixinStandardHelpOptions = true)
+        static final class Show implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                System.out.println("shown");
+                return 0;
+            }
+        }
+    }
+
+    private static CommandTree tree() {
+        return new CommandTree(Prog::new).subcommand("connect", Connect::new).subcommand("local", Local::new);
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(CommandLine commandLine, String... args) {
+        CommandLine cl = Cli.prepare(commandLine);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        java.io.ByteArrayOutputStream sysOut = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        System.setOut(new java.io.PrintStream(sysOut, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int code = cl.execute(args);
+            return new Run(code, out + sysOut.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void aRunBuildsOnlyTheSubcommandItNames() {
+        assertEquals(
+                List.of("connect"),
+                List.copyOf(tree().forArguments("--state-dir", "/a", "connect", "--count", "2")
+                        .getSubcommands()
+                        .keySet()));
+        assertEquals(
+                List.of("local"),
+                List.copyOf(
+                        tree().forArguments("local", "show").getSubcommands().keySet()));
+    }
+
+    @Test
+    void withoutAClearlyNamedSubcommandTheWholeTreeRuns() {
+        for (String[] args : List.of(
+                new String[] {},
+                new String[] {"--help"},
+                new String[] {"--help", "connect"},
+                new String[] {"-V", "connect"},
+                new String[] {"conect"},
+                new String[] {"--state-dir"},
+                new String[] {"--bogus", "connect"},
+                new String[] {"--state-dir", "connect"})) {
+            assertEquals(
+                    List.of("connect", "local"),
+                    List.copyOf(tree().forArguments(args).getSubcommands().keySet()),
+                    String.join(" ", args));
+        }
+    }
+
+    @Test
+    void everyInvocationPrintsAndExitsAsTheWholeTreeDoes() {
+        for (String[] args : List.of(
+                new String[] {},
+                new String[] {"--help"},
+                new String[] {"-V"},
+                new String[] {"conect"},
+                new String[] {"connect"},
+                new String[] {"connect", "--help"},
+                new String[] {"connect", "--count", "x"},
+                new String[] {"connect", "--cuont", "2"},
+                new String[] {"connect", "local"},
+                new String[] {"--state-dir", "/a", "connect", "--count", "2"},
+                new String[] {"--socket", "/s.sock", "connect"},
+                new String[] {"--state-dir", "/a", "local", "show"},
+                new String[] {"local"},
+                new String[] {"local", "show", "--help"},
+                new String[] {"local", "shw"},
+                new String[] {"connect", "--state-dir"})) {
+            Run whole = run(tree().whole(), args);
+            Run chosen = run(tree().forArguments(args), args);
+            assertEquals(whole, chosen, String.join(" ", args));
+        }
+    }
+}
