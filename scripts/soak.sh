@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     --lock) lock=1; shift ;;
     --lock-held) shift ;;
     --fd-audit) audit=--fd-audit; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "soak.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
