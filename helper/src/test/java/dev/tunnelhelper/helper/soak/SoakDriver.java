@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * once the first cycle is done and again after the last; the last line printed is
  * {@code soak: N cycles, fd delta D, thread delta T, rss delta R KiB}.
  *
- * <p>Arguments: {@code <cycles> <work directory> <tun name> <subnet>}. Needs root and /dev/net/tun.
+ * <p>Arguments: {@code <cycles> <work directory> <tun name> <subnet> [--fd-audit]}. Needs root and
+ * /dev/net/tun; {@code --fd-audit} needs strace (see {@link FdAudit}).
  */
 public final class SoakDriver {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -83,13 +84,15 @@ public final class SoakDriver {
         Path work = Path.of(args[1]);
         String tunName = args[2];
         String subnet = args[3];
+        Path straceLog = args.length > 4 && args[4].equals("--fd-audit") ? work.resolve("helper.strace") : null;
         TunnelSettings tunnel = TunnelSettings.defaults().withSubnet(subnet).withScenario(2, 2, Duration.ofMillis(200));
         try (DeploymentServer deployment = DeploymentServer.start(DeploymentOptions.builder(
                         work.resolve("deployment"),
                         BinarySource.bytes("reference tunnel", TunnelLauncher.script(tunnel)))
                 .build())) {
             HelperPaths paths = HelperPaths.underStateDir(work.resolve("helper"));
-            Process helper = startHelper(work, deployment.publicKeyPath());
+            Process helper = startHelper(work, deployment.publicKeyPath(), straceLog);
+            String result;
             try {
                 awaitSocket(paths.appSocket(), helper);
                 awaitSocket(paths.extensionSocket(), helper);
@@ -113,19 +116,60 @@ public final class SoakDriver {
                 printDifference("descriptors", first.fdTargets(), last.fdTargets());
                 printDifference("threads", first.threadNames(), last.threadNames());
                 System.out.println("soak: cycles 2-" + cycles + ": " + times);
-                System.out.println("soak: " + cycles + " cycles, fd delta " + (last.fds() - first.fds())
+                result = "soak: " + cycles + " cycles, fd delta " + (last.fds() - first.fds())
                         + ", thread delta " + (last.threads() - first.threads()) + ", rss delta "
-                        + (last.rssKib() - first.rssKib()) + " KiB");
-            } finally {
-                // SIGTERM to the helper's JVM itself: under a wrapper (strace) the wrapper would only detach.
-                Stream.concat(Stream.of(helper.toHandle()), helper.descendants())
-                        .filter(p -> p.info().command().orElse("").endsWith("/java"))
-                        .forEach(ProcessHandle::destroy);
-                helper.destroy();
-                if (!helper.waitFor(30, TimeUnit.SECONDS)) {
-                    helper.destroyForcibly().waitFor();
+                        + (last.rssKib() - first.rssKib()) + " KiB";
+                if (straceLog != null) {
+                    stopWhileRunning(deployment.url(), paths, tunName, helper);
                 }
+            } finally {
+                stop(helper);
             }
+            if (straceLog != null) {
+                audit(straceLog);
+            }
+            System.out.println(result);
+        }
+    }
+
+    /**
+     * The audit's end: a session started and left RUNNING, then the helper's SIGTERM, as in the
+     * JFR run that crashed at shutdown; the helper's shutdown, not a stop, ends the tunnel.
+     */
+    private static void stopWhileRunning(String url, HelperPaths paths, String tunName, Process helper)
+            throws Exception {
+        try (TunDevice tun = TunDevice.open(tunName)) {
+            InterfaceApplier applier = PlatformAppliers.forInterface(tun.name());
+            try (ExtensionClient ne =
+                    ExtensionClient.connect(paths.extensionSocket(), TIMEOUT, applier, reason -> {})) {
+                ne.start(url, "soak-token", List.of(), tun.fd(), StartFlags.DEFAULT, TIMEOUT);
+                System.out.println("soak: fd audit: SIGTERM to the helper with a session running");
+                stop(helper);
+            } finally {
+                applier.remove();
+            }
+        }
+    }
+
+    /** Replays the helper's strace log; a close of a descriptor it did not own fails the soak. */
+    private static void audit(Path straceLog) throws IOException {
+        FdAudit.Report report = FdAudit.replay(straceLog);
+        report.findings().forEach(finding -> System.out.println("fd audit: " + finding));
+        System.out.println(report.summary());
+        if (!report.findings().isEmpty()) {
+            throw new IllegalStateException(
+                    "the helper closed descriptors it did not own (above; the log is " + straceLog + ")");
+        }
+    }
+
+    /** SIGTERM to the helper's JVM itself (under a wrapper such as strace the wrapper would only detach); waits for it and its wrapper. */
+    private static void stop(Process helper) throws InterruptedException {
+        Stream.concat(Stream.of(helper.toHandle()), helper.descendants())
+                .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                .forEach(ProcessHandle::destroy);
+        helper.destroy();
+        if (!helper.waitFor(30, TimeUnit.SECONDS)) {
+            helper.destroyForcibly().waitFor();
         }
     }
 
@@ -227,8 +271,12 @@ public final class SoakDriver {
         }
     }
 
-    /** The helper's JVM; SOAK_HELPER_WRAPPER (e.g. {@code strace -f -Z -e trace=close -o FILE}) goes in front of it. */
-    private static Process startHelper(Path work, Path key) throws IOException {
+    /**
+     * The helper's JVM; SOAK_HELPER_WRAPPER (e.g. {@code strace -f -Z -e trace=close -o FILE}) goes in
+     * front of it. With a {@code straceLog} (the fd audit) strace goes in front instead, writing
+     * there, and the JVM records with JFR, dumped at exit, as in the run that crashed.
+     */
+    private static Process startHelper(Path work, Path key, Path straceLog) throws IOException {
         // The soak counts what cycles leave behind, not how fast a loaded machine starts a JVM: the
         // reference tunnel (a JVM) gets minutes, not the default 10 s, for its handshake and start.
         Path stateDir = Files.createDirectories(work.resolve("helper"));
@@ -237,7 +285,9 @@ public final class SoakDriver {
                 "{\"tunnel\": {\"handshakeTimeoutMillis\": 120000, \"startTimeoutMillis\": 120000}}\n");
         List<String> command = new ArrayList<>();
         String wrapper = System.getenv().getOrDefault("SOAK_HELPER_WRAPPER", "").trim();
-        if (!wrapper.isEmpty()) {
+        if (straceLog != null) {
+            command.addAll(FdAudit.straceCommand(straceLog));
+        } else if (!wrapper.isEmpty()) {
             command.addAll(List.of(wrapper.split("\\s+")));
         }
         // The helper as it is shipped: the daemon's JVM options (the ones bin/tunnel-helper, the jlink
@@ -246,6 +296,9 @@ public final class SoakDriver {
         // figure would say how far the default heap grows, not what the daemon holds.
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(DaemonJvmOptions.get());
+        if (straceLog != null) {
+            command.add("-XX:StartFlightRecording=filename=" + work.resolve("helper.jfr") + ",dumponexit=true");
+        }
         command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
