@@ -12,6 +12,7 @@ public final class ScriptedLauncher implements TunnelLauncher {
     private volatile ScriptedTunnel.Script script = ScriptedTunnel.Script.normal();
     private volatile ScriptedTunnel.Hostile hostile;
     private volatile String failure;
+    private volatile boolean leavesHeirs;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     /** Completes when a spawn waits at the gate. */
     public final CompletableFuture<Void> holding = new CompletableFuture<>();
@@ -31,6 +32,12 @@ public final class ScriptedLauncher implements TunnelLauncher {
     public ScriptedLauncher hostile(ScriptedTunnel.Hostile h) {
         hostile = h;
         script = script.onStart(ScriptedTunnel.OnStart.HOSTILE);
+        return this;
+    }
+
+    /** Every tunnel from now on leaves a {@link PipeHeir}: its pipes end only when the helper closes its ends. */
+    public ScriptedLauncher leavingHeirs() {
+        leavesHeirs = true;
         return this;
     }
 
@@ -57,7 +64,7 @@ public final class ScriptedLauncher implements TunnelLauncher {
         if (failure != null) {
             throw new IllegalStateException(failure);
         }
-        ScriptedTunnel tunnel = new ScriptedTunnel(script, hostile);
+        ScriptedTunnel tunnel = new ScriptedTunnel(script, hostile, leavesHeirs);
         spawned.add(tunnel);
         return tunnel;
     }

@@ -151,12 +151,19 @@ public final class ScriptedTunnel implements RunningTunnel {
     private volatile CompletableFuture<Void> dying = CompletableFuture.completedFuture(null);
     public final AtomicInteger stops = new AtomicInteger();
     public final AtomicInteger wakes = new AtomicInteger();
+    /** The process holding copies of its pipe ends past its exit, if the launcher made one ({@link ScriptedLauncher#leavingHeirs}). */
+    public final PipeHeir heir;
 
-    ScriptedTunnel(Script script, Hostile hostile) {
+    ScriptedTunnel(Script script, Hostile hostile, boolean leavesHeir) {
         this.script = script;
         this.hostile = hostile;
         Pipe managerToTunnel = Fds.pipe();
         Pipe tunnelToManager = Fds.pipe();
+        heir = leavesHeir
+                ? new PipeHeir(
+                        managerToTunnel.readEnd().get(),
+                        tunnelToManager.writeEnd().get())
+                : null;
         fromTunnel = Fds.inputStream(OwnedFd.adopt(tunnelToManager.readEnd().release()));
         toTunnel = Fds.outputStream(OwnedFd.adopt(managerToTunnel.writeEnd().release()));
         fromManager = Fds.inputStream(OwnedFd.adopt(managerToTunnel.readEnd().release()));

@@ -20,6 +20,8 @@ import dev.tunnelhelper.helper.tunnel.TunnelProcess;
 import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.PeerUpdate;
 import dev.tunnelhelper.protocol.vpn.StartRequest;
+import dev.tunnelhelper.protocol.vpn.StopResponse;
+import dev.tunnelhelper.protocol.vpn.TunnelMessage;
 import dev.tunnelhelper.shim.OwnedFd;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -165,6 +167,30 @@ class StartSequenceTest {
                                 .message()
                                 .getPeerUpdate())
                         .getDeletedWorkspacesCount());
+    }
+
+    @Test
+    void settingsWithoutARequestIdAndUnexpectedMessagesReachNeitherTheExtensionNorTheApps() throws Exception {
+        ScriptedTunnel tunnel = h.running();
+        int settingsApplied = h.owner.settings.size();
+
+        tunnel.send(TunnelMessage.newBuilder()
+                .setNetworkSettings(ScriptedTunnel.SETTINGS)
+                .build()); // one-way: nothing to answer, so nothing to apply
+        tunnel.send(TunnelMessage.newBuilder()
+                .setStop(StopResponse.newBuilder().setSuccess(true))
+                .build()); // a reply to nothing
+        tunnel.sendLog("after them");
+
+        h.events.await(RecordingListener.Relayed.class, r -> r.message().hasLog());
+        assertEquals(
+                List.of(TunnelFrame.MsgCase.NETWORK_SETTINGS, TunnelFrame.MsgCase.LOG),
+                h.events.all(RecordingListener.Relayed.class).stream()
+                        .map(r -> r.message().getMsgCase())
+                        .toList(),
+                "the start's settings request, then the log: the two before it were dropped");
+        assertEquals(settingsApplied, h.owner.settings.size());
+        assertEquals(RUNNING, h.status().phase(), "dropped, not fatal");
     }
 
     @Test
