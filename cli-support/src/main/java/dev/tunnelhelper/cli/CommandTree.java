@@ -2,8 +2,8 @@ package dev.tunnelhelper.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -17,18 +17,29 @@ import picocli.CommandLine.ParseResult;
  * picocli parses its arguments and prints its help and errors exactly as in the whole tree, since
  * nothing it does there looks at the sibling subcommands. Anything else (no subcommand, a name
  * that matches none, top-level help, a top-level parse error) runs on the whole tree.
+ *
+ * <p>Commands are given as their classes: picocli makes a new instance per tree, and a
+ * subcommand's name is the one its {@code @Command} annotation declares, read without building
+ * its model, so the name is written once.
  */
 public final class CommandTree {
-    private final Supplier<Object> top;
-    private final Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
+    private final Class<?> top;
+    private final Map<String, Class<?>> subcommands = new LinkedHashMap<>();
 
-    /** {@code top} makes the top-level command's annotated object, a new one per tree. */
-    public CommandTree(Supplier<Object> top) {
+    /** {@code top} is the top-level command's {@code @Command} class. */
+    public CommandTree(Class<?> top) {
         this.top = top;
     }
 
-    /** Adds a subcommand; help lists them in the order they are added. */
-    public CommandTree subcommand(String name, Supplier<Object> command) {
+    /** Adds a {@code @Command} class as a subcommand under its declared name; help lists them in the order they are added. */
+    public CommandTree subcommand(Class<?> command) {
+        Command annotation = command.getAnnotation(Command.class);
+        if (annotation == null
+                || annotation.name().isEmpty()
+                || annotation.name().equals(CommandSpec.DEFAULT_COMMAND_NAME)) {
+            throw new IllegalArgumentException(command.getName() + " is not a @Command with a name");
+        }
+        String name = annotation.name();
         if (subcommands.putIfAbsent(name, command) != null) {
             throw new IllegalArgumentException("subcommand " + name + " added twice");
         }
@@ -37,8 +48,8 @@ public final class CommandTree {
 
     /** Every subcommand: for help, the documentation and tests. */
     public CommandLine whole() {
-        CommandLine commandLine = new CommandLine(top.get());
-        subcommands.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+        CommandLine commandLine = new CommandLine(top);
+        subcommands.forEach(commandLine::addSubcommand);
         return commandLine;
     }
 
@@ -48,8 +59,8 @@ public final class CommandTree {
         if (chosen == null) {
             return whole();
         }
-        CommandLine commandLine = new CommandLine(top.get());
-        commandLine.addSubcommand(chosen, subcommands.get(chosen).get());
+        CommandLine commandLine = new CommandLine(top);
+        commandLine.addSubcommand(chosen, subcommands.get(chosen));
         return commandLine;
     }
 
@@ -59,7 +70,7 @@ public final class CommandTree {
      * top-level command is asked for help or its version.
      */
     private String chosenSubcommand(String[] args) {
-        CommandLine router = new CommandLine(top.get());
+        CommandLine router = new CommandLine(top);
         for (String name : subcommands.keySet()) {
             CommandSpec placeholder = CommandSpec.create();
             placeholder.parser().unmatchedArgumentsAllowed(true).stopAtUnmatched(true);

@@ -1,6 +1,7 @@
 package dev.tunnelhelper.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,7 +77,7 @@ class CommandTreeTest {
     }
 
     private static CommandTree tree() {
-        return new CommandTree(Prog::new).subcommand("connect", Connect::new).subcommand("local", Local::new);
+        return new CommandTree(Prog.class).subcommand(Connect.class).subcommand(Local.class);
     }
 
     private record Run(int code, String out, String err) {}
@@ -152,5 +153,36 @@ class CommandTreeTest {
             Run chosen = run(tree().forArguments(args), args);
             assertEquals(whole, chosen, String.join(" ", args));
         }
+    }
+
+    /** A class without {@code @Command}: it has no name to be listed under. */
+    static final class Unnamed implements Runnable {
+        @Override
+        public void run() {}
+    }
+
+    @Command(description = "Has no name of its own.")
+    static final class DefaultNamed implements Runnable {
+        @Override
+        public void run() {}
+    }
+
+    @Test
+    void aSubcommandIsListedUnderTheNameItsAnnotationDeclaresAndOnlyOnce() {
+        assertEquals(
+                List.of("connect", "local"),
+                List.copyOf(tree().whole().getSubcommands().keySet()));
+        assertEquals(
+                "subcommand connect added twice",
+                assertThrows(IllegalArgumentException.class, () -> tree().subcommand(Connect.class))
+                        .getMessage());
+        assertEquals(
+                Unnamed.class.getName() + " is not a @Command with a name",
+                assertThrows(IllegalArgumentException.class, () -> tree().subcommand(Unnamed.class))
+                        .getMessage());
+        assertEquals(
+                DefaultNamed.class.getName() + " is not a @Command with a name",
+                assertThrows(IllegalArgumentException.class, () -> tree().subcommand(DefaultNamed.class))
+                        .getMessage());
     }
 }

@@ -26,16 +26,16 @@ import picocli.CommandLine.Spec;
         footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommands that take them."})
 public final class HelperMain implements Runnable {
     /** The subcommands, in the order help lists them; a run builds only the one it names (CommandTree). */
-    private static final CommandTree TREE = new CommandTree(HelperMain::new)
-            .subcommand("run", RunCommand::new)
-            .subcommand("status", StatusCommand::new)
-            .subcommand("doctor", DoctorCommand::new)
-            .subcommand("config", ConfigCommand::new)
-            .subcommand("version", VersionCommand::new)
-            .subcommand("plist", PlistCommand::new)
-            .subcommand("install", InstallCommand::new)
-            .subcommand("uninstall", UninstallCommand::new)
-            .subcommand("bundle", BundleCommand::new);
+    private static final CommandTree TREE = new CommandTree(HelperMain.class)
+            .subcommand(RunCommand.class)
+            .subcommand(StatusCommand.class)
+            .subcommand(DoctorCommand.class)
+            .subcommand(ConfigCommand.class)
+            .subcommand(VersionCommand.class)
+            .subcommand(PlistCommand.class)
+            .subcommand(InstallCommand.class)
+            .subcommand(UninstallCommand.class)
+            .subcommand(BundleCommand.class);
 
     @Spec
     CommandSpec spec;

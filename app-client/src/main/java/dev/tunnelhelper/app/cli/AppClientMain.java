@@ -21,11 +21,11 @@ import picocli.CommandLine.Spec;
         footer = {"", "--state-dir, --socket, --timeout and --json may also follow the subcommand."})
 public final class AppClientMain implements Runnable {
     /** The subcommands, in the order help lists them; a call builds only the one it names (CommandTree). */
-    private static final CommandTree TREE = new CommandTree(AppClientMain::new)
-            .subcommand("ping", PingCommand::new)
-            .subcommand("status", StatusCommand::new)
-            .subcommand("peers", PeersCommand::new)
-            .subcommand("watch", WatchCommand::new);
+    private static final CommandTree TREE = new CommandTree(AppClientMain.class)
+            .subcommand(PingCommand.class)
+            .subcommand(StatusCommand.class)
+            .subcommand(PeersCommand.class)
+            .subcommand(WatchCommand.class);
 
     @Spec
     CommandSpec spec;
