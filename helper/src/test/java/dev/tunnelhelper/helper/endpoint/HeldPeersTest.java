@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.PeerIdentity;
-import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
 import java.io.IOException;
@@ -39,16 +38,9 @@ class HeldPeersTest {
     private static final byte[] OUR_LINE = "tunnelhelper helper 1.0\n".getBytes(StandardCharsets.US_ASCII);
     private static final PeerIdentity PEER = new PeerIdentity(1000, 1000, 4242, List.of());
 
-    private final PeerAdmission<HelperAppMessage, AppMessage> admission = new PeerAdmission<>(new EndpointSpec<>(
-            "app",
-            Endpoints.Kind.APP,
-            AppMessage.parser(),
-            Endpoints.HELPER_APP,
-            e -> HelperAppMessage.newBuilder().setError(e).build(),
+    private final PeerAdmission<HelperAppMessage, AppMessage> admission = new PeerAdmission<>(AppEndpointSpecs.app(
             peer -> Optional.empty(),
-            who -> {
-                throw new AssertionError("nothing is served here");
-            },
+            AppEndpointSpecs.NEVER_SERVED,
             ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, 0)));
     private final RefusalLinger refusals = new RefusalLinger(admission, OUR_LINE, new FrameCodec());
     private final HeldPeers held = new HeldPeers(refusals);

@@ -14,7 +14,6 @@ import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
-import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -99,12 +98,7 @@ class HelloGateTest {
         recorder.start();
         admissionLog.addAppender(recorder);
         gateLog.addAppender(recorder);
-        EndpointSpec<HelperAppMessage, AppMessage> spec = new EndpointSpec<>(
-                "app",
-                Endpoints.Kind.APP,
-                AppMessage.parser(),
-                Endpoints.HELPER_APP,
-                e -> HelperAppMessage.newBuilder().setError(e).build(),
+        EndpointSpec<HelperAppMessage, AppMessage> spec = AppEndpointSpecs.app(
                 peer -> Optional.ofNullable(refusal.get()),
                 who -> {
                     if (factoryFails) {

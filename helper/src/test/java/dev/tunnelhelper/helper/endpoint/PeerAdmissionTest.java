@@ -20,7 +20,6 @@ import dev.tunnelhelper.protocol.FrameOutbox;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.Speaker;
-import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.endpoint.UnixSocketChannel;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -79,12 +78,7 @@ class PeerAdmissionTest {
     private final Logger admissionLog = (Logger) LoggerFactory.getLogger(PeerAdmission.class);
     private final BlockingQueue<Served> served = new LinkedBlockingQueue<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private final PeerAdmission<HelperAppMessage, AppMessage> admission = new PeerAdmission<>(new EndpointSpec<>(
-            "app",
-            Endpoints.Kind.APP,
-            AppMessage.parser(),
-            Endpoints.HELPER_APP,
-            e -> HelperAppMessage.newBuilder().setError(e).build(),
+    private final PeerAdmission<HelperAppMessage, AppMessage> admission = new PeerAdmission<>(AppEndpointSpecs.app(
             AccessPolicy.app(HELPER_UID, Set.of(ALLOWED.uid()), Set.of())::refusal,
             who -> {
                 Served s = new Served();

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.PeerIdentity;
-import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.HelperAppMessage;
@@ -40,16 +39,9 @@ class RefusalLingerTest {
     private static final byte[] OUR_LINE = "tunnelhelper helper 1.0\n".getBytes(StandardCharsets.US_ASCII);
     private static final PeerIdentity STRANGER = new PeerIdentity(65534, 65534, 4242, List.of());
 
-    private final PeerAdmission<HelperAppMessage, AppMessage> admission = new PeerAdmission<>(new EndpointSpec<>(
-            "app",
-            Endpoints.Kind.APP,
-            AppMessage.parser(),
-            Endpoints.HELPER_APP,
-            e -> HelperAppMessage.newBuilder().setError(e).build(),
+    private final PeerAdmission<HelperAppMessage, AppMessage> admission = new PeerAdmission<>(AppEndpointSpecs.app(
             peer -> Optional.of("not you"),
-            who -> {
-                throw new AssertionError("a refused peer is never served");
-            },
+            AppEndpointSpecs.NEVER_SERVED,
             ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, 1000)));
     private final RefusalLinger refusals = new RefusalLinger(admission, OUR_LINE, new FrameCodec());
     private final List<AFUNIXSocketPair<AFUNIXSocketChannel>> pairs = new ArrayList<>();
@@ -111,13 +103,7 @@ class RefusalLingerTest {
         assertEquals(filled, in.readNBytes(filled).length, "what filled the socket's buffer");
         assertTrue(p.flush(), "the peer has read everything before it: the rest fits at once");
         refusals.answered(p);
-        assertEquals(
-                "tunnelhelper helper 1.0\n", new String(in.readNBytes(OUR_LINE.length), StandardCharsets.US_ASCII));
-        assertEquals(
-                "not you",
-                HelperAppMessage.parseFrom(new FrameCodec().readFrame(in))
-                        .getError()
-                        .getMessage());
+        assertEquals("not you", answerRead(in));
         assertEquals(-1, in.read(), "answered: shut for writing");
     }
 
@@ -130,14 +116,7 @@ class RefusalLingerTest {
         assertNull(refusals.refuse(flood.getFirst(), STRANGER, "not you", 0));
         assertFalse(flood.getFirst().isOpen(), "closed at once");
         InputStream in = flood.getSecond().socket().getInputStream();
-        assertEquals(
-                "tunnelhelper helper 1.0\n", new String(in.readNBytes(OUR_LINE.length), StandardCharsets.US_ASCII));
-        assertEquals(
-                "not you",
-                HelperAppMessage.parseFrom(new FrameCodec().readFrame(in))
-                        .getError()
-                        .getMessage(),
-                "told why all the same, the buffer took it");
+        assertEquals("not you", answerRead(in), "told why all the same, the buffer took it");
         assertEquals(-1, in.read());
 
         refusals.released();
@@ -158,6 +137,15 @@ class RefusalLingerTest {
         assertEquals(64 * 1024, p.discarded);
         write(peer, 1);
         assertTrue(refusals.discardInput(p), "one byte beyond 64 KiB");
+    }
+
+    /** Our line, then the error's reason: what a refused peer reads. */
+    private static String answerRead(InputStream in) throws IOException {
+        assertEquals(
+                "tunnelhelper helper 1.0\n", new String(in.readNBytes(OUR_LINE.length), StandardCharsets.US_ASCII));
+        return HelperAppMessage.parseFrom(new FrameCodec().readFrame(in))
+                .getError()
+                .getMessage();
     }
 
     private static void write(AFUNIXSocketChannel channel, int bytes) throws IOException {
