@@ -90,12 +90,18 @@ class HelloGateTest {
             gate.close();
             gateThread.join();
         }
+        if (admission != null) {
+            // Nothing of this test may still be closing while the next one counts descriptors.
+            admission.drained().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
         admissionLog.detachAppender(recorder);
         gateLog.detachAppender(recorder);
+        admissionLog.setLevel(null);
     }
 
     private void start(ConnectionLimits limits) throws IOException {
         recorder.start();
+        admissionLog.setLevel(Level.INFO); // the build's logback-test.xml logs only WARN and above
         admissionLog.addAppender(recorder);
         gateLog.addAppender(recorder);
         EndpointSpec<HelperAppMessage, AppMessage> spec = AppEndpointSpecs.app(

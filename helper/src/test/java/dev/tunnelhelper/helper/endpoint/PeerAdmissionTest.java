@@ -90,14 +90,19 @@ class PeerAdmissionTest {
     @BeforeEach
     void record() {
         recorder.start();
+        admissionLog.setLevel(Level.INFO); // the build's logback-test.xml logs only WARN and above
         admissionLog.addAppender(recorder);
     }
 
     @AfterEach
     void stop() throws Exception {
         admissionLog.detachAppender(recorder);
+        admissionLog.setLevel(null);
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             cleanup.get(i).close();
+        }
+        for (Served s : served) {
+            s.closed.get(WAIT_SECONDS, TimeUnit.SECONDS); // nothing of this test is still closing after it
         }
     }
 
