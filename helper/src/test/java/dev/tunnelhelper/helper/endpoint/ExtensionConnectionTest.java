@@ -206,6 +206,10 @@ class ExtensionConnectionTest {
         }
     }
 
+    private static StartRequest.Header header(String name, String value) {
+        return StartRequest.Header.newBuilder().setName(name).setValue(value).build();
+    }
+
     private static StartDaemon.Builder startDaemon() {
         return StartDaemon.newBuilder().setAccessUrl(URL).setToken("token-0f8c1d");
     }
@@ -262,9 +266,7 @@ class ExtensionConnectionTest {
         HelperExtensionMessage reply = start(
                 ne,
                 startDaemon()
-                        .addHeaders(StartRequest.Header.newBuilder()
-                                .setName("X-Team")
-                                .setValue("blue"))
+                        .addHeaders(header("X-Team", "blue"))
                         .setDangerousDisableSignatureValidation(true)
                         .setDeviceId("device-7")
                         .setDeviceOs("macOS 15"),
@@ -281,12 +283,7 @@ class ExtensionConnectionTest {
         assertEquals("token-0f8c1d", sent.getApiToken());
         assertEquals("device-7", sent.getDeviceId());
         assertEquals("macOS 15", sent.getDeviceOs());
-        assertEquals(
-                List.of(StartRequest.Header.newBuilder()
-                        .setName("X-Team")
-                        .setValue("blue")
-                        .build()),
-                sent.getHeadersList());
+        assertEquals(List.of(header("X-Team", "blue")), sent.getHeadersList());
         assertTrue(o.connection().keepsOpen(), "the connection owns the session now: it may stay silent");
         assertEquals("network extension " + o.who(), o.connection().describe());
 
@@ -417,12 +414,8 @@ class ExtensionConnectionTest {
         HelperExtensionMessage reply = start(
                 ne,
                 startDaemon()
-                        .addHeaders(StartRequest.Header.newBuilder()
-                                .setName("X-Fine")
-                                .setValue("ok"))
-                        .addHeaders(StartRequest.Header.newBuilder()
-                                .setName("X-Secret")
-                                .setValue("s3cr3t\r\nX-Injected: 1")),
+                        .addHeaders(header("X-Fine", "ok"))
+                        .addHeaders(header("X-Secret", "s3cr3t\r\nX-Injected: 1")),
                 tun);
 
         assertError(ErrorCode.BAD_REQUEST, "header 'X-Secret' has a control character in its value", reply);
@@ -430,13 +423,7 @@ class ExtensionConnectionTest {
         assertError(
                 ErrorCode.BAD_REQUEST,
                 "invalid header name: 'Bad Name'",
-                start(
-                        ne,
-                        startDaemon()
-                                .addHeaders(StartRequest.Header.newBuilder()
-                                        .setName("Bad Name")
-                                        .setValue("v")),
-                        pipes(1)));
+                start(ne, startDaemon().addHeaders(header("Bad Name", "v")), pipes(1)));
         assertEquals(SessionPhase.IDLE, phase());
         assertTrue(acquirer.requests.isEmpty(), "no session was started");
     }
