@@ -379,8 +379,9 @@ class ExtensionConnectionTest {
 
         tunnel.exitWith(0);
 
+        // Not asserted: keepsOpen false again after the answer. The count drops only after the reply
+        // is written, so the client can read the answer first; no event marks the moment after it.
         assertTrue(await(stopped).getStopDaemonResult().getSuccess());
-        assertFalse(asking.keepsOpen(), "answered: nothing keeps it open any more");
     }
 
     @Test
