@@ -184,7 +184,7 @@ class ExtensionConnectionTest {
         List<Pipe> pipes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Pipe p = Fds.pipe();
-            cleanup.add(p::close);
+            cleanup.add(p);
             pipes.add(p);
         }
         return pipes;
