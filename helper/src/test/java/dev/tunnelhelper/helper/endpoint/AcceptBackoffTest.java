@@ -1,6 +1,8 @@
 package dev.tunnelhelper.helper.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
@@ -76,5 +78,14 @@ class AcceptBackoffTest {
         }
         // 25 s of failures: a line at 0 s, 10 s and 20 s.
         assertEquals(3, lines);
+    }
+
+    @Test
+    void aFailureAFullIntervalAfterTheLastLineIsLoggedOneBeforeIsNot() {
+        assertTrue(backoff.failed("accepting failed; pausing and retrying", emfile()));
+        advance(AcceptBackoff.ACCEPT_FAILURE_LOG_INTERVAL.minusNanos(1));
+        assertFalse(backoff.failed("accepting failed; pausing and retrying", emfile()));
+        advance(Duration.ofNanos(1));
+        assertTrue(backoff.failed("accepting failed; pausing and retrying", emfile()));
     }
 }

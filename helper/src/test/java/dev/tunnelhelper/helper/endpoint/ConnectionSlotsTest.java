@@ -75,6 +75,60 @@ class ConnectionSlotsTest {
     }
 
     @Test
+    void aSlotAUserReleasedIsTheirsAgainButNoMore() {
+        List<ConnectionSlots.Slot> held = claim(42, 4);
+        held.get(3).release();
+        claim(42, 1);
+        ConnectionSlots.Claim over = slots.claim(42);
+        assertFalse(over.granted(), "4 again, the most one user may have");
+    }
+
+    @Test
+    void aSlotAnotherUserReleasedGoesBackToTheUsersShare() {
+        claim(1, 4);
+        List<ConnectionSlots.Slot> second = claim(2, 3);
+        assertFalse(slots.claim(3).granted(), "the 7 slots for users other than root are taken");
+        second.get(0).release();
+        assertTrue(slots.claim(3).granted(), "one of the 7 came back");
+    }
+
+    @Test
+    void rootClosingAConnectionFreesNothingOfTheOtherUsersShare() {
+        claim(1, 4);
+        claim(2, 3);
+        claim(0, 1).get(0).release();
+        ConnectionSlots.Claim eighth = slots.claim(3);
+        assertFalse(eighth.granted(), "root's slot came from the reserve, and went back there");
+        assertEquals(
+                "too many connections to the app endpoint (7 for users other than root; 3 are kept for root)",
+                eighth.refusal());
+    }
+
+    @Test
+    void drainedWaitsForARefusedConnectionEvenWhenItIsTheOnlyOne() {
+        ConnectionSlots.Slot refused = slots.uncounted(43);
+        assertEquals(0, slots.open());
+        var drained = slots.drained();
+        assertFalse(drained.isDone(), "a refused connection still lingers");
+        refused.release();
+        assertTrue(drained.isDone());
+        assertTrue(slots.drained().isDone(), "and nothing is open afterwards");
+    }
+
+    @Test
+    void drainedWaitsUntilTheLastConnectionWhateverTheMix() {
+        List<ConnectionSlots.Slot> admitted = claim(42, 2);
+        ConnectionSlots.Slot refused = slots.uncounted(43);
+        var drained = slots.drained();
+        admitted.get(0).release();
+        assertFalse(drained.isDone(), "one admitted and one refused connection are still open");
+        admitted.get(1).release();
+        assertFalse(drained.isDone(), "the refused one is still open");
+        refused.release();
+        assertTrue(drained.isDone());
+    }
+
+    @Test
     void limitsThatContradictEachOtherAreRefusedAtTheEdge() {
         Duration idle = Duration.ofSeconds(60);
         for (int[] bad : new int[][] {{0, 0, 1}, {2, -1, 1}, {2, 2, 1}, {2, 1, 0}}) {
