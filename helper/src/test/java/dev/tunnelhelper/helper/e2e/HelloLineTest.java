@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
+import dev.tunnelhelper.helper.endpoint.LogRecorder;
 import dev.tunnelhelper.helper.endpoint.PeerAdmission;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,15 +32,7 @@ class HelloLineTest {
     Path dir;
 
     private HelperFixture fixture;
-    /** What PeerAdmission logs, as it happens: the gate logs after it has closed the connection. */
-    private final BlockingQueue<ILoggingEvent> logged = new LinkedBlockingQueue<>();
-
-    private final AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
-        @Override
-        protected void append(ILoggingEvent event) {
-            logged.add(event);
-        }
-    };
+    private final LogRecorder recorder = new LogRecorder();
     private final Logger admissionLog = (Logger) LoggerFactory.getLogger(PeerAdmission.class);
 
     @BeforeEach
@@ -64,9 +54,9 @@ class HelloLineTest {
     }
 
     private String loggedReason() throws InterruptedException {
-        ILoggingEvent event = logged.poll(10, TimeUnit.SECONDS);
+        ILoggingEvent event = recorder.events.poll(10, TimeUnit.SECONDS);
         while (event != null && !event.getMessage().equals("hello failed")) {
-            event = logged.poll(10, TimeUnit.SECONDS);
+            event = recorder.events.poll(10, TimeUnit.SECONDS);
         }
         assertTrue(event != null, "a failed hello was logged");
         return event.getKeyValuePairs().stream()

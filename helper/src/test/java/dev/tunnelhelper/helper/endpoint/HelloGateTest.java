@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.tunnelhelper.protocol.FrameCodec;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
@@ -64,14 +63,8 @@ class HelloGateTest {
 
     private final AtomicReference<String> refusal = new AtomicReference<>();
     private final BlockingQueue<Served> served = new LinkedBlockingQueue<>();
-    private final BlockingQueue<ILoggingEvent> logged = new LinkedBlockingQueue<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
-    private final AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
-        @Override
-        protected void append(ILoggingEvent event) {
-            logged.add(event);
-        }
-    };
+    private final LogRecorder recorder = new LogRecorder();
     private final Logger admissionLog = (Logger) LoggerFactory.getLogger(PeerAdmission.class);
     private final Logger gateLog = (Logger) LoggerFactory.getLogger(HelloGate.class);
 
@@ -219,7 +212,7 @@ class HelloGateTest {
         gate.close();
         gateThread.join(); // everything the gate logs is logged by now
         assertTrue(
-                logged.stream()
+                recorder.events.stream()
                         .noneMatch(e -> e.getMessage().equals("hello failed")
                                 || e.getMessage().equals("peer left before its hello")),
                 "a refused peer that hangs up has not failed a hello");
@@ -291,9 +284,9 @@ class HelloGateTest {
         peer.write("tunnelhelper app 1.0\n".getBytes(StandardCharsets.US_ASCII));
         assertTrue(peer.endsWithoutMore());
         admission.drained().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        ILoggingEvent event = logged.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        ILoggingEvent event = recorder.events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         while (event != null && !event.getFormattedMessage().startsWith("app endpoint: could not start serving")) {
-            event = logged.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            event = recorder.events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         }
         assertTrue(event != null, "logged");
         assertEquals(Level.WARN, event.getLevel());
@@ -333,9 +326,9 @@ class HelloGateTest {
     }
 
     private ILoggingEvent assertLogged(Level level, String message, String reason) throws InterruptedException {
-        ILoggingEvent event = logged.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        ILoggingEvent event = recorder.events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         while (event != null && !event.getMessage().equals(message)) {
-            event = logged.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            event = recorder.events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         }
         assertTrue(event != null, "logged: " + message);
         assertEquals(level, event.getLevel());

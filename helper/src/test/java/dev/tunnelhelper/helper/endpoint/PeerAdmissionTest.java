@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import dev.tunnelhelper.protocol.Channel;
@@ -68,13 +67,7 @@ class PeerAdmissionTest {
     private static final PeerIdentity ALLOWED = new PeerIdentity(1001, 1001, 11, List.of());
     private static final PeerIdentity STRANGER = new PeerIdentity(65534, 65534, 4242, List.of(100L));
 
-    private final BlockingQueue<ILoggingEvent> logged = new LinkedBlockingQueue<>();
-    private final AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
-        @Override
-        protected void append(ILoggingEvent event) {
-            logged.add(event);
-        }
-    };
+    private final LogRecorder recorder = new LogRecorder();
     private final Logger admissionLog = (Logger) LoggerFactory.getLogger(PeerAdmission.class);
     private final BlockingQueue<Served> served = new LinkedBlockingQueue<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -282,7 +275,7 @@ class PeerAdmissionTest {
 
     private List<ILoggingEvent> drainLog() {
         List<ILoggingEvent> lines = new ArrayList<>();
-        logged.drainTo(lines);
+        recorder.events.drainTo(lines);
         return lines.stream()
                 .filter(e -> e.getMessage().equals("refused peer")
                         || e.getMessage().equals("hello failed")
