@@ -131,4 +131,16 @@ class IdleWatchTest {
         watch.stop();
         assertThrows(TimeoutException.class, () -> idleAt.get(SEVERAL_TIMEOUTS_MS, TimeUnit.MILLISECONDS));
     }
+
+    /**
+     * A peer that leaves at once closes its speaker before the watch is started: the close stops
+     * the watch first (PeerAdmission), and must go on to release the connection's slot.
+     */
+    @Test
+    void aWatchStoppedBeforeItStartedNeitherFailsNorEverFindsTheConnectionIdle() {
+        IdleWatch watch = new IdleWatch(TIMEOUT, () -> false);
+        watch.stop();
+        watch.start(this::onIdle);
+        assertThrows(TimeoutException.class, () -> idleAt.get(SEVERAL_TIMEOUTS_MS, TimeUnit.MILLISECONDS));
+    }
 }
