@@ -1,9 +1,13 @@
 package dev.tunnelhelper.shim;
 
+import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** write(2) on an owned descriptor; see {@link FdStreamGuard} for why writes poll first. */
+/**
+ * write(2) on an owned descriptor; see {@link FdStreamGuard} for why writes poll first. Writes go
+ * through a native buffer of the stream's own, for the reason {@link FdInputStream} gives.
+ */
 final class FdOutputStream extends OutputStream {
     /**
      * A ready poll promises room for one page (PIPE_BUF) on a pipe, not for everything: a bigger
@@ -12,6 +16,8 @@ final class FdOutputStream extends OutputStream {
     private static final int CHUNK = 4096;
 
     private final FdStreamGuard guard;
+    /** Allocated by the first write; used and freed only under the guard's lock. */
+    private Memory buffer;
 
     FdOutputStream(OwnedFd fd) {
         this.guard = new FdStreamGuard(fd);
@@ -24,15 +30,27 @@ final class FdOutputStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
         int done = 0;
         while (done < len) {
-            int from = done;
-            done += guard.perform(Fds::waitWritable, fd -> Fds.write(fd, b, off + from, Math.min(CHUNK, len - from)));
+            int from = off + done;
+            int size = Math.min(CHUNK, len - done);
+            done += guard.perform(Fds::waitWritable, fd -> {
+                if (buffer == null) {
+                    buffer = new Memory(CHUNK);
+                }
+                buffer.write(0, b, from, size);
+                return Fds.write(fd, buffer, size);
+            });
         }
     }
 
     @Override
     public void close() throws IOException {
-        guard.close();
+        guard.close(() -> {
+            if (buffer != null) {
+                buffer.close();
+            }
+        });
     }
 }

@@ -52,12 +52,22 @@ final class FdStreamGuard {
     }
 
     void close() throws IOException {
+        close(() -> {});
+    }
+
+    /**
+     * Closes the descriptor, then runs {@code release} under the same lock: no I/O is running
+     * then and none will run again, so what the I/O used (a stream's native buffer) can be freed.
+     */
+    void close(Runnable release) throws IOException {
         closed = true;
         synchronized (lock) {
             try {
                 fd.close();
             } catch (NativeException e) {
                 throw new IOException(e.getMessage(), e);
+            } finally {
+                release.run();
             }
         }
     }

@@ -58,6 +58,24 @@ public final class Fds {
         return n;
     }
 
+    /**
+     * Reads up to {@code len} bytes into native memory; 0 means end of file. For streams: the
+     * {@code byte[]} form costs a copy of the whole array into native memory and back on every
+     * call (JNA's marshalling), whatever the read returns.
+     */
+    public static int read(int fd, com.sun.jna.Memory buf, int len) {
+        java.util.Objects.checkFromIndexSize(0, len, buf.size());
+        ErrorBuffer err = new ErrorBuffer();
+        return (int) err.check(lib().th_read(fd, buf, len, err.bytes, err.size()));
+    }
+
+    /** Writes some of the first {@code len} bytes of native memory (as write(2)); returns how many. */
+    public static int write(int fd, com.sun.jna.Memory buf, int len) {
+        java.util.Objects.checkFromIndexSize(0, len, buf.size());
+        ErrorBuffer err = new ErrorBuffer();
+        return (int) err.check(lib().th_write(fd, buf, len, err.bytes, err.size()));
+    }
+
     /** Writes some of the bytes (as write(2)); returns how many. */
     public static int write(int fd, byte[] buf, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);

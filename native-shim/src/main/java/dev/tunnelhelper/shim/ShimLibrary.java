@@ -51,6 +51,12 @@ interface ShimLibrary extends Library {
 
     long th_write(int fd, byte[] buf, long len, byte[] err, long errlen);
 
+    /** {@code th_read} into native memory: JNA copies a {@code byte[]} argument whole, both ways. */
+    long th_read(int fd, Pointer buf, long len, byte[] err, long errlen);
+
+    /** {@code th_write} from native memory, for the same reason. */
+    long th_write(int fd, Pointer buf, long len, byte[] err, long errlen);
+
     int th_wait_readable(int fd, long timeoutMs, byte[] err, long errlen);
 
     int th_wait_writable(int fd, long timeoutMs, byte[] err, long errlen);

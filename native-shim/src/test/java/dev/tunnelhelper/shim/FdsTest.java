@@ -168,6 +168,67 @@ class FdsTest {
         }
     }
 
+    @Test
+    void streamsCarryMoreThanAPipeHoldsAtTheOffsetsGivenAndTouchNothingElse() throws Exception {
+        byte[] sent = new byte[3 * FdInputStream.CHUNK + 4321];
+        new java.util.Random(7).nextBytes(sent);
+        Pipe p = Fds.pipe();
+        try (InputStream in = Fds.inputStream(p.readEnd())) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (OutputStream out = Fds.outputStream(p.writeEnd())) {
+                    // From an offset, so a stream that wrote from the array's start would send the wrong bytes.
+                    byte[] framed = new byte[sent.length + 10];
+                    System.arraycopy(sent, 0, framed, 5, sent.length);
+                    out.write(framed, 5, sent.length);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] into = new byte[sent.length + 16];
+            Arrays.fill(into, (byte) 0x5a);
+            int filled = 8;
+            while (filled < 8 + sent.length) {
+                int n = in.read(into, filled, 8 + sent.length - filled);
+                assertTrue(n > 0 && n <= FdInputStream.CHUNK, "one read returns at most one pipe's worth: " + n);
+                filled += n;
+            }
+            writer.get(10, TimeUnit.SECONDS);
+            assertEquals(-1, in.read(into, 0, 1), "end of file once the writer closed");
+            assertArrayEqualsBytes(sent, Arrays.copyOfRange(into, 8, 8 + sent.length));
+            for (int i : new int[] {0, 7, 8 + sent.length, into.length - 1}) {
+                assertEquals((byte) 0x5a, into[i], "byte " + i + " outside the reads is untouched");
+            }
+        }
+    }
+
+    @Test
+    void aStreamTakesWhatOneReadReturnsAndServesTheRestWithoutAskingAgain() throws Exception {
+        Pipe p = Fds.pipe();
+        try (InputStream in = Fds.inputStream(p.readEnd());
+                OutputStream out = Fds.outputStream(p.writeEnd())) {
+            out.write(new byte[] {0, 0, 0, 6, 1, 2, 3, 4, 5, 6});
+            byte[] prefix = new byte[4];
+            assertEquals(4, in.read(prefix, 0, 4));
+            assertFalse(Fds.waitReadable(p.readEnd().get(), Duration.ZERO), "the pipe is empty: the stream took all ten bytes");
+            assertEquals(6, in.available());
+            byte[] payload = new byte[6];
+            assertEquals(6, in.read(payload, 0, 6));
+            assertArrayEqualsBytes(new byte[] {1, 2, 3, 4, 5, 6}, payload);
+            assertEquals(0, in.available());
+        }
+    }
+
+    @Test
+    void aStreamRefusesBoundsOutsideTheArrayBeforeTouchingTheDescriptor() throws Exception {
+        try (Pipe p = Fds.pipe();
+                InputStream in = Fds.inputStream(p.readEnd());
+                OutputStream out = Fds.outputStream(p.writeEnd())) {
+            assertThrows(IndexOutOfBoundsException.class, () -> in.read(new byte[4], 2, 3));
+            assertThrows(IndexOutOfBoundsException.class, () -> out.write(new byte[4], 3, 2));
+            assertFalse(Fds.waitReadable(p.readEnd().get(), Duration.ZERO), "nothing was written");
+        }
+    }
+
     private static void assertArrayEqualsBytes(byte[] expected, byte[] actual) {
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
     }

@@ -3,6 +3,7 @@ package dev.tunnelhelper.protocol;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -48,8 +49,10 @@ public final class MessageDecoder<R> {
         codec.checkIncoming(payload.length);
         try {
             // The payload is ours alone and never written again, so a bytes field may share it
-            // instead of being copied out (a relayed peer update is most of its frame).
-            CodedInputStream input = CodedInputStream.newInstance(payload);
+            // instead of being copied out (a relayed peer update is most of its frame). Aliasing
+            // takes effect only on input protobuf knows to be immutable: CodedInputStream's own
+            // newInstance(byte[]) copies every bytes field whatever enableAliasing says.
+            CodedInputStream input = UnsafeByteOperations.unsafeWrap(payload).newCodedInput();
             input.enableAliasing(true);
             R message = parser.parseFrom(input);
             input.checkLastTagWas(0); // as parseFrom(byte[]) checks: no stray end-group tag

@@ -51,6 +51,26 @@ class MessageDecoderTest {
     }
 
     @Test
+    void aBytesFieldSharesThePayloadInsteadOfCopyingIt() throws IOException {
+        var relayDecoder = new MessageDecoder<>(
+                dev.tunnelhelper.protocol.relay.TunnelFrame.parser(), new FrameCodec(1 << 20));
+        byte[] peerUpdate = new byte[256 * 1024];
+        java.util.Arrays.fill(peerUpdate, (byte) 7);
+        byte[] payload = dev.tunnelhelper.protocol.relay.TunnelFrame.newBuilder()
+                .setPeerUpdate(com.google.protobuf.ByteString.copyFrom(peerUpdate))
+                .build()
+                .toByteArray();
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        var frame = relayDecoder.decode(payload);
+        assertTrue(
+                THREADS.getCurrentThreadAllocatedBytes() - before < 64 * 1024,
+                "decoding a 256 KiB bytes field allocated no copy of it");
+        payload[payload.length - 1] = 9;
+        assertEquals(9, frame.getPeerUpdate().byteAt(peerUpdate.length - 1), "the field is a view of the payload");
+        assertEquals(7, frame.getPeerUpdate().byteAt(0));
+    }
+
+    @Test
     void aCleanEndBetweenFramesIsNoMessage() throws IOException {
         assertNull(decoder.read(new ByteArrayInputStream(new byte[0])));
     }
