@@ -61,7 +61,7 @@ final class AppConnection implements PeerConnection<HelperAppMessage, AppMessage
             case GET_STATUS -> reply.setStatus(status().toBuilder().setHelperThreads(THREADS.getThreadCount()));
             case GET_PEER_STATE -> {
                 try {
-                    PeerSnapshot state = Answers.await(session.peerState(), TunnelUnavailableException.class);
+                    PeerSnapshot state = session.peerState();
                     return EncodedReplies.peerState(WireStatus.of(state.status(), helperVersion), state.peers());
                 } catch (TunnelUnavailableException e) {
                     reply.setError(ErrorCode.UNAVAILABLE.error(e.getMessage()));

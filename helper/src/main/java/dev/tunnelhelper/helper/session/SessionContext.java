@@ -24,6 +24,8 @@ final class SessionContext {
     int runs;
     /** Set by the helper's shutdown: no start is taken any more. */
     boolean shuttingDown;
+    /** The one piece of state other threads read: see {@link #publish}. */
+    private volatile PeerQueryTarget peerQueries = PeerQueryTarget.IDLE;
 
     void listen(SessionEventListener listener) {
         listeners.add(listener);
@@ -59,7 +61,23 @@ final class SessionContext {
                 .log();
         phase = next;
         SessionStatus published = status();
+        publish();
         emit(l -> l.stateChanged(published));
+    }
+
+    /**
+     * Publishes what a peer-state query needs, for threads other than this one to read without a
+     * trip through the session thread (a thread wake-up on every GetPeerState's path, twice:
+     * docs/performance.md, "GetPeerState's thread hand-offs"). Called at every transition, before
+     * listeners hear of it, and after every event (TunnelSession), so a query sees what the last
+     * event left.
+     */
+    void publish() {
+        peerQueries = new PeerQueryTarget(status(), phase == SessionPhase.RUNNING ? run.speaker : null);
+    }
+
+    PeerQueryTarget peerQueries() {
+        return peerQueries;
     }
 
     /** Tells every listener, in registration order; one that throws is logged and skipped. */

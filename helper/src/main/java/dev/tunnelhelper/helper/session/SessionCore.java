@@ -1,6 +1,5 @@
 package dev.tunnelhelper.helper.session;
 
-import com.google.protobuf.ByteString;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,6 +19,16 @@ final class SessionCore {
         this.work = work;
         this.ending = new SessionEnding(session, work, settings);
         this.starts = new StartSequence(session, work, ending, new StartRequests(settings));
+    }
+
+    /** {@link SessionContext#publish}: for any thread. */
+    PeerQueryTarget peerQueries() {
+        return session.peerQueries();
+    }
+
+    /** After each event: whatever it changed is what the next peer-state query sees. */
+    void published() {
+        session.publish();
     }
 
     void handle(SessionEvent event) {
@@ -42,8 +51,6 @@ final class SessionCore {
             }
         } else if (event instanceof SessionEvent.StatusQuery e) {
             e.answer().complete(session.status());
-        } else if (event instanceof SessionEvent.PeerStateQuery e) {
-            peerState(e.answer());
         } else if (event instanceof SessionEvent.WakeQuery e) {
             wake(e.answer());
         } else if (event instanceof SessionEvent.Listen e) {
@@ -88,15 +95,6 @@ final class SessionCore {
             ending.stopAnswered();
         } else if (event instanceof SessionEvent.ExitOverdue) {
             ending.exitOverdue();
-        }
-    }
-
-    private void peerState(CompletableFuture<PeerSnapshot> answer) {
-        SessionStatus status = session.status();
-        if (session.phase == SessionPhase.RUNNING) {
-            work.peerState(session.run.speaker, status, answer);
-        } else {
-            answer.complete(new PeerSnapshot(status, ByteString.EMPTY)); // an empty vpn.PeerUpdate
         }
     }
 

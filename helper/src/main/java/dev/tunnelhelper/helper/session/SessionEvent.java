@@ -32,8 +32,6 @@ sealed interface SessionEvent {
 
     record StatusQuery(CompletableFuture<SessionStatus> answer) implements SessionEvent {}
 
-    record PeerStateQuery(CompletableFuture<PeerSnapshot> answer) implements SessionEvent {}
-
     record WakeQuery(CompletableFuture<Void> answer) implements SessionEvent {}
 
     record Listen(SessionEventListener listener) implements SessionEvent {}

@@ -12,7 +12,6 @@ import dev.tunnelhelper.protocol.HandshakeException;
 import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.relay.TunnelFrame;
-import dev.tunnelhelper.protocol.vpn.GetPeerUpdate;
 import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsResponse;
@@ -299,26 +298,6 @@ final class SessionWork {
                 log.debug("could not answer the tunnel: {}", e.toString());
             }
         });
-    }
-
-    void peerState(
-            Speaker<ManagerMessage, TunnelFrame> speaker,
-            SessionStatus status,
-            CompletableFuture<PeerSnapshot> answer) {
-        call(
-                        speaker,
-                        ManagerMessage.newBuilder()
-                                .setGetPeerUpdate(GetPeerUpdate.getDefaultInstance())
-                                .build(),
-                        settings.rpcTimeout())
-                .whenComplete((reply, e) -> {
-                    if (e != null) {
-                        answer.completeExceptionally(
-                                new TunnelUnavailableException("the tunnel did not answer: " + io(e).getMessage(), e));
-                    } else {
-                        answer.complete(new PeerSnapshot(status, reply.getPeerUpdate()));
-                    }
-                });
     }
 
     void wake(Speaker<ManagerMessage, TunnelFrame> speaker, CompletableFuture<Void> answer) {

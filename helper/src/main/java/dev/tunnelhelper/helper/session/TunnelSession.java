@@ -2,8 +2,14 @@ package dev.tunnelhelper.helper.session;
 
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.protocol.relay.TunnelFrame;
+import dev.tunnelhelper.protocol.vpn.GetPeerUpdate;
+import dev.tunnelhelper.protocol.vpn.ManagerMessage;
 import dev.tunnelhelper.shim.OwnedFd;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -24,9 +30,15 @@ public final class TunnelSession {
     private final ScheduledThreadPoolExecutor loop =
             new ScheduledThreadPoolExecutor(1, NamedThreads.factory("session"));
     private final ExecutorService workers = Executors.newCachedThreadPool(NamedThreads.factory("session-work"));
+    private static final ManagerMessage GET_PEER_UPDATE = ManagerMessage.newBuilder()
+            .setGetPeerUpdate(GetPeerUpdate.getDefaultInstance())
+            .build();
+
     private final SessionCore core;
+    private final Duration rpcTimeout;
 
     public TunnelSession(SessionSettings settings, Acquirer acquirer, TunnelLauncher launcher) {
+        rpcTimeout = settings.rpcTimeout();
         loop.setRemoveOnCancelPolicy(true);
         core = new SessionCore(settings, new SessionWork(settings, acquirer, launcher, loop, workers, this::post));
     }
@@ -76,13 +88,26 @@ public final class TunnelSession {
     /**
      * The session's status and the tunnel's full peer state (a {@code GetPeerUpdate}) while
      * RUNNING, else empty: an encoded {@code vpn.PeerUpdate}, exactly as the tunnel sent it, for
-     * the reply to splice in; fails with {@link TunnelUnavailableException} when the tunnel does
-     * not answer in time.
+     * the reply to splice in. Blocks the calling thread, which sends the request itself; throws
+     * {@link TunnelUnavailableException} when the tunnel does not answer in time.
+     *
+     * <p>Unlike the other queries, this one does not go through the session thread: it reads what
+     * the session last published ({@link PeerQueryTarget}) and waits for the tunnel's reply on the
+     * caller's thread. Through the session thread and its workers, a GetPeerState woke four
+     * threads more than it needs to (docs/performance.md, "GetPeerState's thread hand-offs"). A
+     * query racing a stop may reach a tunnel that is ending: it fails as an unanswered one does.
      */
-    public CompletableFuture<PeerSnapshot> peerState() {
-        CompletableFuture<PeerSnapshot> answer = new CompletableFuture<>();
-        post(new SessionEvent.PeerStateQuery(answer));
-        return answered(answer);
+    public PeerSnapshot peerState() throws TunnelUnavailableException {
+        PeerQueryTarget target = core.peerQueries();
+        if (target.speaker() == null) {
+            return new PeerSnapshot(target.status(), ByteString.EMPTY); // an empty vpn.PeerUpdate
+        }
+        try {
+            TunnelFrame reply = target.speaker().call(GET_PEER_UPDATE, rpcTimeout);
+            return new PeerSnapshot(target.status(), reply.getPeerUpdate());
+        } catch (IOException e) {
+            throw new TunnelUnavailableException("the tunnel did not answer: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -107,6 +132,7 @@ public final class TunnelSession {
         loop.execute(() -> {
             try {
                 core.handle(event);
+                core.published();
             } catch (RuntimeException e) {
                 // A bug must not take the session thread down with it: every later event still needs handling.
                 log.atError()

@@ -75,7 +75,7 @@ class RunningTunnelEndsTest {
         quiet.running();
 
         TunnelUnavailableException e =
-                SessionHarness.failure(quiet.session.peerState(), TunnelUnavailableException.class);
+                org.junit.jupiter.api.Assertions.assertThrows(TunnelUnavailableException.class, quiet.session::peerState);
 
         assertTrue(
                 e.getMessage().startsWith("the tunnel did not answer: no reply from tunnel to request "),

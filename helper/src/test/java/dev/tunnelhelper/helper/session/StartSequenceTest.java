@@ -195,13 +195,57 @@ class StartSequenceTest {
 
     @Test
     void peerStateAsksTheTunnelWhileRunningAndIsEmptyOtherwise() throws Exception {
-        PeerSnapshot idle = await(h.session.peerState());
+        PeerSnapshot idle = h.session.peerState();
         assertEquals(ByteString.EMPTY, idle.peers(), "idle: an empty PeerUpdate");
         assertEquals(IDLE, idle.status().phase());
         h.running();
-        PeerSnapshot running = await(h.session.peerState());
+        PeerSnapshot running = h.session.peerState();
         assertEquals(ScriptedTunnel.FULL_STATE, PeerUpdate.parseFrom(running.peers()));
         assertEquals(RUNNING, running.status().phase(), "the status comes with the peers");
+    }
+
+    @Test
+    @Timeout(20)
+    void peerStateIsAnsweredWhileTheSessionThreadIsBusy() throws Exception {
+        h.running();
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // A listener runs on the session thread: this one keeps it busy until released.
+        h.session.addListener(new SessionEventListener() {
+            @Override
+            public void stateChanged(SessionStatus status) {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        holding.await();
+        try {
+            CompletableFuture<PeerSnapshot> query = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return h.session.peerState();
+                } catch (TunnelUnavailableException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            PeerSnapshot running = query.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(ScriptedTunnel.FULL_STATE, PeerUpdate.parseFrom(running.peers()));
+            assertEquals(RUNNING, running.status().phase());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void peerStateAfterAStopIsEmptyAgain() throws Exception {
+        h.running();
+        await(h.session.stop(h.owner));
+        PeerSnapshot stopped = h.session.peerState();
+        assertEquals(ByteString.EMPTY, stopped.peers(), "no tunnel is asked once the session is idle");
+        assertEquals(IDLE, stopped.status().phase());
     }
 
     @Test
