@@ -67,8 +67,8 @@ final class SessionContext {
 
     /**
      * Publishes what a peer-state query needs, for threads other than this one to read without a
-     * trip through the session thread (a thread wake-up on every GetPeerState's path, twice:
-     * docs/performance.md, "GetPeerState's thread hand-offs"). Called at every transition, before
+     * trip through the session thread and its workers (three thread wake-ups on every
+     * GetPeerState's path: docs/performance.md, "GetPeerState's thread hand-offs"). Called at every transition, before
      * listeners hear of it, and after every event (TunnelSession), so a query sees what the last
      * event left.
      */

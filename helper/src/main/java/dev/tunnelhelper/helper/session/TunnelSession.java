@@ -93,7 +93,7 @@ public final class TunnelSession {
      *
      * <p>Unlike the other queries, this one does not go through the session thread: it reads what
      * the session last published ({@link PeerQueryTarget}) and waits for the tunnel's reply on the
-     * caller's thread. Through the session thread and its workers, a GetPeerState woke four
+     * caller's thread. Through the session thread and its workers, a GetPeerState woke three
      * threads more than it needs to (docs/performance.md, "GetPeerState's thread hand-offs"). A
      * query racing a stop may reach a tunnel that is ending: it fails as an unanswered one does.
      */
