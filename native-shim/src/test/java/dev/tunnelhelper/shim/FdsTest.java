@@ -209,7 +209,9 @@ class FdsTest {
             out.write(new byte[] {0, 0, 0, 6, 1, 2, 3, 4, 5, 6});
             byte[] prefix = new byte[4];
             assertEquals(4, in.read(prefix, 0, 4));
-            assertFalse(Fds.waitReadable(p.readEnd().get(), Duration.ZERO), "the pipe is empty: the stream took all ten bytes");
+            assertFalse(
+                    Fds.waitReadable(p.readEnd().get(), Duration.ZERO),
+                    "the pipe is empty: the stream took all ten bytes");
             assertEquals(6, in.available());
             byte[] payload = new byte[6];
             assertEquals(6, in.read(payload, 0, 6));

@@ -52,8 +52,8 @@ class MessageDecoderTest {
 
     @Test
     void aBytesFieldSharesThePayloadInsteadOfCopyingIt() throws IOException {
-        var relayDecoder = new MessageDecoder<>(
-                dev.tunnelhelper.protocol.relay.TunnelFrame.parser(), new FrameCodec(1 << 20));
+        var relayDecoder =
+                new MessageDecoder<>(dev.tunnelhelper.protocol.relay.TunnelFrame.parser(), new FrameCodec(1 << 20));
         byte[] peerUpdate = new byte[256 * 1024];
         java.util.Arrays.fill(peerUpdate, (byte) 7);
         byte[] payload = dev.tunnelhelper.protocol.relay.TunnelFrame.newBuilder()

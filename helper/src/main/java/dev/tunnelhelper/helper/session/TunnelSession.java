@@ -1,8 +1,8 @@
 package dev.tunnelhelper.helper.session;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelhelper.helper.binary.Acquirer;
 import dev.tunnelhelper.helper.tunnel.TunnelLauncher;
-import com.google.protobuf.ByteString;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.relay.TunnelFrame;
 import dev.tunnelhelper.protocol.vpn.GetPeerUpdate;

@@ -74,8 +74,8 @@ class RunningTunnelEndsTest {
         quiet.launcher.script(ScriptedTunnel.Script.normal().silentOnQueries());
         quiet.running();
 
-        TunnelUnavailableException e =
-                org.junit.jupiter.api.Assertions.assertThrows(TunnelUnavailableException.class, quiet.session::peerState);
+        TunnelUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(
+                TunnelUnavailableException.class, quiet.session::peerState);
 
         assertTrue(
                 e.getMessage().startsWith("the tunnel did not answer: no reply from tunnel to request "),
