@@ -167,7 +167,7 @@ class SessionRaceTest {
     }
 
     @Test
-    void aChildThatDiesDuringTheStopEndsTheStopCleanly() {
+    void aChildThatDiesDuringTheStopEndsTheStopCleanly() throws InterruptedException {
         h.launcher.script(Script.normal().onStop(OnStop.EXIT));
         ScriptedTunnel tunnel = h.running();
 
@@ -181,7 +181,9 @@ class SessionRaceTest {
                         .await(RecordingListener.ChildExited.class, e -> true)
                         .status()
                         .toString());
-        assertEquals(List.of(""), List.copyOf(h.owner.cancels), "the owner is told once, of a clean stop");
+        // The CancelProvider goes out on a worker, side by side with the stop's answer: it may come just after it.
+        assertEquals("", h.owner.cancels.poll(30, TimeUnit.SECONDS), "the owner is told of a clean stop");
+        assertTrue(h.owner.cancels.isEmpty(), "once");
     }
 
     @Test
