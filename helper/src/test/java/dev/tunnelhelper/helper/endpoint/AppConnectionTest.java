@@ -2,7 +2,6 @@ package dev.tunnelhelper.helper.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.helper.apps.AppFanout;
@@ -14,7 +13,6 @@ import dev.tunnelhelper.helper.session.SessionEventListener;
 import dev.tunnelhelper.helper.session.SessionPhase;
 import dev.tunnelhelper.helper.session.SessionSettings;
 import dev.tunnelhelper.helper.session.TunnelSession;
-import dev.tunnelhelper.protocol.Incoming;
 import dev.tunnelhelper.protocol.Speaker;
 import dev.tunnelhelper.protocol.endpoint.EndpointClient;
 import dev.tunnelhelper.protocol.helper.AppMessage;
@@ -24,9 +22,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,37 +42,13 @@ class AppConnectionTest {
     Path dir;
 
     private final RecordingListener events = new RecordingListener();
-    private final BlockingQueue<Opened> opened = new LinkedBlockingQueue<>();
+    private final OpenedConnections<HelperAppMessage, AppMessage, PeerConnection<HelperAppMessage, AppMessage>> opened =
+            new OpenedConnections<>(WAIT);
     private final AppFanout fanout =
             new AppFanout(VERSION, new FanoutLimits(8, FanoutLimits.DEFAULT_BYTES), new SessionEventListener() {});
     private TunnelSession session;
     private UnixEndpointServer<HelperAppMessage, AppMessage> server;
     private Speaker<AppMessage, HelperAppMessage> app;
-
-    /** A connection the endpoint made, and a future that completes once it has handled its own end. */
-    private record Opened(PeerConnection<HelperAppMessage, AppMessage> connection, CompletableFuture<Throwable> closed)
-            implements PeerConnection<HelperAppMessage, AppMessage> {
-        @Override
-        public void attached(Speaker<HelperAppMessage, AppMessage> speaker) {
-            connection.attached(speaker);
-        }
-
-        @Override
-        public void onMessage(Incoming<HelperAppMessage, AppMessage> in) throws Exception {
-            connection.onMessage(in);
-        }
-
-        @Override
-        public void closed(Throwable cause) {
-            connection.closed(cause);
-            closed.complete(cause);
-        }
-
-        @Override
-        public boolean keepsOpen() {
-            return connection.keepsOpen();
-        }
-    }
 
     @BeforeEach
     void listen() throws IOException {
@@ -91,11 +62,7 @@ class AppConnectionTest {
         server = new UnixEndpointServer<>(
                 AppEndpointSpecs.app(
                         peer -> Optional.empty(),
-                        who -> {
-                            Opened o = new Opened(real.open(who), new CompletableFuture<>());
-                            opened.add(o);
-                            return o;
-                        },
+                        opened.wrapping(real::open),
                         ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, 0)),
                 dir.resolve("app.sock"));
         server.start("rw-------", null);
@@ -110,12 +77,6 @@ class AppConnectionTest {
         server.drained().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private Opened openedFor() throws InterruptedException {
-        Opened o = opened.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertNotNull(o, "the endpoint made a connection for the app");
-        return o;
-    }
-
     private HelperAppMessage subscribe() throws Exception {
         return app.request(
                         AppMessage.newBuilder()
@@ -127,7 +88,7 @@ class AppConnectionTest {
 
     @Test
     void aSubscribedConnectionIsKeptOpenAndItsSubscriptionEndsWithIt() throws Exception {
-        Opened connection = openedFor();
+        var connection = opened.next();
         assertFalse(connection.keepsOpen(), "a connection that has not subscribed may be closed when idle");
         assertTrue(subscribe().hasSubscribed());
         assertTrue(connection.keepsOpen(), "a subscriber may stay silent");
@@ -139,7 +100,7 @@ class AppConnectionTest {
 
     @Test
     void aConnectionSubscribesOnceASecondSubscribeIsABadRequest() throws Exception {
-        Opened connection = openedFor();
+        var connection = opened.next();
         assertTrue(subscribe().hasSubscribed());
         HelperAppMessage again = subscribe();
         assertEquals("BAD_REQUEST", again.getError().getCode(), again.toString());

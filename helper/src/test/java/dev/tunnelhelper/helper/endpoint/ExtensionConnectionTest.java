@@ -69,7 +69,8 @@ class ExtensionConnectionTest {
     private final FakeAcquirer acquirer = new FakeAcquirer();
     private final ScriptedLauncher launcher = new ScriptedLauncher();
     private final RecordingListener events = new RecordingListener();
-    private final BlockingQueue<Opened> opened = new LinkedBlockingQueue<>();
+    private final OpenedConnections<HelperExtensionMessage, ExtensionMessage, ExtensionConnection> opened =
+            new OpenedConnections<>(WAIT);
     private final BlockingQueue<Incoming<ExtensionMessage, HelperExtensionMessage>> cancels =
             new LinkedBlockingQueue<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -81,34 +82,6 @@ class ExtensionConnectionTest {
 
     private TunnelSession session;
     private UnixEndpointServer<HelperExtensionMessage, ExtensionMessage> server;
-
-    /**
-     * A connection the endpoint made, with the peer description it was made for, and a future
-     * that completes once the connection has handled its own end.
-     */
-    private record Opened(ExtensionConnection connection, String who, CompletableFuture<Throwable> closed)
-            implements PeerConnection<HelperExtensionMessage, ExtensionMessage> {
-        @Override
-        public void attached(Speaker<HelperExtensionMessage, ExtensionMessage> speaker) {
-            connection.attached(speaker);
-        }
-
-        @Override
-        public void onMessage(Incoming<HelperExtensionMessage, ExtensionMessage> in) throws Exception {
-            connection.onMessage(in);
-        }
-
-        @Override
-        public void closed(Throwable cause) {
-            connection.closed(cause);
-            closed.complete(cause);
-        }
-
-        @Override
-        public boolean keepsOpen() {
-            return connection.keepsOpen();
-        }
-    }
 
     @BeforeEach
     void listen() throws IOException {
@@ -133,11 +106,7 @@ class ExtensionConnectionTest {
                         Endpoints.HELPER_EXTENSION,
                         e -> HelperExtensionMessage.newBuilder().setError(e).build(),
                         peer -> Optional.empty(),
-                        who -> {
-                            Opened o = new Opened((ExtensionConnection) real.open(who), who, new CompletableFuture<>());
-                            opened.add(o);
-                            return o;
-                        },
+                        opened.wrapping(who -> (ExtensionConnection) real.open(who)),
                         ConnectionLimits.of(ConnectionLimits.IDLE_TIMEOUT, ConnectionLimits.PER_UID, 0)),
                 dir.resolve("ne.sock"));
         server.start("rw-------", null);
@@ -171,12 +140,6 @@ class ExtensionConnectionTest {
                 });
         cleanup.add(ne);
         return ne;
-    }
-
-    private Opened openedFor() throws InterruptedException {
-        Opened o = opened.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertNotNull(o, "the endpoint made a connection for the peer");
-        return o;
     }
 
     /** Pipes whose read ends stand in for descriptors an extension sends (a TUN device, or anything). */
@@ -259,7 +222,7 @@ class ExtensionConnectionTest {
     @Test
     void aStartWithItsTunDescriptorStartsTheSessionWithTheExtensionsParameters() throws Exception {
         Speaker<ExtensionMessage, HelperExtensionMessage> ne = extension();
-        Opened o = openedFor();
+        var o = opened.next();
         assertFalse(o.connection().keepsOpen(), "a connection that asked for nothing may be closed when idle");
         List<Pipe> tun = pipes(1);
 
@@ -360,11 +323,11 @@ class ExtensionConnectionTest {
     void aConnectionWaitingForTheAnswerToItsStopIsBusyNotIdle() throws Exception {
         launcher.script(ScriptedTunnel.Script.normal().onStop(ScriptedTunnel.OnStop.HOLD));
         Speaker<ExtensionMessage, HelperExtensionMessage> owner = extension();
-        openedFor();
+        opened.next();
         start(owner, startDaemon(), pipes(1));
         ScriptedTunnel tunnel = spawned();
         Speaker<ExtensionMessage, HelperExtensionMessage> other = extension();
-        ExtensionConnection asking = openedFor().connection();
+        ExtensionConnection asking = opened.next().connection();
 
         CompletableFuture<HelperExtensionMessage> stopped = other.request(
                 ExtensionMessage.newBuilder()
@@ -387,7 +350,7 @@ class ExtensionConnectionTest {
     @Test
     void aStartWithoutItsTunDescriptorOrWithMoreIsRefusedAndAllAreClosed() throws Exception {
         Speaker<ExtensionMessage, HelperExtensionMessage> ne = extension();
-        ExtensionConnection connection = openedFor().connection();
+        ExtensionConnection connection = opened.next().connection();
 
         assertError(
                 ErrorCode.BAD_REQUEST,
@@ -497,7 +460,7 @@ class ExtensionConnectionTest {
         unattached.cancelProvider("nobody to tell");
 
         Speaker<ExtensionMessage, HelperExtensionMessage> ne = extension();
-        Opened gone = openedFor();
+        var gone = opened.next();
         ne.close();
         await(gone.closed());
         gone.connection().cancelProvider("nobody to tell any more");
@@ -556,11 +519,11 @@ class ExtensionConnectionTest {
     @Test
     void anotherConnectionClosingLeavesTheSessionRunning() throws Exception {
         Speaker<ExtensionMessage, HelperExtensionMessage> owner = extension();
-        openedFor();
+        opened.next();
         start(owner, startDaemon(), pipes(1));
         ScriptedTunnel tunnel = spawned();
         Speaker<ExtensionMessage, HelperExtensionMessage> other = extension();
-        Opened bystander = openedFor();
+        var bystander = opened.next();
 
         other.close();
         await(bystander.closed());
