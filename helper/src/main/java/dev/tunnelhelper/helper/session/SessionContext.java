@@ -68,9 +68,9 @@ final class SessionContext {
     /**
      * Publishes what a peer-state query needs, for threads other than this one to read without a
      * trip through the session thread and its workers (three thread wake-ups on every
-     * GetPeerState's path: docs/performance.md, "GetPeerState's thread hand-offs"). Called at every transition, before
-     * listeners hear of it, and after every event (TunnelSession), so a query sees what the last
-     * event left.
+     * GetPeerState's path: docs/performance.md, "GetPeerState's thread hand-offs"). Called at
+     * every transition, before listeners hear of it, and after every event (TunnelSession), so a
+     * query sees what the last event left.
      */
     void publish() {
         peerQueries = new PeerQueryTarget(status(), phase == SessionPhase.RUNNING ? run.speaker : null);

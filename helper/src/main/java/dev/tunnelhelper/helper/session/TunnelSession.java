@@ -20,20 +20,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The helper's one tunnel session (docs/architecture.md): a start runs from acquisition to
- * RUNNING, a stop back to IDLE, one session at a time. Every call becomes an event for the
- * session's own thread ({@code session-1}), which owns all session state and never blocks;
- * answers come back as futures. Listeners hear every transition, in order, from that thread.
+ * RUNNING, a stop back to IDLE, one session at a time. Every call but {@link #peerState}
+ * becomes an event for the session's own thread ({@code session-1}), which owns all session state
+ * and never blocks; answers come back as futures. Listeners hear every transition, in order, from
+ * that thread.
  */
 public final class TunnelSession {
     private static final Logger log = LoggerFactory.getLogger(TunnelSession.class);
-
-    private final ScheduledThreadPoolExecutor loop =
-            new ScheduledThreadPoolExecutor(1, NamedThreads.factory("session"));
-    private final ExecutorService workers = Executors.newCachedThreadPool(NamedThreads.factory("session-work"));
     private static final ManagerMessage GET_PEER_UPDATE = ManagerMessage.newBuilder()
             .setGetPeerUpdate(GetPeerUpdate.getDefaultInstance())
             .build();
 
+    private final ScheduledThreadPoolExecutor loop =
+            new ScheduledThreadPoolExecutor(1, NamedThreads.factory("session"));
+    private final ExecutorService workers = Executors.newCachedThreadPool(NamedThreads.factory("session-work"));
     private final SessionCore core;
     private final Duration rpcTimeout;
 
