@@ -20,9 +20,7 @@ final class FdInputStream extends InputStream {
     static final int CHUNK = 64 * 1024;
 
     private final FdStreamGuard guard;
-    /** Allocated by the first read; used and freed only under the guard's lock. */
-    private Memory buffer;
-    /** The unread bytes are buffer[next, end); guarded by the guard's lock. */
+    /** The unread bytes are those in [next, end) of the guard's buffer; guarded by the guard's lock. */
     private int next;
 
     private int end;
@@ -45,10 +43,8 @@ final class FdInputStream extends InputStream {
             return 0;
         }
         int n = guard.perform(this::readableOrBuffered, fd -> {
+            Memory buffer = guard.buffer(CHUNK);
             if (next == end) {
-                if (buffer == null) {
-                    buffer = new Memory(CHUNK);
-                }
                 next = 0;
                 end = Fds.read(fd, buffer, CHUNK);
             }
@@ -68,11 +64,7 @@ final class FdInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
-        guard.close(() -> {
-            if (buffer != null) {
-                buffer.close();
-            }
-        });
+        guard.close();
     }
 
     /** Buffered bytes need no wait; else what the descriptor says within the slice. */

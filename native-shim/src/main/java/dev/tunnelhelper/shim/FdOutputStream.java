@@ -16,8 +16,6 @@ final class FdOutputStream extends OutputStream {
     private static final int CHUNK = 4096;
 
     private final FdStreamGuard guard;
-    /** Allocated by the first write; used and freed only under the guard's lock. */
-    private Memory buffer;
 
     FdOutputStream(OwnedFd fd) {
         this.guard = new FdStreamGuard(fd);
@@ -36,9 +34,7 @@ final class FdOutputStream extends OutputStream {
             int from = off + done;
             int size = Math.min(CHUNK, len - done);
             done += guard.perform(Fds::waitWritable, fd -> {
-                if (buffer == null) {
-                    buffer = new Memory(CHUNK);
-                }
+                Memory buffer = guard.buffer(CHUNK);
                 buffer.write(0, b, from, size);
                 return Fds.write(fd, buffer, size);
             });
@@ -47,10 +43,6 @@ final class FdOutputStream extends OutputStream {
 
     @Override
     public void close() throws IOException {
-        guard.close(() -> {
-            if (buffer != null) {
-                buffer.close();
-            }
-        });
+        guard.close();
     }
 }

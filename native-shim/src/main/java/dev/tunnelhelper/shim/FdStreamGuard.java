@@ -1,5 +1,6 @@
 package dev.tunnelhelper.shim;
 
+import com.sun.jna.Memory;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -19,6 +20,8 @@ final class FdStreamGuard {
     private final OwnedFd fd;
     private final Object lock = new Object();
     private volatile boolean closed;
+    /** The stream's native buffer ({@link #buffer}); used and freed only under {@link #lock}. */
+    private Memory buffer;
 
     FdStreamGuard(OwnedFd fd) {
         this.fd = fd;
@@ -51,15 +54,21 @@ final class FdStreamGuard {
         }
     }
 
-    void close() throws IOException {
-        close(() -> {});
+    /**
+     * The stream's native buffer of {@code size} bytes, allocated at first use: for the I/O that
+     * {@link #perform} runs (under the lock), so that JNA reads and writes native memory instead of
+     * copying a whole Java array in and out on every call (docs/performance.md, "The tunnel pipe's
+     * reads"). Freed by {@link #close}, which waits for that I/O. One size per stream.
+     */
+    Memory buffer(int size) {
+        if (buffer == null) {
+            buffer = new Memory(size);
+        }
+        return buffer;
     }
 
-    /**
-     * Closes the descriptor, then runs {@code release} under the same lock: no I/O is running
-     * then and none will run again, so what the I/O used (a stream's native buffer) can be freed.
-     */
-    void close(Runnable release) throws IOException {
+    /** Closes the descriptor and frees the native buffer, once no I/O runs and none will run again. */
+    void close() throws IOException {
         closed = true;
         synchronized (lock) {
             try {
@@ -67,7 +76,10 @@ final class FdStreamGuard {
             } catch (NativeException e) {
                 throw new IOException(e.getMessage(), e);
             } finally {
-                release.run();
+                if (buffer != null) {
+                    buffer.close();
+                    buffer = null;
+                }
             }
         }
     }
