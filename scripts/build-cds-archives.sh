@@ -14,6 +14,7 @@
 # not a dynamic one (-XX:ArchiveClassesAtExit): on JDK 17 only a static archive can hold classes
 # compiled for Java 5, which picocli's all are (docs/performance.md, "Start-up and footprint").
 # Run by the helper module's package phase, after the jars and classpath.txt files exist.
+# CDS_KEEP=1 keeps the work directory (class lists, dump and check logs) and prints where it is.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -eq 2 ]; then
@@ -31,7 +32,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/tunnel-helper-cds.XXXXXX")
 helper_pid=""
 cleanup() {
   if [ -n "$helper_pid" ]; then kill "$helper_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
+  if [ -n "${CDS_KEEP:-}" ]; then echo "build-cds-archives: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -53,6 +54,13 @@ dump() {
     "$1" >"$2.dump.log" 2>&1 || [ ! -f "$3" ]; then
     echo "build-cds-archives: dumping $3 failed:" >&2
     cat "$2.dump.log" >&2
+    exit 1
+  fi
+  # A class the dump leaves out is read from its jar and verified at every start. Picocli's (Java
+  # 5 class files) are left out once something linked them while dumping: a lambda implementing
+  # one of their interfaces, a method reference to one of their methods (dev.tunnelhelper.cli.Cli).
+  if grep "Skipping .*: Old class has been linked" "$2.dump.log" >&2; then
+    echo "build-cds-archives: $3 leaves out the classes above; build them without lambdas" >&2
     exit 1
   fi
   # The launcher must map it (-Xshare:on fails instead of running without it), and with it the

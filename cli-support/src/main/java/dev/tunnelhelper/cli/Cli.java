@@ -26,7 +26,26 @@ public final class Cli {
                 .usageMessage()
                 .exitCodeListHeading("Exit codes:%n")
                 .exitCodeList(ExitCodes.table());
-        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+        commandLine.setExecutionExceptionHandler(new ExitCodeMapping(program));
+        commandLine.setExecutionStrategy(new CheckedRunLast());
+        return commandLine;
+    }
+
+    // Named classes, not lambdas: picocli's classes are compiled for Java 5, and the class-data
+    // archive (scripts/build-cds-archives.sh) has to leave out such a class once it has been
+    // linked while dumping, which building a lambda that implements one of its interfaces does.
+    // Left out, it is read from the jar and verified at every start.
+
+    /** Errors to exit codes and one line on stderr. */
+    private static final class ExitCodeMapping implements CommandLine.IExecutionExceptionHandler {
+        private final String program;
+
+        ExitCodeMapping(String program) {
+            this.program = program;
+        }
+
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cl, ParseResult parseResult) {
             if (e instanceof HelperUnavailableException u) {
                 cl.getErr().println(program + ": " + u.getMessage());
                 return ExitCodes.HELPER_UNAVAILABLE;
@@ -37,13 +56,18 @@ public final class Cli {
             }
             cl.getErr().println(program + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return ExitCodes.FAILURE;
-        });
-        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
-        commandLine.setExecutionStrategy(parseResult -> {
+        }
+    }
+
+    /** Picocli's RunLast, after refusing shared options the chosen subcommand does not take. */
+    private static final class CheckedRunLast implements CommandLine.IExecutionStrategy {
+        private final CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+
+        @Override
+        public int execute(ParseResult parseResult) {
             rejectMisplacedOptions(parseResult);
             return runLast.execute(parseResult);
-        });
-        return commandLine;
+        }
     }
 
     /** A top-level shared option must be one the chosen subcommand declares; otherwise it would be ignored. */

@@ -48,43 +48,52 @@ public final class CommandTree {
 
     /** Every subcommand: for help, the documentation and tests. */
     public CommandLine whole() {
-        CommandLine commandLine = new CommandLine(top);
-        subcommands.forEach(commandLine::addSubcommand);
+        return withEverySubcommand(new CommandLine(top));
+    }
+
+    private CommandLine withEverySubcommand(CommandLine commandLine) {
+        for (Map.Entry<String, Class<?>> sub : subcommands.entrySet()) {
+            commandLine.addSubcommand(sub.getKey(), sub.getValue());
+        }
         return commandLine;
     }
 
     /** The tree to run {@code args} on: only the subcommand they name when that is all they need, else {@link #whole()}. */
     public CommandLine forArguments(String... args) {
-        String chosen = chosenSubcommand(args);
-        if (chosen == null) {
-            return whole();
-        }
         CommandLine commandLine = new CommandLine(top);
+        String chosen = chosenSubcommand(commandLine, args);
+        if (chosen == null) {
+            return withEverySubcommand(commandLine);
+        }
         commandLine.addSubcommand(chosen, subcommands.get(chosen));
         return commandLine;
     }
 
     /**
      * The subcommand {@code args} name, found by parsing them with the real top-level command
-     * over placeholders that take whatever follows their name; null when the parse fails or the
-     * top-level command is asked for help or its version.
+     * over placeholders that take whatever follows their name (removed again before this
+     * returns; the parse that runs the command starts from the options' initial values); null
+     * when the parse fails or the top-level command is asked for help or its version. One
+     * top-level command serves both parses: reflecting over it is most of what building one costs.
      */
-    private String chosenSubcommand(String[] args) {
-        CommandLine router = new CommandLine(top);
+    private String chosenSubcommand(CommandLine router, String[] args) {
         for (String name : subcommands.keySet()) {
             CommandSpec placeholder = CommandSpec.create();
             placeholder.parser().unmatchedArgumentsAllowed(true).stopAtUnmatched(true);
             router.addSubcommand(name, placeholder);
         }
-        ParseResult parsed;
         try {
-            parsed = router.parseArgs(args);
+            ParseResult parsed = router.parseArgs(args);
+            if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested() || parsed.subcommand() == null) {
+                return null;
+            }
+            return parsed.subcommand().commandSpec().name();
         } catch (ParameterException e) {
             return null;
+        } finally {
+            for (String name : subcommands.keySet()) {
+                router.getCommandSpec().removeSubcommand(name);
+            }
         }
-        if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested() || parsed.subcommand() == null) {
-            return null;
-        }
-        return parsed.subcommand().commandSpec().name();
     }
 }

@@ -37,10 +37,14 @@ abstract class SharedOption<S extends SharedOption<S>> {
         if (mixee == null || mixee.root() == mixee) {
             return Optional.empty();
         }
-        return mixee.root().mixins().values().stream()
-                .map(CommandSpec::userObject)
-                .filter(type::isInstance)
-                .map(type::cast)
-                .findFirst();
+        // A loop, not a stream of method references: see Cli's nested classes for why no lambda
+        // touches picocli's types.
+        for (CommandSpec mixin : mixee.root().mixins().values()) {
+            Object user = mixin.userObject();
+            if (type.isInstance(user)) {
+                return Optional.of(type.cast(user));
+            }
+        }
+        return Optional.empty();
     }
 }
