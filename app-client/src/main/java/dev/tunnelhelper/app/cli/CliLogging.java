@@ -1,43 +1,53 @@
 package dev.tunnelhelper.app.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
- * The CLI's logging, set in code before the command runs: stdout is for the command's output
- * (tables, JSON), so logs go to stderr, warnings only unless {@code APP_CLIENT_LOG_LEVEL} says
- * otherwise for the client's own loggers. Built in code because parsing an XML configuration
- * took about a sixth of a short command's run (Joran and the JDK's XML parser: some 400
- * classes). An explicit {@code -Dlogback.configurationFile} still wins.
+ * The CLI's logging, set before anything logs: stdout is for the command's output (tables,
+ * JSON), so log lines go to stderr, warnings only unless {@code APP_CLIENT_LOG_LEVEL} (trace,
+ * debug, info, warn, error) says otherwise for the client's own loggers. The backend is slf4j's
+ * simple logger, configured through its system properties; one given on the command line
+ * ({@code -Dorg.slf4j.simpleLogger.…} in {@code TUNNEL_HELPER_JAVA_OPTS}) wins. Not logback: its
+ * initialisation alone took 35 ms of a {@code ping} with the class archive (docs/performance.md,
+ * "bin/app-client's start").
  */
 final class CliLogging {
+    private static final String PREFIX = "org.slf4j.simpleLogger.";
+    private static final String CLIENT_LOGGERS = "dev.tunnelhelper";
 
     private CliLogging() {}
 
     static void install() {
-        if (System.getProperty("logback.configurationFile") != null
-                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
+        install(System.getenv("APP_CLIENT_LOG_LEVEL"));
+    }
+
+    /** Must run before the first logger is created: the simple logger reads its properties once. */
+    static void install(String clientLevel) {
+        setIfAbsent("logFile", "System.err");
+        setIfAbsent("defaultLogLevel", "warn");
+        setIfAbsent("log." + CLIENT_LOGGERS, level(clientLevel));
+        // No time stamps: a date format loads the JDK's locale data, some 25 ms of every command
+        // (add -Dorg.slf4j.simpleLogger.showDateTime=true and a dateTimeFormat to get them).
+        setIfAbsent("showDateTime", "false");
+        setIfAbsent("showThreadName", "false");
+        setIfAbsent("showShortLogName", "true");
+    }
+
+    /** The simple logger's name for {@code requested}; warn for anything it does not know. */
+    static String level(String requested) {
+        if (requested == null) {
+            return "warn";
         }
-        context.reset();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n");
-        encoder.start();
-        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-        stderr.setContext(context);
-        stderr.setName("STDERR");
-        stderr.setTarget("System.err");
-        stderr.setEncoder(encoder);
-        stderr.start();
-        String level = System.getenv("APP_CLIENT_LOG_LEVEL");
-        context.getLogger("dev.tunnelhelper").setLevel(Level.toLevel(level, Level.WARN));
-        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.WARN);
-        root.addAppender(stderr);
+        String level = requested.trim().toLowerCase(Locale.ROOT);
+        return switch (level) {
+            case "trace", "debug", "info", "warn", "error", "off" -> level;
+            default -> "warn";
+        };
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(PREFIX + key) == null) {
+            System.setProperty(PREFIX + key, value);
+        }
     }
 }
