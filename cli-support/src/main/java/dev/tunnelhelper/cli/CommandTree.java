@@ -70,30 +70,31 @@ public final class CommandTree {
     }
 
     /**
-     * The subcommand {@code args} name, found by parsing them with the real top-level command
-     * over placeholders that take whatever follows their name (removed again before this
-     * returns; the parse that runs the command starts from the options' initial values); null
-     * when the parse fails or the top-level command is asked for help or its version. One
-     * top-level command serves both parses: reflecting over it is most of what building one costs.
+     * The subcommand {@code args} name: the first argument the top-level command does not take
+     * itself when parsing stops there, if it is a subcommand's name; null when the parse fails,
+     * when it is not, or when the top-level command is asked for help or its version. The
+     * command that then runs parses again from its options' initial values. No placeholder
+     * commands: each CommandLine picocli builds registers its converters and compiles its
+     * patterns again, a large part of a short command's start.
      */
-    private String chosenSubcommand(CommandLine router, String[] args) {
-        for (String name : subcommands.keySet()) {
-            CommandSpec placeholder = CommandSpec.create();
-            placeholder.parser().unmatchedArgumentsAllowed(true).stopAtUnmatched(true);
-            router.addSubcommand(name, placeholder);
-        }
+    private String chosenSubcommand(CommandLine top, String[] args) {
+        CommandLine.Model.ParserSpec parser = top.getCommandSpec().parser();
+        boolean stopAtUnmatched = parser.stopAtUnmatched();
+        boolean unmatchedAllowed = parser.unmatchedArgumentsAllowed();
+        parser.stopAtUnmatched(true).unmatchedArgumentsAllowed(true);
         try {
-            ParseResult parsed = router.parseArgs(args);
-            if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested() || parsed.subcommand() == null) {
+            ParseResult parsed = top.parseArgs(args);
+            if (parsed.isUsageHelpRequested()
+                    || parsed.isVersionHelpRequested()
+                    || parsed.unmatched().isEmpty()) {
                 return null;
             }
-            return parsed.subcommand().commandSpec().name();
+            String first = parsed.unmatched().get(0);
+            return subcommands.containsKey(first) ? first : null;
         } catch (ParameterException e) {
             return null;
         } finally {
-            for (String name : subcommands.keySet()) {
-                router.getCommandSpec().removeSubcommand(name);
-            }
+            parser.stopAtUnmatched(stopAtUnmatched).unmatchedArgumentsAllowed(unmatchedAllowed);
         }
     }
 }
