@@ -62,6 +62,18 @@ public final class DeploymentServer implements AutoCloseable {
         this.behaviour = behaviour;
     }
 
+    static {
+        // Responses leave as soon as they are written, as a Go deployment's do (Go sets TCP_NODELAY
+        // on every connection). The JDK's server leaves Nagle's algorithm on unless told: a
+        // response written in two parts (headers, then body) to a client that reuses its
+        // connection then waited for that client's delayed ACK, about 40 ms per request when the
+        // helper asked build info several times in a row (docs/performance.md, stop 25). The JDK
+        // reads the property once, when the first server of this process is configured.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Prepares the deployment directory (key, TLS material), binds and starts serving. */
     public static DeploymentServer start(DeploymentOptions options) throws IOException {
         Path dir = options.dir().toAbsolutePath();
