@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * The CLI's logging, set before anything logs: stdout is for the command's output (tables,
  * JSON), so log lines go to stderr, warnings only unless {@code APP_CLIENT_LOG_LEVEL} (trace,
- * debug, info, warn, error) says otherwise for the client's own loggers. The backend is slf4j's
+ * debug, info, warn, error, off) says otherwise for the client's own loggers. The backend is slf4j's
  * simple logger, configured through its system properties; one given on the command line
  * ({@code -Dorg.slf4j.simpleLogger.…} in {@code TUNNEL_HELPER_JAVA_OPTS}) wins. Not logback: its
  * initialisation alone took 35 ms of a {@code ping} with the class archive (docs/performance.md,
