@@ -30,6 +30,8 @@ import org.slf4j.Logger;
  * it for their logback-test.xml) still wins: this configurator then steps aside.
  */
 public final class HelperLogging extends ContextAwareBase implements Configurator {
+    /** The name of the appender writing helper.log. */
+    static final String FILE_APPENDER = "FILE";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -55,7 +57,7 @@ public final class HelperLogging extends ContextAwareBase implements Configurato
 
         NoFollowRollingFileAppender<ILoggingEvent> logFile = new NoFollowRollingFileAppender<>();
         logFile.setContext(context);
-        logFile.setName("FILE");
+        logFile.setName(FILE_APPENDER);
         logFile.setFile(file);
         logFile.setAppend(true);
         FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();

@@ -2,6 +2,7 @@ package dev.tunnelhelper.helper;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.joran.spi.JoranException;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.shim.Capability;
@@ -24,13 +25,31 @@ final class LogFile {
     static void use(Path file) {
         System.setProperty(PROPERTY, file.toString());
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.reset();
-            try {
-                new ContextInitializer(context).autoConfig();
-            } catch (JoranException e) {
-                System.err.println("tunnel-helper: logging configuration failed: " + e.getMessage());
-            }
+            configureFor(context, file);
         }
+    }
+
+    /**
+     * Configures {@code context} again, unless it already writes to {@code file}: when nothing
+     * touched slf4j before {@link #use} set the property, asking for the factory configured
+     * logback with it, and a second configuration would only repeat that work at start.
+     */
+    static void configureFor(LoggerContext context, Path file) {
+        if (writesTo(context, file)) {
+            return;
+        }
+        context.reset();
+        try {
+            new ContextInitializer(context).autoConfig();
+        } catch (JoranException e) {
+            System.err.println("tunnel-helper: logging configuration failed: " + e.getMessage());
+        }
+    }
+
+    private static boolean writesTo(LoggerContext context, Path file) {
+        return context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(HelperLogging.FILE_APPENDER)
+                        instanceof FileAppender<?> appender
+                && file.toString().equals(appender.getFile());
     }
 
     /**

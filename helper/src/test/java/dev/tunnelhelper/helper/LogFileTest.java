@@ -2,6 +2,7 @@ package dev.tunnelhelper.helper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
@@ -33,6 +34,17 @@ class LogFileTest {
 
     private static Appender<?> fileAppender(LoggerContext context) {
         return context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("FILE");
+    }
+
+    @Test
+    void aContextAlreadyWritingToTheLogFileIsNotConfiguredAgain() {
+        Path log = dir.resolve("helper.log");
+        LoggerContext context = production(log, "10MB");
+        Appender<?> before = fileAppender(context);
+        LogFile.configureFor(context, log);
+        assertSame(before, fileAppender(context), "the same appender, not a second configuration");
+        assertTrue(before.isStarted());
+        context.stop();
     }
 
     @Test
