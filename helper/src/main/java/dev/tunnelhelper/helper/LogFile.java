@@ -58,7 +58,10 @@ final class LogFile {
      * {@link #use}, which resets the configuration.
      */
     static void unifiedLogging(HelperConfig config) {
-        if (!NativeShim.get().has(Capability.UNIFIED_LOGGING)
+        // Without the darwin APIs there is no os_log to ask for: the shim then loads at its first
+        // real use (a session, a connection's descriptors), not on the way to listening.
+        if (!NativeShim.mayHaveDarwinApis()
+                || !NativeShim.get().has(Capability.UNIFIED_LOGGING)
                 || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }

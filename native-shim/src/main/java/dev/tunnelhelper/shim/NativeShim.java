@@ -26,6 +26,17 @@ public final class NativeShim {
         this.capabilities = Set.copyOf(caps);
     }
 
+    /**
+     * Whether the shim this JVM would load has the darwin APIs ({@link Capability#XPC}, code
+     * signatures, power events, {@link Capability#UNIFIED_LOGGING}): it has them exactly when it
+     * was built for macOS, on a Mac or as the libxpc simulator (shim_caps.c). Answered without
+     * loading the shim, so a caller can skip {@link #has} where the answer is no anyway: loading
+     * it (JNA, its own library and the shim) was a quarter of the helper's start on Linux.
+     */
+    public static boolean mayHaveDarwinApis() {
+        return NativePlatform.current().isMac() || ShimVariant.requested() == ShimVariant.XPC_SIMULATOR;
+    }
+
     /** Loads the shim on first use; a missing library is a {@link ShimLoadException} naming the platform. */
     public static NativeShim get() {
         NativeShim shim = instance;

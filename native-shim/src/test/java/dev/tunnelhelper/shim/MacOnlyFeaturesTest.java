@@ -1,6 +1,7 @@
 package dev.tunnelhelper.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
@@ -15,6 +16,12 @@ class MacOnlyFeaturesTest {
     @Test
     void thePlainLinuxShimHasNoMacCapabilities() {
         assertEquals(ShimVariant.STANDARD, NativeShim.get().variant());
+        assertEquals(java.util.Set.of(), NativeShim.get().capabilities());
+    }
+
+    @Test
+    void withoutTheDarwinApisTheHelperNeedNotLoadTheShimToKnow() {
+        assertFalse(NativeShim.mayHaveDarwinApis());
         assertEquals(java.util.Set.of(), NativeShim.get().capabilities());
     }
 

@@ -1,6 +1,7 @@
 package dev.tunnelhelper.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.nio.file.Files;
@@ -20,6 +21,11 @@ class UnifiedLogTest {
                 .map(l -> l.split("\t", -1))
                 .filter(f -> f[3].equals(subsystem))
                 .toList();
+    }
+
+    @Test
+    void aShimWithOsLogIsOneTheHelperKnowsToAskBeforeLoadingIt() {
+        assertTrue(NativeShim.mayHaveDarwinApis());
     }
 
     @Test
