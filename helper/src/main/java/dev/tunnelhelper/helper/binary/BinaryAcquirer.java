@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,13 @@ public final class BinaryAcquirer implements Acquirer {
 
     private final AcquisitionConfig config;
     private final HostPlatform platform;
-    private final int ownerUid;
+    /**
+     * Who must own the binary directory. Asked at the first acquisition, not when the daemon is
+     * built: the effective uid comes from libc through JNA, whose set-up (its own native library,
+     * loaded from a temporary copy) was otherwise on the way to listening.
+     */
+    private final IntSupplier ownerUid;
+
     private final SemanticVersion minimum;
     private final VersionProbe probe;
     private final VerificationCache verified = new VerificationCache();
@@ -39,10 +46,14 @@ public final class BinaryAcquirer implements Acquirer {
     private DeploymentHttp http;
 
     public BinaryAcquirer(AcquisitionConfig config) {
-        this(config, HostPlatform.current(), ProcessIdentity.effectiveUid());
+        this(config, HostPlatform.current(), ProcessIdentity::effectiveUid);
     }
 
     BinaryAcquirer(AcquisitionConfig config, HostPlatform platform, int effectiveUid) {
+        this(config, platform, () -> effectiveUid);
+    }
+
+    private BinaryAcquirer(AcquisitionConfig config, HostPlatform platform, IntSupplier effectiveUid) {
         this.config = config;
         this.platform = platform;
         // Running as root, only root may own the directory; unprivileged (tests, --state-dir), the helper's own uid.
@@ -79,7 +90,7 @@ public final class BinaryAcquirer implements Acquirer {
                 .log();
 
         request.listener().phaseStarted(AcquisitionPhase.FETCHING_INFO);
-        BinaryDirectory directory = BinaryDirectory.open(config.binaryDirectory(), ownerUid);
+        BinaryDirectory directory = BinaryDirectory.open(config.binaryDirectory(), ownerUid.getAsInt());
         String name = platform.binaryName();
         verifiedCopy(directory, name, policy).ifPresent(request.listener()::verifiedCopyFound);
         DeploymentHttp client = http();
