@@ -34,7 +34,12 @@ public final class NativeShim {
      * it (JNA, its own library and the shim) was a quarter of the helper's start on Linux.
      */
     public static boolean mayHaveDarwinApis() {
-        return NativePlatform.current().isMac() || ShimVariant.requested() == ShimVariant.XPC_SIMULATOR;
+        return mayHaveDarwinApis(NativePlatform.current());
+    }
+
+    /** The same answer as {@link #mayHaveDarwinApis()} for the shim this JVM would load on {@code platform}. */
+    public static boolean mayHaveDarwinApis(NativePlatform platform) {
+        return platform.isMac() || ShimVariant.requested() == ShimVariant.XPC_SIMULATOR;
     }
 
     /** Loads the shim on first use; a missing library is a {@link ShimLoadException} naming the platform. */

@@ -7,6 +7,7 @@ import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.shim.NativePlatform;
+import dev.tunnelhelper.shim.NativeShim;
 import dev.tunnelhelper.shim.ShimVariant;
 import java.util.Objects;
 
@@ -21,11 +22,11 @@ public final class XpcCarrier implements EndpointCarrier {
     /**
      * Whether the helper should use XPC: only when the config names the Mach services (its
      * {@code macos} or {@code xpc} section, {@link HelperConfig#effectiveXpc}), and only on macOS
-     * or on Linux with the libxpc simulator loaded ({@link #simulated()}; a test fixture that
+     * or on Linux with the libxpc simulator loaded ({@link NativeShim#mayHaveDarwinApis}; a test fixture that
      * nothing in production selects). Everywhere else Unix sockets are used.
      */
     public static boolean selected(NativePlatform platform, HelperConfig config) {
-        return config.effectiveXpc().isPresent() && (platform.isMac() || simulated());
+        return config.effectiveXpc().isPresent() && NativeShim.mayHaveDarwinApis(platform);
     }
 
     /** This JVM asked for the libxpc simulator (docs/native-shim.md §7): its XPC is simulated XPC. */
