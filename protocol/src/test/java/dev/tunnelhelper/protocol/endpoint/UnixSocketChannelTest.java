@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class UnixSocketChannelTest {
             // Counted by what they point at: a descriptor the kernel installed from the message would
             // be one more to /dev/null, while the JVM may open others meanwhile (a jar as a class
             // loads), which a plain count would take for one.
-            long before = openFdsTo(DEV_NULL);
+            long before = openFdsTo(UnixSocketChannelTest::devNull);
             ExtensionMessage start = ExtensionMessage.newBuilder()
                     .setStartDaemon(StartDaemon.newBuilder().setAccessUrl("https://x"))
                     .build();
@@ -85,23 +86,28 @@ class UnixSocketChannelTest {
             assertEquals(List.of(), in.fds());
             assertEquals(
                     before,
-                    openFdsTo(DEV_NULL),
+                    openFdsTo(UnixSocketChannelTest::devNull),
                     "the kernel discarded them: not one was installed in the receiving process");
         }
         client.close();
         helperSide.close();
     }
 
-    private static final String DEV_NULL = "/dev/null";
+    private static boolean devNull(String link) {
+        return link.equals("/dev/null");
+    }
 
-    /** Descriptors of this process whose link reads {@code target}, or starts with it when it ends in '['. */
-    private static long openFdsTo(String target) throws Exception {
+    private static boolean socket(String link) {
+        return link.startsWith("socket:");
+    }
+
+    /** Descriptors of this process whose link ({@code /proc/self/fd/N}) {@code target} accepts. */
+    private static long openFdsTo(Predicate<String> target) throws Exception {
         long count = 0;
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : fds.toList()) {
                 try {
-                    String link = Files.readSymbolicLink(fd).toString();
-                    if (target.endsWith("[") ? link.startsWith(target) : link.equals(target)) {
+                    if (target.test(Files.readSymbolicLink(fd).toString())) {
                         count++;
                     }
                 } catch (IOException e) {
@@ -205,13 +211,13 @@ class UnixSocketChannelTest {
     @Test
     void aConnectThatFailsLeavesNoDescriptorBehind() throws Exception {
         Path nobody = dir.resolve("nobody.sock");
-        long before = openFdsTo("socket:[");
+        long before = openFdsTo(UnixSocketChannelTest::socket);
         for (int i = 0; i < 20; i++) {
             assertThrows(
                     IOException.class,
                     () -> UnixSocketChannel.<ExtensionMessage, HelperExtensionMessage>connect(
                             nobody, TIMEOUT, HelperExtensionMessage.parser(), new FrameCodec()));
         }
-        assertEquals(before, openFdsTo("socket:["), "every failed attempt closed its socket");
+        assertEquals(before, openFdsTo(UnixSocketChannelTest::socket), "every failed attempt closed its socket");
     }
 }
