@@ -3,6 +3,7 @@ package dev.tunnelhelper.helper.binary;
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
 import dev.tunnelhelper.protocol.PeerText;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
+import dev.tunnelhelper.shim.digest.Digests;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -121,6 +122,9 @@ public final class BinaryAcquirer implements Acquirer {
         Path destination = directory.binaryPath(name);
         Optional<FileHashes> installed = installedHashes(directory, name);
         if (installed.isEmpty()) {
+            // The download's digests come from a library bound at its first use (libcrypto, about
+            // 50 ms in a new helper): bound here, while build info is on its way, not after.
+            Digests.system();
             // Without a file to compare, the request is a full download: only from a supported server.
             serverVersion.await();
         }

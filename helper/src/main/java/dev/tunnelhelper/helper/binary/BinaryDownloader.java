@@ -2,6 +2,7 @@ package dev.tunnelhelper.helper.binary;
 
 import dev.tunnelhelper.helper.binary.AcquisitionException.Step;
 import dev.tunnelhelper.protocol.PeerText;
+import dev.tunnelhelper.shim.digest.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -117,6 +118,7 @@ final class BinaryDownloader {
                     .addKeyValue("bytes", hashes.size())
                     .addKeyValue("gzip", gzip)
                     .addKeyValue("sha256", hashes.sha256())
+                    .addKeyValue("digests", Digests.system().engine())
                     .log();
             return new DownloadOutcome.Downloaded(temp.path(), hashes, check);
         } finally {

@@ -1,5 +1,8 @@
 package dev.tunnelhelper.helper.binary;
 
+import dev.tunnelhelper.shim.digest.DigestAlgorithm;
+import dev.tunnelhelper.shim.digest.Digests;
+import dev.tunnelhelper.shim.digest.StreamingDigest;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -75,9 +78,9 @@ public final class Ed25519Verifier implements BinaryVerifier {
                     + " out of range), so it verifies with none of the " + keys.size() + " pinned key(s)");
         }
         Ed25519Group.Point target = Ed25519Group.BASE.times(s).plus(rPoint.get().negated());
-        List<MessageDigest> hashes = new ArrayList<>();
+        List<StreamingDigest> hashes = new ArrayList<>();
         for (PinnedKey key : keys) {
-            MessageDigest sha512 = FileHasher.digest("SHA-512");
+            StreamingDigest sha512 = Digests.system().open(DigestAlgorithm.SHA_512);
             sha512.update(r);
             sha512.update(key.encoded);
             hashes.add(sha512);
@@ -85,15 +88,19 @@ public final class Ed25519Verifier implements BinaryVerifier {
         return new BinaryCheck() {
             @Override
             public void update(byte[] bytes, int offset, int length) {
-                for (MessageDigest hash : hashes) {
+                for (StreamingDigest hash : hashes) {
                     hash.update(bytes, offset, length);
                 }
             }
 
             @Override
             public void verify(CandidateBinary candidate) throws VerificationException {
+                byte[][] digests = new byte[keys.size()][];
                 for (int i = 0; i < keys.size(); i++) {
-                    byte[] digest = hashes.get(i).digest();
+                    digests[i] = hashes.get(i).finish(); // every context freed before any verdict
+                }
+                for (int i = 0; i < keys.size(); i++) {
+                    byte[] digest = digests[i];
                     BigInteger k =
                             Ed25519Group.littleEndian(digest, 0, digest.length).mod(Ed25519Group.L);
                     if (keys.get(i).point.times(k).sameAs(target)) {

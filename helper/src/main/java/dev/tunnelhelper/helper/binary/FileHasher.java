@@ -1,5 +1,8 @@
 package dev.tunnelhelper.helper.binary;
 
+import dev.tunnelhelper.shim.digest.DigestAlgorithm;
+import dev.tunnelhelper.shim.digest.Digests;
+import dev.tunnelhelper.shim.digest.StreamingDigest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,16 +17,17 @@ import java.util.Optional;
  * SHA-1 (the deployment's ETag) and SHA-256 (what pins and caches key on) in one streaming pass,
  * which also feeds the bytes to whatever else must see them (the verifiers' checks). A SHA-1 the
  * deployment already stated for the content is kept instead of computed: it only ever becomes the
- * next conditional request's {@code If-None-Match}, and the daemon's client compiler has no SHA
- * intrinsics, so each digest over a large binary costs a noticeable part of a cold start.
+ * next conditional request's {@code If-None-Match}, and each digest over a large binary costs a
+ * noticeable part of a cold start. The digests are {@link Digests#system()}'s: libcrypto's where
+ * the system has it (the daemon's client compiler has no SHA intrinsics), the JDK's otherwise.
  */
 final class FileHasher {
 
     /** Null when the SHA-1 was stated, not computed. */
-    private final MessageDigest sha1;
+    private final StreamingDigest sha1;
 
     private final Optional<String> statedSha1;
-    private final MessageDigest sha256 = digest("SHA-256");
+    private final StreamingDigest sha256 = Digests.system().open(DigestAlgorithm.SHA_256);
     private final ContentSink also;
     private long size;
 
@@ -35,7 +39,7 @@ final class FileHasher {
     FileHasher(ContentSink also, Optional<String> statedSha1) {
         this.also = also;
         this.statedSha1 = statedSha1;
-        this.sha1 = statedSha1.isPresent() ? null : digest("SHA-1");
+        this.sha1 = statedSha1.isPresent() ? null : Digests.system().open(DigestAlgorithm.SHA_1);
     }
 
     void update(byte[] buffer, int offset, int length) {
@@ -53,8 +57,8 @@ final class FileHasher {
 
     FileHashes finish() {
         HexFormat hex = HexFormat.of();
-        String sha1Hex = sha1 == null ? statedSha1.orElseThrow() : hex.formatHex(sha1.digest());
-        return new FileHashes(sha1Hex, hex.formatHex(sha256.digest()), size);
+        String sha1Hex = sha1 == null ? statedSha1.orElseThrow() : hex.formatHex(sha1.finish());
+        return new FileHashes(sha1Hex, hex.formatHex(sha256.finish()), size);
     }
 
     /** Hashes a file without following a symlink at its path. */
@@ -75,6 +79,7 @@ final class FileHasher {
         return hasher.finish();
     }
 
+    /** The JDK's digest, for small inputs (key fingerprints) where the speed does not matter. */
     static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
