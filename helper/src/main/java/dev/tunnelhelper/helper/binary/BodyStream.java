@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@code ofInputStream} has neither (its read blocks forever on a stalled server), so this
  * subscribes to the body itself and cancels the transfer when a deadline passes. It asks for
  * {@link #WINDOW} chunk lists ahead (backpressure keeps memory bounded to that many of the
- * client's 16 KiB buffers), so the client's thread keeps receiving while the reader hashes and
+ * client's read buffers: 128 KiB each with the daemon's {@code jdk.httpclient.bufsize}), so the client's thread keeps receiving while the reader hashes and
  * writes, instead of the two handing each chunk over in lockstep.
  */
 final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
