@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Fetches the binary into a temp file of the {@link BinaryDirectory}: conditional on the
  * installed file's SHA-1 (the deployment's ETag), streamed, hashed (SHA-256; SHA-1 only when the
  * response's ETag does not state it) and fed to the verifiers' check as it arrives (gunzipped on
- * the fly when compressed), capped in size, checked against the announced length, and fsynced. The temp file is deleted on every failure.
+ * the fly when compressed), capped in size, checked against the announced length, and fsynced (written back while it streams: {@link WriteBehind}). The temp file is deleted on every failure.
  */
 final class BinaryDownloader {
 
@@ -139,6 +139,7 @@ final class BinaryDownloader {
             throws AcquisitionException, TransferException {
         BodyStream wire = response.body();
         FileHasher hasher = new FileHasher(check, response.etagSha1());
+        WriteBehind disk = new WriteBehind(temp.channel());
         byte[] buffer = new byte[BUFFER];
         try {
             InputStream in = gzip ? new GZIPInputStream(wire, BUFFER) : wire;
@@ -158,13 +159,14 @@ final class BinaryDownloader {
                 while (chunk.hasRemaining()) {
                     temp.channel().write(chunk);
                 }
+                disk.wrote(n);
                 progress.update(hasher.size());
             }
             if (contentLength.isPresent() && wire.received() != contentLength.getAsLong()) {
                 throw download(response.uri() + " ended the body after " + wire.received() + " of the "
                         + contentLength.getAsLong() + " bytes it announced");
             }
-            temp.channel().force(true);
+            disk.finish();
         } catch (TransferException e) {
             throw e;
         } catch (ZipException | java.io.EOFException e) {
