@@ -20,11 +20,6 @@ final class JdkDigest implements StreamingDigest {
     }
 
     @Override
-    public DigestAlgorithm algorithm() {
-        return algorithm;
-    }
-
-    @Override
     public void update(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         open().update(bytes, offset, length);

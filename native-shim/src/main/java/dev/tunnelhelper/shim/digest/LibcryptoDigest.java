@@ -73,12 +73,10 @@ final class LibcryptoDigest implements StreamingDigest {
         }
     }
 
-    private final DigestAlgorithm algorithm;
     private final Context context;
     private final Cleaner.Cleanable cleanable;
 
     LibcryptoDigest(DigestAlgorithm algorithm, Pointer type) {
-        this.algorithm = algorithm;
         Pointer ctx = Libcrypto.Calls.EVP_MD_CTX_new();
         if (ctx == null) {
             throw new OutOfMemoryError("libcrypto could not allocate a digest context");
@@ -89,11 +87,6 @@ final class LibcryptoDigest implements StreamingDigest {
             cleanable.clean();
             throw new IllegalStateException("libcrypto could not start a " + algorithm.jdkName() + " digest");
         }
-    }
-
-    @Override
-    public DigestAlgorithm algorithm() {
-        return algorithm;
     }
 
     @Override

@@ -8,8 +8,6 @@ package dev.tunnelhelper.shim.digest;
  */
 public interface StreamingDigest extends AutoCloseable {
 
-    DigestAlgorithm algorithm();
-
     void update(byte[] bytes, int offset, int length);
 
     default void update(byte[] bytes) {
