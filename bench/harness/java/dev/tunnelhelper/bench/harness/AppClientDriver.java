@@ -11,8 +11,8 @@ import java.time.Duration;
 /**
  * An app embedding the app-client library, timing GetPeerState through it:
  * {@code AppClientDriver SOCKET WARMUP} connects, makes WARMUP calls (the JIT warms up as in a
- * long-running app), prints "ready", then for each stdin line "run R N" prints "begin R", N
- * lines "sample NS" and "done R". The first reply's agent count is printed as "agents N".
+ * long-running app), prints "ready", then for each stdin line "run R N [W]" makes W more warm-up calls and prints
+ * "begin R", N lines "sample NS" and "done R". The first reply's agent count is printed as "agents N".
  */
 public final class AppClientDriver {
     private AppClientDriver() {}
@@ -29,6 +29,9 @@ public final class AppClientDriver {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 String[] f = line.split(" ");
+                for (int i = f.length > 3 ? Integer.parseInt(f[3]) : 0; i > 0; i--) {
+                    client.peerState();
+                }
                 long[] samples = new long[Integer.parseInt(f[2])];
                 for (int i = 0; i < samples.length; i++) {
                     long t0 = System.nanoTime();

@@ -15,6 +15,8 @@ import java.util.stream.IntStream;
 final class PeerStateRows {
     /** Compiled apart from the suite (bench/suite): a change in the library's API fails this row only. */
     private static final String APP_CLIENT_DRIVER = "dev.tunnelhelper.bench.harness.AppClientDriver";
+    /** Calls each side makes right before a run's samples. */
+    private static final int RUN_WARMUP = 500;
 
     private final Work work;
     private final LiveSession live;
@@ -57,14 +59,17 @@ final class PeerStateRows {
             List<Latencies> floor = new ArrayList<>(), helper = new ArrayList<>();
             List<String> loads = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
-                floor.add(getpeer(live.floor.socket, 500, samples));
-                driver.send("run " + r + " " + samples + "\n");
+                // Each side warms up right before its samples (the driver has waited while the
+                // floor was measured, as the floor's client is new for every run).
+                floor.add(getpeer(live.floor.socket, RUN_WARMUP, samples));
+                driver.send("run " + r + " " + samples + " " + RUN_WARMUP + "\n");
                 driver.awaitLine("done " + r, Duration.ofMinutes(5));
                 helper.add(Latencies.parse(between(driver.lines(), "begin " + r, "done " + r), "the app-client driver"));
                 loads.add(Machine.load());
             }
-            String how = samples + " samples per run; the app side is one JVM calling HelperClient.peerState() on one "
-                    + "connection, after " + warmup + " warm-up calls; the floor is measured with the raw C client";
+            String how = samples + " samples per run after " + RUN_WARMUP + " warm-up calls, each side; the app side is one"
+                    + " JVM calling HelperClient.peerState() on one connection (" + warmup + " more calls when it started); the"
+                    + " floor is measured with the raw C client";
             return compare(RowId.PEER_STATE_APP_CLIENT, 100, floor, helper, loads, how, maxP50, maxP99);
         }
     }
