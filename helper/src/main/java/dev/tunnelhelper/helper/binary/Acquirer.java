@@ -8,4 +8,11 @@ package dev.tunnelhelper.helper.binary;
 @FunctionalInterface
 public interface Acquirer {
     AcquiredBinary acquire(AcquisitionRequest request) throws AcquisitionException;
+
+    /**
+     * A start may come soon (the network extension connected): builds ahead, in the background,
+     * what the first acquisition would otherwise build on the start's path. Never blocks and never
+     * fails; whatever goes wrong, the acquisition reports as before.
+     */
+    default void prepare() {}
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class BinaryAcquirer implements Acquirer {
     private final ExecutorService infoRequests = Executors.newCachedThreadPool(NamedThreads.factory("build-info"));
 
     private final Object httpLock = new Object();
+    private final AtomicBoolean prepared = new AtomicBoolean();
     private DeploymentHttp http;
 
     public BinaryAcquirer(AcquisitionConfig config) {
@@ -332,6 +334,30 @@ public final class BinaryAcquirer implements Acquirer {
         } catch (IOException e) {
             return Optional.empty(); // the acquisition's own look at the file reports it
         }
+    }
+
+    /**
+     * Builds the HTTP client (with its TLS context: about a quarter of a new helper's cold start)
+     * and binds the digest library on a build-info thread, once per helper. Only the network
+     * extension's connecting asks for it (a root-only socket or a code-signed XPC peer), so no
+     * other local user can make the helper hold them.
+     */
+    @Override
+    public void prepare() {
+        if (!prepared.compareAndSet(false, true)) {
+            return;
+        }
+        infoRequests.execute(() -> {
+            try {
+                http();
+            } catch (AcquisitionException e) {
+                log.atDebug()
+                        .setMessage("building the HTTP client ahead failed; the first acquisition reports it")
+                        .addKeyValue("error", e.getMessage())
+                        .log();
+            }
+            Digests.system();
+        });
     }
 
     private DeploymentHttp http() throws AcquisitionException {

@@ -36,11 +36,18 @@ public final class TunnelSession {
     private final ExecutorService workers = Executors.newCachedThreadPool(NamedThreads.factory("session-work"));
     private final SessionCore core;
     private final Duration rpcTimeout;
+    private final Acquirer acquirer;
 
     public TunnelSession(SessionSettings settings, Acquirer acquirer, TunnelLauncher launcher) {
         rpcTimeout = settings.rpcTimeout();
+        this.acquirer = acquirer;
         loop.setRemoveOnCancelPolicy(true);
         core = new SessionCore(settings, new SessionWork(settings, acquirer, launcher, loop, workers, this::post));
+    }
+
+    /** The network extension connected: a start is likely, so its acquisition's tools are built ahead. */
+    public void extensionConnected() {
+        acquirer.prepare();
     }
 
     /** {@code listener} first hears the current status, then everything that follows. */

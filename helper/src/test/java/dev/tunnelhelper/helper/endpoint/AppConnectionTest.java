@@ -46,6 +46,7 @@ class AppConnectionTest {
             new OpenedConnections<>(WAIT);
     private final AppFanout fanout =
             new AppFanout(VERSION, new FanoutLimits(8, FanoutLimits.DEFAULT_BYTES), new SessionEventListener() {});
+    private final FakeAcquirer acquirer = new FakeAcquirer();
     private TunnelSession session;
     private UnixEndpointServer<HelperAppMessage, AppMessage> server;
     private Speaker<AppMessage, HelperAppMessage> app;
@@ -53,7 +54,7 @@ class AppConnectionTest {
     @BeforeEach
     void listen() throws IOException {
         session = new TunnelSession(
-                SessionSettings.builder().helperVersion(VERSION).build(), new FakeAcquirer(), new ScriptedLauncher());
+                SessionSettings.builder().helperVersion(VERSION).build(), acquirer, new ScriptedLauncher());
         session.addListener(events);
         session.addListener(fanout);
         events.awaitPhase(SessionPhase.IDLE);
@@ -84,6 +85,14 @@ class AppConnectionTest {
                                 .build(),
                         WAIT)
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anAppConnectingHasNothingBuiltAheadOnlyTheExtensionDoes() throws Exception {
+        var connection = opened.next();
+        assertTrue(subscribe().hasSubscribed()); // attached and answered
+        assertFalse(connection.closed().isDone());
+        assertEquals(0, acquirer.prepares.get(), "an app (any local user) cannot make the helper build ahead");
     }
 
     @Test

@@ -220,6 +220,16 @@ class ExtensionConnectionTest {
     }
 
     @Test
+    void anExtensionConnectingHasTheAcquisitionsToolsBuiltAheadBeforeAnyStart() throws Exception {
+        assertEquals(0, acquirer.prepares.get(), "nothing is built ahead while no extension is connected");
+        extension();
+
+        acquirer.prepared.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(acquirer.requests.isEmpty(), "preparing starts no acquisition");
+        assertEquals(SessionPhase.IDLE, phase());
+    }
+
+    @Test
     void aStartWithItsTunDescriptorStartsTheSessionWithTheExtensionsParameters() throws Exception {
         Speaker<ExtensionMessage, HelperExtensionMessage> ne = extension();
         var o = opened.next();

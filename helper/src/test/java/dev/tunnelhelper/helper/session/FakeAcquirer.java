@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An acquirer that goes through the real phases without a deployment: it reports each phase
@@ -38,6 +39,16 @@ public final class FakeAcquirer implements Acquirer {
     public final CompletableFuture<Void> interrupted = new CompletableFuture<>();
 
     public final BlockingQueue<AcquisitionRequest> requests = new LinkedBlockingQueue<>();
+    /** Completes when the session asked it to {@link #prepare()}; counts how often. */
+    public final CompletableFuture<Void> prepared = new CompletableFuture<>();
+
+    public final AtomicInteger prepares = new AtomicInteger();
+
+    @Override
+    public void prepare() {
+        prepares.incrementAndGet();
+        prepared.complete(null);
+    }
 
     public FakeAcquirer holdIn(AcquisitionPhase phase) {
         holdIn = phase;
