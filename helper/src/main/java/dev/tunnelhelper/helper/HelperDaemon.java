@@ -98,6 +98,15 @@ public final class HelperDaemon implements AutoCloseable {
         session.addListener(fanout);
     }
 
+    /**
+     * What the network extension's connecting sets off: the acquisition's HTTP client and digest
+     * library built ahead of a start, once per helper (not a connection's resources: tests that
+     * compare descriptors and threads take their baseline after it).
+     */
+    public CompletableFuture<Void> prepareForStart() {
+        return session.prepareForStart();
+    }
+
     /** {@code listener} hears the session's events and the app fan-out's dropped subscribers. */
     public void addListener(SessionEventListener listener) {
         observers.add(listener);

@@ -1,5 +1,7 @@
 package dev.tunnelhelper.helper.binary;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Gets a verified tunnel binary onto disk ({@link BinaryAcquirer} is the real one). The session
  * runs it on a worker thread and interrupts that thread to abandon a start; an interrupted
@@ -12,7 +14,10 @@ public interface Acquirer {
     /**
      * A start may come soon (the network extension connected): builds ahead, in the background,
      * what the first acquisition would otherwise build on the start's path. Never blocks and never
-     * fails; whatever goes wrong, the acquisition reports as before.
+     * fails; whatever goes wrong, the acquisition reports as before. The future completes once it
+     * is done (at once when there is nothing to build); every call returns the same one.
      */
-    default void prepare() {}
+    default CompletableFuture<Void> prepare() {
+        return CompletableFuture.completedFuture(null);
+    }
 }

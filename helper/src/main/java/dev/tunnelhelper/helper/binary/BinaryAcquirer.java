@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,7 @@ public final class BinaryAcquirer implements Acquirer {
 
     private final Object httpLock = new Object();
     private final AtomicBoolean prepared = new AtomicBoolean();
+    private final CompletableFuture<Void> preparation = new CompletableFuture<>();
     private DeploymentHttp http;
 
     public BinaryAcquirer(AcquisitionConfig config) {
@@ -343,21 +345,23 @@ public final class BinaryAcquirer implements Acquirer {
      * other local user can make the helper hold them.
      */
     @Override
-    public void prepare() {
-        if (!prepared.compareAndSet(false, true)) {
-            return;
+    public CompletableFuture<Void> prepare() {
+        if (prepared.compareAndSet(false, true)) {
+            infoRequests.execute(() -> {
+                try {
+                    http();
+                    Digests.system();
+                } catch (AcquisitionException | RuntimeException e) {
+                    log.atDebug()
+                            .setMessage("building ahead failed; the first acquisition reports it")
+                            .addKeyValue("error", e.getMessage())
+                            .log();
+                } finally {
+                    preparation.complete(null);
+                }
+            });
         }
-        infoRequests.execute(() -> {
-            try {
-                http();
-            } catch (AcquisitionException e) {
-                log.atDebug()
-                        .setMessage("building the HTTP client ahead failed; the first acquisition reports it")
-                        .addKeyValue("error", e.getMessage())
-                        .log();
-            }
-            Digests.system();
-        });
+        return preparation;
     }
 
     private DeploymentHttp http() throws AcquisitionException {

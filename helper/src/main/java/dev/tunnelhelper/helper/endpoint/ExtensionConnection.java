@@ -55,7 +55,7 @@ final class ExtensionConnection implements PeerConnection<HelperExtensionMessage
     @Override
     public void attached(Speaker<HelperExtensionMessage, ExtensionMessage> speaker) {
         this.speaker = speaker;
-        session.extensionConnected();
+        session.prepareForStart(); // not awaited: the connection goes on at once
     }
 
     @Override

@@ -45,9 +45,12 @@ public final class TunnelSession {
         core = new SessionCore(settings, new SessionWork(settings, acquirer, launcher, loop, workers, this::post));
     }
 
-    /** The network extension connected: a start is likely, so its acquisition's tools are built ahead. */
-    public void extensionConnected() {
-        acquirer.prepare();
+    /**
+     * The network extension connected: a start is likely, so its acquisition's tools are built
+     * ahead. Completes once they are (once per helper).
+     */
+    public CompletableFuture<Void> prepareForStart() {
+        return acquirer.prepare();
     }
 
     /** {@code listener} first hears the current status, then everything that follows. */

@@ -45,9 +45,10 @@ public final class FakeAcquirer implements Acquirer {
     public final AtomicInteger prepares = new AtomicInteger();
 
     @Override
-    public void prepare() {
+    public CompletableFuture<Void> prepare() {
         prepares.incrementAndGet();
         prepared.complete(null);
+        return prepared;
     }
 
     public FakeAcquirer holdIn(AcquisitionPhase phase) {
