@@ -2,6 +2,7 @@ package dev.tunnelhelper.shim.digest;
 
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -18,11 +19,7 @@ import java.util.Objects;
 final class LibcryptoDigest implements StreamingDigest {
 
     private static final class Reclaimer {
-        static final Cleaner CLEANER = Cleaner.create(task -> {
-            Thread thread = new Thread(task, "digest-cleaner");
-            thread.setDaemon(true);
-            return thread;
-        });
+        static final Cleaner CLEANER = Cleaner.create(NamedThreads.factory("digest-cleaner"));
     }
 
     /** Owns the native pointer; freed once by whichever of finish, close or the cleaner comes first. */
