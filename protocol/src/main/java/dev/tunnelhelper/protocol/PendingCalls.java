@@ -42,8 +42,8 @@ final class PendingCalls<R> {
         private final CompletableFuture<R> reply;
         private final Consumer<? super R> onReply;
         private final boolean fromDispatcher;
-        private volatile boolean expires;
         private volatile long deadline;
+        /** Set after {@link #deadline}, once the request is sent: null while it is not watched yet. */
         private volatile Duration timeout;
 
         Call(CompletableFuture<R> reply, Consumer<? super R> onReply, boolean fromDispatcher) {
@@ -96,9 +96,8 @@ final class PendingCalls<R> {
     /** Fails the request with {@link RpcTimeoutException} if it is still pending after {@code timeout}. */
     void expireAfter(long id, Call<R> call, Duration timeout) {
         long nanos = timeout.compareTo(Duration.ofNanos(NEVER)) >= 0 ? NEVER : Math.max(0, timeout.toNanos());
-        call.timeout = timeout;
         call.deadline = System.nanoTime() + nanos;
-        call.expires = true;
+        call.timeout = timeout;
         if (calls.get(id) == call) { // not answered yet: watch it
             arm(call.deadline);
         }
@@ -129,7 +128,7 @@ final class PendingCalls<R> {
         long next = 0;
         for (Map.Entry<Long, Call<R>> entry : calls.entrySet()) {
             Call<R> call = entry.getValue();
-            if (!call.expires) {
+            if (call.timeout == null) {
                 continue; // still being sent; expireAfter arms for it
             }
             if (call.deadline - now <= 0) {

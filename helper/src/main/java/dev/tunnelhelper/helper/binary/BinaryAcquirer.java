@@ -126,9 +126,6 @@ public final class BinaryAcquirer implements Acquirer {
         Path destination = directory.binaryPath(name);
         Optional<FileHashes> installed = installedHashes(directory, name);
         if (installed.isEmpty()) {
-            // The download's digests come from a library bound at its first use (libcrypto, about
-            // 50 ms in a new helper): bound here, while build info is on its way, not after.
-            Digests.system();
             // Without a file to compare, the request is a full download: only from a supported server.
             serverVersion.await();
         }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Fetches the binary into a temp file of the {@link BinaryDirectory}: conditional on the
  * installed file's SHA-1 (the deployment's ETag), streamed, hashed (SHA-256; SHA-1 only when the
  * response's ETag does not state it) and fed to the verifiers' check as it arrives (gunzipped on
- * the fly when compressed), capped in size, checked against the announced length, and fsynced (written back while it streams: {@link WriteBehind}). The temp file is deleted on every failure.
+ * the fly when compressed), capped in size, checked against the announced length, and fsynced
+ * (written back while it streams: {@link WriteBehind}). The temp file is deleted on every failure.
  */
 final class BinaryDownloader {
 

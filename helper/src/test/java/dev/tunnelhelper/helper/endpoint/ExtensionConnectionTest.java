@@ -221,7 +221,7 @@ class ExtensionConnectionTest {
 
     @Test
     void anExtensionConnectingHasTheAcquisitionsToolsBuiltAheadBeforeAnyStart() throws Exception {
-        assertEquals(0, acquirer.prepares.get(), "nothing is built ahead while no extension is connected");
+        assertFalse(acquirer.prepared.isDone(), "nothing is built ahead while no extension is connected");
         extension();
 
         acquirer.prepared.get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An acquirer that goes through the real phases without a deployment: it reports each phase
@@ -39,14 +38,11 @@ public final class FakeAcquirer implements Acquirer {
     public final CompletableFuture<Void> interrupted = new CompletableFuture<>();
 
     public final BlockingQueue<AcquisitionRequest> requests = new LinkedBlockingQueue<>();
-    /** Completes when the session asked it to {@link #prepare()}; counts how often. */
+    /** Completes when the session asked it to {@link #prepare()}. */
     public final CompletableFuture<Void> prepared = new CompletableFuture<>();
-
-    public final AtomicInteger prepares = new AtomicInteger();
 
     @Override
     public CompletableFuture<Void> prepare() {
-        prepares.incrementAndGet();
         prepared.complete(null);
         return prepared;
     }

@@ -22,7 +22,7 @@ final class LibcryptoDigest implements StreamingDigest {
         static final Cleaner CLEANER = Cleaner.create(NamedThreads.factory("digest-cleaner"));
     }
 
-    /** Owns the native pointer; freed once by whichever of finish, close or the cleaner comes first. */
+    /** Owns the native pointer; freed once, by the cleanable (finish, close, or the cleaner). */
     private static final class Context implements Runnable {
         private final DigestAlgorithm algorithm;
         private Pointer ctx;
@@ -40,12 +40,8 @@ final class LibcryptoDigest implements StreamingDigest {
 
         synchronized byte[] finish() {
             byte[] out = new byte[64]; // EVP_MAX_MD_SIZE
-            try {
-                if (Libcrypto.Calls.EVP_DigestFinal_ex(live(), out, null) != 1) {
-                    throw new IllegalStateException("libcrypto failed to finish a " + algorithm.jdkName() + " digest");
-                }
-            } finally {
-                run();
+            if (Libcrypto.Calls.EVP_DigestFinal_ex(live(), out, null) != 1) {
+                throw new IllegalStateException("libcrypto failed to finish a " + algorithm.jdkName() + " digest");
             }
             return Arrays.copyOf(out, algorithm.length());
         }
@@ -106,6 +102,7 @@ final class LibcryptoDigest implements StreamingDigest {
         try {
             return context.finish();
         } finally {
+            cleanable.clean(); // freed whether or not the digest could be finished
             Reference.reachabilityFence(this);
         }
     }
