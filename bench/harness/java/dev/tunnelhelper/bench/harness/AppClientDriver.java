@@ -4,26 +4,51 @@ import dev.tunnelhelper.app.HelperClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * An app embedding the app-client library, timing GetPeerState through it:
- * {@code AppClientDriver SOCKET WARMUP} connects, makes WARMUP calls (the JIT warms up as in a
- * long-running app), prints "ready", then for each stdin line "run R N [W]" makes W more warm-up calls and prints
- * "begin R", N lines "sample NS" and "done R". The first reply's agent count is printed as "agents N".
+ * {@code AppClientDriver SOCKET WARMUP} connects, makes at least WARMUP calls and then more, in
+ * batches, until the JIT compiler has been idle for a whole batch (a long-running app's steady
+ * state: a measurement taken while C2 still compiles the call path shares two CPUs with the
+ * compiler thread), prints "warmed CALLS JIT_MS" and "ready", then for each stdin line "run R N [W]"
+ * makes W more warm-up calls and prints "begin R", N lines "sample NS" and "done R". The first
+ * reply's agent count is printed as "agents N".
  */
 public final class AppClientDriver {
+    /** Calls per batch while waiting for the JIT to go idle. */
+    private static final int BATCH = 1_000;
+    /** Stop waiting after this many calls beyond WARMUP; "warmed" then reports the compiler still busy. */
+    private static final int MAX_EXTRA = 60_000;
+
     private AppClientDriver() {}
 
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (HelperClient client = HelperClient.connect(Path.of(args[0]), Duration.ofSeconds(30))) {
             out.println("agents " + client.peerState().getPeers().getUpsertedAgentsCount());
-            for (int i = Integer.parseInt(args[1]); i > 0; i--) {
+            int calls = 0;
+            for (int i = Integer.parseInt(args[1]); i > 0; i--, calls++) {
                 client.peerState();
             }
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            long compiledBefore;
+            long compiledInLastBatch = -1; // unknown: a JVM without compilation time monitoring
+            while (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+                compiledBefore = jit.getTotalCompilationTime();
+                for (int i = 0; i < BATCH; i++, calls++) {
+                    client.peerState();
+                }
+                compiledInLastBatch = jit.getTotalCompilationTime() - compiledBefore;
+                if (compiledInLastBatch == 0 || calls >= Integer.parseInt(args[1]) + MAX_EXTRA) {
+                    break;
+                }
+            }
+            out.println("warmed " + calls + " " + compiledInLastBatch);
             out.println("ready");
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

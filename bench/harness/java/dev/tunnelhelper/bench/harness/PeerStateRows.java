@@ -56,6 +56,7 @@ final class PeerStateRows {
                 APP_CLIENT_DRIVER, live.helper.appSocket().toString(), Integer.toString(warmup)));
         try (Proc driver = Proc.start(work, "app-client-driver", java, true)) {
             driver.awaitLine("ready", Duration.ofMinutes(3));
+            String[] warmed = driver.awaitLine("warmed ", Duration.ofSeconds(1)).split(" ");
             List<Latencies> floor = new ArrayList<>(), helper = new ArrayList<>();
             List<String> loads = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
@@ -68,8 +69,10 @@ final class PeerStateRows {
                 loads.add(Machine.load());
             }
             String how = samples + " samples per run after " + RUN_WARMUP + " warm-up calls, each side; the app side is one"
-                    + " JVM calling HelperClient.peerState() on one connection (" + warmup + " more calls when it started); the"
-                    + " floor is measured with the raw C client";
+                    + " JVM calling HelperClient.peerState() on one connection, warmed when it started with " + warmed[1]
+                    + " calls (at least " + warmup + ", then batches of 1000 until its JIT compiler was idle for a whole batch; "
+                    + (warmed[2].equals("0") ? "it was" : "still " + warmed[2] + " ms of compiling in the last batch")
+                    + "); the floor is measured with the raw C client";
             return compare(RowId.PEER_STATE_APP_CLIENT, 100, floor, helper, loads, how, maxP50, maxP99);
         }
     }
