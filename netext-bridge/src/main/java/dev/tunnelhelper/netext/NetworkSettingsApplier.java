@@ -1,6 +1,7 @@
 package dev.tunnelhelper.netext;
 
 import dev.tunnelhelper.protocol.vpn.NetworkSettingsRequest;
+import java.util.List;
 
 /**
  * Puts network settings into effect on the tunnel interface, as a packet-tunnel provider's
@@ -17,8 +18,15 @@ public interface NetworkSettingsApplier {
      */
     void apply(NetworkSettingsRequest merged) throws SettingsApplyException;
 
-    /** Removes everything this applier added. Best effort: failures are logged, not thrown. */
-    void remove();
+    /**
+     * Removes everything this applier added, as far as it can: a removal that fails does not stop
+     * the others, and nothing is thrown.
+     *
+     * @return what is still in place, one line per setting with the system's reason; empty when
+     *         everything this applier added is gone (a setting that was already gone, or went
+     *         with its interface, counts as removed)
+     */
+    List<String> remove();
 
     /** For a connection that owns no interface (e.g. {@code netext-bridge stop}): refuses every request. */
     NetworkSettingsApplier REFUSE = new NetworkSettingsApplier() {
@@ -28,6 +36,8 @@ public interface NetworkSettingsApplier {
         }
 
         @Override
-        public void remove() {}
+        public List<String> remove() {
+            return List.of();
+        }
     };
 }

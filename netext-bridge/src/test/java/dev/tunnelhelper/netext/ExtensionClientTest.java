@@ -67,7 +67,9 @@ class ExtensionClientTest {
         }
 
         @Override
-        public void remove() {}
+        public List<String> remove() {
+            return List.of();
+        }
     }
 
     private static HelperExtensionMessage result(boolean success, String error) {

@@ -41,7 +41,8 @@ final class BridgeSession {
     private TunDevice tun;
     private InterfaceApplier applier;
     private ExtensionClient client;
-    private boolean cleanedUp;
+    /** Null until {@link #cleanUp} has run. */
+    private List<String> stillInPlace;
 
     BridgeSession(HelperEndpoint endpoint, Duration connectTimeout, Duration startTimeout, Duration stopTimeout) {
         this.endpoint = endpoint;
@@ -83,13 +84,19 @@ final class BridgeSession {
         try {
             client.start(url, token, headers, tun.fd(), flags, startTimeout);
         } catch (StartFailedException e) {
-            cleanUp();
+            List<String> left = cleanUp();
             removeHook(hook);
             System.err.println("netext-bridge: start failed: " + e.getMessage());
+            if (!left.isEmpty()) {
+                System.err.println("netext-bridge: " + endOfSession("after the failed start", tun.name(), left));
+            }
             return ExitCodes.FAILURE;
         } catch (IOException | RuntimeException e) {
-            cleanUp();
+            List<String> left = cleanUp();
             removeHook(hook);
+            if (!left.isEmpty()) {
+                System.err.println("netext-bridge: " + endOfSession("after the failure", tun.name(), left));
+            }
             throw e;
         }
         System.out.println(statusLine());
@@ -100,11 +107,24 @@ final class BridgeSession {
             // The shutdown hook owns the rest: it stops the session and cleans up; the JVM exits after it.
             return ExitCodes.FAILURE;
         }
-        cleanUp();
+        List<String> left = cleanUp();
         removeHook(hook);
-        (end.exitCode() == ExitCodes.OK ? System.out : System.err)
-                .println("netext-bridge: " + end.message() + "; network settings removed, " + tun.name() + " closed");
-        return end.exitCode();
+        int exitCode = left.isEmpty() ? end.exitCode() : ExitCodes.FAILURE;
+        (exitCode == ExitCodes.OK ? System.out : System.err)
+                .println("netext-bridge: " + endOfSession(end.message(), tun.name(), left));
+        return exitCode;
+    }
+
+    /**
+     * The last line of a session: how it ended and what became of the settings, which are said to
+     * be removed only when the applier removed every one it added.
+     */
+    static String endOfSession(String how, String tunName, List<String> stillInPlace) {
+        if (stillInPlace.isEmpty()) {
+            return how + "; network settings removed, " + tunName + " closed";
+        }
+        return how + "; network settings NOT all removed (" + String.join("; ", stillInPlace) + "); " + tunName
+                + " closed";
     }
 
     private String statusLine() {
@@ -142,23 +162,28 @@ final class BridgeSession {
         } catch (IOException | RuntimeException e) {
             System.err.println("netext-bridge: stop request failed: " + e.getMessage());
         }
-        cleanUp();
+        List<String> left = cleanUp();
         ending.complete(new Ending(ExitCodes.OK, "stopped by signal"));
-        System.err.println("netext-bridge: stopped; network settings removed, " + tun.name() + " closed");
+        System.err.println("netext-bridge: " + endOfSession("stopped", tun.name(), left));
     }
 
-    private synchronized void cleanUp() {
-        if (cleanedUp) {
-            return;
+    /**
+     * Removes the settings and closes the device and connection, once (the main thread and the
+     * shutdown hook may both get here); returns what is still in place, to whichever asks.
+     */
+    private synchronized List<String> cleanUp() {
+        if (stillInPlace != null) {
+            return stillInPlace;
         }
-        cleanedUp = true;
         try {
-            applier.remove();
+            stillInPlace = applier.remove();
         } catch (RuntimeException e) {
             log.warn("removing network settings failed: {}", e.toString());
+            stillInPlace = List.of("removing them failed: " + e.getMessage());
         }
         client.close();
         tun.close();
+        return stillInPlace;
     }
 
     private static void removeHook(Thread hook) {

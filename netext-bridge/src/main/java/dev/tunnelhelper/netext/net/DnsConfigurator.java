@@ -15,8 +15,12 @@ public interface DnsConfigurator {
      */
     Optional<String> apply(String ifname, DNSSettings dns) throws SettingsApplyException;
 
-    /** Undoes {@link #apply}; best effort. */
-    void remove(String ifname);
+    /**
+     * Undoes {@link #apply}, without throwing.
+     *
+     * @return why the tunnel's DNS settings are still in effect, or empty once they are not
+     */
+    Optional<String> remove(String ifname);
 
     /** Short description for the status line, e.g. {@code via resolvectl}. */
     String describe();

@@ -25,8 +25,8 @@ public final class DnsNotApplied implements DnsConfigurator {
     }
 
     @Override
-    public void remove(String ifname) {
-        // nothing was applied
+    public Optional<String> remove(String ifname) {
+        return Optional.empty(); // nothing was applied
     }
 
     @Override

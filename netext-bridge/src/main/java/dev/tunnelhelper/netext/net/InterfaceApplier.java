@@ -86,29 +86,46 @@ public class InterfaceApplier implements NetworkSettingsApplier {
         log.warn("{}: {}", ifname, warning);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>What could not be removed stays tracked, so a later {@code remove} tries it again.
+     */
     @Override
-    public synchronized void remove() {
-        dns.remove(ifname);
+    public synchronized List<String> remove() {
+        List<String> stillInPlace = new ArrayList<>();
+        dns.remove(ifname).ifPresent(stillInPlace::add);
         for (Cidr r : List.copyOf(addedRoutes)) {
-            bestEffort(() -> changes.deleteRoute(r));
-            addedRoutes.remove(r);
+            if (removed(() -> changes.deleteRoute(r), "route " + r, stillInPlace)) {
+                addedRoutes.remove(r);
+            }
         }
         for (Cidr a : List.copyOf(addedAddresses)) {
-            bestEffort(() -> changes.deleteAddress(a));
-            addedAddresses.remove(a);
+            if (removed(() -> changes.deleteAddress(a), "address " + a, stillInPlace)) {
+                addedAddresses.remove(a);
+            }
         }
+        return List.copyOf(stillInPlace);
     }
 
     private interface Change {
         void run() throws SettingsApplyException;
     }
 
-    private static void bestEffort(Change change) {
+    /** Runs one deletion; false, with the reason added to {@code stillInPlace}, when the setting is still there. */
+    private boolean removed(Change deletion, String what, List<String> stillInPlace) {
         try {
-            change.run();
+            deletion.run();
+            return true;
         } catch (SettingsApplyException e) {
-            // Usually because the interface is already gone, which removed everything with it.
-            log.warn("cleanup: {}", e.getMessage());
+            if (AlreadyGone.explains(e)) {
+                // The interface went first (everything went with it), or someone removed the setting.
+                log.debug("cleanup: {} already gone: {}", what, e.getMessage());
+                return true;
+            }
+            log.warn("cleanup: {} on {} not removed: {}", what, ifname, e.getMessage());
+            stillInPlace.add(e.getMessage()); // names the change and the interface (InterfaceChanges)
+            return false;
         }
     }
 

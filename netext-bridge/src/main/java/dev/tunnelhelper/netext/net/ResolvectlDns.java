@@ -26,7 +26,11 @@ public final class ResolvectlDns implements DnsConfigurator {
     @Override
     public synchronized Optional<String> apply(String ifname, DNSSettings dns) throws SettingsApplyException {
         if (dns.getServersCount() == 0) {
-            remove(ifname);
+            // The interface must match the settings: DNS left pointing at the tunnel fails the apply.
+            Optional<String> stillApplied = remove(ifname);
+            if (stillApplied.isPresent()) {
+                throw new SettingsApplyException(stillApplied.get());
+            }
             return Optional.empty();
         }
         List<String> servers = new ArrayList<>(List.of(resolvectl, "dns", ifname));
@@ -50,15 +54,18 @@ public final class ResolvectlDns implements DnsConfigurator {
     }
 
     @Override
-    public synchronized void remove(String ifname) {
+    public synchronized Optional<String> remove(String ifname) {
         if (!applied) {
-            return;
+            return Optional.empty();
         }
         CommandResult r = runner.run(List.of(resolvectl, "revert", ifname));
         if (!r.ok()) {
+            // Still applied: a later remove tries again.
             log.warn("could not revert DNS on {}: {}", ifname, r.describeFailure());
+            return Optional.of("DNS on " + ifname + ": " + r.describeFailure());
         }
         applied = false;
+        return Optional.empty();
     }
 
     @Override

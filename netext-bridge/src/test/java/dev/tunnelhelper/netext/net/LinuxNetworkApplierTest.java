@@ -90,9 +90,36 @@ class LinuxNetworkApplierTest {
         assertFalse(routes.contains("100.71.0.0/16"), routes);
         assertEquals(1300, link(name).mtu());
 
-        applier.remove();
+        assertEquals(java.util.List.of(), applier.remove());
         assertFalse(addresses(name).contains("inet 100.7"), addresses(name));
         assertFalse(routes(name).contains("100.7"), routes(name));
+    }
+
+    @Test
+    void settingsSomeoneElseRemovedFirstCountAsRemoved() throws Exception {
+        // The kernel's own answers for a missing address and route (EADDRNOTAVAIL, ESRCH), not simulated ones.
+        applier.apply(settings("100.71.4.1", "100.71.0.0", "255.255.0.0", 1280));
+        NetworkInterfaces.deleteRoute(tun.name(), InetAddress.getByName("100.71.0.0"), 16);
+        NetworkInterfaces.deleteAddress(tun.name(), InetAddress.getByName("100.71.4.1"), 32);
+
+        assertEquals(java.util.List.of(), applier.remove());
+        assertEquals(java.util.List.of(), applier.addresses());
+        assertEquals(java.util.List.of(), applier.routes());
+    }
+
+    @Test
+    void settingsOnAnInterfaceThatIsGoneCountAsRemoved() throws Exception {
+        // Closing the only descriptor of a TUN device deletes the interface, and its settings with it (ENODEV).
+        applier.apply(settings("100.71.5.1", "100.71.0.0", "255.255.0.0", 1280));
+        String name = tun.name();
+        tun.close();
+        for (int i = 0; i < 200 && NetworkInterfaces.link(name).isPresent(); i++) {
+            Thread.sleep(10); // the kernel unregisters the device after the close returns
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                NetworkInterfaces.link(name).isPresent(), "the kernel kept " + name + " for 2 s after its close");
+
+        assertEquals(java.util.List.of(), applier.remove());
     }
 
     @Test
