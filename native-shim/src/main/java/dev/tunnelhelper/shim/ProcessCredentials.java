@@ -15,7 +15,12 @@ public final class ProcessCredentials {
     }
 
     private static final class Holder {
-        static final int EUID = Native.load("c", LibC.class).geteuid();
+        static final int EUID = load().geteuid();
+
+        private static LibC load() {
+            JnaSearch.loaderOnly();
+            return Native.load("c", LibC.class);
+        }
     }
 
     private ProcessCredentials() {}

@@ -27,6 +27,7 @@ final class ShimLoader {
 
     static ShimLibrary load(NativePlatform platform, ShimVariant variant) {
         Path library = locate(platform, variant);
+        JnaSearch.loaderOnly();
         try {
             return Native.load(library.toString(), ShimLibrary.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
         } catch (UnsatisfiedLinkError e) {

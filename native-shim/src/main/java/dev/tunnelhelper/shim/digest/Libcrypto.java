@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import dev.tunnelhelper.shim.JnaSearch;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -80,6 +81,7 @@ final class Libcrypto {
     }
 
     private static Libcrypto bindFirst() {
+        JnaSearch.loaderOnly();
         StringBuilder tried = new StringBuilder();
         for (String soname : SONAMES) {
             NativeLibrary library;
