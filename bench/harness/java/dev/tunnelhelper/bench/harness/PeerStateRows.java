@@ -71,7 +71,11 @@ final class PeerStateRows {
             String how = samples + " samples per run after " + RUN_WARMUP + " warm-up calls, each side; the app side is one"
                     + " JVM calling HelperClient.peerState() on one connection, warmed when it started with " + warmed[1]
                     + " calls (at least " + warmup + ", then batches of 1000 until its JIT compiler was idle for a whole batch; "
-                    + (warmed[2].equals("0") ? "it was" : "still " + warmed[2] + " ms of compiling in the last batch")
+                    + switch (warmed[2]) {
+                        case "0" -> "it was";
+                        case "-1" -> "this JVM does not report its compile time";
+                        default -> "still " + warmed[2] + " ms of compiling in the last batch";
+                    }
                     + "); the floor is measured with the raw C client";
             return compare(RowId.PEER_STATE_APP_CLIENT, 100, floor, helper, loads, how, maxP50, maxP99);
         }
