@@ -13,15 +13,18 @@ import java.time.Duration;
 /**
  * An app embedding the app-client library, timing GetPeerState through it:
  * {@code AppClientDriver SOCKET WARMUP} connects, makes at least WARMUP calls and then more, in
- * batches, until the JIT compiler has been idle for a whole batch (a long-running app's steady
- * state: a measurement taken while C2 still compiles the call path shares two CPUs with the
- * compiler thread), prints "warmed CALLS JIT_MS" and "ready", then for each stdin line "run R N [W]"
+ * batches, until the JIT compiler has been idle for {@value #IDLE_BATCHES} batches in a row (a
+ * long-running app's steady state: a measurement taken while C2 still compiles the call path
+ * shares two CPUs with the compiler thread; one idle batch can fall between two compilations),
+ * prints "warmed CALLS JIT_MS" (JIT_MS: compile time in the last batch) and "ready", then for each stdin line "run R N [W]"
  * makes W more warm-up calls and prints "begin R", N lines "sample NS" and "done R". The first
  * reply's agent count is printed as "agents N".
  */
 public final class AppClientDriver {
     /** Calls per batch while waiting for the JIT to go idle. */
     private static final int BATCH = 1_000;
+    /** Consecutive batches without compiling that count as idle. */
+    private static final int IDLE_BATCHES = 3;
     /** Stop waiting after this many calls beyond WARMUP; "warmed" then reports the compiler still busy. */
     private static final int MAX_EXTRA = 60_000;
 
@@ -38,13 +41,15 @@ public final class AppClientDriver {
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             long compiledBefore;
             long compiledInLastBatch = -1; // unknown: a JVM without compilation time monitoring
+            int idleBatches = 0;
             while (jit != null && jit.isCompilationTimeMonitoringSupported()) {
                 compiledBefore = jit.getTotalCompilationTime();
                 for (int i = 0; i < BATCH; i++, calls++) {
                     client.peerState();
                 }
                 compiledInLastBatch = jit.getTotalCompilationTime() - compiledBefore;
-                if (compiledInLastBatch == 0 || calls >= Integer.parseInt(args[1]) + MAX_EXTRA) {
+                idleBatches = compiledInLastBatch == 0 ? idleBatches + 1 : 0;
+                if (idleBatches == IDLE_BATCHES || calls >= Integer.parseInt(args[1]) + MAX_EXTRA) {
                     break;
                 }
             }

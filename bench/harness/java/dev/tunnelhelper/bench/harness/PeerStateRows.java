@@ -70,7 +70,7 @@ final class PeerStateRows {
             }
             String how = samples + " samples per run after " + RUN_WARMUP + " warm-up calls, each side; the app side is one"
                     + " JVM calling HelperClient.peerState() on one connection, warmed when it started with " + warmed[1]
-                    + " calls (at least " + warmup + ", then batches of 1000 until its JIT compiler was idle for a whole batch; "
+                    + " calls (at least " + warmup + ", then batches of 1000 until its JIT compiler had been idle for three in a row; "
                     + switch (warmed[2]) {
                         case "0" -> "it was";
                         case "-1" -> "this JVM does not report its compile time";
