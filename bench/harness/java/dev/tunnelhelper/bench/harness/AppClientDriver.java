@@ -34,8 +34,9 @@ public final class AppClientDriver {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (HelperClient client = HelperClient.connect(Path.of(args[0]), Duration.ofSeconds(30))) {
             out.println("agents " + client.peerState().getPeers().getUpsertedAgentsCount());
+            int warmup = Integer.parseInt(args[1]);
             int calls = 0;
-            for (int i = Integer.parseInt(args[1]); i > 0; i--, calls++) {
+            for (int i = warmup; i > 0; i--, calls++) {
                 client.peerState();
             }
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -49,7 +50,7 @@ public final class AppClientDriver {
                 }
                 compiledInLastBatch = jit.getTotalCompilationTime() - compiledBefore;
                 idleBatches = compiledInLastBatch == 0 ? idleBatches + 1 : 0;
-                if (idleBatches == IDLE_BATCHES || calls >= Integer.parseInt(args[1]) + MAX_EXTRA) {
+                if (idleBatches == IDLE_BATCHES || calls >= warmup + MAX_EXTRA) {
                     break;
                 }
             }
