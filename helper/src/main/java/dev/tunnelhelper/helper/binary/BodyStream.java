@@ -3,34 +3,66 @@ package dev.tunnelhelper.helper.binary;
 import dev.tunnelhelper.protocol.PeerText;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A response body as a blocking stream with an idle and a total deadline. The JDK's own
- * {@code ofInputStream} has neither (its read blocks forever on a stalled server), so this
- * subscribes to the body itself and cancels the transfer when a deadline passes. It asks for
- * {@link #WINDOW} chunk lists ahead (backpressure keeps memory bounded to that many of the
- * client's read buffers: 128 KiB each with the daemon's {@code jdk.httpclient.bufsize}), so the client's thread keeps receiving while the reader hashes and
- * writes, instead of the two handing each chunk over in lockstep.
+ * A response as the acquisition's thread sees it: its status and headers, then its body as a
+ * blocking stream with an idle and a total deadline. An {@link Exchange} on a thread of its own
+ * does the blocking socket reads and hands over what arrives; so a deadline, an interrupt or a
+ * close ends the wait at once here, while a socket read (which neither an interrupt nor a
+ * deadline can end) only has to notice it once it returns. The exchange reads up to
+ * {@link #WINDOW} buffers of {@link #CHUNK} bytes ahead, handed back as they are consumed, so it
+ * keeps receiving while this side hashes and writes, and what a response can make the helper
+ * hold is bounded.
  */
-final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
+final class BodyStream extends InputStream {
+
+    static final int WINDOW = 16;
+    static final int CHUNK = 128 * 1024;
+
+    /** What the exchange hands over first: the status line and the header fields. */
+    record Head(int status, ResponseHeaders headers) {}
+
+    /** A buffer of the exchange's and how many of its bytes arrived; the buffer goes back once read. */
+    private static final class Chunk {
+        private final byte[] bytes;
+        private final int length;
+
+        Chunk(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        int length() {
+            return length;
+        }
+    }
 
     private static final Object COMPLETE = new Object();
-    static final int WINDOW = 16;
 
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Handed to the exchange instead of a buffer once this side gave up: it stops reading. */
+    private static final byte[] STOP = new byte[0];
+
+    private final LinkedBlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<byte[]> returned = new LinkedBlockingQueue<>();
     private final Duration idleTimeout;
     private final long totalDeadlineNanos;
     private final String what;
-    private volatile Flow.Subscription subscription;
-    private Iterator<ByteBuffer> chunks = List.<ByteBuffer>of().iterator();
-    private ByteBuffer current = ByteBuffer.allocate(0);
+
+    /** Written by the exchange's thread only. */
+    private int allocated;
+
+    private volatile boolean abandoned;
+    private Chunk current;
+    private int position;
     private boolean finished;
     private boolean closed;
     private long received;
@@ -41,30 +73,76 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
         this.what = what;
     }
 
+    // ---- the exchange's side ----
+
+    void headArrived(Head head) {
+        arrivals.add(head);
+    }
+
+    /** A buffer to read into, or null once this side has given up (the exchange stops then). */
+    byte[] nextBuffer() throws InterruptedException {
+        byte[] buffer = returned.poll();
+        if (buffer == null && allocated < WINDOW && !abandoned) {
+            allocated++;
+            return new byte[CHUNK];
+        }
+        if (buffer == null) {
+            buffer = returned.take();
+        }
+        return buffer == STOP ? null : buffer;
+    }
+
+    /** Hands over {@code length} bytes read into {@code buffer}; false once this side has given up. */
+    boolean arrived(byte[] buffer, int length) {
+        if (abandoned) {
+            return false;
+        }
+        arrivals.add(new Chunk(buffer, length));
+        return true;
+    }
+
+    void completed() {
+        arrivals.add(COMPLETE);
+    }
+
+    void failed(Throwable cause) {
+        arrivals.add(cause);
+    }
+
+    /** Whether this side gave up; the exchange then drops the connection instead of reusing it. */
+    boolean abandoned() {
+        return abandoned;
+    }
+
+    // ---- the acquisition's side ----
+
+    /** Waits up to {@code wait} for the status and headers; gives up on the response if they do not come. */
+    Head awaitHead(URI uri, Duration wait) throws TransferException {
+        Object item;
+        try {
+            item = arrivals.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            abandon();
+            Thread.currentThread().interrupt();
+            throw new TransferException("interrupted while requesting " + uri);
+        }
+        if (item instanceof Head head) {
+            return head;
+        }
+        abandon();
+        if (item == null) {
+            throw new TransferException("no response from " + uri + " within " + wait.toMillis() + " ms");
+        }
+        Throwable failure = (Throwable) item;
+        if (failure instanceof SocketTimeoutException) {
+            throw new TransferException("no response from " + uri + " within " + wait.toMillis() + " ms");
+        }
+        throw new TransferException("request to " + uri + " failed: " + DeploymentHttp.describe(failure), failure);
+    }
+
     /** Bytes that arrived on the wire so far (compressed, if the body is). */
     long received() {
         return received;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        s.request(WINDOW);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> item) {
-        queue.add(item);
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-        queue.add(throwable);
-    }
-
-    @Override
-    public void onComplete() {
-        queue.add(COMPLETE);
     }
 
     @Override
@@ -82,46 +160,44 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
         if (len == 0) {
             return 0;
         }
-        while (!current.hasRemaining()) {
-            if (chunks.hasNext()) {
-                current = chunks.next();
-                continue;
-            }
+        while (current == null) {
             if (finished) {
                 return -1;
             }
             takeNext();
         }
-        int n = Math.min(len, current.remaining());
-        current.get(b, off, n);
+        int n = Math.min(len, current.length() - position);
+        System.arraycopy(current.bytes(), position, b, off, n);
+        position += n;
         received += n;
+        if (position == current.length()) {
+            returned.add(current.bytes());
+            current = null;
+        }
         return n;
     }
 
-    @SuppressWarnings("unchecked")
     private void takeNext() throws IOException {
-        long now = System.nanoTime();
-        long totalLeft = totalDeadlineNanos - now;
+        long totalLeft = totalDeadlineNanos - System.nanoTime();
         if (totalLeft <= 0) {
-            cancel();
+            abandon();
             throw totalTimeExceeded();
         }
         long wait = Math.min(idleTimeout.toNanos(), totalLeft);
         Object item;
         try {
-            item = queue.poll(wait, TimeUnit.NANOSECONDS);
+            item = arrivals.poll(wait, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancel();
+            abandon();
             throw new TransferException("interrupted while reading " + what);
         }
         if (item == null) {
-            cancel();
+            abandon();
             if (totalLeft <= idleTimeout.toNanos()) {
                 throw totalTimeExceeded();
             }
-            throw new TransferException(
-                    what + " stalled: no data for " + idleTimeout.toMillis() + " ms (received " + received + " bytes)");
+            throw stalled();
         }
         if (item == COMPLETE) {
             finished = true;
@@ -129,10 +205,24 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
         }
         if (item instanceof Throwable t) {
             finished = true;
+            abandon();
+            if (t instanceof SocketTimeoutException) {
+                throw stalled();
+            }
             throw new TransferException(what + " broke off after " + received + " bytes: " + describe(t), t);
         }
-        chunks = ((List<ByteBuffer>) item).iterator();
-        subscription.request(1);
+        Chunk chunk = (Chunk) item;
+        if (chunk.length() == 0) {
+            returned.add(chunk.bytes());
+            return;
+        }
+        current = chunk;
+        position = 0;
+    }
+
+    private TransferException stalled() {
+        return new TransferException(
+                what + " stalled: no data for " + idleTimeout.toMillis() + " ms (received " + received + " bytes)");
     }
 
     private TransferException totalTimeExceeded() {
@@ -145,20 +235,21 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : PeerText.of(message);
     }
 
-    private void cancel() {
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
+    /** Gives up on the response: the exchange stops at its next step and drops the connection. */
+    private void abandon() {
+        if (!abandoned) {
+            abandoned = true;
+            returned.add(STOP);
         }
     }
 
-    /** Cancels the transfer if it is still running; the connection is not reused then. */
+    /** Gives up on the rest of the body if it has not all arrived; the connection is not reused then. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             if (!finished) {
-                cancel();
+                abandon();
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.tunnelhelper.helper.binary;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -10,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A response whose headers have arrived and whose body is still on the wire. */
-record OpenResponse(URI uri, int status, HttpHeaders headers, BodyStream body) implements AutoCloseable {
+record OpenResponse(URI uri, int status, ResponseHeaders headers, BodyStream body) implements AutoCloseable {
 
     /** A deployment's binary ETag: the quoted lowercase hex SHA-1 of the file (docs/testbed.md). */
     private static final Pattern SHA1_ETAG = Pattern.compile("\"([0-9a-f]{40})\"");
