@@ -336,8 +336,9 @@ public final class BinaryAcquirer implements Acquirer {
     }
 
     /**
-     * Builds the HTTP client (with its TLS context: about a quarter of a new helper's cold start)
-     * and binds the digest library on a build-info thread, once per helper. Only the network
+     * Creates the HTTP transport (cheap since it became {@code HttpURLConnection}: a TLS context
+     * is built by the first https request only) and binds the digest library (libcrypto through
+     * JNA, with its known-answer check) on a build-info thread, once per helper. Only the network
      * extension's connecting asks for it (a root-only socket or a code-signed XPC peer), so no
      * other local user can make the helper hold them.
      */
