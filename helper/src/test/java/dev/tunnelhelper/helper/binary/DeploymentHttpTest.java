@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -215,7 +214,7 @@ class DeploymentHttpTest {
             while (!socket.isClosed()) {
                 try {
                     Socket connection = socket.accept();
-                    readRequestHead(connection.getInputStream());
+                    RawHttpResponder.readRequestHead(connection.getInputStream());
                     requested.countDown();
                     connection.getOutputStream().write(prefix.getBytes(StandardCharsets.ISO_8859_1));
                     connection.getOutputStream().flush();
@@ -227,18 +226,6 @@ class DeploymentHttpTest {
                 } catch (IOException e) {
                     // Closing.
                 }
-            }
-        }
-
-        private void readRequestHead(InputStream in) throws IOException {
-            int matched = 0;
-            byte[] end = {'\r', '\n', '\r', '\n'};
-            while (matched < 4) {
-                int b = in.read();
-                if (b < 0) {
-                    return;
-                }
-                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
             }
         }
 

@@ -56,7 +56,8 @@ final class RawHttpResponder implements AutoCloseable {
         }
     }
 
-    private static void readRequestHead(InputStream in) throws IOException {
+    /** Reads up to the blank line that ends a request's head (at most 64 KiB). */
+    static void readRequestHead(InputStream in) throws IOException {
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
         for (int i = 0; i < 65536 && matched < 4; i++) {
