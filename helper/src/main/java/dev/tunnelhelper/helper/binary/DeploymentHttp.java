@@ -172,6 +172,11 @@ final class DeploymentHttp {
         }
     }
 
+    /** Whether a TLS context was built: only an https request or an extra CA builds one. */
+    synchronized boolean tlsBuilt() {
+        return tls != null;
+    }
+
     private synchronized SSLSocketFactory tls() throws IOException {
         if (tls == null) {
             tls = TrustedCertificates.sslContext(extraCa).getSocketFactory();

@@ -1,6 +1,7 @@
 package dev.tunnelhelper.helper.binary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +70,29 @@ class DeploymentHttpTest {
 
         assertEquals(3, clientPorts.size());
         assertEquals(1, clientPorts.stream().distinct().count(), "client ports seen: " + clientPorts);
+    }
+
+    @Test
+    void aPlainHttpDeploymentNeverHasATlsContextBuiltAndAnHttpsOneDoes() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        cleanup.add(() -> server.stop(0));
+        DeploymentHttp http = DeploymentHttp.create(
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Optional.empty());
+
+        try (OpenResponse response =
+                http.get(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), List.of(), Map.of())) {
+            assertEquals(204, response.status());
+        }
+        // Building the JDK's default TLS context costs a new helper over 100 ms of its cold start.
+        assertFalse(http.tlsBuilt(), "a TLS context was built for a plain-http request");
+
+        assertThrows(TransferException.class, () -> http.get(URI.create("https://127.0.0.1:9/"), List.of(), Map.of()));
+        assertTrue(http.tlsBuilt(), "an https request builds the TLS context");
     }
 
     @Test
