@@ -150,7 +150,7 @@ class DeploymentHttpTest {
     void theTotalTimeLimitEndsASilentBodyBeforeTheIdleTimeout() throws Exception {
         SilentServer server = new SilentServer("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789");
         DeploymentHttp http =
-                DeploymentHttp.create(Duration.ofSeconds(5), LONG_IDLE, Duration.ofMillis(500), Optional.empty());
+                DeploymentHttp.create(Duration.ofSeconds(5), LONG_IDLE, Duration.ofSeconds(2), Optional.empty());
 
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             try (OpenResponse response = http.get(server.uri(), List.of(), Map.of())) {
