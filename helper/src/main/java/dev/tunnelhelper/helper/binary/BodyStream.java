@@ -109,11 +109,6 @@ final class BodyStream extends InputStream {
         arrivals.add(cause);
     }
 
-    /** Whether this side gave up; the exchange then drops the connection instead of reusing it. */
-    boolean abandoned() {
-        return abandoned;
-    }
-
     // ---- the acquisition's side ----
 
     /** Waits up to {@code wait} for the status and headers; gives up on the response if they do not come. */
