@@ -125,13 +125,11 @@ final class BodyStream extends InputStream {
             return head;
         }
         abandon();
-        if (item == null) {
+        // Our wait or the socket's read timeout (the same idle limit): either way, no answer.
+        if (item == null || item instanceof SocketTimeoutException) {
             throw new TransferException("no response from " + uri + " within " + wait.toMillis() + " ms");
         }
         Throwable failure = (Throwable) item;
-        if (failure instanceof SocketTimeoutException) {
-            throw new TransferException("no response from " + uri + " within " + wait.toMillis() + " ms");
-        }
         throw new TransferException("request to " + uri + " failed: " + DeploymentHttp.describe(failure), failure);
     }
 
