@@ -111,13 +111,19 @@ TH_EXPORT th_xpc_conn *th_xpc_listen_anonymous(th_xpc_peer_cb on_peer, th_xpc_me
                                                th_xpc_error_cb on_error, void *ctx,
                                                char *err, size_t errlen);
 /* requirement (or NULL): the code-signing requirement the service must satisfy, set before the
- * connection is activated; a reply from a service that fails it is PEER_CODE_SIGNING_REQUIREMENT. */
+ * connection is activated; a reply from a service that fails it is PEER_CODE_SIGNING_REQUIREMENT.
+ * Both connect calls return the connection not yet activated: nothing is sent or delivered until
+ * th_xpc_activate, so the caller can file its handler under the handle first (a service may send
+ * before it is asked). A connection released without activation is cancelled. */
 TH_EXPORT th_xpc_conn *th_xpc_connect(const char *service_name, int privileged, const char *requirement,
                                       th_xpc_message_cb on_message, th_xpc_error_cb on_error,
                                       void *ctx, char *err, size_t errlen);
 TH_EXPORT th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, const char *requirement,
                                                th_xpc_message_cb on_message, th_xpc_error_cb on_error,
                                                void *ctx, char *err, size_t errlen);
+/* Once, for a client connection: else EBUSY. (A listener's peer is activated by the shim as its
+ * peer callback returns.) */
+TH_EXPORT int th_xpc_activate(th_xpc_conn *conn, char *err, size_t errlen);
 /* Only before activation (a peer in the listener's peer callback) and once: else EBUSY. */
 TH_EXPORT int th_xpc_set_peer_requirement(th_xpc_conn *conn, const char *requirement, char *err, size_t errlen);
 TH_EXPORT int th_xpc_peer_euid(th_xpc_conn *conn);

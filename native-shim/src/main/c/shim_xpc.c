@@ -71,9 +71,11 @@ static void dispose_inactive(xpc_connection_t conn) {
     xpc_release(conn);
 }
 
-static void activate(struct th_xpc_conn *c) {
-    atomic_store(&c->activated, 1);
+/* Once: a second resume of an XPC connection is a crash ("over-resume"). */
+static int activate(struct th_xpc_conn *c) {
+    if (atomic_exchange(&c->activated, 1)) return 0;
     xpc_connection_resume(c->conn);
+    return 1;
 }
 
 static int set_requirement(struct th_xpc_conn *c, const char *requirement, char *err, size_t errlen) {
@@ -243,7 +245,9 @@ static th_xpc_conn *start_client(xpc_connection_t conn, dispatch_queue_t queue, 
         return NULL;
     }
     install_message_handler(c);
-    activate(c);
+    /* Not activated: a service may speak first (the helper tells a refused peer why at once), and
+     * what arrives before the caller has filed its handler for this handle would be dropped.
+     * The caller activates the connection with th_xpc_activate once it is ready. */
     return c;
 }
 
@@ -281,6 +285,12 @@ th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, const char
     dispatch_queue_t queue = new_queue();
     xpc_connection_set_target_queue(conn, queue);
     return start_client(conn, queue, requirement, on_message, on_error, ctx, err, errlen);
+}
+
+int th_xpc_activate(th_xpc_conn *c, char *err, size_t errlen) {
+    if (c == NULL) return fail_msg(err, errlen, EINVAL, "connection is required");
+    if (!activate(c)) return fail_msg(err, errlen, EBUSY, "this connection is already activated");
+    return 0;
 }
 
 int th_xpc_set_peer_requirement(th_xpc_conn *c, const char *requirement, char *err, size_t errlen) {
@@ -369,6 +379,14 @@ void th_xpc_release(th_xpc_conn *c) {
     xpc_connection_t conn = c->conn;
     if (c->on_peer != NULL) { /* a listener sends nothing */
         xpc_connection_cancel(conn);
+        xpc_release(conn);
+        return;
+    }
+    if (!atomic_load(&c->activated)) {
+        /* A client never activated has sent nothing, and a barrier would wait for a resume that
+         * never comes. Apple: cancel, then resume, before the last release. */
+        xpc_connection_cancel(conn);
+        activate(c);
         xpc_release(conn);
         return;
     }

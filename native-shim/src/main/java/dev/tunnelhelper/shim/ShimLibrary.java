@@ -152,6 +152,9 @@ interface ShimLibrary extends Library {
             byte[] err,
             long errlen);
 
+    /** A client connection from th_xpc_connect*: nothing is delivered before this. */
+    int th_xpc_activate(Pointer conn, byte[] err, long errlen);
+
     int th_xpc_set_peer_requirement(Pointer conn, String requirement, byte[] err, long errlen);
 
     int th_xpc_peer_euid(Pointer conn);

@@ -53,6 +53,12 @@ public final class XpcConnection implements AutoCloseable {
         return adopt(h, ctx, err);
     }
 
+    /**
+     * Takes a client connection the shim created but did not activate: its events find their
+     * handler by this handle, so it is filed before activation. A service may send first (the
+     * helper tells a refused peer why before the peer asks anything), and an event that arrived
+     * in between would have been dropped.
+     */
     static XpcConnection adopt(Pointer h, Pointer ctx, ErrorBuffer err) {
         if (h == null) {
             XpcCallbacks.forgetContext(ctx);
@@ -60,6 +66,12 @@ public final class XpcConnection implements AutoCloseable {
         }
         XpcConnection connection = new XpcConnection(h, ctx);
         XpcCallbacks.register(connection);
+        ErrorBuffer activation = new ErrorBuffer();
+        int rc = NativeShim.get().library().th_xpc_activate(h, activation.bytes, activation.size());
+        if (rc != 0) {
+            connection.close();
+            activation.check(rc);
+        }
         return connection;
     }
 

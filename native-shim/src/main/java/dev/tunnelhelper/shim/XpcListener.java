@@ -32,6 +32,10 @@ public final class XpcListener implements AutoCloseable {
         return adopt(h, ctx, err);
     }
 
+    Pointer handle() {
+        return handle;
+    }
+
     /** A listener without a name, reachable only through {@link #connect}: no launchd needed. */
     public static XpcListener anonymous(XpcHandler handler) {
         NativeShim.get().require(Capability.XPC);

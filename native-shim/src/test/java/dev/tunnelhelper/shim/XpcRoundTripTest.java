@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Pointer;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,97 @@ class XpcRoundTripTest {
             assertArrayEquals("echo:\u0001\u0002\u0003".getBytes(StandardCharsets.UTF_8), async.payload());
             assertEquals(new com.sun.security.auth.module.UnixSystem().getUid(), (long)
                     peerEuids.poll(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /**
+     * A service may speak first: the helper tells a refused peer why before the peer says a word.
+     * Such a message can arrive as soon as the client's connection is activated, so the client's
+     * handler must be in place by then; a connection activated before its handler was registered
+     * lost it now and then. Many connections, because each one can lose it only in a short window.
+     */
+    @Test
+    void aMessageTheServiceSendsFirstReachesEveryClient() throws Exception {
+        int clients = 300;
+        XpcHandler server = echoing(peer -> peer.send(new byte[] {9}, -1), error -> {});
+        try (XpcListener listener = XpcListener.anonymous(server)) {
+            for (int i = 0; i < clients; i++) {
+                CompletableFuture<byte[]> first = new CompletableFuture<>();
+                try (XpcConnection connection = listener.connect((c, m, r) -> first.complete(m.payload()))) {
+                    assertArrayEquals(
+                            new byte[] {9},
+                            first.completeOnTimeout(null, 10, TimeUnit.SECONDS).get(),
+                            "what client " + i + " of " + clients + " heard first");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClientConnectionIsActivatedOnce() throws Exception {
+        try (XpcListener listener = XpcListener.anonymous(echoing(peer -> {}, error -> {}));
+                XpcConnection connection = listener.connect((c, m, r) -> {})) {
+            ErrorBuffer err = new ErrorBuffer();
+            NativeException twice = assertThrows(
+                    NativeException.class,
+                    () -> err.check(
+                            NativeShim.get().library().th_xpc_activate(connection.handle(), err.bytes, err.size())));
+            assertTrue(twice.getMessage().contains("already activated"), twice.getMessage());
+            assertArrayEquals(
+                    new byte[] {3}, connection.sendWithReply(new byte[] {3}, -1).payload());
+        }
+    }
+
+    /**
+     * The shim's C callers may release a client connection they never activated: it is cancelled
+     * (a barrier would wait for ever for a resume), and the service sees the peer end, if it saw
+     * it at all (the simulator hands an endpoint's peer to the listener at once).
+     */
+    @Test
+    void aClientReleasedBeforeActivationIsCancelled() throws Exception {
+        List<XpcConnection> peers = new CopyOnWriteArrayList<>();
+        Map<XpcConnection, CompletableFuture<XpcError>> ended = new ConcurrentHashMap<>();
+        XpcHandler server = echoing(peers::add, error -> {});
+        XpcHandler tracking = new XpcHandler() {
+            @Override
+            public boolean accept(XpcConnection peer) {
+                ended.put(peer, new CompletableFuture<>());
+                return server.accept(peer);
+            }
+
+            @Override
+            public void onMessage(XpcConnection connection, XpcMessage message, XpcReply reply) {
+                server.onMessage(connection, message, reply);
+            }
+
+            @Override
+            public void onError(XpcConnection connection, XpcError error) {
+                ended.get(connection).complete(error);
+            }
+        };
+        try (XpcListener listener = XpcListener.anonymous(tracking)) {
+            ShimLibrary lib = NativeShim.get().library();
+            ErrorBuffer err = new ErrorBuffer();
+            Pointer inactive = lib.th_xpc_connect_endpoint(
+                    listener.handle(),
+                    null,
+                    XpcCallbacks.ON_MESSAGE,
+                    XpcCallbacks.ON_ERROR,
+                    null,
+                    err.bytes,
+                    err.size());
+            assertTrue(inactive != null, err.text());
+            lib.th_xpc_release(inactive);
+            try (XpcConnection next = listener.connect((c, m, r) -> {})) {
+                assertArrayEquals(
+                        new byte[] {4}, next.sendWithReply(new byte[] {4}, -1).payload());
+            }
+            if (peers.size() == 2) {
+                assertEquals(
+                        XpcError.Kind.CONNECTION_INVALID,
+                        ended.get(peers.get(0)).get(10, TimeUnit.SECONDS).kind(),
+                        "the released client's peer ended");
+            }
         }
     }
 
