@@ -25,6 +25,7 @@ struct th_xpc_conn {
     void *ctx;
     _Atomic int activated;       /* resumed: too late for a peer requirement */
     _Atomic int has_requirement; /* libxpc allows one per connection */
+    int client;                  /* from th_xpc_connect*: its caller activates it (th_xpc_activate) */
 };
 
 struct th_xpc_reply {
@@ -245,6 +246,7 @@ static th_xpc_conn *start_client(xpc_connection_t conn, dispatch_queue_t queue, 
         return NULL;
     }
     install_message_handler(c);
+    c->client = 1;
     /* Not activated: a service may speak first (the helper tells a refused peer why at once), and
      * what arrives before the caller has filed its handler for this handle would be dropped.
      * The caller activates the connection with th_xpc_activate once it is ready. */
@@ -289,6 +291,7 @@ th_xpc_conn *th_xpc_connect_endpoint(th_xpc_conn *anonymous_listener, const char
 
 int th_xpc_activate(th_xpc_conn *c, char *err, size_t errlen) {
     if (c == NULL) return fail_msg(err, errlen, EINVAL, "connection is required");
+    if (!c->client) return fail_msg(err, errlen, EINVAL, "only a client connection is activated by its caller");
     if (!activate(c)) return fail_msg(err, errlen, EBUSY, "this connection is already activated");
     return 0;
 }
@@ -382,9 +385,11 @@ void th_xpc_release(th_xpc_conn *c) {
         xpc_release(conn);
         return;
     }
-    if (!atomic_load(&c->activated)) {
+    if (c->client && !atomic_load(&c->activated)) {
         /* A client never activated has sent nothing, and a barrier would wait for a resume that
-         * never comes. Apple: cancel, then resume, before the last release. */
+         * never comes. Apple: cancel, then resume, before the last release. (A peer released
+         * inside the peer callback is resumed by the shim as the callback returns: its barrier
+         * runs then, after what was sent to it.) */
         xpc_connection_cancel(conn);
         activate(c);
         xpc_release(conn);

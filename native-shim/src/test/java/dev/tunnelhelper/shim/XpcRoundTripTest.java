@@ -93,6 +93,7 @@ class XpcRoundTripTest {
         }
     }
 
+    /** By its caller, once; a listener (and so each of its peers) is the shim's to activate. */
     @Test
     void aClientConnectionIsActivatedOnce() throws Exception {
         try (XpcListener listener = XpcListener.anonymous(echoing(peer -> {}, error -> {}));
@@ -103,6 +104,13 @@ class XpcRoundTripTest {
                     () -> err.check(
                             NativeShim.get().library().th_xpc_activate(connection.handle(), err.bytes, err.size())));
             assertTrue(twice.getMessage().contains("already activated"), twice.getMessage());
+            NativeException listenerActivated = assertThrows(
+                    NativeException.class,
+                    () -> err.check(
+                            NativeShim.get().library().th_xpc_activate(listener.handle(), err.bytes, err.size())));
+            assertTrue(
+                    listenerActivated.getMessage().contains("only a client connection"),
+                    listenerActivated.getMessage());
             assertArrayEquals(
                     new byte[] {3}, connection.sendWithReply(new byte[] {3}, -1).payload());
         }
