@@ -13,15 +13,11 @@ import dev.tunnelhelper.shim.XpcListener;
 import dev.tunnelhelper.shim.XpcMessage;
 import dev.tunnelhelper.shim.XpcReply;
 import dev.tunnelhelper.shim.xpc.XpcChannel;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class XpcEndpointServer<S extends MessageLite, R> implements EndpointListener {
     private static final Logger log = LoggerFactory.getLogger(XpcEndpointServer.class);
-    /**
-     * How long a refused peer keeps its connection after the UNAUTHORIZED frame. Cancelling right
-     * after a send may drop the message, unlike closing a socket whose buffer still drains.
-     */
-    static final Duration REFUSAL_GRACE = Duration.ofSeconds(2);
-
-    private static final ScheduledExecutorService REFUSALS =
-            Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("xpc-refused-peers"));
 
     private final EndpointSpec<S, R> spec;
     private final String serviceName;
@@ -112,6 +100,11 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     @Override
     public int openConnections() {
         return admission.openConnections();
+    }
+
+    /** Peer connections this endpoint holds, admitted or not (tests: what a refused peer leaves behind). */
+    int connectionsHeld() {
+        return channels.size();
     }
 
     @Override
@@ -217,9 +210,14 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
         }
     }
 
+    /**
+     * A refused peer has been sent UNAUTHORIZED and is dropped at once: the shim cancels a
+     * connection from a send barrier, after what was sent to it (even before XPC resumed it), so
+     * the message is not lost and nothing of a refused peer stays open, however often it connects.
+     */
     private void admit(XpcChannel<S, R> channel) {
         if (admission.admit(channel).isPresent()) {
-            REFUSALS.schedule(channel::close, REFUSAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            channel.close();
         }
     }
 }

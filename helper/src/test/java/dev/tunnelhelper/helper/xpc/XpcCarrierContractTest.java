@@ -7,11 +7,8 @@ import dev.tunnelhelper.protocol.Channel;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
 import dev.tunnelhelper.shim.Capability;
-import dev.tunnelhelper.shim.CodeSignature;
-import dev.tunnelhelper.shim.CodeSignatureResult;
 import dev.tunnelhelper.shim.testing.RequiresCapability;
 import dev.tunnelhelper.shim.xpc.XpcChannel;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -28,11 +25,7 @@ class XpcCarrierContractTest extends CarrierContract {
 
     @BeforeAll
     static void requirementForThisProcess() {
-        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        CodeSignatureResult own = CodeSignature.check(java, "anchor apple generic");
-        String identifier = own.signingIdentifier()
-                .orElseThrow(() -> new IllegalStateException(java + " has no signing identifier: " + own.message()));
-        requirement = "identifier \"" + identifier + "\"";
+        requirement = OwnCodeRequirement.of();
     }
 
     @Override
