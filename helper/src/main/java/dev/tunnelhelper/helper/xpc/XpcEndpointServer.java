@@ -18,6 +18,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +31,20 @@ import org.slf4j.LoggerFactory;
  * the connection is resumed: the code-signing requirement is set (a peer that fails it never
  * delivers a message), the identity is taken from the audit token, and an {@link XpcChannel} is
  * registered to receive its messages. The access policy and the hand-off to the endpoint's
- * connection handler then run on a thread of their own ({@link PeerAdmission}, shared with the
- * Unix carrier), so the callback returns at once.
+ * connection handler then run on the endpoint's admitting thread ({@link PeerAdmission}, shared
+ * with the Unix carrier), so the callback returns at once.
  *
  * <p>macOS only. Never selected elsewhere; constructing the listener off macOS fails in the shim.
  */
 public final class XpcEndpointServer<S extends MessageLite, R> implements EndpointListener {
     private static final Logger log = LoggerFactory.getLogger(XpcEndpointServer.class);
+    /**
+     * Peers accepted but not yet through the access policy and the connection limits. One thread
+     * admits them in turn, as the Unix carrier's gate does; beyond this many waiting, a new peer is
+     * cancelled at once (it sees its connection end), so a flood of connections costs neither a
+     * thread each nor an unbounded queue.
+     */
+    static final int MAX_WAITING_PEERS = 64;
 
     private final EndpointSpec<S, R> spec;
     private final String serviceName;
@@ -42,6 +53,10 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     private final PeerAdmission<S, R> admission;
     private final Map<XpcConnection, XpcChannel<S, R>> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> failure = new CompletableFuture<>();
+    private final AtomicInteger waitingPeers = new AtomicInteger();
+    /** The admitting thread: started for a peer, gone after a few idle seconds. */
+    private final ThreadPoolExecutor admissions;
+
     private XpcListener listener;
     /** Set before our own cancel, whose final CONNECTION_INVALID on the listener is no failure. */
     private volatile boolean closed;
@@ -61,6 +76,13 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
         this.requirement = Objects.requireNonNull(requirement, "requirement");
         this.capacity = capacity;
         this.admission = new PeerAdmission<>(spec);
+        this.admissions = new ThreadPoolExecutor(
+                0,
+                1,
+                5,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                NamedThreads.factory("endpoint-" + spec.name() + "-admit"));
     }
 
     /**
@@ -130,21 +152,42 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     private final class Handler implements XpcHandler {
         @Override
         public boolean accept(XpcConnection peer) {
-            try {
-                peer.setPeerRequirement(requirement);
-            } catch (RuntimeException e) {
-                // Without the requirement the peer would be unchecked: refuse it instead.
-                log.error(
-                        "{} endpoint: cannot set the peer code-signing requirement; refusing the peer: {}",
-                        spec.name(),
-                        e.toString());
+            if (waitingPeers.incrementAndGet() > MAX_WAITING_PEERS) {
+                waitingPeers.decrementAndGet();
+                admission.logRefusal(
+                        XpcChannel.identityOf(peer),
+                        "too many peers waiting for admission (" + MAX_WAITING_PEERS + "); dropped unanswered");
                 return false;
             }
-            XpcChannel<S, R> channel =
-                    XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
-            channels.put(peer, channel);
-            NamedThreads.start("endpoint-" + spec.name() + "-admit", () -> admit(channel));
-            return true;
+            boolean handedOver = false;
+            try {
+                try {
+                    peer.setPeerRequirement(requirement);
+                } catch (RuntimeException e) {
+                    // Without the requirement the peer would be unchecked: refuse it instead.
+                    log.error(
+                            "{} endpoint: cannot set the peer code-signing requirement; refusing the peer: {}",
+                            spec.name(),
+                            e.toString());
+                    return false;
+                }
+                XpcChannel<S, R> channel =
+                        XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
+                channels.put(peer, channel);
+                admissions.execute(() -> {
+                    try {
+                        admit(channel);
+                    } finally {
+                        waitingPeers.decrementAndGet();
+                    }
+                });
+                handedOver = true;
+                return true;
+            } finally {
+                if (!handedOver) {
+                    waitingPeers.decrementAndGet();
+                }
+            }
         }
 
         /**

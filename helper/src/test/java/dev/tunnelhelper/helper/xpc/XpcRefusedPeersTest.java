@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
 import dev.tunnelhelper.protocol.Envelope;
+import dev.tunnelhelper.protocol.PeerIdentity;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
@@ -17,6 +18,9 @@ import dev.tunnelhelper.shim.xpc.XpcChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -61,14 +65,70 @@ class XpcRefusedPeersTest {
         }
     }
 
+    /**
+     * Peers wait for the access policy in a queue that one thread works through: while the policy
+     * is held up, a flood costs no thread per peer, and beyond {@link
+     * XpcEndpointServer#MAX_WAITING_PEERS} waiting a peer is dropped unanswered at once.
+     */
+    @Test
+    void peersWaitingForAdmissionShareOneThreadAndTheirNumberIsBounded() throws Exception {
+        CountDownLatch policyEntered = new CountDownLatch(1);
+        CountDownLatch policyReleased = new CountDownLatch(1);
+        XpcEndpointServer<HelperExtensionMessage, ExtensionMessage> server = new XpcEndpointServer<>(
+                spec("held", peer -> {
+                    policyEntered.countDown();
+                    try {
+                        policyReleased.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Optional.of("refused once the policy may answer");
+                }),
+                "anonymous",
+                OwnCodeRequirement.of());
+        server.startAnonymous();
+        List<XpcChannel<ExtensionMessage, HelperExtensionMessage>> waiting = new ArrayList<>();
+        try {
+            for (int i = 0; i < XpcEndpointServer.MAX_WAITING_PEERS; i++) {
+                waiting.add(XpcChannel.connect(server.listener(), HelperExtensionMessage.parser()));
+            }
+            assertTrue(policyEntered.await(10, TimeUnit.SECONDS), "the first peer reached the policy");
+            try (XpcChannel<ExtensionMessage, HelperExtensionMessage> oneTooMany =
+                    XpcChannel.connect(server.listener(), HelperExtensionMessage.parser())) {
+                assertNull(oneTooMany.receive(), "a peer beyond the waiting ones is dropped unanswered");
+            }
+            long admitting = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("endpoint-held-admit"))
+                    .count();
+            assertEquals(1, admitting, "threads admitting the " + waiting.size() + " waiting peers");
+            policyReleased.countDown();
+            for (XpcChannel<ExtensionMessage, HelperExtensionMessage> client : waiting) {
+                Envelope<HelperExtensionMessage> told = client.receive();
+                assertTrue(told != null, "a waiting peer was answered once the policy could answer");
+                assertEquals(
+                        ErrorCode.UNAUTHORIZED.name(), told.message().getError().getCode());
+                assertNull(client.receive());
+            }
+        } finally {
+            policyReleased.countDown();
+            waiting.forEach(XpcChannel::close);
+            server.close();
+        }
+    }
+
     private static EndpointSpec<HelperExtensionMessage, ExtensionMessage> refusingEveryone() {
+        return spec("refusing", peer -> Optional.of("uid " + peer.uid() + " may not use this endpoint"));
+    }
+
+    private static EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec(
+            String name, Function<PeerIdentity, Optional<String>> policy) {
         return new EndpointSpec<>(
-                "refusing",
+                name,
                 Endpoints.Kind.EXTENSION,
                 ExtensionMessage.parser(),
                 Endpoints.HELPER_EXTENSION,
                 e -> HelperExtensionMessage.newBuilder().setError(e).build(),
-                peer -> Optional.of("uid " + peer.uid() + " may not use this endpoint"),
+                policy,
                 who -> {
                     throw new AssertionError("a refused peer got a connection handler: " + who);
                 },
