@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointListener;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
+import dev.tunnelhelper.helper.endpoint.ExtensionEndpointSpecs;
 import dev.tunnelhelper.helper.endpoint.PeerConnection;
 import dev.tunnelhelper.protocol.Channel;
 import dev.tunnelhelper.protocol.FileDescriptors;
@@ -226,12 +227,8 @@ public abstract class CarrierContract {
             throws Exception {
         // A name of its own, so that its speakers' threads can be told apart from other tests'.
         String name = "contract" + ENDPOINTS.incrementAndGet();
-        EndpointListener listener = start(new EndpointSpec<>(
+        EndpointListener listener = start(ExtensionEndpointSpecs.extension(
                 name,
-                Endpoints.Kind.EXTENSION,
-                ExtensionMessage.parser(),
-                Endpoints.HELPER_EXTENSION,
-                e -> HelperExtensionMessage.newBuilder().setError(e).build(),
                 policy,
                 who -> {
                     Served s = new Served("speaker-" + name + "-client-");

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.helper.endpoint.ConnectionLimits;
 import dev.tunnelhelper.helper.endpoint.EndpointSpec;
+import dev.tunnelhelper.helper.endpoint.ExtensionEndpointSpecs;
 import dev.tunnelhelper.protocol.Envelope;
 import dev.tunnelhelper.protocol.PeerIdentity;
-import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.ErrorCode;
 import dev.tunnelhelper.protocol.helper.ExtensionMessage;
 import dev.tunnelhelper.protocol.helper.HelperExtensionMessage;
@@ -122,12 +122,8 @@ class XpcRefusedPeersTest {
 
     private static EndpointSpec<HelperExtensionMessage, ExtensionMessage> spec(
             String name, Function<PeerIdentity, Optional<String>> policy) {
-        return new EndpointSpec<>(
+        return ExtensionEndpointSpecs.extension(
                 name,
-                Endpoints.Kind.EXTENSION,
-                ExtensionMessage.parser(),
-                Endpoints.HELPER_EXTENSION,
-                e -> HelperExtensionMessage.newBuilder().setError(e).build(),
                 policy,
                 who -> {
                     throw new AssertionError("a refused peer got a connection handler: " + who);
