@@ -19,9 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +53,11 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     private final PeerAdmission<S, R> admission;
     private final Map<XpcConnection, XpcChannel<S, R>> channels = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> failure = new CompletableFuture<>();
-    private final AtomicInteger waitingPeers = new AtomicInteger();
-    /** The admitting thread: started for a peer, gone after a few idle seconds. */
+    /**
+     * The admitting thread (started for a peer, gone after a few idle seconds) and its queue: one
+     * peer being admitted and the rest waiting make {@link #MAX_WAITING_PEERS}; a further one is
+     * rejected.
+     */
     private final ThreadPoolExecutor admissions;
 
     private XpcListener listener;
@@ -81,7 +84,7 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
                 1,
                 5,
                 TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
+                new LinkedBlockingQueue<>(MAX_WAITING_PEERS - 1),
                 NamedThreads.factory("endpoint-" + spec.name() + "-admit"));
     }
 
@@ -152,41 +155,29 @@ public final class XpcEndpointServer<S extends MessageLite, R> implements Endpoi
     private final class Handler implements XpcHandler {
         @Override
         public boolean accept(XpcConnection peer) {
-            if (waitingPeers.incrementAndGet() > MAX_WAITING_PEERS) {
-                waitingPeers.decrementAndGet();
-                admission.logRefusal(
-                        XpcChannel.identityOf(peer),
-                        "too many peers waiting for admission (" + MAX_WAITING_PEERS + "); dropped unanswered");
+            try {
+                peer.setPeerRequirement(requirement);
+            } catch (RuntimeException e) {
+                // Without the requirement the peer would be unchecked: refuse it instead.
+                log.error(
+                        "{} endpoint: cannot set the peer code-signing requirement; refusing the peer: {}",
+                        spec.name(),
+                        e.toString());
                 return false;
             }
-            boolean handedOver = false;
+            XpcChannel<S, R> channel =
+                    XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
+            channels.put(peer, channel);
             try {
-                try {
-                    peer.setPeerRequirement(requirement);
-                } catch (RuntimeException e) {
-                    // Without the requirement the peer would be unchecked: refuse it instead.
-                    log.error(
-                            "{} endpoint: cannot set the peer code-signing requirement; refusing the peer: {}",
-                            spec.name(),
-                            e.toString());
-                    return false;
-                }
-                XpcChannel<S, R> channel =
-                        XpcChannel.accepted(peer, spec.parser(), serviceName, capacity, () -> channels.remove(peer));
-                channels.put(peer, channel);
-                admissions.execute(() -> {
-                    try {
-                        admit(channel);
-                    } finally {
-                        waitingPeers.decrementAndGet();
-                    }
-                });
-                handedOver = true;
+                admissions.execute(() -> admit(channel));
                 return true;
-            } finally {
-                if (!handedOver) {
-                    waitingPeers.decrementAndGet();
-                }
+            } catch (RejectedExecutionException flood) {
+                // Refused here, the shim cancels and releases the peer itself.
+                channels.remove(peer);
+                admission.logRefusal(
+                        channel.peer(),
+                        "too many peers waiting for admission (" + MAX_WAITING_PEERS + "); dropped unanswered");
+                return false;
             }
         }
 
