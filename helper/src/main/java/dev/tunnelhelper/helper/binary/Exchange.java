@@ -57,7 +57,9 @@ final class Exchange implements Runnable {
     private boolean copy(InputStream in, long announced) throws IOException {
         long received = 0;
         try {
-            while (true) {
+            // A body of known length ends with its last byte: no buffer and no read just to see
+            // the end (a build-info answer would otherwise take two buffers of CHUNK bytes).
+            while (announced < 0 || received < announced) {
                 byte[] buffer = body.nextBuffer();
                 if (buffer == null) {
                     return false;
