@@ -2,6 +2,7 @@ package dev.tunnelhelper.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,15 +21,28 @@ import picocli.CommandLine.ParseResult;
  *
  * <p>Commands are given as their classes: picocli makes a new instance per tree, and a
  * subcommand's name is the one its {@code @Command} annotation declares, read without building
- * its model, so the name is written once.
+ * its model, so the name is written once. Or, for a program declared through picocli's
+ * programmatic API ({@link ProgrammaticOptions}), as functions making a new {@link CommandSpec}
+ * per tree.
  */
 public final class CommandTree {
-    private final Class<?> top;
-    private final Map<String, Class<?>> subcommands = new LinkedHashMap<>();
+    /** Each makes what picocli builds a command from: a {@code @Command} class or a {@link CommandSpec}. */
+    private final Supplier<Object> top;
+
+    private final Map<String, Supplier<Object>> subcommands = new LinkedHashMap<>();
 
     /** {@code top} is the top-level command's {@code @Command} class. */
     public CommandTree(Class<?> top) {
+        this.top = () -> top;
+    }
+
+    private CommandTree(Supplier<Object> top) {
         this.top = top;
+    }
+
+    /** A tree of commands declared programmatically; {@code top} makes the top-level command's spec. */
+    public static CommandTree ofSpecs(Supplier<CommandSpec> top) {
+        return new CommandTree(top::get);
     }
 
     /** Adds a {@code @Command} class as a subcommand under its declared name; help lists them in the order they are added. */
@@ -39,7 +53,15 @@ public final class CommandTree {
                 || annotation.name().equals(CommandSpec.DEFAULT_COMMAND_NAME)) {
             throw new IllegalArgumentException(command.getName() + " is not a @Command with a name");
         }
-        String name = annotation.name();
+        return add(annotation.name(), () -> command);
+    }
+
+    /** Adds a programmatically declared subcommand; {@code spec} makes its spec, named {@code name}. */
+    public CommandTree subcommand(String name, Supplier<CommandSpec> spec) {
+        return add(name, spec::get);
+    }
+
+    private CommandTree add(String name, Supplier<Object> command) {
         if (subcommands.putIfAbsent(name, command) != null) {
             throw new IllegalArgumentException("subcommand " + name + " added twice");
         }
@@ -48,24 +70,24 @@ public final class CommandTree {
 
     /** Every subcommand: for help, the documentation and tests. */
     public CommandLine whole() {
-        return withEverySubcommand(new CommandLine(top));
+        return withEverySubcommand(new CommandLine(top.get()));
     }
 
     private CommandLine withEverySubcommand(CommandLine commandLine) {
-        for (Map.Entry<String, Class<?>> sub : subcommands.entrySet()) {
-            commandLine.addSubcommand(sub.getKey(), sub.getValue());
+        for (Map.Entry<String, Supplier<Object>> sub : subcommands.entrySet()) {
+            commandLine.addSubcommand(sub.getKey(), sub.getValue().get());
         }
         return commandLine;
     }
 
     /** The tree to run {@code args} on: only the subcommand they name when that is all they need, else {@link #whole()}. */
     public CommandLine forArguments(String... args) {
-        CommandLine commandLine = new CommandLine(top);
+        CommandLine commandLine = new CommandLine(top.get());
         String chosen = chosenSubcommand(commandLine, args);
         if (chosen == null) {
             return withEverySubcommand(commandLine);
         }
-        commandLine.addSubcommand(chosen, subcommands.get(chosen));
+        commandLine.addSubcommand(chosen, subcommands.get(chosen).get());
         return commandLine;
     }
 

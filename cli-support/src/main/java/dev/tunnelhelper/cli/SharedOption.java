@@ -1,8 +1,10 @@
 package dev.tunnelhelper.cli;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
@@ -19,10 +21,31 @@ abstract class SharedOption<S extends SharedOption<S>> {
     CommandSpec mixee;
 
     private final Class<S> type;
+    private final String mixinName;
 
-    SharedOption(Class<S> type) {
+    /** {@code mixinName}: the name of the field that annotated commands hold the group in. */
+    SharedOption(Class<S> type, String mixinName) {
         this.type = type;
+        this.mixinName = mixinName;
     }
+
+    /**
+     * Declares this group on {@code command} through picocli's programmatic API, as a mixin of the
+     * same name as an annotated command's field, so the top-level lookup below works the same way
+     * (see {@link ProgrammaticOptions}).
+     */
+    public final S addTo(CommandSpec command) {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        for (OptionSpec option : options()) {
+            mixin.addOption(option);
+        }
+        command.addMixin(mixinName, mixin);
+        mixee = command;
+        return type.cast(this);
+    }
+
+    /** This group's options, bound to this instance's fields, as its annotations declare them. */
+    abstract List<OptionSpec> options();
 
     /** This command's value, else the top-level command's. */
     final <T> Optional<T> resolve(Function<S, T> value) {

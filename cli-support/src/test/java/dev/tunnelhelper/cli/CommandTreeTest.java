@@ -12,6 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -78,6 +79,61 @@ class CommandTreeTest {
 
     private static CommandTree tree() {
         return new CommandTree(Prog.class).subcommand(Connect.class).subcommand(Local.class);
+    }
+
+    /** The same program declared through picocli's programmatic API (ProgrammaticOptions), Local as before. */
+    private static CommandTree programmaticTree() {
+        return CommandTree.ofSpecs(ProgrammaticProg::spec)
+                .subcommand("connect", ProgrammaticConnect::spec)
+                .subcommand(Local.class);
+    }
+
+    static final class ProgrammaticProg implements Runnable {
+        private final StateDirOption stateDir = new StateDirOption();
+        private final SocketOptions socket = new SocketOptions();
+        private CommandSpec spec;
+
+        static CommandSpec spec() {
+            ProgrammaticProg prog = new ProgrammaticProg();
+            prog.spec = CommandSpec.wrapWithoutInspection(prog).name("prog").version("prog 1");
+            prog.stateDir.addTo(prog.spec);
+            prog.socket.addTo(prog.spec);
+            ProgrammaticOptions.addStandardHelpOptions(prog.spec);
+            return prog.spec;
+        }
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+        }
+    }
+
+    static final class ProgrammaticConnect implements Callable<Integer> {
+        private final StateDirOption stateDir = new StateDirOption();
+        private final SocketOptions socket = new SocketOptions();
+        private CommandSpec spec;
+
+        static CommandSpec spec() {
+            ProgrammaticConnect connect = new ProgrammaticConnect();
+            connect.spec = CommandSpec.wrapWithoutInspection(connect).name("connect");
+            connect.spec.usageMessage().description("Connects.");
+            connect.stateDir.addTo(connect.spec);
+            connect.socket.addTo(connect.spec);
+            connect.spec.addOption(OptionSpec.builder("--count")
+                    .type(int.class)
+                    .paramLabel("<count>")
+                    .initialValue(0)
+                    .description("How many.")
+                    .build());
+            return connect.spec;
+        }
+
+        @Override
+        public Integer call() {
+            int count = spec.findOption("--count").getValue();
+            System.out.println("connect " + socket.appSocket(stateDir) + " " + count);
+            return 0;
+        }
     }
 
     private record Run(int code, String out, String err) {}
@@ -152,6 +208,35 @@ class CommandTreeTest {
             Run whole = run(tree().whole(), args);
             Run chosen = run(tree().forArguments(args), args);
             assertEquals(whole, chosen, String.join(" ", args));
+        }
+    }
+
+    @Test
+    void aProgrammaticTreeRunsAndPrintsAsTheAnnotatedOne() {
+        assertEquals(
+                List.of("connect"),
+                List.copyOf(programmaticTree()
+                        .forArguments("--state-dir", "/a", "connect", "--count", "2")
+                        .getSubcommands()
+                        .keySet()));
+        for (String[] args : List.of(
+                new String[] {},
+                new String[] {"--help"},
+                new String[] {"-V"},
+                new String[] {"conect"},
+                new String[] {"connect"},
+                new String[] {"connect", "--help"},
+                new String[] {"connect", "--count", "x"},
+                new String[] {"connect", "--cuont", "2"},
+                new String[] {"--state-dir", "/a", "connect", "--count", "2"},
+                new String[] {"--state-dir", "/a", "connect", "--state-dir", "/b"},
+                new String[] {"--socket", "/s.sock", "connect"},
+                new String[] {"--timeout", "0", "connect"},
+                new String[] {"--state-dir", "/a", "local", "show"},
+                new String[] {"connect", "--state-dir"})) {
+            Run annotated = run(tree().whole(), args);
+            assertEquals(annotated, run(programmaticTree().whole(), args), String.join(" ", args));
+            assertEquals(annotated, run(programmaticTree().forArguments(args), args), String.join(" ", args));
         }
     }
 

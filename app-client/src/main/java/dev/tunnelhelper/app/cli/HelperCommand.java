@@ -9,21 +9,29 @@ import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** A subcommand that talks to the helper's app endpoint, with the options every one of them shares. */
+/**
+ * A subcommand that talks to the helper's app endpoint, with the options every one of them shares.
+ * Declared through picocli's programmatic API, not annotations, like the whole of {@code app-client}
+ * ({@link AppClientMain}).
+ */
 abstract class HelperCommand implements Callable<Integer> {
-    @Mixin
-    StateDirOption stateDir;
+    final StateDirOption stateDir = new StateDirOption();
+    final SocketOptions socket = new SocketOptions();
+    final XpcClientOptions xpc = new XpcClientOptions();
+    final JsonOption json = new JsonOption();
 
-    @Mixin
-    SocketOptions socket;
-
-    @Mixin
-    XpcClientOptions xpc;
-
-    @Mixin
-    JsonOption json;
+    /** This command named {@code name}, with the shared options in the order its help and man page list them. */
+    final CommandSpec declare(String name, String... description) {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name(name);
+        spec.usageMessage().description(description);
+        stateDir.addTo(spec);
+        socket.addTo(spec);
+        xpc.addTo(spec);
+        json.addTo(spec);
+        return spec;
+    }
 
     /** The app endpoint: its Unix socket, or with {@code --xpc} its Mach service. */
     HelperEndpoint appEndpoint() throws IOException {

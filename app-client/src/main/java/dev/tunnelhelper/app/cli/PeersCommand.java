@@ -8,10 +8,12 @@ import dev.tunnelhelper.app.PeersTable;
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.protocol.helper.PeerState;
 import java.time.Instant;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "peers", description = "Show the tunnel's workspaces and agents.")
 final class PeersCommand extends HelperCommand {
+    static CommandSpec spec() {
+        return new PeersCommand().declare("peers", "Show the tunnel's workspaces and agents.");
+    }
 
     @Override
     public Integer call() throws Exception {

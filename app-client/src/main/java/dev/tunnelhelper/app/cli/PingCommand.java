@@ -6,10 +6,14 @@ import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import dev.tunnelhelper.protocol.helper.Pong;
 import dev.tunnelhelper.shim.xpc.XpcServiceEndpoint;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "ping", description = "Check that the helper answers; print its version and the round trip.")
 final class PingCommand extends HelperCommand {
+    static CommandSpec spec() {
+        return new PingCommand()
+                .declare("ping", "Check that the helper answers; print its version and the round trip.");
+    }
+
     @Override
     public Integer call() throws Exception {
         HelperEndpoint endpoint = appEndpoint();

@@ -4,10 +4,12 @@ import dev.tunnelhelper.app.HelperClient;
 import dev.tunnelhelper.app.JsonDocuments;
 import dev.tunnelhelper.cli.ExitCodes;
 import dev.tunnelhelper.protocol.helper.HelperStatus;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "status", description = "Show the helper's session state.")
 final class StatusCommand extends HelperCommand {
+    static CommandSpec spec() {
+        return new StatusCommand().declare("status", "Show the helper's session state.");
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -4,34 +4,44 @@ import dev.tunnelhelper.app.ReconnectPolicy;
 import dev.tunnelhelper.app.Subscription;
 import dev.tunnelhelper.cli.DurationConverter;
 import dev.tunnelhelper.cli.ExitCodes;
+import dev.tunnelhelper.cli.ProgrammaticOptions;
 import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-        name = "watch",
-        description = {
-            "Stream status changes, start progress and peer updates until Ctrl-C.",
-            "Reconnects (with a fresh full state) when the helper restarts."
-        })
 final class WatchCommand extends HelperCommand {
+    private static final String FOR = "--for";
+    private static final String NO_RECONNECT = "--no-reconnect";
 
-    @Option(
-            names = "--for",
-            paramLabel = "DURATION",
-            converter = DurationConverter.class,
-            description = "Stop by itself after this long (exit 0), e.g. 10s.")
-    Duration duration;
+    private Duration duration;
+    private boolean noReconnect;
 
-    @Option(
-            names = "--no-reconnect",
-            description = "Exit (status 3) when the connection is lost instead of reconnecting.")
-    boolean noReconnect;
+    static CommandSpec spec() {
+        WatchCommand watch = new WatchCommand();
+        CommandSpec spec = watch.declare(
+                "watch",
+                "Stream status changes, start progress and peer updates until Ctrl-C.",
+                "Reconnects (with a fresh full state) when the helper restarts.");
+        spec.addOption(ProgrammaticOptions.option(
+                FOR,
+                "DURATION",
+                Duration.class,
+                new DurationConverter(),
+                "Stop by itself after this long (exit 0), e.g. 10s.",
+                () -> watch.duration,
+                v -> watch.duration = v));
+        spec.addOption(ProgrammaticOptions.flag(
+                NO_RECONNECT,
+                boolean.class,
+                "Exit (status 3) when the connection is lost instead of reconnecting.",
+                () -> watch.noReconnect,
+                v -> watch.noReconnect = v));
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,7 +1,9 @@
 package dev.tunnelhelper.launchd.cli;
 
+import dev.tunnelhelper.cli.ProgrammaticOptions;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -9,17 +11,36 @@ import picocli.CommandLine.Option;
  * command line, for the commands that write plists and for the daemon that a plist starts.
  */
 public final class IdentityOptions {
-    @Option(names = "--team-id", paramLabel = "TEAMID", description = "Signing team identifier (10 characters).")
+    private static final String TEAM_ID = "--team-id";
+    private static final String TEAM_ID_LABEL = "TEAMID";
+    private static final String TEAM_ID_DESCRIPTION = "Signing team identifier (10 characters).";
+    private static final String BUNDLE_ID = "--bundle-id";
+    private static final String BUNDLE_ID_LABEL = "ID";
+    private static final String BUNDLE_ID_DESCRIPTION = "The app's bundle identifier, e.g. com.example.App.";
+    private static final String LABEL = "--label";
+    private static final String LABEL_LABEL = "LABEL";
+    private static final String LABEL_DESCRIPTION = "launchd label (default: <bundle-id>.helper).";
+
+    @Option(names = TEAM_ID, paramLabel = TEAM_ID_LABEL, description = TEAM_ID_DESCRIPTION)
     String teamId;
 
-    @Option(
-            names = "--bundle-id",
-            paramLabel = "ID",
-            description = "The app's bundle identifier, e.g. com.example.App.")
+    @Option(names = BUNDLE_ID, paramLabel = BUNDLE_ID_LABEL, description = BUNDLE_ID_DESCRIPTION)
     String bundleId;
 
-    @Option(names = "--label", paramLabel = "LABEL", description = "launchd label (default: <bundle-id>.helper).")
+    @Option(names = LABEL, paramLabel = LABEL_LABEL, description = LABEL_DESCRIPTION)
     String label;
+
+    /** Declares these options on {@code command} without annotations, as its {@code identity} mixin (see ProgrammaticOptions). */
+    void addTo(CommandSpec command) {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        mixin.addOption(ProgrammaticOptions.option(
+                TEAM_ID, TEAM_ID_LABEL, String.class, TEAM_ID_DESCRIPTION, () -> teamId, v -> teamId = v));
+        mixin.addOption(ProgrammaticOptions.option(
+                BUNDLE_ID, BUNDLE_ID_LABEL, String.class, BUNDLE_ID_DESCRIPTION, () -> bundleId, v -> bundleId = v));
+        mixin.addOption(ProgrammaticOptions.option(
+                LABEL, LABEL_LABEL, String.class, LABEL_DESCRIPTION, () -> label, v -> label = v));
+        command.addMixin("identity", mixin);
+    }
 
     /**
      * The settings these flags alone give: empty when none is given.

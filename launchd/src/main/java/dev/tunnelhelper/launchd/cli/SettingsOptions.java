@@ -3,25 +3,37 @@ package dev.tunnelhelper.launchd.cli;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunnelhelper.cli.ProgrammaticOptions;
 import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code --config} plus flags that override its {@code macos} object, shared by every command. */
 public final class SettingsOptions {
+    private static final String CONFIG = "--config";
+    private static final String CONFIG_LABEL = "FILE";
+    private static final String CONFIG_DESCRIPTION =
+            "The helper's JSON config; its \"macos\" object supplies teamId, bundleId, label, log paths.";
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "The helper's JSON config; its \"macos\" object supplies teamId, bundleId, label, log paths.")
+    @Option(names = CONFIG, paramLabel = CONFIG_LABEL, description = CONFIG_DESCRIPTION)
     Path config;
 
     @Mixin
     IdentityOptions identity = new IdentityOptions();
+
+    /** Declares these options on {@code command} without annotations, as its {@code settings} mixin (see ProgrammaticOptions). */
+    void addTo(CommandSpec command) {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        mixin.addOption(ProgrammaticOptions.option(
+                CONFIG, CONFIG_LABEL, Path.class, CONFIG_DESCRIPTION, () -> config, v -> config = v));
+        identity.addTo(mixin);
+        command.addMixin("settings", mixin);
+    }
 
     public Optional<Path> configFile() {
         return Optional.ofNullable(config);

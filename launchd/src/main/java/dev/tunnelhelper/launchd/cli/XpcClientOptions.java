@@ -1,5 +1,6 @@
 package dev.tunnelhelper.launchd.cli;
 
+import dev.tunnelhelper.cli.ProgrammaticOptions;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import dev.tunnelhelper.protocol.endpoint.Endpoints;
 import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
@@ -23,24 +24,43 @@ import picocli.CommandLine.Spec;
  * overrides the name only; the requirement stays the team's.
  */
 public final class XpcClientOptions {
+    private static final String XPC = "--xpc";
+    private static final String XPC_DESCRIPTION =
+            "Reach the helper over XPC (macOS; on Linux only with the libxpc simulator,"
+                    + " TUNNELHELPER_SHIM_VARIANT=xpcsim) at the Mach service its --config derives, requiring"
+                    + " the helper to be signed by the config's team.";
+    private static final String SERVICE = "--service";
+    private static final String SERVICE_LABEL = "NAME";
+    private static final String SERVICE_DESCRIPTION =
+            "With --xpc: this Mach service instead of <teamId>.<bundleId>.HelperApp/.HelperNE.";
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(
-            names = "--xpc",
-            description = "Reach the helper over XPC (macOS; on Linux only with the libxpc simulator,"
-                    + " TUNNELHELPER_SHIM_VARIANT=xpcsim) at the Mach service its --config derives, requiring"
-                    + " the helper to be signed by the config's team.")
+    @Option(names = XPC, description = XPC_DESCRIPTION)
     boolean xpc;
 
-    @Option(
-            names = "--service",
-            paramLabel = "NAME",
-            description = "With --xpc: this Mach service instead of <teamId>.<bundleId>.HelperApp/.HelperNE.")
+    @Option(names = SERVICE, paramLabel = SERVICE_LABEL, description = SERVICE_DESCRIPTION)
     String service;
 
     @Mixin
     SettingsOptions settings = new SettingsOptions();
+
+    /**
+     * Declares these options on {@code command} through picocli's programmatic API, as the mixin an
+     * annotated command's {@code xpc} field makes of them, for a program that reads no annotations
+     * ({@link ProgrammaticOptions}).
+     */
+    public XpcClientOptions addTo(CommandSpec command) {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        mixin.addOption(ProgrammaticOptions.flag(XPC, boolean.class, XPC_DESCRIPTION, () -> xpc, v -> xpc = v));
+        mixin.addOption(ProgrammaticOptions.option(
+                SERVICE, SERVICE_LABEL, String.class, SERVICE_DESCRIPTION, () -> service, v -> service = v));
+        settings.addTo(mixin);
+        command.addMixin("xpc", mixin);
+        mixee = command;
+        return this;
+    }
 
     /**
      * The endpoint of {@code kind}: over XPC with {@code --xpc}, else the Unix socket. XPC options
