@@ -11,7 +11,22 @@ import picocli.CommandLine.ParseResult;
 
 /** What every program does with its command tree: the exit-code table, error mapping, shared options. */
 public final class Cli {
+    private static final String NO_GROOVY = "picocli.disable.closures";
+
     private Cli() {}
+
+    /**
+     * Call first in a program's {@code main}, before picocli builds anything. Unless told not to,
+     * picocli's default factory looks for Groovy ({@code Class.forName("groovy.lang.Closure")}), and
+     * that search opens every jar on the classpath to find nothing: milliseconds of a short
+     * command's start (docs/performance.md). None of our commands is written in Groovy. A value
+     * given on the command line ({@code -Dpicocli.disable.closures=false}) wins.
+     */
+    public static void skipGroovyLookup() {
+        if (System.getProperty(NO_GROOVY) == null) {
+            System.setProperty(NO_GROOVY, "true");
+        }
+    }
 
     /**
      * Prepares {@code commandLine} (the program's top-level command): {@code --help} lists the

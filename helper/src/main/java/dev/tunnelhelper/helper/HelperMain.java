@@ -51,6 +51,7 @@ public final class HelperMain implements Runnable {
     JsonOption json;
 
     public static void main(String[] args) {
+        Cli.skipGroovyLookup();
         System.exit(commandLine(args).execute(args));
     }
 

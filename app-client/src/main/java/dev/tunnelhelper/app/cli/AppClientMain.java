@@ -34,6 +34,7 @@ public final class AppClientMain implements Runnable {
     private final JsonOption json = new JsonOption();
 
     public static void main(String[] args) {
+        Cli.skipGroovyLookup();
         CliLogging.install();
         System.exit(commandLine(args).execute(args));
     }

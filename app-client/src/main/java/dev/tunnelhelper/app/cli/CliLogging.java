@@ -31,6 +31,11 @@ final class CliLogging {
         setIfAbsent("showDateTime", "false");
         setIfAbsent("showThreadName", "false");
         setIfAbsent("showShortLogName", "true");
+        // The backend named, not searched for: slf4j would otherwise list META-INF/services in
+        // every jar on the classpath (ServiceLoader) to find the one it is. Its note that it
+        // loads the named one is for a curious operator, not for every command's stderr.
+        propertyIfAbsent("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+        propertyIfAbsent("slf4j.internal.verbosity", "WARN");
     }
 
     /** The simple logger's name for {@code requested}; warn for anything it does not know. */
@@ -46,8 +51,12 @@ final class CliLogging {
     }
 
     private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(PREFIX + key) == null) {
-            System.setProperty(PREFIX + key, value);
+        propertyIfAbsent(PREFIX + key, value);
+    }
+
+    private static void propertyIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 }

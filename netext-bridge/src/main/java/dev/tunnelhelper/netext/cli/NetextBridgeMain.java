@@ -33,6 +33,7 @@ public final class NetextBridgeMain implements Runnable {
     SocketOptions socket;
 
     public static void main(String[] args) {
+        Cli.skipGroovyLookup();
         // Not logback.xml, so a test classpath with several of our jars does not pick a random one.
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", LOGGING_CONFIG);
