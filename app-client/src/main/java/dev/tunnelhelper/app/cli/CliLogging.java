@@ -14,6 +14,7 @@ import java.util.Locale;
 final class CliLogging {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
     private static final String CLIENT_LOGGERS = "dev.tunnelhelper";
+    private static final String SIMPLE_PROVIDER = "org.slf4j.simple.SimpleServiceProvider";
 
     private CliLogging() {}
 
@@ -33,9 +34,23 @@ final class CliLogging {
         setIfAbsent("showShortLogName", "true");
         // The backend named, not searched for: slf4j would otherwise list META-INF/services in
         // every jar on the classpath (ServiceLoader) to find the one it is. Its note that it
-        // loads the named one is for a curious operator, not for every command's stderr.
-        propertyIfAbsent("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
-        propertyIfAbsent("slf4j.internal.verbosity", "WARN");
+        // loads the named one is for a curious operator, not for every command's stderr. Only
+        // when it is there: on another classpath (the helper's tests run this CLI on theirs,
+        // with logback) slf4j keeps its own search instead of failing to load a missing class.
+        if (simpleLoggerIsPresent()) {
+            propertyIfAbsent("slf4j.provider", SIMPLE_PROVIDER);
+            propertyIfAbsent("slf4j.internal.verbosity", "WARN");
+        }
+    }
+
+    /** Cheap where it matters: the launcher's class archive holds the class, so no jar is opened. */
+    private static boolean simpleLoggerIsPresent() {
+        try {
+            Class.forName(SIMPLE_PROVIDER, false, CliLogging.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** The simple logger's name for {@code requested}; warn for anything it does not know. */

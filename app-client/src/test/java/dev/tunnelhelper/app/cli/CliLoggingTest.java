@@ -11,15 +11,22 @@ import org.junit.jupiter.api.Test;
 class CliLoggingTest {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
     private static final String[] KEYS = {
-        "logFile", "defaultLogLevel", "log.dev.tunnelhelper", "showDateTime", "showThreadName", "showShortLogName"
+        PREFIX + "logFile",
+        PREFIX + "defaultLogLevel",
+        PREFIX + "log.dev.tunnelhelper",
+        PREFIX + "showDateTime",
+        PREFIX + "showThreadName",
+        PREFIX + "showShortLogName",
+        "slf4j.provider",
+        "slf4j.internal.verbosity"
     };
     private final Map<String, String> saved = new HashMap<>();
 
     @BeforeEach
     void clearTheSimpleLoggersProperties() {
         for (String key : KEYS) {
-            saved.put(key, System.getProperty(PREFIX + key));
-            System.clearProperty(PREFIX + key);
+            saved.put(key, System.getProperty(key));
+            System.clearProperty(key);
         }
     }
 
@@ -27,9 +34,9 @@ class CliLoggingTest {
     void restoreThem() {
         saved.forEach((key, value) -> {
             if (value == null) {
-                System.clearProperty(PREFIX + key);
+                System.clearProperty(key);
             } else {
-                System.setProperty(PREFIX + key, value);
+                System.setProperty(key, value);
             }
         });
     }
@@ -66,5 +73,15 @@ class CliLoggingTest {
         CliLogging.install("error");
         assertEquals("true", System.getProperty(PREFIX + "showDateTime"));
         assertEquals("info", System.getProperty(PREFIX + "log.dev.tunnelhelper"));
+    }
+
+    @Test
+    void theBackendIsNamedNotSearchedForAndItsNoteStaysOffStderr() {
+        CliLogging.install(null);
+        assertEquals("org.slf4j.simple.SimpleServiceProvider", System.getProperty("slf4j.provider"));
+        assertEquals("WARN", System.getProperty("slf4j.internal.verbosity"));
+        System.setProperty("slf4j.internal.verbosity", "INFO");
+        CliLogging.install(null);
+        assertEquals("INFO", System.getProperty("slf4j.internal.verbosity"), "a value given with -D wins");
     }
 }
