@@ -186,25 +186,30 @@ class CommandTreeTest {
         }
     }
 
+    /** Help, errors, options before and after the subcommand, a nested subcommand. */
+    private static final List<String[]> INVOCATIONS = List.of(
+            new String[] {},
+            new String[] {"--help"},
+            new String[] {"-V"},
+            new String[] {"conect"},
+            new String[] {"connect"},
+            new String[] {"connect", "--help"},
+            new String[] {"connect", "--count", "x"},
+            new String[] {"connect", "--cuont", "2"},
+            new String[] {"connect", "local"},
+            new String[] {"--state-dir", "/a", "connect", "--count", "2"},
+            new String[] {"--state-dir", "/a", "connect", "--state-dir", "/b"},
+            new String[] {"--socket", "/s.sock", "connect"},
+            new String[] {"--timeout", "0", "connect"},
+            new String[] {"--state-dir", "/a", "local", "show"},
+            new String[] {"local"},
+            new String[] {"local", "show", "--help"},
+            new String[] {"local", "shw"},
+            new String[] {"connect", "--state-dir"});
+
     @Test
     void everyInvocationPrintsAndExitsAsTheWholeTreeDoes() {
-        for (String[] args : List.of(
-                new String[] {},
-                new String[] {"--help"},
-                new String[] {"-V"},
-                new String[] {"conect"},
-                new String[] {"connect"},
-                new String[] {"connect", "--help"},
-                new String[] {"connect", "--count", "x"},
-                new String[] {"connect", "--cuont", "2"},
-                new String[] {"connect", "local"},
-                new String[] {"--state-dir", "/a", "connect", "--count", "2"},
-                new String[] {"--socket", "/s.sock", "connect"},
-                new String[] {"--state-dir", "/a", "local", "show"},
-                new String[] {"local"},
-                new String[] {"local", "show", "--help"},
-                new String[] {"local", "shw"},
-                new String[] {"connect", "--state-dir"})) {
+        for (String[] args : INVOCATIONS) {
             Run whole = run(tree().whole(), args);
             Run chosen = run(tree().forArguments(args), args);
             assertEquals(whole, chosen, String.join(" ", args));
@@ -219,21 +224,7 @@ class CommandTreeTest {
                         .forArguments("--state-dir", "/a", "connect", "--count", "2")
                         .getSubcommands()
                         .keySet()));
-        for (String[] args : List.of(
-                new String[] {},
-                new String[] {"--help"},
-                new String[] {"-V"},
-                new String[] {"conect"},
-                new String[] {"connect"},
-                new String[] {"connect", "--help"},
-                new String[] {"connect", "--count", "x"},
-                new String[] {"connect", "--cuont", "2"},
-                new String[] {"--state-dir", "/a", "connect", "--count", "2"},
-                new String[] {"--state-dir", "/a", "connect", "--state-dir", "/b"},
-                new String[] {"--socket", "/s.sock", "connect"},
-                new String[] {"--timeout", "0", "connect"},
-                new String[] {"--state-dir", "/a", "local", "show"},
-                new String[] {"connect", "--state-dir"})) {
+        for (String[] args : INVOCATIONS) {
             Run annotated = run(tree().whole(), args);
             assertEquals(annotated, run(programmaticTree().whole(), args), String.join(" ", args));
             assertEquals(annotated, run(programmaticTree().forArguments(args), args), String.join(" ", args));
