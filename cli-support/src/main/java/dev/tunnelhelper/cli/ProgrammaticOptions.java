@@ -1,5 +1,6 @@
 package dev.tunnelhelper.cli;
 
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
@@ -47,6 +48,20 @@ public final class ProgrammaticOptions {
                 .description(VERSION_DESCRIPTION)
                 .build());
         command.addMixin(STANDARD_HELP_MIXIN, mixin);
+    }
+
+    /**
+     * A group of options as picocli makes one of an annotated {@code @Mixin} field: a spec whose
+     * user object is the group (so a command can find the group among its mixins), holding its
+     * options. Add it with {@code addMixin} under the field's name; a nested group adds itself to
+     * it first.
+     */
+    public static CommandSpec mixin(Object group, List<OptionSpec> options) {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(group);
+        for (OptionSpec option : options) {
+            mixin.addOption(option);
+        }
+        return mixin;
     }
 
     /** An option taking a value of {@code type}, kept in a field through {@code read} and {@code write}. */

@@ -35,11 +35,7 @@ abstract class SharedOption<S extends SharedOption<S>> {
      * (see {@link ProgrammaticOptions}).
      */
     public final S addTo(CommandSpec command) {
-        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
-        for (OptionSpec option : options()) {
-            mixin.addOption(option);
-        }
-        command.addMixin(mixinName, mixin);
+        command.addMixin(mixinName, ProgrammaticOptions.mixin(this, options()));
         mixee = command;
         return type.cast(this);
     }

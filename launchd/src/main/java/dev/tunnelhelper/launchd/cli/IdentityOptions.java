@@ -2,6 +2,7 @@ package dev.tunnelhelper.launchd.cli;
 
 import dev.tunnelhelper.cli.ProgrammaticOptions;
 import dev.tunnelhelper.launchd.LaunchdSettings;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,14 +33,32 @@ public final class IdentityOptions {
 
     /** Declares these options on {@code command} without annotations, as its {@code identity} mixin (see ProgrammaticOptions). */
     void addTo(CommandSpec command) {
-        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
-        mixin.addOption(ProgrammaticOptions.option(
-                TEAM_ID, TEAM_ID_LABEL, String.class, TEAM_ID_DESCRIPTION, () -> teamId, v -> teamId = v));
-        mixin.addOption(ProgrammaticOptions.option(
-                BUNDLE_ID, BUNDLE_ID_LABEL, String.class, BUNDLE_ID_DESCRIPTION, () -> bundleId, v -> bundleId = v));
-        mixin.addOption(ProgrammaticOptions.option(
-                LABEL, LABEL_LABEL, String.class, LABEL_DESCRIPTION, () -> label, v -> label = v));
-        command.addMixin("identity", mixin);
+        command.addMixin(
+                "identity",
+                ProgrammaticOptions.mixin(
+                        this,
+                        List.of(
+                                ProgrammaticOptions.option(
+                                        TEAM_ID,
+                                        TEAM_ID_LABEL,
+                                        String.class,
+                                        TEAM_ID_DESCRIPTION,
+                                        () -> teamId,
+                                        v -> teamId = v),
+                                ProgrammaticOptions.option(
+                                        BUNDLE_ID,
+                                        BUNDLE_ID_LABEL,
+                                        String.class,
+                                        BUNDLE_ID_DESCRIPTION,
+                                        () -> bundleId,
+                                        v -> bundleId = v),
+                                ProgrammaticOptions.option(
+                                        LABEL,
+                                        LABEL_LABEL,
+                                        String.class,
+                                        LABEL_DESCRIPTION,
+                                        () -> label,
+                                        v -> label = v))));
     }
 
     /**

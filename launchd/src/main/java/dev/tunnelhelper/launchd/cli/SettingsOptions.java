@@ -8,6 +8,7 @@ import dev.tunnelhelper.launchd.InvalidServiceDefinitionException;
 import dev.tunnelhelper.launchd.LaunchdSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,9 +29,10 @@ public final class SettingsOptions {
 
     /** Declares these options on {@code command} without annotations, as its {@code settings} mixin (see ProgrammaticOptions). */
     void addTo(CommandSpec command) {
-        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
-        mixin.addOption(ProgrammaticOptions.option(
-                CONFIG, CONFIG_LABEL, Path.class, CONFIG_DESCRIPTION, () -> config, v -> config = v));
+        CommandSpec mixin = ProgrammaticOptions.mixin(
+                this,
+                List.of(ProgrammaticOptions.option(
+                        CONFIG, CONFIG_LABEL, Path.class, CONFIG_DESCRIPTION, () -> config, v -> config = v)));
         identity.addTo(mixin);
         command.addMixin("settings", mixin);
     }

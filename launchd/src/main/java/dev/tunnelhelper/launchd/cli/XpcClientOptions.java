@@ -7,6 +7,7 @@ import dev.tunnelhelper.protocol.endpoint.HelperEndpoint;
 import dev.tunnelhelper.shim.xpc.XpcServiceEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,10 +53,17 @@ public final class XpcClientOptions {
      * ({@link ProgrammaticOptions}).
      */
     public XpcClientOptions addTo(CommandSpec command) {
-        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
-        mixin.addOption(ProgrammaticOptions.flag(XPC, boolean.class, XPC_DESCRIPTION, () -> xpc, v -> xpc = v));
-        mixin.addOption(ProgrammaticOptions.option(
-                SERVICE, SERVICE_LABEL, String.class, SERVICE_DESCRIPTION, () -> service, v -> service = v));
+        CommandSpec mixin = ProgrammaticOptions.mixin(
+                this,
+                List.of(
+                        ProgrammaticOptions.flag(XPC, boolean.class, XPC_DESCRIPTION, () -> xpc, v -> xpc = v),
+                        ProgrammaticOptions.option(
+                                SERVICE,
+                                SERVICE_LABEL,
+                                String.class,
+                                SERVICE_DESCRIPTION,
+                                () -> service,
+                                v -> service = v)));
         settings.addTo(mixin);
         command.addMixin("xpc", mixin);
         mixee = command;

@@ -1,6 +1,7 @@
 package dev.tunnelhelper.launchd.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tunnelhelper.cli.CliDocs;
 import dev.tunnelhelper.cli.JsonOption;
@@ -78,7 +79,7 @@ class ProgrammaticOptionsTest {
         assertEquals(
                 annotated().mixins().keySet(),
                 new Programmatic().spec().mixins().keySet());
-        assertEquals(true, new Programmatic().spec().mixinStandardHelpOptions());
+        assertTrue(new Programmatic().spec().mixinStandardHelpOptions());
     }
 
     @Test
