@@ -162,7 +162,7 @@ public final class Handshake {
      */
     private static <T> CompletableFuture<T> runAsync(String name, IoTask<T> task) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        NamedThreads.start(name, () -> {
+        NamedThreads.run(name, () -> {
             try {
                 future.complete(task.run());
             } catch (Throwable t) {

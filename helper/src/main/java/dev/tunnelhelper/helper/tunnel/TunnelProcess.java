@@ -141,7 +141,7 @@ public final class TunnelProcess implements RunningTunnel {
 
     /** Polls waitpid in small steps so a crash is noticed well within 100 ms. */
     private void reapInBackground() {
-        NamedThreads.start("tunnel-reaper-" + child.pid(), () -> {
+        NamedThreads.run("tunnel-reaper-" + child.pid(), () -> {
             try {
                 while (!exit.isDone()) {
                     child.waitFor(Duration.ofMillis(20)).ifPresent(status -> {
@@ -163,7 +163,7 @@ public final class TunnelProcess implements RunningTunnel {
     }
 
     private void logOutput(InputStream output) {
-        NamedThreads.start("tunnel-output-" + child.pid(), () -> {
+        NamedThreads.run("tunnel-output-" + child.pid(), () -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {

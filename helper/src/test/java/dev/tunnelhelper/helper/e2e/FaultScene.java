@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tunnelhelper.helper.config.HelperConfig;
 import dev.tunnelhelper.helper.session.RecordingListener;
 import dev.tunnelhelper.helper.session.SessionPhase;
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import dev.tunnelhelper.protocol.helper.AppMessage;
 import dev.tunnelhelper.protocol.helper.Result;
 import dev.tunnelhelper.protocol.helper.SessionState;
@@ -21,6 +22,7 @@ import dev.tunnelhelper.testbed.tunnel.TunnelSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,8 +87,7 @@ final class FaultScene implements AutoCloseable {
         for (String thread : List.of("tunnel-reaper-" + pid, "tunnel-output-" + pid)) {
             for (Thread t : Thread.getAllStackTraces().keySet()) {
                 if (t.getName().equals(thread)) {
-                    t.join(TimeUnit.SECONDS.toMillis(30));
-                    assertFalse(t.isAlive(), thread + " still runs");
+                    assertTrue(NamedThreads.awaitFree(t, Duration.ofSeconds(30)), thread + " still runs");
                 }
             }
         }
