@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 final class StartRows {
     private static final int STARTS_PER_RUN = 5;
+    private static final int JVM_FLOOR_RUNS = 12;
 
     private final Work work;
     private final int runs;
@@ -85,9 +86,35 @@ final class StartRows {
                     reference, Machine.load()));
         }
         details.add("each run: a new helper (empty state directory) started and listening, then one StartDaemon");
+        details.addAll(jvmFloor(deployment, Stats.median(baseline)));
         double ratio = Stats.median(ratios);
         return new Row(RowId.COLD_START, "download + SHA-256 of the file: " + Fmt.time(Stats.median(baseline)),
                 Fmt.time(Stats.median(helper)), Fmt.ratio(ratio), Row.Verdict.of(ratio <= maxRatio), details);
+    }
+
+    /**
+     * What the download phase alone costs a warmed JVM (JvmDownloadFloor), against this run's
+     * baseline: how far below the target the helper could get if nothing in it were used for the
+     * first time, with the digests it computes and with the signature's pass alone.
+     */
+    private List<String> jvmFloor(Deployment deployment, double baseline) {
+        List<String> lines = new ArrayList<>();
+        for (String digests : List.of("none", "sha256", "sha512", "all")) {
+            Path out = work.fresh("floor");
+            List<String> floor = Proc.run(work, "jvm-floor", List.of(Jdk.tool("java"), "-cp", System.getProperty("java.class.path"),
+                    JvmDownloadFloor.class.getName(), "--url", deployment.binaryUrl, "--out", out.toString(), "--runs",
+                    Integer.toString(JVM_FLOOR_RUNS), "--digests", digests), Duration.ofMinutes(5));
+            delete(out);
+            long median = Output.value(floor, "median_ns");
+            lines.add(String.format(Locale.ROOT, "a warmed JVM, download + write%s: %s, %s of the baseline (JvmDownloadFloor, median of runs %d-%d of %d)",
+                    switch (digests) {
+                        case "none" -> " alone";
+                        case "sha256" -> " + SHA-256 (the baseline's pass)";
+                        case "sha512" -> " + SHA-512 (the Ed25519 signature's pass)";
+                        default -> " + SHA-1, SHA-256 and SHA-512 (the helper's digests)";
+                    }, Fmt.time(median), Fmt.ratio(median / baseline), JVM_FLOOR_RUNS / 2 + 1, JVM_FLOOR_RUNS, JVM_FLOOR_RUNS));
+        }
+        return lines;
     }
 
     /** {@code n} starts (each followed by a stop) on one extension connection; StartDaemon → result, in ns. */
