@@ -32,10 +32,12 @@ public final class Cli {
      * Prepares {@code commandLine} (the program's top-level command): {@code --help} lists the
      * shared exit codes; {@link HelperUnavailableException} exits 3 and {@link HelperErrorException}
      * 4 with one line (no stack trace), anything else 1 with its message; a shared option given
-     * before a subcommand that does not take it is a usage error.
+     * before a subcommand that does not take it is a usage error; every subcommand takes
+     * {@code --help} (and {@code -h} unless it uses that name itself).
      */
     public static CommandLine prepare(CommandLine commandLine) {
         String program = commandLine.getCommandName();
+        acceptHelpEverywhere(commandLine);
         commandLine
                 .getCommandSpec()
                 .usageMessage()
@@ -44,6 +46,39 @@ public final class Cli {
         commandLine.setExecutionExceptionHandler(new ExitCodeMapping(program));
         commandLine.setExecutionStrategy(new CheckedRunLast());
         return commandLine;
+    }
+
+    /**
+     * Picocli gives {@code --help} only to the commands that ask for it, and a user who types
+     * {@code tunnel-helper run --help} expects the usage of {@code run}, not "Unknown option".
+     * Added to the tree as built: with {@link CommandTree#forArguments} that is the chosen branch.
+     */
+    private static void acceptHelpEverywhere(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (!hasUsageHelp(spec)) {
+                String[] names =
+                        spec.findOption("-h") == null ? new String[] {"-h", "--help"} : new String[] {"--help"};
+                spec.addOption(OptionSpec.builder(names)
+                        .type(boolean.class)
+                        .initialValue(false)
+                        .usageHelp(true)
+                        .descriptionKey("mixinStandardHelpOptions.help")
+                        .description(ProgrammaticOptions.HELP_DESCRIPTION)
+                        .build());
+            }
+            acceptHelpEverywhere(sub);
+        }
+    }
+
+    // A loop, not a stream with a method reference: see the note on named classes below.
+    private static boolean hasUsageHelp(CommandSpec spec) {
+        for (OptionSpec option : spec.options()) {
+            if (option.usageHelp()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // Named classes, not lambdas: picocli's classes are compiled for Java 5, and the class-data

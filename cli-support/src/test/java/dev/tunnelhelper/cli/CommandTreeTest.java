@@ -2,6 +2,7 @@ package dev.tunnelhelper.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -229,6 +230,48 @@ class CommandTreeTest {
             assertEquals(annotated, run(programmaticTree().whole(), args), String.join(" ", args));
             assertEquals(annotated, run(programmaticTree().forArguments(args), args), String.join(" ", args));
         }
+    }
+
+    @Test
+    void everySubcommandPrintsItsOwnUsageForHelpAndExitsZero() {
+        for (CommandTree tree : List.of(tree(), programmaticTree())) {
+            for (String[] args : List.of(new String[] {"connect", "--help"}, new String[] {"connect", "-h"})) {
+                Run help = run(tree.forArguments(args), args);
+                assertEquals(0, help.code(), String.join(" ", args));
+                assertEquals("", help.err());
+                assertTrue(help.out().startsWith("Usage: prog connect "), help.out());
+                assertTrue(help.out().contains("--count=<count>"), help.out());
+                assertTrue(help.out().contains("-h, --help"), help.out());
+            }
+            Run local = run(tree.whole(), "local", "--help");
+            assertEquals(0, local.code());
+            assertTrue(local.out().startsWith("Usage: prog local "), local.out());
+        }
+    }
+
+    @Command(name = "lookup", description = "Has an -h of its own.")
+    static final class Lookup implements Callable<Integer> {
+        @Option(
+                names = {"-h", "--host"},
+                description = "Which host.")
+        String host;
+
+        @Override
+        public Integer call() {
+            System.out.println("host " + host);
+            return 0;
+        }
+    }
+
+    @Test
+    void aSubcommandThatUsesMinusHKeepsItAndTakesLongHelp() {
+        assertEquals(
+                new Run(0, "host example\n", ""),
+                run(new CommandLine(new Prog()).addSubcommand(new Lookup()), "lookup", "-h", "example"));
+        Run help = run(new CommandLine(new Prog()).addSubcommand(new Lookup()), "lookup", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("-h, --host=<host>"), help.out());
+        assertTrue(help.out().contains("    --help"), help.out());
     }
 
     /** A class without {@code @Command}: it has no name to be listed under. */
