@@ -21,6 +21,8 @@ TH_EXPORT int th_spawn(const char *path, const char *const argv[], const char *c
                        const int *child_fds, const int *parent_fds, int nmap,
                        int stdout_fd, int stderr_fd, char *err, size_t errlen);
 TH_EXPORT int th_wait(int pid, long timeout_ms, int *kind, int *value, char *err, size_t errlen);
+/* 1 once pid has exited (not reaped: th_wait does that), 0 after timeout_ms (< 0: no limit). */
+TH_EXPORT int th_await_exit(int pid, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT int th_terminate(int pid, long grace_ms, int *kind, int *value, char *err, size_t errlen);
 
 TH_EXPORT int th_tun_open(const char *name, char *name_out, size_t name_out_len, char *err, size_t errlen);

@@ -10,12 +10,15 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <string.h>
 #include <fcntl.h>
 #include <signal.h>
 #ifdef __APPLE__
 #include <spawn.h>
+#include <sys/event.h>
 #endif
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -395,11 +398,114 @@ static long now_ms(void) {
     return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Polling keeps this portable and free of a SIGCHLD handler, which would fight the JVM's. */
-int th_wait(int pid, long timeout_ms, int *kind, int *value, char *err, size_t errlen) {
-    if (pid <= 0) return th_fail(err, errlen, EINVAL, "waitpid on pid %d", pid);
+/* Whether pid has exited, without reaping it: 1 exited (or already reaped: ECHILD), 0 running, -1 error. */
+static int exited_unreaped(int pid) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+        if (errno == EINTR) return 0;
+        return errno == ECHILD ? 1 : -1;
+    }
+    return info.si_pid == pid ? 1 : 0;
+}
+
+/* The fallback where the kernel offers no exit notification: check every few milliseconds. */
+static int await_exit_polling(int pid, long timeout_ms, char *err, size_t errlen) {
     long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
     long nap = 1;
+    for (;;) {
+        int r = exited_unreaped(pid);
+        if (r < 0) return th_fail(err, errlen, errno, "waitid %d", pid);
+        if (r == 1) return 1;
+        long left = deadline < 0 ? 20 : deadline - now_ms();
+        if (left <= 0) return 0;
+        sleep_ms(nap < left ? nap : left);
+        if (nap < 20) nap *= 2;
+    }
+}
+
+/* __APPLE__ first: the XPC simulator compiles this file with it defined, on Linux. */
+#if defined(__APPLE__)
+/* NOTE_EXIT on a kqueue fires when the process exits; kevent costs no wakeup until then. */
+static int await_exit_notified(int pid, long timeout_ms, char *err, size_t errlen) {
+    int kq = kqueue();
+    if (kq < 0) return await_exit_polling(pid, timeout_ms, err, errlen);
+    struct kevent change;
+    EV_SET(&change, (uintptr_t)pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, NULL);
+    if (kevent(kq, &change, 1, NULL, 0, NULL) != 0) {
+        int refused = errno;
+        close(kq);
+        /* ESRCH: it has already exited, and a zombie cannot be watched. */
+        return await_exit_polling(pid, refused == ESRCH ? 0 : timeout_ms, err, errlen);
+    }
+    /* It may have exited before the registration: then no event would ever come. */
+    int now = exited_unreaped(pid);
+    if (now != 0) {
+        close(kq);
+        return now < 0 ? th_fail(err, errlen, errno, "waitid %d", pid) : 1;
+    }
+    long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    int r;
+    for (;;) {
+        long left = deadline < 0 ? -1 : deadline - now_ms();
+        if (deadline >= 0 && left < 0) left = 0;
+        struct timespec ts = {left / 1000, (left % 1000) * 1000000L};
+        struct kevent fired;
+        r = kevent(kq, NULL, 0, &fired, 1, deadline < 0 ? NULL : &ts);
+        if (r >= 0 || errno != EINTR) break;
+    }
+    int saved = errno;
+    close(kq);
+    if (r < 0) return th_fail(err, errlen, saved, "kevent for %d", pid);
+    return r > 0 ? 1 : 0;
+}
+#elif defined(__linux__)
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 /* the same number on every architecture (Linux 5.3) */
+#endif
+
+/* A pidfd becomes readable when the process exits; poll on it costs no wakeup until then. */
+static int await_exit_notified(int pid, long timeout_ms, char *err, size_t errlen) {
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0) {
+        if (errno == ESRCH) return 1; /* reaped meanwhile (th_terminate on another thread) */
+        return await_exit_polling(pid, timeout_ms, err, errlen); /* ENOSYS, or refused by a sandbox */
+    }
+    long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    int r;
+    for (;;) {
+        long left = deadline < 0 ? -1 : deadline - now_ms();
+        if (deadline >= 0 && left < 0) left = 0;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+        if (r >= 0 || errno != EINTR) break;
+    }
+    int saved = errno;
+    close(fd);
+    if (r < 0) return th_fail(err, errlen, saved, "poll on the pidfd of %d", pid);
+    return r > 0 ? 1 : 0;
+}
+#else
+static int await_exit_notified(int pid, long timeout_ms, char *err, size_t errlen) {
+    return await_exit_polling(pid, timeout_ms, err, errlen);
+}
+#endif
+
+/*
+ * No SIGCHLD handler, which would fight the JVM's: the wait is on the kernel's exit notification
+ * for this one pid (a pidfd on Linux, a kqueue on macOS), so a long wait costs no wakeups.
+ */
+int th_await_exit(int pid, long timeout_ms, char *err, size_t errlen) {
+    if (pid <= 0) return th_fail(err, errlen, EINVAL, "waiting for pid %d", pid);
+    return await_exit_notified(pid, timeout_ms, err, errlen);
+}
+
+int th_wait(int pid, long timeout_ms, int *kind, int *value, char *err, size_t errlen) {
+    if (pid <= 0) return th_fail(err, errlen, EINVAL, "waitpid on pid %d", pid);
+    if (timeout_ms >= 0) {
+        int r = await_exit_notified(pid, timeout_ms, err, errlen);
+        if (r <= 0) return r;
+    }
     for (;;) {
         int status;
         pid_t r = waitpid(pid, &status, timeout_ms < 0 ? 0 : WNOHANG);
@@ -408,12 +514,7 @@ int th_wait(int pid, long timeout_ms, int *kind, int *value, char *err, size_t e
             return 1;
         }
         if (r < 0 && errno != EINTR) return th_fail(err, errlen, errno, "waitpid %d", pid);
-        if (r == 0) {
-            long left = deadline - now_ms();
-            if (left <= 0) return 0;
-            sleep_ms(nap < left ? nap : left);
-            if (nap < 20) nap *= 2;
-        }
+        if (r == 0) return 0; /* not yet reapable, though it was reported exited: ask again */
     }
 }
 

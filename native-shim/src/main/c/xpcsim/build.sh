@@ -77,11 +77,11 @@ for f in shim_err shim_tun shim_fd shim_icmp shim_net; do compile "$CC" "" "$shi
 for f in shim_caps shim_spawn shim_codesign; do compile "$CC" "$darwin" "$shim/$f.c" "$f"; done
 for f in shim_xpc shim_power shim_log; do compile "$CC_BLOCKS" "$darwin -fblocks" "$shim/$f.c" "$f"; done
 # The simulator. spawn.c implements Apple's <spawn.h> with glibc's, so it must not see ours.
-for f in common io codesign os_log blocks_runtime; do compile "$CC" "-I$sim/include" "$sim/$f.c" "sim_$f"; done
+for f in common io codesign os_log blocks_runtime kqueue; do compile "$CC" "-I$sim/include" "$sim/$f.c" "sim_$f"; done
 compile "$CC" "" "$sim/spawn.c" sim_spawn
 for f in dispatch xpc_object xpc_connection iokit_power; do compile "$CC_BLOCKS" "-fblocks -I$sim/include" "$sim/$f.c" "sim_$f"; done
 
-sim_objs="$work/sim_common.o $work/sim_io.o $work/sim_codesign.o $work/sim_os_log.o $work/sim_blocks_runtime.o \
+sim_objs="$work/sim_common.o $work/sim_io.o $work/sim_codesign.o $work/sim_os_log.o $work/sim_blocks_runtime.o $work/sim_kqueue.o \
   $work/sim_spawn.o $work/sim_dispatch.o $work/sim_xpc_object.o $work/sim_xpc_connection.o $work/sim_iokit_power.o"
 shim_objs=""
 for f in shim_err shim_tun shim_fd shim_icmp shim_net shim_caps shim_spawn shim_codesign shim_xpc shim_power shim_log; do

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <poll.h>
 #include <dirent.h>
+#include <sys/event.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -727,6 +728,51 @@ int xpcsim_posix_spawn_file_actions_adddup2(void **actions, int fd, int newfd);
 
 /* As on macOS, a close or dup2 action on a descriptor that is not open fails the spawn (glibc
  * ignores the close): code that works here does not fail there. */
+/* Apple's kqueue, as the shim's wait for a child's exit uses it: EVFILT_PROC, NOTE_EXIT, EV_ONESHOT. */
+static void test_kqueue_proc(void) {
+    int hold[2];
+    CHECK(pipe(hold) == 0, "pipe");
+    pid_t child = fork();
+    if (child == 0) {
+        char c;
+        close(hold[1]);
+        (void)read(hold[0], &c, 1);
+        _exit(4);
+    }
+    close(hold[0]);
+    int kq = kqueue();
+    struct kevent change, fired;
+    EV_SET(&change, (uintptr_t)child, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, NULL);
+    CHECK(kq >= 0 && kevent(kq, &change, 1, NULL, 0, NULL) == 0, "EVFILT_PROC NOTE_EXIT registers on a running child");
+    struct timespec zero = {0, 0}, ten = {10, 0};
+    CHECK(kevent(kq, NULL, 0, &fired, 1, &zero) == 0, "a zero timeout only looks: nothing while the child runs");
+    close(hold[1]);
+    int n = kevent(kq, NULL, 0, &fired, 1, &ten);
+    CHECK(n == 1 && fired.ident == (uintptr_t)child && fired.filter == EVFILT_PROC && (fired.fflags & NOTE_EXIT),
+          "NOTE_EXIT names the child once it exits");
+    CHECK(kevent(kq, NULL, 0, &fired, 1, &zero) == 0, "EV_ONESHOT: the event comes once");
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    CHECK(waitid(P_PID, (id_t)child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child,
+          "the event does not reap the child");
+    int kq2 = kqueue();
+    errno = 0;
+    CHECK(kevent(kq2, &change, 1, NULL, 0, NULL) == -1 && errno == ESRCH,
+          "a child that has exited (a zombie) cannot be registered: ESRCH");
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 4, "waitpid then reaps it with its status");
+    errno = 0;
+    CHECK(kevent(kq2, &change, 1, NULL, 0, NULL) == -1 && errno == ESRCH, "nor can a process that is gone: ESRCH");
+    struct kevent other;
+    EV_SET(&other, 1, EVFILT_PROC, EV_ADD, 0x20000000U, 0, NULL);
+    errno = 0;
+    CHECK(kevent(kq2, &other, 1, NULL, 0, NULL) == -1 && errno == EINVAL,
+          "what the simulator does not model is refused, not ignored");
+    close(kq);
+    close(kq2);
+}
+
 static void test_spawn_actions(void) {
     int unopened = 900;
     while (fcntl(unopened, F_GETFD) >= 0) unopened++;
@@ -1263,6 +1309,7 @@ int main(int argc, char **argv) {
     test_no_leaks();
     test_static_code();
     test_spawn_actions();
+    test_kqueue_proc();
     test_os_log();
     test_named(self_exe);
     kill(launchd, SIGTERM);

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A spawned child that this object reaps exactly once. Waiting happens in short native slices
- * so that {@link #terminate} from another thread is never stuck behind a long wait.
+ * A spawned child that this object reaps exactly once. {@link #waitFor} waits in short native
+ * slices so that {@link #terminate} from another thread is never stuck behind a long wait;
+ * {@link #awaitExit} waits without holding anything.
  */
 public final class ChildProcess {
     private static final long SLICE_MS = 50;
@@ -36,6 +37,26 @@ public final class ChildProcess {
                 throw new InterruptedException("waiting for pid " + pid);
             }
         }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the child to exit, without reaping it and without holding
+     * this object, so {@link #terminate} from another thread is never kept waiting by it: for a
+     * thread that watches the child for as long as it lives. The wait is on the kernel's exit
+     * notification (a pidfd on Linux, a kqueue on macOS), so a long wait costs no wakeups; it
+     * then takes {@link #waitFor} with a zero timeout to collect the status. True once the child
+     * has exited or has been reaped by {@link #terminate}.
+     */
+    public boolean awaitExit(Duration timeout) {
+        synchronized (this) {
+            if (status != null) {
+                return true;
+            }
+        }
+        // Without the lock, terminate() may reap the child meanwhile; the shim reports a child it
+        // can no longer find as exited, and the status is then terminate()'s.
+        ErrorBuffer err = new ErrorBuffer();
+        return err.check(library.th_await_exit(pid, Math.max(0, timeout.toMillis()), err.bytes, err.size())) == 1;
     }
 
     private synchronized Optional<ExitStatus> poll(long timeoutMs) {

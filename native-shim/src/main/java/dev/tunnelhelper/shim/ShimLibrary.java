@@ -31,6 +31,8 @@ interface ShimLibrary extends Library {
 
     int th_wait(int pid, long timeoutMs, int[] kind, int[] value, byte[] err, long errlen);
 
+    int th_await_exit(int pid, long timeoutMs, byte[] err, long errlen);
+
     int th_terminate(int pid, long graceMs, int[] kind, int[] value, byte[] err, long errlen);
 
     int th_tun_open(String name, byte[] nameOut, long nameOutLen, byte[] err, long errlen);

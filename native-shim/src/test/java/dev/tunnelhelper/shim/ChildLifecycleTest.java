@@ -1,6 +1,7 @@
 package dev.tunnelhelper.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -158,6 +161,110 @@ class ChildLifecycleTest {
             assertEquals(0L, sigField(status.stdout(), "SigIgn") & ~GLIBC_INTERNAL_SIGNALS, status.stdout());
         } finally {
             TestLibc.INSTANCE.pthread_sigmask(TestLibc.SIG_SETMASK, old, null);
+        }
+    }
+
+    /** A child that exits with {@code code} once the returned pipe's write end is closed. */
+    private static ChildProcess exitingWhenReleased(Pipe release, int code) {
+        ChildProcess child = NativeShim.get()
+                .spawn(SpawnSpec.builder(Path.of("/bin/sh"))
+                        .args("-c", "read line <&3; exit " + code)
+                        .mapFd(3, release.readEnd().get())
+                        .build());
+        release.readEnd().close();
+        return child;
+    }
+
+    private static char processState(int pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
+    void awaitExitReturnsOnceTheChildExitsAndLeavesTheReapingToWaitFor() throws Exception {
+        try (Pipe release = Fds.pipe()) {
+            ChildProcess child = exitingWhenReleased(release, 5);
+            assertFalse(child.awaitExit(Duration.ZERO), "still running");
+            release.writeEnd().close();
+            assertTrue(child.awaitExit(Duration.ofSeconds(30)));
+            assertEquals('Z', processState(child.pid()), "exited, not reaped");
+            assertEquals(Optional.of(ExitStatus.exited(5)), child.waitFor(Duration.ZERO));
+            assertTrue(child.awaitExit(Duration.ZERO), "reaped: still reported exited");
+        }
+    }
+
+    @Test
+    void awaitExitTimesOutOnARunningChild() throws Exception {
+        try (Pipe release = Fds.pipe()) {
+            ChildProcess child = exitingWhenReleased(release, 0);
+            long start = System.nanoTime();
+            assertFalse(child.awaitExit(Duration.ofMillis(200)));
+            assertTrue(System.nanoTime() - start >= 190_000_000L, "returned before the timeout");
+            assertEquals(ExitStatus.killedBy(SIGTERM), child.terminate(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void terminateIsNotKeptWaitingByAThreadInAwaitExit() throws Exception {
+        try (Pipe release = Fds.pipe()) {
+            ChildProcess child = exitingWhenReleased(release, 0);
+            CompletableFuture<Boolean> watcher = new CompletableFuture<>();
+            Thread watching = new Thread(() -> {
+                try {
+                    watcher.complete(child.awaitExit(Duration.ofSeconds(60)));
+                } catch (RuntimeException e) {
+                    watcher.completeExceptionally(e);
+                }
+            });
+            watching.start();
+            CompletableFuture<ExitStatus> terminated =
+                    CompletableFuture.supplyAsync(() -> child.terminate(Duration.ofSeconds(5)));
+            assertEquals(ExitStatus.killedBy(SIGTERM), terminated.get(20, TimeUnit.SECONDS));
+            assertTrue(watcher.get(20, TimeUnit.SECONDS), "the watcher saw the exit terminate caused");
+        }
+    }
+
+    /** The waiting thread's voluntary context switches, from /proc (it names itself uniquely). */
+    private static long switchesOf(String threadName) throws Exception {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).trim().equals(threadName)) {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            return Long.parseLong(
+                                    line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no thread " + threadName);
+    }
+
+    @Test
+    void awaitExitSleepsInTheKernelInsteadOfPolling() throws Exception {
+        try (Pipe release = Fds.pipe()) {
+            ChildProcess child = exitingWhenReleased(release, 0);
+            CompletableFuture<Void> waiting = new CompletableFuture<>();
+            CompletableFuture<Long> switches = new CompletableFuture<>();
+            Thread watching = new Thread(
+                    () -> {
+                        waiting.complete(null);
+                        child.awaitExit(Duration.ofSeconds(1));
+                        try {
+                            switches.complete(switchesOf("await-exit-1s"));
+                        } catch (Exception e) {
+                            switches.completeExceptionally(e);
+                        }
+                    },
+                    "await-exit-1s");
+            watching.start();
+            waiting.get(10, TimeUnit.SECONDS);
+            long before = switchesOf("await-exit-1s");
+            // A second in the kernel's wait is one or two switches; checking every few
+            // milliseconds, as before, was some fifty.
+            assertTrue(switches.get(20, TimeUnit.SECONDS) - before < 10, "woke up while waiting");
+            assertEquals(ExitStatus.killedBy(SIGTERM), child.terminate(Duration.ofSeconds(5)));
         }
     }
 
