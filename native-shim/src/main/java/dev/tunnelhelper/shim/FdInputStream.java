@@ -59,7 +59,7 @@ final class FdInputStream extends InputStream {
     /** Bytes already buffered: what a read returns without blocking. */
     @Override
     public int available() throws IOException {
-        return guard.perform((fd, slice) -> true, fd -> end - next);
+        return guard.perform((fd, wakeFd, slice) -> true, fd -> end - next);
     }
 
     @Override
@@ -68,7 +68,7 @@ final class FdInputStream extends InputStream {
     }
 
     /** Buffered bytes need no wait; else what the descriptor says within the slice. */
-    private boolean readableOrBuffered(int fd, java.time.Duration slice) {
-        return next < end || Fds.waitReadable(fd, slice);
+    private boolean readableOrBuffered(int fd, int wakeFd, java.time.Duration slice) {
+        return next < end || Fds.waitReadyOrWoken(fd, Fds.POLLIN, wakeFd, slice);
     }
 }

@@ -33,7 +33,7 @@ final class FdOutputStream extends OutputStream {
         while (done < len) {
             int from = off + done;
             int size = Math.min(CHUNK, len - done);
-            done += guard.perform(Fds::waitWritable, fd -> {
+            done += guard.perform((fd, wakeFd, slice) -> Fds.waitReadyOrWoken(fd, Fds.POLLOUT, wakeFd, slice), fd -> {
                 Memory buffer = guard.buffer(CHUNK);
                 buffer.write(0, b, from, size);
                 return Fds.write(fd, buffer, size);

@@ -3,23 +3,36 @@ package dev.tunnelhelper.shim;
 import com.sun.jna.Memory;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Lets one thread close a descriptor while another is blocked reading or writing it.
  *
  * <p>close(2) does not wake a thread blocked in read(2) on Linux, and a descriptor number freed
  * by close can be reused at once by an unrelated open: a read that raced the close would then
- * read someone else's file. So I/O waits with poll(2) in short slices, and each slice, plus the
- * read or write that follows a ready poll, runs under the same lock that close takes. A close
- * therefore waits at most one slice and no I/O ever reaches a number that was closed.
+ * read someone else's file. So I/O waits with poll(2), and the wait, plus the read or write that
+ * follows a ready poll, runs under the same lock that close takes: no I/O ever reaches a number
+ * that was closed. The wait also watches a pipe of the stream's own (made at its first wait),
+ * into which close writes a byte before it takes the lock, so a blocked reader or writer lets go
+ * of the lock at once. Waiting in short slices instead, as before, woke each blocked stream 20
+ * times a second for as long as it waited: the tunnel's pipe and its output, for as long as a
+ * tunnel runs (docs/performance.md, stop 32). The slice that remains is only a bound in case a
+ * wake-up is ever lost.
  */
 final class FdStreamGuard {
-    /** How long a close may wait for a blocked reader or writer to notice. */
-    static final Duration SLICE = Duration.ofMillis(50);
+    /** How long one wait lasts before the stream looks again; close does not wait for it. */
+    static final Duration SLICE = Duration.ofSeconds(30);
+
+    /** No wake-up descriptor: poll(2) skips a negative one. */
+    private static final int NO_WAKE = -1;
+
+    private static final byte[] WAKE_BYTE = {1};
 
     private final OwnedFd fd;
     private final Object lock = new Object();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Made under {@link #lock} at the first wait; closed by the first {@link #close}, under it. */
+    private volatile Pipe wake;
     /** The stream's native buffer ({@link #buffer}); used and freed only under {@link #lock}. */
     private Memory buffer;
 
@@ -32,7 +45,8 @@ final class FdStreamGuard {
     }
 
     interface Ready {
-        boolean await(int fd, Duration slice);
+        /** Whether {@code fd} is ready, waiting up to {@code slice} unless {@code wakeFd} becomes readable. */
+        boolean await(int fd, int wakeFd, Duration slice);
     }
 
     /** Waits until {@code ready}, then runs {@code io}; an IOException once closed. */
@@ -40,11 +54,19 @@ final class FdStreamGuard {
         try {
             while (true) {
                 synchronized (lock) {
-                    if (closed) {
+                    if (closed.get()) {
                         throw new IOException("stream closed");
                     }
                     int n = fd.get();
-                    if (ready.await(n, SLICE)) {
+                    if (ready.await(n, NO_WAKE, Duration.ZERO)) {
+                        return io.run(n);
+                    }
+                    int wakeFd = wakeFd();
+                    // A close that came before the pipe existed wrote no byte to it: look again.
+                    if (closed.get()) {
+                        throw new IOException("stream closed");
+                    }
+                    if (ready.await(n, wakeFd, SLICE)) {
                         return io.run(n);
                     }
                 }
@@ -52,6 +74,15 @@ final class FdStreamGuard {
         } catch (NativeException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    private int wakeFd() {
+        Pipe pipe = wake;
+        if (pipe == null) {
+            pipe = Fds.pipe();
+            wake = pipe;
+        }
+        return pipe.readEnd().get();
     }
 
     /**
@@ -69,7 +100,12 @@ final class FdStreamGuard {
 
     /** Closes the descriptor and frees the native buffer, once no I/O runs and none will run again. */
     void close() throws IOException {
-        closed = true;
+        boolean first = closed.compareAndSet(false, true);
+        Pipe waking = first ? wake : null;
+        if (waking != null) {
+            // Only the first close writes, and only it closes the pipe (below, after this write).
+            Fds.write(waking.writeEnd().get(), WAKE_BYTE, 0, 1);
+        }
         synchronized (lock) {
             try {
                 fd.close();
@@ -79,6 +115,10 @@ final class FdStreamGuard {
                 if (buffer != null) {
                     buffer.close();
                     buffer = null;
+                }
+                if (first && wake != null) {
+                    wake.close();
+                    wake = null;
                 }
             }
         }

@@ -90,6 +90,22 @@ public final class Fds {
         return err.check(lib().th_wait_readable(fd, timeout.toMillis(), err.bytes, err.size())) == 1;
     }
 
+    /**
+     * Waits until {@code fd} has one of {@code events} ({@link #POLLIN}, {@link #POLLOUT}; an
+     * error, a hang-up or a bad descriptor count as ready, so the I/O that follows reports them) or
+     * {@code wakeFd} is readable, for at most {@code timeout}: true when {@code fd} is ready. A
+     * negative {@code wakeFd} is ignored (poll(2) skips negative descriptors). For a wait that
+     * another thread must be able to end at once: it writes a byte to {@code wakeFd}'s pipe.
+     */
+    public static boolean waitReadyOrWoken(int fd, int events, int wakeFd, java.time.Duration timeout) {
+        int[] fds = {fd, wakeFd};
+        int[] wanted = {events, POLLIN};
+        int[] ready = new int[2];
+        ErrorBuffer err = new ErrorBuffer();
+        err.check(lib().th_poll(fds, wanted, ready, 2, timeout.toMillis(), err.bytes, err.size()));
+        return ready[0] != 0;
+    }
+
     /** True when a write to {@code fd} would not block (or would fail at once) within {@code timeout}. */
     public static boolean waitWritable(int fd, java.time.Duration timeout) {
         ErrorBuffer err = new ErrorBuffer();
@@ -159,7 +175,7 @@ public final class Fds {
 
     /**
      * A stream that owns {@code fd}: closing the stream closes the descriptor, and a close from
-     * another thread ends a blocked read within {@link FdStreamGuard#SLICE}.
+     * another thread ends a blocked read at once (it wakes the read's wait: {@link FdStreamGuard}).
      */
     public static InputStream inputStream(OwnedFd fd) {
         return new FdInputStream(fd);

@@ -91,9 +91,10 @@ class FdsTest {
         try (Pipe p = Fds.pipe()) {
             InputStream in = Fds.inputStream(p.readEnd());
             Blocked reader = Blocked.start(() -> in.read());
-            reader.awaitBlockedIn("waitReadable"); // nothing was written: the read waits in poll
-            in.close();
+            reader.awaitBlockedIn("waitReadyOrWoken"); // nothing was written: the read waits in poll
+            CompletableFuture<Void> closing = closeOnAnotherThread(in);
             assertEquals("stream closed", reader.failure().getMessage(), "the blocked read ends with an IOException");
+            closing.get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -105,10 +106,55 @@ class FdsTest {
                 out.write(new byte[1 << 20]); // far more than a pipe buffers
                 return 0;
             });
-            writer.awaitBlockedIn("waitWritable"); // the pipe is full and nobody reads
-            out.close();
+            writer.awaitBlockedIn("waitReadyOrWoken"); // the pipe is full and nobody reads
+            CompletableFuture<Void> closing = closeOnAnotherThread(out);
             assertEquals("stream closed", writer.failure().getMessage());
+            closing.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(
+            value = org.junit.jupiter.api.condition.OS.LINUX,
+            disabledReason = "counts the thread's context switches in /proc")
+    void aBlockedReadSleepsUntilDataOrACloseInsteadOfWakingEverySlice() throws Exception {
+        try (Pipe p = Fds.pipe()) {
+            InputStream in = Fds.inputStream(p.readEnd());
+            Blocked reader = Blocked.start(() -> in.read());
+            reader.awaitBlockedIn("waitReadyOrWoken");
+            long tid = reader.nativeThreadId();
+            long before = switchesOf(tid);
+            Thread.sleep(1000); // the span observed, not a wait for an outcome
+            long woke = switchesOf(tid) - before;
+            // Waiting in 50 ms slices, as before, was some twenty switches a second.
+            assertTrue(woke < 5, "the blocked read woke " + woke + " times in a second");
+            in.close();
+            assertEquals("stream closed", reader.failure().getMessage());
+        }
+    }
+
+    /**
+     * Closes {@code stream} on another thread, so that a close that waits for the blocked call to
+     * let go on its own (a lost wake-up: up to FdStreamGuard.SLICE) shows as that call not ending.
+     */
+    private static CompletableFuture<Void> closeOnAnotherThread(java.io.Closeable stream) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                stream.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static long switchesOf(long tid) throws IOException {
+        for (String line :
+                java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/task/" + tid + "/status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new AssertionError("no switches for thread " + tid);
     }
 
     /** An I/O call on a thread of its own, observed until it is parked in a given shim call. */
@@ -122,16 +168,23 @@ class FdsTest {
 
         static Blocked start(Io io) {
             Blocked b = new Blocked();
-            CompletableFuture.runAsync(() -> {
-                b.thread.complete(Thread.currentThread());
-                try {
-                    b.result.complete(io.run());
-                } catch (Throwable e) {
-                    b.result.completeExceptionally(e);
-                }
-            });
+            Thread t = new Thread(
+                    () -> {
+                        b.thread.complete(Thread.currentThread());
+                        try {
+                            b.result.complete(io.run());
+                        } catch (Throwable e) {
+                            b.result.completeExceptionally(e);
+                        }
+                    },
+                    "blocked-io-" + NEXT.incrementAndGet());
+            t.setDaemon(true);
+            t.start();
             return b;
         }
+
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         /** Returns once the call is inside {@code Fds.<method>} (its poll), i.e. really blocked. */
         void awaitBlockedIn(String method) throws Exception {
@@ -144,6 +197,25 @@ class FdsTest {
                 assertTrue(System.nanoTime() < deadline, "the call never blocked in Fds." + method);
                 Thread.onSpinWait();
             }
+        }
+
+        /** The kernel's id of the thread the call runs on (Linux), found by its name in /proc. */
+        long nativeThreadId() throws Exception {
+            String name = thread.get(10, TimeUnit.SECONDS).getName();
+            String comm = name.length() > 15 ? name.substring(0, 15) : name;
+            long found = -1;
+            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+                for (java.nio.file.Path task : tasks.toList()) {
+                    if (java.nio.file.Files.readString(task.resolve("comm"))
+                            .trim()
+                            .equals(comm)) {
+                        assertEquals(-1, found, "two threads called " + comm);
+                        found = Long.parseLong(task.getFileName().toString());
+                    }
+                }
+            }
+            assertTrue(found > 0, "no thread called " + comm);
+            return found;
         }
 
         /** The exception the call ended with; a call still blocked 10 s after the close fails the test. */
