@@ -39,6 +39,7 @@ TH_EXPORT long th_write(int fd, const void *buf, size_t len, char *err, size_t e
 TH_EXPORT int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT long th_send_nowait(int sock, const void *buf, size_t len, char *err, size_t errlen);
+TH_EXPORT int th_wait_ready_or_woken(int fd, int events, int wake_fd, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT int th_poll(const int *fds, const int *events, int *revents, int n, long timeout_ms, char *err,
                       size_t errlen);
 /* One recvmsg of up to len bytes from a socket, with the descriptors (SCM_RIGHTS) that travel

@@ -97,6 +97,22 @@ int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen) {
     return wait_for(fd, POLLIN, timeout_ms, err, errlen);
 }
 
+/*
+ * For a wait another thread must be able to end at once (an fd stream's close): 1 when fd has one
+ * of events (an error, a hang-up or POLLNVAL count, so the I/O that follows reports them), 0 on
+ * timeout or when wake_fd became readable. Scalars only: the JNA call copies no arrays.
+ */
+int th_wait_ready_or_woken(int fd, int events, int wake_fd, long timeout_ms, char *err, size_t errlen) {
+    struct pollfd p[2] = {{.fd = fd, .events = (short)events, .revents = 0},
+                          {.fd = wake_fd, .events = POLLIN, .revents = 0}};
+    int timeout = timeout_ms < 0 ? -1 : (timeout_ms > 0x7fffffffL ? 0x7fffffff : (int)timeout_ms);
+    for (;;) {
+        int r = poll(p, 2, timeout);
+        if (r >= 0) return r > 0 && p[0].revents != 0 ? 1 : 0;
+        if (errno != EINTR) return th_fail(err, errlen, errno, "poll fd %d", fd);
+    }
+}
+
 /* POLLERR/POLLHUP count as ready: the following write then reports EPIPE instead of hanging. */
 int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen) {
     return wait_for(fd, POLLOUT, timeout_ms, err, errlen);

@@ -23,9 +23,6 @@ final class FdStreamGuard {
     /** How long one wait lasts before the stream looks again; close does not wait for it. */
     static final Duration SLICE = Duration.ofSeconds(30);
 
-    /** No wake-up descriptor: poll(2) skips a negative one. */
-    private static final int NO_WAKE = -1;
-
     private static final byte[] WAKE_BYTE = {1};
 
     private final OwnedFd fd;
@@ -58,9 +55,6 @@ final class FdStreamGuard {
                         throw new IOException("stream closed");
                     }
                     int n = fd.get();
-                    if (ready.await(n, NO_WAKE, Duration.ZERO)) {
-                        return io.run(n);
-                    }
                     int wakeFd = wakeFd();
                     // A close that came before the pipe existed wrote no byte to it: look again.
                     if (closed.get()) {

@@ -98,12 +98,9 @@ public final class Fds {
      * another thread must be able to end at once: it writes a byte to {@code wakeFd}'s pipe.
      */
     public static boolean waitReadyOrWoken(int fd, int events, int wakeFd, java.time.Duration timeout) {
-        int[] fds = {fd, wakeFd};
-        int[] wanted = {events, POLLIN};
-        int[] ready = new int[2];
         ErrorBuffer err = new ErrorBuffer();
-        err.check(lib().th_poll(fds, wanted, ready, 2, timeout.toMillis(), err.bytes, err.size()));
-        return ready[0] != 0;
+        return err.check(lib().th_wait_ready_or_woken(fd, events, wakeFd, timeout.toMillis(), err.bytes, err.size()))
+                == 1;
     }
 
     /** True when a write to {@code fd} would not block (or would fail at once) within {@code timeout}. */

@@ -65,6 +65,8 @@ interface ShimLibrary extends Library {
 
     long th_send_nowait(int sock, Pointer buf, long len, byte[] err, long errlen);
 
+    int th_wait_ready_or_woken(int fd, int events, int wakeFd, long timeoutMs, byte[] err, long errlen);
+
     int th_poll(int[] fds, int[] events, int[] revents, int n, long timeoutMs, byte[] err, long errlen);
 
     long th_recv_fds(int sock, byte[] buf, long len, int[] fds, int maxFds, int[] nfds, byte[] err, long errlen);
