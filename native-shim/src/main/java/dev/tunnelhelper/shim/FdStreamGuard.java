@@ -98,7 +98,12 @@ final class FdStreamGuard {
         Pipe waking = first ? wake : null;
         if (waking != null) {
             // Only the first close writes, and only it closes the pipe (below, after this write).
-            Fds.write(waking.writeEnd().get(), WAKE_BYTE, 0, 1);
+            try {
+                Fds.write(waking.writeEnd().get(), WAKE_BYTE, 0, 1);
+            } catch (NativeException e) {
+                // Not woken, a blocked reader or writer lets go at the end of its slice: the close
+                // is late, not lost.
+            }
         }
         synchronized (lock) {
             try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -209,14 +210,13 @@ class ChildLifecycleTest {
         try (Pipe release = Fds.pipe()) {
             ChildProcess child = exitingWhenReleased(release, 0);
             CompletableFuture<Boolean> watcher = new CompletableFuture<>();
-            Thread watching = new Thread(() -> {
+            NamedThreads.start("await-exit-60s", () -> {
                 try {
                     watcher.complete(child.awaitExit(Duration.ofSeconds(60)));
                 } catch (RuntimeException e) {
                     watcher.completeExceptionally(e);
                 }
             });
-            watching.start();
             CompletableFuture<ExitStatus> terminated =
                     CompletableFuture.supplyAsync(() -> child.terminate(Duration.ofSeconds(5)));
             assertEquals(ExitStatus.killedBy(SIGTERM), terminated.get(20, TimeUnit.SECONDS));
@@ -247,18 +247,15 @@ class ChildLifecycleTest {
             ChildProcess child = exitingWhenReleased(release, 0);
             CompletableFuture<Void> waiting = new CompletableFuture<>();
             CompletableFuture<Long> switches = new CompletableFuture<>();
-            Thread watching = new Thread(
-                    () -> {
-                        waiting.complete(null);
-                        child.awaitExit(Duration.ofSeconds(1));
-                        try {
-                            switches.complete(switchesOf("await-exit-1s"));
-                        } catch (Exception e) {
-                            switches.completeExceptionally(e);
-                        }
-                    },
-                    "await-exit-1s");
-            watching.start();
+            NamedThreads.start("await-exit-1s", () -> {
+                waiting.complete(null);
+                child.awaitExit(Duration.ofSeconds(1));
+                try {
+                    switches.complete(switchesOf("await-exit-1s"));
+                } catch (Exception e) {
+                    switches.completeExceptionally(e);
+                }
+            });
             waiting.get(10, TimeUnit.SECONDS);
             long before = switchesOf("await-exit-1s");
             // A second in the kernel's wait is one or two switches; checking every few

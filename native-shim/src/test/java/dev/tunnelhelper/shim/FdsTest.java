@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tunnelhelper.protocol.concurrent.NamedThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -168,18 +169,14 @@ class FdsTest {
 
         static Blocked start(Io io) {
             Blocked b = new Blocked();
-            Thread t = new Thread(
-                    () -> {
-                        b.thread.complete(Thread.currentThread());
-                        try {
-                            b.result.complete(io.run());
-                        } catch (Throwable e) {
-                            b.result.completeExceptionally(e);
-                        }
-                    },
-                    "blocked-io-" + NEXT.incrementAndGet());
-            t.setDaemon(true);
-            t.start();
+            NamedThreads.start("blocked-io-" + NEXT.incrementAndGet(), () -> {
+                b.thread.complete(Thread.currentThread());
+                try {
+                    b.result.complete(io.run());
+                } catch (Throwable e) {
+                    b.result.completeExceptionally(e);
+                }
+            });
             return b;
         }
 
