@@ -54,7 +54,9 @@ public final class ChildProcess {
             }
         }
         // Without the lock, terminate() may reap the child meanwhile; the shim reports a child it
-        // can no longer find as exited, and the status is then terminate()'s.
+        // can no longer find as exited, and the status is then terminate()'s. Should its pid be
+        // reused in that instant, this waits on the newcomer, for at most the timeout: callers
+        // loop on their own record of the exit (TunnelProcess's reaper on its exit future).
         ErrorBuffer err = new ErrorBuffer();
         return err.check(library.th_await_exit(pid, Math.max(0, timeout.toMillis()), err.bytes, err.size())) == 1;
     }
