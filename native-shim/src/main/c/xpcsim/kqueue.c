@@ -6,8 +6,9 @@
  * Registering a process puts a pidfd of it in that descriptor's place (dup3 onto the same number),
  * so the kqueue becomes readable when the process exits and closing the kqueue closes the pidfd;
  * only the watched pid is kept aside, by descriptor number. As on macOS:
- *  - registering a process that does not exist, or one that has already exited (a zombie, which
- *    macOS's proc_find no longer returns), fails with ESRCH;
+ *  - registering a process that does not exist, or one that has already exited but is not yet
+ *    reaped (a zombie), fails with ESRCH: what libuv (libuv/libuv#3451) and moonbitlang/async
+ *    (#63) found on macOS and now handle by calling waitpid;
  *  - an EV_ONESHOT event is delivered once, then the registration is gone;
  *  - a wait with a NULL timeout waits for ever, a zero timeout only looks;
  *  - errors in the change list are returned by the call when there is no room for EV_ERROR events.
