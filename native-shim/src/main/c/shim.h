@@ -37,7 +37,6 @@ TH_EXPORT long th_read(int fd, void *buf, size_t len, char *err, size_t errlen);
 TH_EXPORT long th_write(int fd, const void *buf, size_t len, char *err, size_t errlen);
 /* 1 when fd is readable (or at EOF/error), 0 on timeout; timeout_ms < 0 waits forever. */
 TH_EXPORT int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen);
-TH_EXPORT int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT long th_send_nowait(int sock, const void *buf, size_t len, char *err, size_t errlen);
 TH_EXPORT int th_wait_ready_or_woken(int fd, int events, int wake_fd, long timeout_ms, char *err, size_t errlen);
 TH_EXPORT int th_poll(const int *fds, const int *events, int *revents, int n, long timeout_ms, char *err,

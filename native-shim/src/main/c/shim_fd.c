@@ -79,43 +79,36 @@ long th_write(int fd, const void *buf, size_t len, char *err, size_t errlen) {
     }
 }
 
-static int wait_for(int fd, short events, long timeout_ms, char *err, size_t errlen) {
-    struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+/*
+ * 1 when fd has one of events (an error or a hang-up counts, so the I/O that follows reports it:
+ * EPIPE for a write, instead of hanging), 0 on timeout or when wake_fd (if >= 0: poll skips a
+ * negative one) became readable; EBADF for a descriptor that is not open.
+ */
+static int wait_for(int fd, short events, int wake_fd, long timeout_ms, char *err, size_t errlen) {
+    struct pollfd p[2] = {{.fd = fd, .events = events, .revents = 0},
+                          {.fd = wake_fd, .events = POLLIN, .revents = 0}};
     int timeout = timeout_ms < 0 ? -1 : (timeout_ms > 0x7fffffffL ? 0x7fffffff : (int)timeout_ms);
     for (;;) {
-        int r = poll(&p, 1, timeout);
+        int r = poll(p, 2, timeout);
         if (r >= 0) {
-            if (r == 1 && (p.revents & POLLNVAL)) return th_fail(err, errlen, EBADF, "poll fd %d", fd);
-            return r;
+            if (p[0].revents & POLLNVAL) return th_fail(err, errlen, EBADF, "poll fd %d", fd);
+            return p[0].revents != 0 ? 1 : 0;
         }
-        /* A signal restarts the full timeout; callers use short timeouts, so that is fine. */
+        /* A signal restarts the full timeout; the waits are short or end by a wake-up. */
         if (errno != EINTR) return th_fail(err, errlen, errno, "poll fd %d", fd);
     }
 }
 
 int th_wait_readable(int fd, long timeout_ms, char *err, size_t errlen) {
-    return wait_for(fd, POLLIN, timeout_ms, err, errlen);
+    return wait_for(fd, POLLIN, -1, timeout_ms, err, errlen);
 }
 
 /*
- * For a wait another thread must be able to end at once (an fd stream's close): 1 when fd has one
- * of events (an error, a hang-up or POLLNVAL count, so the I/O that follows reports them), 0 on
- * timeout or when wake_fd became readable. Scalars only: the JNA call copies no arrays.
+ * For a wait another thread must be able to end at once (an fd stream's close writes a byte to
+ * wake_fd). Scalars only: the JNA call copies no arrays.
  */
 int th_wait_ready_or_woken(int fd, int events, int wake_fd, long timeout_ms, char *err, size_t errlen) {
-    struct pollfd p[2] = {{.fd = fd, .events = (short)events, .revents = 0},
-                          {.fd = wake_fd, .events = POLLIN, .revents = 0}};
-    int timeout = timeout_ms < 0 ? -1 : (timeout_ms > 0x7fffffffL ? 0x7fffffff : (int)timeout_ms);
-    for (;;) {
-        int r = poll(p, 2, timeout);
-        if (r >= 0) return r > 0 && p[0].revents != 0 ? 1 : 0;
-        if (errno != EINTR) return th_fail(err, errlen, errno, "poll fd %d", fd);
-    }
-}
-
-/* POLLERR/POLLHUP count as ready: the following write then reports EPIPE instead of hanging. */
-int th_wait_writable(int fd, long timeout_ms, char *err, size_t errlen) {
-    return wait_for(fd, POLLOUT, timeout_ms, err, errlen);
+    return wait_for(fd, (short)events, wake_fd, timeout_ms, err, errlen);
 }
 
 static void close_all(const int *fds, int n) {

@@ -92,21 +92,15 @@ public final class Fds {
 
     /**
      * Waits until {@code fd} has one of {@code events} ({@link #POLLIN}, {@link #POLLOUT}; an
-     * error, a hang-up or a bad descriptor count as ready, so the I/O that follows reports them) or
-     * {@code wakeFd} is readable, for at most {@code timeout}: true when {@code fd} is ready. A
-     * negative {@code wakeFd} is ignored (poll(2) skips negative descriptors). For a wait that
-     * another thread must be able to end at once: it writes a byte to {@code wakeFd}'s pipe.
+     * error or a hang-up count as ready, so the I/O that follows reports them) or {@code wakeFd} is
+     * readable, for at most {@code timeout}: true when {@code fd} is ready; a
+     * {@link NativeException} (EBADF) when it is not open. For a wait that another thread must be
+     * able to end at once: it writes a byte to {@code wakeFd}'s pipe.
      */
     public static boolean waitReadyOrWoken(int fd, int events, int wakeFd, java.time.Duration timeout) {
         ErrorBuffer err = new ErrorBuffer();
         return err.check(lib().th_wait_ready_or_woken(fd, events, wakeFd, timeout.toMillis(), err.bytes, err.size()))
                 == 1;
-    }
-
-    /** True when a write to {@code fd} would not block (or would fail at once) within {@code timeout}. */
-    public static boolean waitWritable(int fd, java.time.Duration timeout) {
-        ErrorBuffer err = new ErrorBuffer();
-        return err.check(lib().th_wait_writable(fd, timeout.toMillis(), err.bytes, err.size())) == 1;
     }
 
     /**

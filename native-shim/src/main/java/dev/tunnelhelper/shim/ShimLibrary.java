@@ -61,8 +61,6 @@ interface ShimLibrary extends Library {
 
     int th_wait_readable(int fd, long timeoutMs, byte[] err, long errlen);
 
-    int th_wait_writable(int fd, long timeoutMs, byte[] err, long errlen);
-
     long th_send_nowait(int sock, Pointer buf, long len, byte[] err, long errlen);
 
     int th_wait_ready_or_woken(int fd, int events, int wakeFd, long timeoutMs, byte[] err, long errlen);

@@ -224,23 +224,6 @@ class ChildLifecycleTest {
         }
     }
 
-    /** The waiting thread's voluntary context switches, from /proc (it names itself uniquely). */
-    private static long switchesOf(String threadName) throws Exception {
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                if (Files.readString(task.resolve("comm")).trim().equals(threadName)) {
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:")) {
-                            return Long.parseLong(
-                                    line.substring(line.indexOf(':') + 1).trim());
-                        }
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no thread " + threadName);
-    }
-
     @Test
     void awaitExitSleepsInTheKernelInsteadOfPolling() throws Exception {
         try (Pipe release = Fds.pipe()) {
@@ -251,13 +234,13 @@ class ChildLifecycleTest {
                 waiting.complete(null);
                 child.awaitExit(Duration.ofSeconds(1));
                 try {
-                    switches.complete(switchesOf("await-exit-1s"));
+                    switches.complete(KernelThreads.voluntarySwitches("await-exit-1s"));
                 } catch (Exception e) {
                     switches.completeExceptionally(e);
                 }
             });
             waiting.get(10, TimeUnit.SECONDS);
-            long before = switchesOf("await-exit-1s");
+            long before = KernelThreads.voluntarySwitches("await-exit-1s");
             // A second in the kernel's wait is one or two switches; checking every few
             // milliseconds, as before, was some fifty.
             assertTrue(switches.get(20, TimeUnit.SECONDS) - before < 10, "woke up while waiting");

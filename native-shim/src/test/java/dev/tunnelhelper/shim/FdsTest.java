@@ -123,10 +123,10 @@ class FdsTest {
             InputStream in = Fds.inputStream(p.readEnd());
             Blocked reader = Blocked.start(() -> in.read());
             reader.awaitBlockedIn("waitReadyOrWoken");
-            long tid = reader.nativeThreadId();
-            long before = switchesOf(tid);
+            String thread = reader.threadName();
+            long before = KernelThreads.voluntarySwitches(thread);
             Thread.sleep(1000); // the span observed, not a wait for an outcome
-            long woke = switchesOf(tid) - before;
+            long woke = KernelThreads.voluntarySwitches(thread) - before;
             // Waiting in 50 ms slices, as before, was some twenty switches a second.
             assertTrue(woke < 5, "the blocked read woke " + woke + " times in a second");
             in.close();
@@ -146,16 +146,6 @@ class FdsTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-    }
-
-    private static long switchesOf(long tid) throws IOException {
-        for (String line :
-                java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/task/" + tid + "/status"))) {
-            if (line.startsWith("voluntary_ctxt_switches:")) {
-                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        throw new AssertionError("no switches for thread " + tid);
     }
 
     /** An I/O call on a thread of its own, observed until it is parked in a given shim call. */
@@ -196,23 +186,9 @@ class FdsTest {
             }
         }
 
-        /** The kernel's id of the thread the call runs on (Linux), found by its name in /proc. */
-        long nativeThreadId() throws Exception {
-            String name = thread.get(10, TimeUnit.SECONDS).getName();
-            String comm = name.length() > 15 ? name.substring(0, 15) : name;
-            long found = -1;
-            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-                for (java.nio.file.Path task : tasks.toList()) {
-                    if (java.nio.file.Files.readString(task.resolve("comm"))
-                            .trim()
-                            .equals(comm)) {
-                        assertEquals(-1, found, "two threads called " + comm);
-                        found = Long.parseLong(task.getFileName().toString());
-                    }
-                }
-            }
-            assertTrue(found > 0, "no thread called " + comm);
-            return found;
+        /** The name of the thread the call runs on. */
+        String threadName() throws Exception {
+            return thread.get(10, TimeUnit.SECONDS).getName();
         }
 
         /** The exception the call ended with; a call still blocked 10 s after the close fails the test. */
